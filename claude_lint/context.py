@@ -1,0 +1,73 @@
+"""What a rule sees: the module model, settings, and a way to report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from claude_lint.config import Settings
+from claude_lint.diagnostics import Applicability, Edit, Fix, Location
+from claude_lint.knowledge import Knowledge
+from claude_lint.model import ModuleModel
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    node: cst.CSTNode
+    message: str
+    fix: Fix | None
+    # Report a sub-range of the node's first line, e.g. just the `except` keyword.
+    width: int | None = None
+
+
+@dataclass
+class RuleContext:
+    path: str
+    model: ModuleModel
+    settings: Settings
+    wrapper: MetadataWrapper
+    findings: list[Finding] = field(default_factory=list)
+    code: str = ""  # the rule being run
+    _positions: Mapping[cst.CSTNode, CodeRange] | None = None
+
+    @property
+    def knowledge(self) -> Knowledge:
+        return self.model.knowledge
+
+    def report(self, node: cst.CSTNode, message: str, fix: Fix | None = None, width: int | None = None) -> None:
+        self.findings.append(Finding(self.code, node, message, fix, width))
+
+    # Positions are computed once, and only for files with findings.
+    def range_of(self, node: cst.CSTNode) -> CodeRange:
+        if self._positions is None:
+            self._positions = self.wrapper.resolve(PositionProvider)
+        return self._positions[node]
+
+    def start(self, node: cst.CSTNode) -> Location:
+        pos = self.range_of(node).start
+        return Location(pos.line, pos.column)
+
+    def end(self, node: cst.CSTNode) -> Location:
+        pos = self.range_of(node).end
+        return Location(pos.line, pos.column)
+
+    def replace(self, node: cst.CSTNode, text: str) -> Edit:
+        return Edit(self.start(node), self.end(node), text)
+
+    def insert_after(self, node: cst.CSTNode, text: str) -> Edit:
+        end = self.end(node)
+        return Edit(end, end, text)
+
+    def code_for(self, node: cst.CSTNode) -> str:
+        return self.model.module.code_for_node(node)
+
+    @staticmethod
+    def fix(message: str, *edits: Edit, safe: bool) -> Fix:
+        return Fix(message, Applicability.SAFE if safe else Applicability.UNSAFE, tuple(edits))

@@ -1,0 +1,183 @@
+"""Lint one file: decode, prefilter, parse, build the model, run rules, suppress.
+
+libcst and the rules are imported only when a file gets past the prefilter,
+so a run over files that never mention the SDK stays cheap.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import traceback
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import TYPE_CHECKING
+
+from claude_lint.config import Settings
+from claude_lint.diagnostics import Diagnostic, Location
+from claude_lint.prefilter import needs_parsing, triggers_for
+from claude_lint.source import SourceError, decode_source
+
+if TYPE_CHECKING:
+    from claude_lint.context import Finding, RuleContext
+
+
+@dataclass
+class LintResult:
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    # Internal failures (a rule crashed): reported, and the run exits 2.
+    errors: list[str] = field(default_factory=list)
+    parsed: bool = False
+
+
+def _file_diagnostic(path: str, code: str, message: str, line: int = 1, column: int = 0) -> Diagnostic:
+    start = Location(line, column)
+    return Diagnostic(path, code, message, start, start, noqa_line=line)
+
+
+def ignored_for_path(path: str, settings: Settings) -> set[str]:
+    """Selectors that `per-file-ignores` turns off for this path."""
+    if not settings.per_file_ignores:
+        return set()
+    pure = PurePath(path)
+    try:
+        relative = pure.resolve().relative_to(settings.root).as_posix() if pure.is_absolute() else pure.as_posix()
+    except ValueError:
+        relative = pure.as_posix()
+    out: set[str] = set()
+    for pattern, codes in settings.per_file_ignores:
+        if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(pure.name, pattern):
+            out.update(codes)
+    return out
+
+
+def _is_enabled(code: str, enabled: frozenset[str], ignored: set[str]) -> bool:
+    return code in enabled and not any(code.startswith(sel) or sel == "ALL" for sel in ignored)
+
+
+def lint_bytes(path: str, data: bytes, settings: Settings, enabled: frozenset[str]) -> LintResult:
+    result = LintResult(path)
+    ignored = ignored_for_path(path, settings)
+    try:
+        source = decode_source(data)
+    except SourceError as e:
+        if _is_enabled("CL002", enabled, ignored):
+            result.diagnostics.append(_file_diagnostic(path, "CL002", f"Cannot read file: {e}"))
+        return result
+    if not needs_parsing(data, triggers_for(settings.client_factories)):
+        return result
+    _lint_text(result, source.text, settings, enabled, ignored)
+    return result
+
+
+def _lint_text(result: LintResult, text: str, settings: Settings, enabled: frozenset[str], ignored: set[str]) -> None:
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper
+
+    from claude_lint.context import RuleContext
+    from claude_lint.knowledge import load_knowledge
+    from claude_lint.model import build_model
+    from claude_lint.registry import all_rules
+    from claude_lint.suppress import find_suppressions
+
+    path = result.path
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as e:
+        if _is_enabled("CL001", enabled, ignored):
+            result.diagnostics.append(_syntax_error(path, text, e))
+        return
+    except RecursionError:
+        if _is_enabled("CL001", enabled, ignored):
+            result.diagnostics.append(
+                _file_diagnostic(path, "CL001", "Cannot parse: the code is nested too deeply for the parser")
+            )
+        return
+    result.parsed = True
+    try:
+        model = build_model(module, load_knowledge(settings.sdk_version), settings.client_factories)
+    except RecursionError:
+        if _is_enabled("CL001", enabled, ignored):
+            result.diagnostics.append(
+                _file_diagnostic(path, "CL001", "Cannot analyse: the code is nested too deeply")
+            )
+        return
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    ctx = RuleContext(path=path, model=model, settings=settings, wrapper=wrapper)
+    for rule_class in all_rules():
+        if not _is_enabled(rule_class.code, enabled, ignored):
+            continue
+        ctx.code = rule_class.code
+        before = len(ctx.findings)
+        try:
+            rule_class().check(ctx)
+        except Exception:  # one rule failing on one file must not stop the run
+            del ctx.findings[before:]
+            result.errors.append(
+                f"{path}: rule {rule_class.code} crashed; please report this at "
+                f"https://github.com/claude-lint/claude-lint/issues with the file if you can:\n"
+                + traceback.format_exc(limit=-3)
+            )
+    if not ctx.findings:
+        return
+    suppressions = find_suppressions(text)
+    for finding in ctx.findings:
+        diagnostic = _to_diagnostic(ctx, finding)
+        if suppressions.suppresses(diagnostic.start.line, diagnostic.code):
+            diagnostic = _suppressed(diagnostic)
+        result.diagnostics.append(diagnostic)
+    result.diagnostics.sort(key=Diagnostic.sort_key)
+
+
+def _syntax_error(path: str, text: str, error: Exception) -> Diagnostic:
+    """CL001 at CPython's own error position and wording, which beat libcst's."""
+    import ast
+
+    try:
+        ast.parse(text)
+    except SyntaxError as e:
+        line = e.lineno or 1
+        column = max((e.offset or 1) - 1, 0)
+        return _file_diagnostic(path, "CL001", f"SyntaxError: {e.msg}", line, column)
+    except (RecursionError, MemoryError, ValueError):
+        pass
+    # CPython accepts it but libcst cannot parse it (syntax newer than libcst).
+    line = getattr(error, "editor_line", 1)
+    column = max(getattr(error, "editor_column", 1) - 1, 0)
+    message = str(getattr(error, "message", error)).removeprefix("parser error: ")
+    return _file_diagnostic(path, "CL001", f"Cannot parse: {message}", line, column)
+
+
+def _suppressed(diagnostic: Diagnostic) -> Diagnostic:
+    from dataclasses import replace
+
+    return replace(diagnostic, suppressed=True)
+
+
+def _to_diagnostic(ctx: RuleContext, finding: Finding) -> Diagnostic:
+    start = ctx.start(finding.node)
+    end = ctx.end(finding.node)
+    if finding.width is not None:
+        end = Location(start.line, start.column + finding.width)
+    return Diagnostic(
+        path=ctx.path,
+        code=finding.code,
+        message=finding.message,
+        start=start,
+        end=end,
+        fix=finding.fix,
+        noqa_line=start.line,
+    )
+
+
+def lint_code(
+    code: str,
+    select: frozenset[str] | None = None,
+    path: str = "example.py",
+    settings: Settings | None = None,
+) -> LintResult:
+    """Lint a string (tests, the language server). `select=None` means the default set."""
+    from claude_lint.registry import resolve_selection
+
+    enabled = select if select is not None else resolve_selection(None, (), ())
+    return lint_bytes(path, code.encode("utf-8"), settings or Settings(), enabled)

@@ -1,0 +1,146 @@
+"""Rule metadata, rule discovery and rule selection (`select`/`ignore`)."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, ClassVar
+
+from claude_lint.diagnostics import FixKind
+from claude_lint.testing import Invalid, Valid
+
+if TYPE_CHECKING:
+    from claude_lint.context import RuleContext
+
+DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "Use instead:", "## Fix safety")
+DOCS_URL = "https://github.com/claude-lint/claude-lint/blob/main/docs/rules/{code}.md"
+
+
+class Rule:
+    """A rule: its identity, docs, cases, and a `check` that reads the module model.
+
+    Subclasses set the class attributes; the docstring has ruff's sections
+    (What it does / Why is this bad? / Example / Use instead: / Fix safety).
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    default: ClassVar[bool] = True
+    fix: ClassVar[FixKind] = FixKind.NONE
+    VALID: ClassVar[list[Valid]] = []
+    INVALID: ClassVar[list[Invalid]] = []
+
+    def check(self, ctx: RuleContext) -> None:
+        raise NotImplementedError
+
+    @classmethod
+    def url(cls) -> str:
+        return DOCS_URL.format(code=cls.code)
+
+
+# CL0xx rules are produced by the engine itself (the file never reaches the model);
+# they still have classes so they are listed, documented and selectable.
+class EngineRule(Rule):
+    def check(self, ctx: RuleContext) -> None:
+        return None
+
+
+@cache
+def all_rules() -> tuple[type[Rule], ...]:
+    """Every rule class in `claude_lint.rules`, sorted by code."""
+    import claude_lint.rules as package
+
+    found: list[type[Rule]] = []
+    for info in pkgutil.iter_modules(package.__path__):
+        if not re.fullmatch(r"cl\d{3}_\w+", info.name):
+            continue
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, Rule)
+                and value.__module__ == module.__name__
+                and getattr(value, "code", None)
+            ):
+                found.append(value)
+    return tuple(sorted(found, key=lambda r: r.code))
+
+
+def rules_by_code() -> dict[str, type[Rule]]:
+    return {rule.code: rule for rule in all_rules()}
+
+
+class SelectorError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class _Match:
+    specificity: int
+    explicit: bool  # an exact code or ALL, which also turns on opt-in rules
+
+
+def _best_match(code: str, selectors: Iterable[str]) -> _Match | None:
+    best: _Match | None = None
+    for selector in selectors:
+        if selector == "ALL":
+            match = _Match(0, True)
+        elif code.startswith(selector):
+            match = _Match(len(selector), selector == code)
+        else:
+            continue
+        if best is None or match.specificity > best.specificity:
+            best = match
+    return best
+
+
+def validate_selectors(selectors: Iterable[str], codes: Iterable[str]) -> None:
+    known = list(codes)
+    for selector in selectors:
+        if selector != "ALL" and not any(code.startswith(selector) for code in known):
+            raise SelectorError(f"unknown rule selector `{selector}`")
+
+
+def resolve_selection(
+    select: Iterable[str] | None,
+    extend_select: Iterable[str],
+    ignore: Iterable[str],
+) -> frozenset[str]:
+    """The enabled codes, ruff-style: the more specific selector wins, ties go to ignore.
+
+    Opt-in rules are enabled only by their exact code or `ALL`; a prefix such
+    as `CL2` selects the default rules under it.
+    """
+    rules = all_rules()
+    selected = list(select) if select is not None else None
+    extra = list(extend_select)
+    ignored = list(ignore)
+    validate_selectors([*(selected or []), *extra, *ignored], (r.code for r in rules))
+    enabled = set()
+    for rule in rules:
+        match = _best_match(rule.code, [*(selected or []), *extra])
+        if match is None:
+            on = selected is None and rule.default
+            specificity = -1
+        else:
+            on = rule.default or match.explicit
+            specificity = match.specificity
+        ignored_match = _best_match(rule.code, ignored)
+        if ignored_match is not None and ignored_match.specificity >= specificity:
+            on = False
+        if on:
+            enabled.add(rule.code)
+    return frozenset(enabled)
+
+
+def codes_matching(selectors: Iterable[str]) -> Iterator[str]:
+    """Codes matched by prefixes (used by per-file-ignores and noqa lists)."""
+    selectors = list(selectors)
+    for rule in all_rules():
+        if _best_match(rule.code, selectors) is not None:
+            yield rule.code

@@ -1,0 +1,205 @@
+import builtins
+
+from claude_lint.context import RuleContext
+from claude_lint.knowledge import Knowledge
+from claude_lint.model import CaughtType, HandlerInfo
+from claude_lint.registry import Rule
+from claude_lint.testing import Invalid, Valid
+
+EXCEPT_WIDTH = len("except")
+
+
+def _builtin(name: str | None) -> type[BaseException] | None:
+    value = getattr(builtins, name, None) if name else None
+    return value if isinstance(value, type) and issubclass(value, BaseException) else None
+
+
+def covers(parent: CaughtType, child: CaughtType, knowledge: Knowledge) -> bool:
+    """Whether `except parent` catches everything `except child` would."""
+    if child.sdk_name is not None:
+        if parent.sdk_name is not None:
+            return knowledge.is_subclass(child.sdk_name, parent.sdk_name)
+        return parent.qualname in ("Exception", "BaseException")
+    child_type, parent_type = _builtin(child.qualname), _builtin(parent.qualname)
+    if child_type is not None and parent_type is not None:
+        return issubclass(child_type, parent_type)
+    return False
+
+
+def _covering_handler(handler: HandlerInfo, earlier: list[HandlerInfo], knowledge: Knowledge) -> HandlerInfo | None:
+    """The earlier handler that makes `handler` unreachable, if one does."""
+    if handler.is_bare:
+        return None
+    for previous in earlier:
+        if previous.is_bare:
+            return previous
+        if all(any(covers(p, t, knowledge) for p in previous.types) for t in handler.types):
+            return previous
+    # Together, several earlier handlers may cover a tuple handler.
+    all_previous = [p for h in earlier for p in h.types]
+    if all(any(covers(p, t, knowledge) for p in all_previous) for t in handler.types) and earlier:
+        return earlier[-1]
+    return None
+
+
+class UnreachableHandler(Rule):
+    """## What it does
+    Finds an `except` clause that can never run because an earlier clause of
+    the same `try` catches a superclass of its type, e.g.
+    `except anthropic.APIError` before `except anthropic.RateLimitError`.
+    The SDK's own class hierarchy (for the SDK version in use) and Python's
+    builtin exceptions are used to decide.
+
+    ## Why is this bad?
+    The specific handler was written for a reason (back off on a rate limit,
+    fail fast on a bad key) and it never runs: the general handler takes
+    every error first.
+
+    ## Example
+    ```python
+    import anthropic
+
+    client = anthropic.Anthropic()
+
+    try:
+        client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+    except anthropic.APIError:
+        raise
+    except anthropic.RateLimitError:
+        wait_and_retry()
+    ```
+
+    Use instead:
+    ```python
+    import anthropic
+
+    client = anthropic.Anthropic()
+
+    try:
+        client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+    except anthropic.RateLimitError:
+        wait_and_retry()
+    except anthropic.APIError:
+        raise
+    ```
+
+    ## Fix safety
+    No automatic fix yet. Moving the specific handler above the general one
+    changes which handler runs, so such a fix will be unsafe.
+    """
+
+    code = "CL104"
+    name = "unreachable-handler"
+    summary = "An `except` that an earlier, broader `except` makes unreachable"
+
+    VALID = [
+        Valid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            try:
+                client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+            except anthropic.RateLimitError:
+                pass
+            except anthropic.APIError:
+                raise
+            """
+        ),
+        # Siblings, not parent and child.
+        Valid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            try:
+                client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+            except anthropic.APIConnectionError:
+                raise
+            except anthropic.APIStatusError:
+                raise
+            """
+        ),
+        # In 0.121, OverloadedError is not an InternalServerError.
+        Valid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            try:
+                client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+            except anthropic.InternalServerError:
+                raise
+            except anthropic.OverloadedError:
+                raise
+            """,
+            sdk_version="0.121.0",
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import anthropic
+
+            client = anthropic.Anthropic()
+
+            try:
+                client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+            except anthropic.APIError:
+                raise
+            except anthropic.RateLimitError:
+                wait_and_retry()
+            """,
+            line=9,
+            column=1,
+            message=(
+                "`except anthropic.RateLimitError` is unreachable: the `except anthropic.APIError` "
+                "on line 7 already catches it"
+            ),
+        ),
+        Invalid(
+            """
+            from anthropic import Anthropic, InternalServerError, OverloadedError
+            client = Anthropic()
+            def ask():
+                try:
+                    return client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+                except Exception:
+                    raise
+                except (OverloadedError, TimeoutError):
+                    return None
+            """,
+            line=8,
+            column=5,
+        ),
+        # In 2.x, OverloadedError subclasses InternalServerError.
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            try:
+                client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+            except anthropic.InternalServerError:
+                raise
+            except anthropic.OverloadedError:
+                raise
+            """,
+            line=7,
+            column=1,
+        ),
+    ]
+
+    def check(self, ctx: RuleContext) -> None:
+        for try_info in ctx.model.trys:
+            handlers = try_info.handlers
+            if not try_info.holds_call_site and not any(h.catches_sdk_error() for h in handlers):
+                continue
+            for index, handler in enumerate(handlers[1:], start=1):
+                previous = _covering_handler(handler, handlers[:index], ctx.knowledge)
+                if previous is None:
+                    continue
+                assert handler.node.type is not None
+                earlier = "except:" if previous.is_bare else f"except {ctx.code_for(previous.node.type)}"  # type: ignore[arg-type]
+                ctx.report(
+                    handler.node,
+                    f"`except {ctx.code_for(handler.node.type)}` is unreachable: the `{earlier}` "
+                    f"on line {ctx.start(previous.node).line} already catches it",
+                    width=EXCEPT_WIDTH,
+                )

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def run_cli(tmp_path: Path):
+    """Run the real console entry point in a subprocess and capture its output."""
+    import subprocess
+
+    def run(*args: str, cwd: Path | None = None, stdin: bytes | None = None, env: dict | None = None):
+        return subprocess.run(
+            [sys.executable, "-m", "claude_lint", *args],
+            cwd=cwd or tmp_path,
+            input=stdin,
+            capture_output=True,
+            env={**os.environ, **(env or {})},
+            timeout=120,
+        )
+
+    return run

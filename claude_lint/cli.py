@@ -85,6 +85,13 @@ def check(
         stdin_filename=stdin_filename,
     )
     try:
+        if options.select or options.extend_select or options.ignore:
+            from claude_lint.registry import all_rules, validate_selectors
+
+            validate_selectors(
+                [*(options.select or ()), *options.extend_select, *options.ignore],
+                (rule.code for rule in all_rules()),
+            )
         outcome = run(list(paths) or ["."], ConfigResolver(override), options)
     except (ConfigError, ValueError) as e:
         raise UsageFailure(str(e)) from None

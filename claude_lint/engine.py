@@ -55,18 +55,34 @@ def _is_enabled(code: str, enabled: frozenset[str], ignored: set[str]) -> bool:
     return code in enabled and not any(code.startswith(sel) or sel == "ALL" for sel in ignored)
 
 
-def lint_bytes(path: str, data: bytes, settings: Settings, enabled: frozenset[str]) -> LintResult:
-    result = LintResult(path)
+def engine_code_enabled(code: str, path: str, settings: Settings) -> bool:
+    """CL001/CL002 (default rules) decided without importing any rule module."""
+    from claude_lint.registry import rule_enabled
+
     ignored = ignored_for_path(path, settings)
+    return rule_enabled(code, True, settings.select, settings.extend_select, settings.ignore) and not any(
+        code.startswith(sel) or sel == "ALL" for sel in ignored
+    )
+
+
+def lint_bytes(path: str, data: bytes, settings: Settings, enabled: frozenset[str] | None = None) -> LintResult:
+    """Lint one file's bytes. `enabled=None`: the settings' selection, resolved only if parsed."""
+    result = LintResult(path)
     try:
         source = decode_source(data)
     except SourceError as e:
-        if _is_enabled("CL002", enabled, ignored):
+        if enabled is None and engine_code_enabled("CL002", path, settings) or (
+            enabled is not None and _is_enabled("CL002", enabled, ignored_for_path(path, settings))
+        ):
             result.diagnostics.append(_file_diagnostic(path, "CL002", f"Cannot read file: {e}"))
         return result
     if not needs_parsing(data, triggers_for(settings.client_factories)):
         return result
-    _lint_text(result, source.text, settings, enabled, ignored)
+    if enabled is None:
+        from claude_lint.registry import resolve_selection
+
+        enabled = resolve_selection(settings.select, settings.extend_select, settings.ignore)
+    _lint_text(result, source.text, settings, enabled, ignored_for_path(path, settings))
     return result
 
 
@@ -176,8 +192,5 @@ def lint_code(
     path: str = "example.py",
     settings: Settings | None = None,
 ) -> LintResult:
-    """Lint a string (tests, the language server). `select=None` means the default set."""
-    from claude_lint.registry import resolve_selection
-
-    enabled = select if select is not None else resolve_selection(None, (), ())
-    return lint_bytes(path, code.encode("utf-8"), settings or Settings(), enabled)
+    """Lint a string (tests, the language server). `select=None`: the settings' selection."""
+    return lint_bytes(path, code.encode("utf-8"), settings or Settings(), select)

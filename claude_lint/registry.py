@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, ClassVar
@@ -106,36 +106,46 @@ def validate_selectors(selectors: Iterable[str], codes: Iterable[str]) -> None:
             raise SelectorError(f"unknown rule selector `{selector}`")
 
 
+def rule_enabled(
+    code: str,
+    default: bool,
+    select: Sequence[str] | None,
+    extend_select: Sequence[str],
+    ignore: Sequence[str],
+) -> bool:
+    """Whether one rule is on, ruff-style: the more specific selector wins, ties go to ignore.
+
+    Opt-in rules are enabled only by their exact code or `ALL`; a prefix such
+    as `CL2` selects the default rules under it. Needs no rule module, so the
+    engine can decide about CL001/CL002 without importing libcst.
+    """
+    match = _best_match(code, [*(select or ()), *extend_select])
+    if match is None:
+        on = select is None and default
+        specificity = -1
+    else:
+        on = default or match.explicit
+        specificity = match.specificity
+    ignored_match = _best_match(code, ignore)
+    if ignored_match is not None and ignored_match.specificity >= specificity:
+        on = False
+    return on
+
+
 def resolve_selection(
     select: Iterable[str] | None,
     extend_select: Iterable[str],
     ignore: Iterable[str],
 ) -> frozenset[str]:
-    """The enabled codes, ruff-style: the more specific selector wins, ties go to ignore.
-
-    Opt-in rules are enabled only by their exact code or `ALL`; a prefix such
-    as `CL2` selects the default rules under it.
-    """
+    """The enabled codes (see `rule_enabled`); unknown selectors are errors."""
     rules = all_rules()
     selected = list(select) if select is not None else None
     extra = list(extend_select)
     ignored = list(ignore)
     validate_selectors([*(selected or []), *extra, *ignored], (r.code for r in rules))
-    enabled = set()
-    for rule in rules:
-        match = _best_match(rule.code, [*(selected or []), *extra])
-        if match is None:
-            on = selected is None and rule.default
-            specificity = -1
-        else:
-            on = rule.default or match.explicit
-            specificity = match.specificity
-        ignored_match = _best_match(rule.code, ignored)
-        if ignored_match is not None and ignored_match.specificity >= specificity:
-            on = False
-        if on:
-            enabled.add(rule.code)
-    return frozenset(enabled)
+    return frozenset(
+        rule.code for rule in rules if rule_enabled(rule.code, rule.default, selected, extra, ignored)
+    )
 
 
 def codes_matching(selectors: Iterable[str]) -> Iterator[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from claude_lint.config import ConfigResolver, Settings
 from claude_lint.diagnostics import Diagnostic, Location
 from claude_lint.discover import discover
-from claude_lint.engine import LintResult, lint_bytes
+from claude_lint.engine import LintResult, engine_code_enabled, lint_bytes
 
 
 @dataclass(frozen=True)
@@ -30,36 +30,12 @@ class Outcome:
     files_checked: int = 0
 
 
-class _Selection:
-    """Enabled codes per distinct (select, extend-select, ignore), computed once."""
-
-    def __init__(self, options: RunOptions) -> None:
-        self.options = options
-        self._cache: dict[tuple[object, ...], frozenset[str]] = {}
-
-    def settings_for(self, base: Settings) -> Settings:
-        o = self.options
-        return base.with_overrides(
-            select=o.select,
-            extend_select=base.extend_select + o.extend_select,
-            ignore=base.ignore + o.ignore,
-        )
-
-    def enabled(self, settings: Settings) -> frozenset[str]:
-        from claude_lint.registry import SelectorError, resolve_selection, validate_selectors
-
-        key = (settings.select, settings.extend_select, settings.ignore, settings.per_file_ignores)
-        if key not in self._cache:
-            try:
-                self._cache[key] = resolve_selection(settings.select, settings.extend_select, settings.ignore)
-                validate_selectors(
-                    (code for _, codes in settings.per_file_ignores for code in codes),
-                    self._cache[key] | {"CL"},
-                )
-            except SelectorError as e:
-                where = f"{settings.config_file}: " if settings.config_file else ""
-                raise ValueError(f"{where}{e}") from None
-        return self._cache[key]
+def _with_cli_options(base: Settings, options: RunOptions) -> Settings:
+    return base.with_overrides(
+        select=options.select,
+        extend_select=base.extend_select + options.extend_select,
+        ignore=base.ignore + options.ignore,
+    )
 
 
 def _read(path: Path) -> bytes | str:
@@ -77,30 +53,28 @@ def _read(path: Path) -> bytes | str:
 
 
 def run(paths: list[str], resolver: ConfigResolver, options: RunOptions) -> Outcome:
-    selection = _Selection(options)
     outcome = Outcome()
     results: list[tuple[LintResult, bytes | None]] = []
     for raw in paths:
         if raw == "-":
             display = options.stdin_filename or "-"
-            settings = selection.settings_for(resolver.for_path(Path(display).absolute()))
+            settings = _with_cli_options(resolver.for_path(Path(display).absolute()), options)
             data = sys.stdin.buffer.read()
-            results.append((lint_bytes(display, data, settings, selection.enabled(settings)), data))
+            results.append((lint_bytes(display, data, settings), data))
     for candidate in discover((p for p in paths if p != "-"), resolver, options.force_exclude):
-        settings = selection.settings_for(resolver.for_path(candidate.path))
-        enabled = selection.enabled(settings)
+        settings = _with_cli_options(resolver.for_path(candidate.path), options)
         data = _read(candidate.path)
         path = str(candidate.path)
         if isinstance(data, str):
             result = LintResult(path)
-            if "CL002" in enabled:
+            if engine_code_enabled("CL002", path, settings):
                 start = Location(1, 0)
                 result.diagnostics.append(
                     Diagnostic(path, "CL002", f"Cannot read file: {data}", start, start, noqa_line=1)
                 )
             results.append((result, None))
             continue
-        results.append((lint_bytes(path, data, settings, enabled), data))
+        results.append((lint_bytes(path, data, settings), data))
     for result, data in results:
         outcome.files_checked += 1
         outcome.errors.extend(result.errors)

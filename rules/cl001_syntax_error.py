@@ -16,7 +16,7 @@ class SyntaxErrorRule(EngineRule):
     import anthropic
 
     def ask(client, prompt:
-        return client.messages.create(model="claude-sonnet-4-5", max_tokens=100, messages=[])
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=100, messages=[])
     ```
 
     Use instead:
@@ -24,7 +24,7 @@ class SyntaxErrorRule(EngineRule):
     import anthropic
 
     def ask(client, prompt):
-        return client.messages.create(model="claude-sonnet-4-5", max_tokens=100, messages=[])
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=100, messages=[])
     ```
 
     ## Fix safety
@@ -42,7 +42,7 @@ class SyntaxErrorRule(EngineRule):
             import anthropic
 
             def ask(client, prompt:
-                return client.messages.create(model="claude-sonnet-4-5", max_tokens=100, messages=[])
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=100, messages=[])
             """,
             line=3,
             column=8,

@@ -26,7 +26,7 @@ class BareExcept(Rule):
     def summarise(text):
         try:
             return client.messages.create(
-                model="claude-sonnet-4-5", max_tokens=512,
+                model="claude-sonnet-4-6", max_tokens=512,
                 messages=[{"role": "user", "content": text}],
             )
         except:
@@ -43,7 +43,7 @@ class BareExcept(Rule):
     def summarise(text):
         try:
             return client.messages.create(
-                model="claude-sonnet-4-5", max_tokens=512,
+                model="claude-sonnet-4-6", max_tokens=512,
                 messages=[{"role": "user", "content": text}],
             )
         except anthropic.APIError:
@@ -68,7 +68,7 @@ class BareExcept(Rule):
             import anthropic
             client = anthropic.Anthropic()
             try:
-                client.messages.create(model="claude-sonnet-4-5", max_tokens=10, messages=[])
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=10, messages=[])
             except anthropic.APIError:
                 raise
             """
@@ -105,7 +105,7 @@ class BareExcept(Rule):
             def summarise(text):
                 try:
                     return client.messages.create(
-                        model="claude-sonnet-4-5", max_tokens=512,
+                        model="claude-sonnet-4-6", max_tokens=512,
                         messages=[{"role": "user", "content": text}],
                     )
                 except:
@@ -126,7 +126,7 @@ class BareExcept(Rule):
             def summarise(text):
                 try:
                     return client.messages.create(
-                        model="claude-sonnet-4-5", max_tokens=512,
+                        model="claude-sonnet-4-6", max_tokens=512,
                         messages=[{"role": "user", "content": text}],
                     )
                 except Exception:

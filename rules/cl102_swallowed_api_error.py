@@ -93,7 +93,7 @@ class SwallowedApiError(Rule):
     def summarise(text):
         try:
             response = client.messages.create(
-                model="claude-sonnet-4-5", max_tokens=512,
+                model="claude-sonnet-4-6", max_tokens=512,
                 messages=[{"role": "user", "content": text}],
             )
         except anthropic.APIError:
@@ -112,7 +112,7 @@ class SwallowedApiError(Rule):
     def summarise(text):
         try:
             response = client.messages.create(
-                model="claude-sonnet-4-5", max_tokens=512,
+                model="claude-sonnet-4-6", max_tokens=512,
                 messages=[{"role": "user", "content": text}],
             )
         except anthropic.APIError:
@@ -136,7 +136,7 @@ class SwallowedApiError(Rule):
             import anthropic, logging
             client = anthropic.Anthropic()
             try:
-                client.messages.create(model="claude-sonnet-4-5", max_tokens=10, messages=[])
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=10, messages=[])
             except anthropic.APIError:
                 logging.exception("call failed")
             """
@@ -148,7 +148,7 @@ class SwallowedApiError(Rule):
             client = anthropic.Anthropic()
             def ask(q):
                 try:
-                    return client.messages.create(model="claude-sonnet-4-5", max_tokens=10, messages=[])
+                    return client.messages.create(model="claude-sonnet-4-6", max_tokens=10, messages=[])
                 except anthropic.APIError:
                     return FALLBACK_ANSWER
             """
@@ -160,7 +160,7 @@ class SwallowedApiError(Rule):
             client = anthropic.Anthropic(max_retries=0)
             for attempt in range(3):
                 try:
-                    reply = client.messages.create(model="claude-sonnet-4-5", max_tokens=10, messages=[])
+                    reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=10, messages=[])
                     break
                 except anthropic.RateLimitError:
                     continue
@@ -172,7 +172,7 @@ class SwallowedApiError(Rule):
             import anthropic, json
             client = anthropic.Anthropic()
             try:
-                data = json.loads(client.messages.create(model="claude-sonnet-4-5", max_tokens=10, messages=[]).content[0].text)
+                data = json.loads(client.messages.create(model="claude-sonnet-4-6", max_tokens=10, messages=[]).content[0].text)
             except ValueError:
                 data = None
             """
@@ -198,7 +198,7 @@ class SwallowedApiError(Rule):
             def summarise(text):
                 try:
                     response = client.messages.create(
-                        model="claude-sonnet-4-5", max_tokens=512,
+                        model="claude-sonnet-4-6", max_tokens=512,
                         messages=[{"role": "user", "content": text}],
                     )
                 except anthropic.APIError:
@@ -220,7 +220,7 @@ class SwallowedApiError(Rule):
             results = []
             for doc in documents:
                 try:
-                    results.append(client.messages.create(model="claude-sonnet-4-5", max_tokens=100, messages=[{"role": "user", "content": doc}]))
+                    results.append(client.messages.create(model="claude-sonnet-4-6", max_tokens=100, messages=[{"role": "user", "content": doc}]))
                 except Exception:
                     continue
             """,
@@ -240,7 +240,7 @@ class SwallowedApiError(Rule):
                 def reply(self, q):
                     answer = ""
                     try:
-                        answer = self.client.messages.create(model="claude-sonnet-4-5", max_tokens=100, messages=[{"role": "user", "content": q}]).content[0].text
+                        answer = self.client.messages.create(model="claude-sonnet-4-6", max_tokens=100, messages=[{"role": "user", "content": q}]).content[0].text
                     except: answer = ""
                     return answer
             """,

@@ -62,7 +62,7 @@ class UnreachableHandler(Rule):
     client = anthropic.Anthropic()
 
     try:
-        client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+        client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
     except anthropic.APIError:
         raise
     except anthropic.RateLimitError:
@@ -76,7 +76,7 @@ class UnreachableHandler(Rule):
     client = anthropic.Anthropic()
 
     try:
-        client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+        client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
     except anthropic.RateLimitError:
         wait_and_retry()
     except anthropic.APIError:
@@ -98,7 +98,7 @@ class UnreachableHandler(Rule):
             import anthropic
             client = anthropic.Anthropic()
             try:
-                client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
             except anthropic.RateLimitError:
                 pass
             except anthropic.APIError:
@@ -111,7 +111,7 @@ class UnreachableHandler(Rule):
             import anthropic
             client = anthropic.Anthropic()
             try:
-                client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
             except anthropic.APIConnectionError:
                 raise
             except anthropic.APIStatusError:
@@ -124,7 +124,7 @@ class UnreachableHandler(Rule):
             import anthropic
             client = anthropic.Anthropic()
             try:
-                client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
             except anthropic.InternalServerError:
                 raise
             except anthropic.OverloadedError:
@@ -141,7 +141,7 @@ class UnreachableHandler(Rule):
             client = anthropic.Anthropic()
 
             try:
-                client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
             except anthropic.APIError:
                 raise
             except anthropic.RateLimitError:
@@ -160,7 +160,7 @@ class UnreachableHandler(Rule):
             client = Anthropic()
             def ask():
                 try:
-                    return client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+                    return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
                 except Exception:
                     raise
                 except (OverloadedError, TimeoutError):
@@ -175,7 +175,7 @@ class UnreachableHandler(Rule):
             import anthropic
             client = anthropic.Anthropic()
             try:
-                client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
             except anthropic.InternalServerError:
                 raise
             except anthropic.OverloadedError:

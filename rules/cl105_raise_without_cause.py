@@ -64,7 +64,7 @@ class RaiseWithoutCause(Rule):
     def summarise(text):
         try:
             return client.messages.create(
-                model="claude-sonnet-4-5", max_tokens=512,
+                model="claude-sonnet-4-6", max_tokens=512,
                 messages=[{"role": "user", "content": text}],
             )
         except anthropic.APIError as e:
@@ -80,7 +80,7 @@ class RaiseWithoutCause(Rule):
     def summarise(text):
         try:
             return client.messages.create(
-                model="claude-sonnet-4-5", max_tokens=512,
+                model="claude-sonnet-4-6", max_tokens=512,
                 messages=[{"role": "user", "content": text}],
             )
         except anthropic.APIError as e:
@@ -104,7 +104,7 @@ class RaiseWithoutCause(Rule):
             import anthropic
             client = anthropic.Anthropic()
             try:
-                client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
             except anthropic.APIError as exc:
                 raise
             """
@@ -115,7 +115,7 @@ class RaiseWithoutCause(Rule):
             client = anthropic.Anthropic()
             def task(self):
                 try:
-                    client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+                    client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
                 except anthropic.RateLimitError as exc:
                     raise self.retry(exc=exc)
             """
@@ -125,7 +125,7 @@ class RaiseWithoutCause(Rule):
             import anthropic
             client = anthropic.Anthropic()
             try:
-                client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
             except anthropic.APIError as exc:
                 raise RuntimeError("failed") from None
             """
@@ -151,7 +151,7 @@ class RaiseWithoutCause(Rule):
             def summarise(text):
                 try:
                     return client.messages.create(
-                        model="claude-sonnet-4-5", max_tokens=512,
+                        model="claude-sonnet-4-6", max_tokens=512,
                         messages=[{"role": "user", "content": text}],
                     )
                 except anthropic.APIError as e:
@@ -171,7 +171,7 @@ class RaiseWithoutCause(Rule):
             def summarise(text):
                 try:
                     return client.messages.create(
-                        model="claude-sonnet-4-5", max_tokens=512,
+                        model="claude-sonnet-4-6", max_tokens=512,
                         messages=[{"role": "user", "content": text}],
                     )
                 except anthropic.APIError as e:
@@ -183,7 +183,7 @@ class RaiseWithoutCause(Rule):
             from anthropic import Anthropic, RateLimitError
             client = Anthropic()
             try:
-                client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
             except (RateLimitError, KeyError):
                 raise RuntimeError
             """,
@@ -193,7 +193,7 @@ class RaiseWithoutCause(Rule):
             from anthropic import Anthropic, RateLimitError
             client = Anthropic()
             try:
-                client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
             except (RateLimitError, KeyError) as exc:
                 raise RuntimeError from exc
             """,
@@ -203,7 +203,7 @@ class RaiseWithoutCause(Rule):
             import anthropic
             client = anthropic.Anthropic()
             try:
-                client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
             except:
                 raise ServiceDown()
             """,
@@ -213,7 +213,7 @@ class RaiseWithoutCause(Rule):
             import anthropic
             client = anthropic.Anthropic()
             try:
-                client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
             except BaseException as exc:
                 raise ServiceDown() from exc
             """,

@@ -4,7 +4,7 @@ from claude_lint.registry import Rule
 from claude_lint.testing import Invalid, Valid
 
 EXCEPT_WIDTH = len("except")
-FOREIGN_LIBRARIES = frozenset({"httpx", "requests", "urllib3", "aiohttp", "openai"})
+FOREIGN_LIBRARIES = frozenset({"httpx", "httpx2", "requests", "urllib3", "aiohttp", "openai"})
 BUILTIN_TRANSPORT = frozenset(
     {"TimeoutError", "ConnectionError", "ConnectionResetError", "ConnectionRefusedError",
      "ConnectionAbortedError", "BrokenPipeError", "socket.timeout", "asyncio.TimeoutError",
@@ -69,7 +69,7 @@ class ForeignExceptionType(Rule):
     client = anthropic.Anthropic()
 
     try:
-        client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+        client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
     except httpx.TimeoutException:
         fall_back()
     ```
@@ -81,7 +81,7 @@ class ForeignExceptionType(Rule):
     client = anthropic.Anthropic()
 
     try:
-        client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+        client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
     except anthropic.APITimeoutError:
         fall_back()
     ```
@@ -103,7 +103,7 @@ class ForeignExceptionType(Rule):
             client = anthropic.Anthropic()
             try:
                 page = httpx.get("https://example.com")
-                client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
             except httpx.TimeoutException:
                 pass
             """
@@ -116,7 +116,7 @@ class ForeignExceptionType(Rule):
             session = requests.Session()
             try:
                 session.post(WEBHOOK, json={})
-                client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
             except requests.ConnectionError:
                 pass
             """
@@ -128,7 +128,7 @@ class ForeignExceptionType(Rule):
             client = anthropic.AsyncAnthropic()
             async def ask():
                 try:
-                    return await asyncio.wait_for(client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[]), 30)
+                    return await asyncio.wait_for(client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[]), 30)
                 except TimeoutError:
                     return None
             """
@@ -138,7 +138,7 @@ class ForeignExceptionType(Rule):
             import anthropic
             client = anthropic.Anthropic()
             try:
-                client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
             except anthropic.APITimeoutError:
                 pass
             """
@@ -153,7 +153,7 @@ class ForeignExceptionType(Rule):
             client = anthropic.Anthropic()
 
             try:
-                client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
             except httpx.TimeoutException:
                 fall_back()
             """,
@@ -170,7 +170,7 @@ class ForeignExceptionType(Rule):
             client = anthropic.Anthropic()
             def ask(q):
                 try:
-                    return client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[], timeout=30)
+                    return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[], timeout=30)
                 except (ConnectionError, anthropic.RateLimitError):
                     return None
             """,
@@ -187,7 +187,7 @@ class ForeignExceptionType(Rule):
             from openai import RateLimitError
             client = anthropic.Anthropic()
             try:
-                client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
             except RateLimitError:
                 back_off()
             """,

@@ -25,7 +25,7 @@ class UnknownSdkException(Rule):
     client = anthropic.Anthropic()
 
     try:
-        client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+        client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
     except anthropic.RateLimitException:
         back_off()
     ```
@@ -37,7 +37,7 @@ class UnknownSdkException(Rule):
     client = anthropic.Anthropic()
 
     try:
-        client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+        client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
     except anthropic.RateLimitError:
         back_off()
     ```
@@ -88,7 +88,7 @@ class UnknownSdkException(Rule):
             client = anthropic.Anthropic()
 
             try:
-                client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
             except anthropic.RateLimitException:
                 back_off()
             """,
@@ -106,7 +106,7 @@ class UnknownSdkException(Rule):
             import backoff
             @backoff.on_exception(backoff.expo, (ac.RateLimitError, ac.OverloadedError), max_tries=5)
             def ask(client):
-                return client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
             """,
             line=3,
             column=60,

@@ -150,6 +150,19 @@ class CallRecord:
 
 
 @dataclass(eq=False)
+class WithRecord:
+    """A `with`/`async with` statement and where it sits."""
+
+    node: cst.With
+    frame: FunctionInfo | None
+    scope: Scope
+
+    @property
+    def is_async(self) -> bool:
+        return self.node.asynchronous is not None
+
+
+@dataclass(eq=False)
 class RaiseRecord:
     node: cst.Raise
     handler: HandlerInfo | None  # the innermost handler in the same function
@@ -233,6 +246,7 @@ class ModuleModel:
     handlers: list[HandlerInfo]
     raises: list[RaiseRecord]
     loops: list[LoopInfo]
+    withs: list[WithRecord]
     # `anthropic.<Name>` attribute references in `except` clauses and retry predicates.
     sdk_attribute_refs: list[tuple[cst.Attribute, str]]
     resolver: _Resolver
@@ -408,6 +422,7 @@ class _Collector(cst.CSTVisitor):
         self.handlers: list[HandlerInfo] = []
         self.raises: list[RaiseRecord] = []
         self.loops: list[LoopInfo] = []
+        self.withs: list[WithRecord] = []
         self.except_type_exprs: list[cst.BaseExpression] = []
         # Per function frame: the try and loop context stacks.
         self._try_stack: list[TryContext] = []
@@ -497,6 +512,9 @@ class _Collector(cst.CSTVisitor):
             owner = self.scope.class_scope
             if owner is not None:
                 owner.annotations[f"self.{target.attr.value}"] = node.annotation.annotation
+
+    def visit_With(self, node: cst.With) -> None:
+        self.withs.append(WithRecord(node, self.frame, self.scope))
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None and isinstance(node.asname.name, (cst.Name, cst.Attribute)):
@@ -969,6 +987,7 @@ def build_model(
         handlers=collector.handlers,
         raises=collector.raises,
         loops=collector.loops,
+        withs=collector.withs,
         sdk_attribute_refs=sdk_refs,
         resolver=resolver,
     )

@@ -124,7 +124,8 @@ def settings_from_table(path: Path, table: dict[str, Any]) -> Settings:
     values: dict[str, Any] = {}
     for key, value in table.items():
         if key not in _KEYS:
-            raise ConfigError(f"{path}: unknown key `{key}` in [tool.claude-lint]")
+            where = "[tool.claude-lint]" if path.name == "pyproject.toml" else path.name
+            raise ConfigError(f"{path}: unknown key `{key}` in {where}")
         attr, validate = _KEYS[key]
         try:
             values[attr] = validate(key, value)

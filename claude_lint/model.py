@@ -262,7 +262,7 @@ class ModuleModel:
         """Top-level modules the given calls reach, through local functions too.
 
         `httpx.get()` -> httpx; `session.get()` with `session = requests.Session()`
-        -> requests; `open()` -> builtins; a call passing `timeout=` adds
+        -> requests; `open()` -> io; a call passing `timeout=` adds
         "timeout" (it can raise the builtin TimeoutError itself).
         """
         roots: set[str] = set()
@@ -296,9 +296,10 @@ class ModuleModel:
         # A method on an object built from a library: `session.get()`.
         value = self.resolver.binding_value(head if head not in ("self", "cls") else name.rsplit(".", 1)[0], record.scope)
         if isinstance(value, cst.Call):
-            qualname = self.imports.qualify(value.func)
-            if qualname is not None and qualname.split(".", 1)[0] in self.imports.names:
-                return self.imports.names[qualname.split(".", 1)[0]].split(".", 1)[0]
+            constructor = dotted(value.func)
+            if constructor is not None and constructor.split(".", 1)[0] in self.imports.names:
+                qualname = self.imports.qualify(value.func)
+                return qualname.split(".", 1)[0] if qualname else None
         return None
 
     def is_manual_retry_loop(self, loop: LoopInfo, sites: Sequence[CallSite]) -> bool:
@@ -315,8 +316,18 @@ class ModuleModel:
             return False
         if self.imports.qualify(node.iter.func) not in _RETRY_ITERABLES:
             return False
-        targets = names_in(node.target)
-        return not any(targets & names_in(site.node) for site in sites)
+        derived = names_in(node.target)
+        scope = sites[0].record.scope if sites else None
+        if scope is not None:
+            # Names computed from the target (`prompt = prompts[i]`) depend on it too.
+            changed = True
+            while changed:
+                changed = False
+                for name, values in scope.bindings.items():
+                    if name not in derived and any(derived & names_in(v) for v in values):
+                        derived.add(name)
+                        changed = True
+        return not any(derived & names_in(site.node) for site in sites)
 
 
 _RETRY_ITERABLES = frozenset({"range", "itertools.count", "itertools.repeat"})
@@ -458,6 +469,8 @@ class _Collector(cst.CSTVisitor):
         self.scope.functions.setdefault(node.name.value, info)
         self.functions.append(info)
         for param in _all_params(node.params):
+            # A parameter is bound to an unknown value: it shadows module globals.
+            scope.bindings.setdefault(param.name.value, [])
             if param.annotation is not None:
                 scope.annotations[param.name.value] = param.annotation.annotation
         self.scope = scope
@@ -589,6 +602,8 @@ class _Collector(cst.CSTVisitor):
         self._loop_stack.append(loop)
 
     def visit_For(self, node: cst.For) -> None:
+        for name in names_in(node.target):
+            self.scope.bindings.setdefault(name, [])  # bound to an unknown value
         self._enter_loop(node)
 
     def leave_For(self, original_node: cst.For) -> None:
@@ -695,12 +710,15 @@ class _Resolver:
     def _is_async_class(self, name: str) -> bool:
         return name in self.knowledge.async_client_classes or name.startswith(_ASYNC_PREFIX)
 
-    def client_from_annotation(self, annotation: cst.BaseExpression) -> ClientInfo | None:
+    def client_from_annotation(self, annotation: cst.BaseExpression) -> ClientInfo | _NotClient | None:
+        foreign = False
         for candidate in _strip_optional(annotation):
-            name = self.client_class(self.c.imports.qualify(candidate))
+            qualname = self.c.imports.qualify(candidate)
+            name = self.client_class(qualname)
             if name is not None:
                 return ClientInfo(name, self._is_async_class(name), None, None, annotation, "annotation")
-        return None
+            foreign = foreign or (qualname is not None and qualname.split(".", 1)[0] in FOREIGN_CLIENT_ROOTS)
+        return NOT_CLIENT if foreign else None
 
     def _constructor(self, call: cst.Call, name: str) -> ClientInfo:
         retries_arg = _keyword(call, "max_retries")
@@ -752,8 +770,9 @@ class _Resolver:
         target = self.function_for(func, scope)
         if target is not None and target.node.returns is not None:
             info = self.client_from_annotation(target.node.returns.annotation)
-            if info is not None:
+            if isinstance(info, ClientInfo):
                 return ClientInfo(info.class_name, info.is_async, None, None, call, "factory")
+            return info
         return None
 
     def _client_of_binding(self, name: str, scope: Scope, depth: int) -> ClientInfo | _NotClient | None:
@@ -793,8 +812,11 @@ class _Resolver:
                 if isinstance(found, ClientInfo):
                     return found
         result: ClientInfo | _NotClient | None = None
-        for value in owner.bindings.get(key, ()):
+        # `self.x` also reads a class attribute `x = ...` of the class body.
+        for value in (*owner.bindings.get(key, ()), *owner.bindings.get(key.removeprefix("self."), ())):
             found = self.client_of(value, owner, depth + 1)
+            if isinstance(found, ClientInfo):
+                return found
             result = result or found
         annotation = owner.annotations.get(key)
         if annotation is not None:
@@ -863,8 +885,8 @@ class _Resolver:
             return None
         path.insert(0, resource)
         client_node = cur.value
-        if isinstance(client_node, cst.Attribute) and client_node.attr.value == "threads":
-            return None  # OpenAI Assistants: client.beta.threads.messages.create
+        if isinstance(client_node, cst.Attribute) and client_node.attr.value in ("threads", "chat"):
+            return None  # OpenAI: client.beta.threads.messages.create, client.chat.completions.create
         if isinstance(client_node, cst.Attribute) and client_node.attr.value == "beta":
             path.insert(0, "beta")
             client_node = client_node.value

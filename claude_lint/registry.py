@@ -86,17 +86,17 @@ class _Match:
 
 
 def _best_match(code: str, selectors: Iterable[str]) -> _Match | None:
-    best: _Match | None = None
+    """The most specific matching selector; explicit if any match is exact or ALL."""
+    specificity, explicit, matched = -1, False, False
     for selector in selectors:
         if selector == "ALL":
-            match = _Match(0, True)
+            matched, explicit = True, True
+            specificity = max(specificity, 0)
         elif code.startswith(selector):
-            match = _Match(len(selector), selector == code)
-        else:
-            continue
-        if best is None or match.specificity > best.specificity:
-            best = match
-    return best
+            matched = True
+            explicit = explicit or selector == code
+            specificity = max(specificity, len(selector))
+    return _Match(specificity, explicit) if matched else None
 
 
 def validate_selectors(selectors: Iterable[str], codes: Iterable[str]) -> None:

@@ -43,7 +43,7 @@ def _codes(text: str | None) -> set[str]:
 
 def find_suppressions(text: str) -> Suppressions:
     result = Suppressions()
-    if "noqa" not in text and "claude-lint:" not in text:
+    if "noqa" not in text.lower() and "claude-lint:" not in text:
         return result
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))

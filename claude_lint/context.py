@@ -68,6 +68,43 @@ class RuleContext:
     def code_for(self, node: cst.CSTNode) -> str:
         return self.model.module.code_for_node(node)
 
+    def import_name(self, module: str, name: str | None = None) -> tuple[str, list[Edit]]:
+        """How this file can refer to `module.name` (or `module`), with the import to add if any.
+
+        Reuses an existing import under any alias; otherwise adds
+        `from module import name` (or `import module`) after the last
+        top-level import.
+        """
+        target = f"{module}.{name}" if name else module
+        names = self.model.imports.names
+        for local, qualname in names.items():
+            if qualname == target:
+                return local, []
+        if name is not None:
+            for local, qualname in names.items():
+                if qualname == module:
+                    return f"{local}.{name}", []
+        statement = f"from {module} import {name}" if name else f"import {module}"
+        return (name or module), [self._import_edit(statement)]
+
+    def _import_edit(self, statement: str) -> Edit:
+        module = self.model.module
+        newline = module.default_newline
+        last_import: cst.CSTNode | None = None
+        docstring: cst.CSTNode | None = None
+        for index, node in enumerate(module.body):
+            if isinstance(node, cst.SimpleStatementLine) and any(
+                isinstance(small, (cst.Import, cst.ImportFrom)) for small in node.body
+            ):
+                last_import = node
+            elif index == 0 and isinstance(node, cst.SimpleStatementLine) and module.get_docstring() is not None:
+                docstring = node
+        anchor = last_import or docstring
+        if anchor is None:
+            return Edit(Location(1, 0), Location(1, 0), statement + newline)
+        end = self.end(anchor)
+        return Edit(end, end, newline + statement)
+
     @staticmethod
     def fix(message: str, *edits: Edit, safe: bool) -> Fix:
         return Fix(message, Applicability.SAFE if safe else Applicability.UNSAFE, tuple(edits))

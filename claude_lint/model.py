@@ -250,6 +250,8 @@ class ModuleModel:
     # `anthropic.<Name>` attribute references in `except` clauses and retry predicates.
     sdk_attribute_refs: list[tuple[cst.Attribute, str]]
     resolver: _Resolver
+    # Derived analyses computed on demand and shared by rules (e.g. "retries").
+    extras: dict[str, object] = field(default_factory=dict)
 
     @property
     def direct_call_sites(self) -> list[CallSite]:
@@ -749,15 +751,12 @@ class _Resolver:
         func = call.func
         if isinstance(func, cst.Attribute) and func.attr.value == "with_options":
             base = self.client_of(func.value, scope, depth + 1)
-            if isinstance(base, ClientInfo):
-                retries_arg = _keyword(call, "max_retries")
-                if retries_arg is None:
-                    return base
-                return ClientInfo(
-                    base.class_name, base.is_async, _int_value(retries_arg.value),
-                    retries_arg, call, "with_options",
-                )
-            return base
+            retries_arg = _keyword(call, "max_retries")
+            if isinstance(base, _NotClient) or retries_arg is None:
+                return base
+            # `x.with_options(max_retries=...)` on an unseen client still sets its retries.
+            class_name, is_async = (base.class_name, base.is_async) if base else ("", False)
+            return ClientInfo(class_name, is_async, _int_value(retries_arg.value), retries_arg, call, "with_options")
         qualname = self.c.imports.qualify(func)
         name = self.client_class(qualname)
         if name is not None:
@@ -834,7 +833,8 @@ class _Resolver:
         current: Scope | None = scope
         while current is not None:
             if current.kind != "class" and key in current.bindings:
-                return current.bindings[key][0]
+                values = current.bindings[key]
+                return values[0] if values else None  # a parameter: value unknown
             current = current.parent
         return None
 

@@ -20,6 +20,12 @@ SPEC = {
     "CL102": ("swallowed-api-error", True), "CL104": ("unreachable-handler", True),
     "CL105": ("raise-without-cause", True), "CL106": ("foreign-exception-type", True),
     "CL107": ("unknown-sdk-exception", True),
+    "CL201": ("missing-retry", True), "CL202": ("retries-non-retryable", True),
+    "CL203": ("unbounded-retry", True), "CL204": ("retry-without-backoff", True),
+    "CL205": ("retry-without-jitter", False), "CL206": ("blocking-sleep-in-async", True),
+    "CL207": ("stacked-retries", True), "CL208": ("retry-error-masks-api-error", True),
+    "CL209": ("ignores-retry-after", False), "CL210": ("retry-exhausted-silently", True),
+    "CL211": ("sleep-without-retry", True),
 }
 
 

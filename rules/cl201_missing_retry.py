@@ -1,0 +1,146 @@
+from claude_lint.context import RuleContext
+from claude_lint.registry import Rule
+from claude_lint.retries import retry_analysis
+from claude_lint.testing import Invalid, Valid
+
+
+class MissingRetry(Rule):
+    """## What it does
+    Finds a Claude call whose client has the SDK's own retries turned off
+    (`max_retries=0` on the constructor or through `with_options`) when no
+    retry mechanism in the module (tenacity, backoff, stamina, a retry loop,
+    a recursive retry) wraps the call.
+
+    ## Why is this bad?
+    Rate limits (429), overloads (529) and dropped connections are normal
+    for an API under load. With `max_retries=0` and nothing else retrying,
+    each of them fails the user's request at once, although a second attempt
+    a moment later would have succeeded.
+
+    ## Example
+    ```python
+    import anthropic
+
+    client = anthropic.Anthropic(max_retries=0)
+
+    def ask(prompt):
+        return client.messages.create(
+            model="claude-sonnet-4-6", max_tokens=512,
+            messages=[{"role": "user", "content": prompt}],
+        )
+    ```
+
+    Use instead:
+    ```python
+    import anthropic
+
+    client = anthropic.Anthropic(max_retries=3)
+
+    def ask(prompt):
+        return client.messages.create(
+            model="claude-sonnet-4-6", max_tokens=512,
+            messages=[{"role": "user", "content": prompt}],
+        )
+    ```
+
+    ## Fix safety
+    No automatic fix yet; the planned fix (adopting the reference helper,
+    which retries with backoff) changes behaviour and will be unsafe.
+    """
+
+    code = "CL201"
+    name = "missing-retry"
+    summary = "A Claude call with SDK retries disabled and no retry around it"
+
+    VALID = [
+        # SDK retries on (default).
+        Valid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            """
+        ),
+        # Retried by tenacity.
+        Valid(
+            """
+            import anthropic
+            from tenacity import retry, stop_after_attempt
+            client = anthropic.Anthropic(max_retries=0)
+            @retry(stop=stop_after_attempt(3))
+            def ask():
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            """
+        ),
+        # Retried through the function that calls it.
+        Valid(
+            """
+            import anthropic, time
+            client = anthropic.Anthropic(max_retries=0)
+            def once(q):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": q}])
+            def ask(q):
+                for attempt in range(3):
+                    try:
+                        return once(q)
+                    except anthropic.RateLimitError:
+                        time.sleep(2 ** attempt)
+                raise RuntimeError("gave up")
+            """
+        ),
+        # An instructor client's re-ask budget is not the SDK's max_retries.
+        Valid(
+            """
+            import anthropic, instructor
+            client = instructor.from_anthropic(anthropic.Anthropic())
+            client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[], response_model=User, max_retries=0)
+            """
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import anthropic
+
+            client = anthropic.Anthropic(max_retries=0)
+
+            def ask(prompt):
+                return client.messages.create(
+                    model="claude-sonnet-4-6", max_tokens=512,
+                    messages=[{"role": "user", "content": prompt}],
+                )
+            """,
+            line=6,
+            column=12,
+            message=(
+                "This Claude call's client has SDK retries disabled (`max_retries=0` on line 3) and "
+                "nothing retries it: a 429, 529 or dropped connection fails the request at once"
+            ),
+        ),
+        Invalid(
+            """
+            from anthropic import AsyncAnthropic
+            class Bot:
+                def __init__(self):
+                    self.client = AsyncAnthropic()
+                async def ask(self, q):
+                    fast = self.client.with_options(max_retries=0)
+                    return await fast.messages.create(model="claude-haiku-4-5", max_tokens=64, messages=[])
+            """,
+            line=7,
+            column=22,
+        ),
+    ]
+
+    def check(self, ctx: RuleContext) -> None:
+        analysis = retry_analysis(ctx.model)
+        for site in ctx.model.direct_call_sites:
+            client = site.client
+            if client is None or client.max_retries != 0 or analysis.is_wrapped(site):
+                continue
+            where = f" on line {ctx.start(client.max_retries_node).line}" if client.max_retries_node else ""
+            ctx.report(
+                site.node,
+                f"This Claude call's client has SDK retries disabled (`max_retries=0`{where}) and nothing "
+                "retries it: a 429, 529 or dropped connection fails the request at once",
+            )

@@ -1,0 +1,206 @@
+from claude_lint.context import RuleContext
+from claude_lint.registry import Rule
+from claude_lint.retries import (
+    RetryMechanism,
+    admitted_non_retryable,
+    describe_errors,
+    header_width,
+    mechanism_name,
+    retry_analysis,
+)
+from claude_lint.testing import Invalid, Valid
+
+
+def _what(m: RetryMechanism, ctx: RuleContext) -> str:
+    if m.family == "tenacity" and m.keyword("retry") is None:
+        return f"{mechanism_name(m, ctx.model)} has no `retry=`, so tenacity retries every exception"
+    if m.family in ("manual", "recursion"):
+        handler = m.handlers[0]
+        caught = "except:" if handler.is_bare else f"except {ctx.code_for(handler.node.type)}"  # type: ignore[arg-type]
+        return f"{mechanism_name(m, ctx.model)} retries whatever `{caught}` catches without looking at the error"
+    return f"{mechanism_name(m, ctx.model)} retries broad exception types"
+
+
+class RetriesNonRetryable(Rule):
+    """## What it does
+    Finds a retry mechanism around a Claude call whose retry predicate
+    admits errors that fail the same way on every attempt: tenacity's
+    `@retry` with no `retry=` (tenacity retries every exception),
+    `retry_if_exception_type()` with no argument or a broad type,
+    backoff/stamina with a broad type and no `giveup`, or a retry loop whose
+    handler catches a broad type and loops again without inspecting the
+    error (its `status_code`, an `isinstance` check, or re-raising some).
+
+    ## Why is this bad?
+    An invalid API key (401), a malformed request (400), a missing model
+    (404) or a too-large prompt (413) never succeeds on retry. Retrying them
+    wastes time and quota, delays the real error by the whole backoff
+    schedule, and hides configuration mistakes behind slow failures.
+
+    ## Example
+    ```python
+    import anthropic
+    from tenacity import retry, stop_after_attempt, wait_random_exponential
+
+    client = anthropic.Anthropic(max_retries=0)
+
+    @retry(stop=stop_after_attempt(4), wait=wait_random_exponential(max=30), reraise=True)
+    def ask(prompt):
+        return client.messages.create(
+            model="claude-sonnet-4-6", max_tokens=512,
+            messages=[{"role": "user", "content": prompt}],
+        )
+    ```
+
+    Use instead:
+    ```python
+    import anthropic
+    from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+
+    client = anthropic.Anthropic(max_retries=0)
+
+    @retry(
+        retry=retry_if_exception_type((anthropic.RateLimitError, anthropic.InternalServerError, anthropic.APIConnectionError)),
+        stop=stop_after_attempt(4), wait=wait_random_exponential(max=30), reraise=True,
+    )
+    def ask(prompt):
+        return client.messages.create(
+            model="claude-sonnet-4-6", max_tokens=512,
+            messages=[{"role": "user", "content": prompt}],
+        )
+    ```
+
+    ## Fix safety
+    No automatic fix yet. Narrowing the predicate changes which errors are
+    retried, so that fix will be unsafe.
+    """
+
+    code = "CL202"
+    name = "retries-non-retryable"
+    summary = "A retry around a Claude call retries errors that can never succeed"
+
+    VALID = [
+        Valid(
+            """
+            import anthropic
+            from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+            client = anthropic.Anthropic(max_retries=0)
+            @retry(retry=retry_if_exception_type(anthropic.RateLimitError), stop=stop_after_attempt(5), wait=wait_random_exponential(max=60), reraise=True)
+            def ask():
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            """
+        ),
+        # The loop inspects the status code before retrying.
+        Valid(
+            """
+            import anthropic, time
+            client = anthropic.Anthropic(max_retries=0)
+            def ask():
+                for attempt in range(4):
+                    try:
+                        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+                    except anthropic.APIStatusError as e:
+                        if e.status_code < 500 and e.status_code != 429:
+                            raise
+                        time.sleep(2 ** attempt)
+                raise RuntimeError("gave up")
+            """
+        ),
+        # Non-retryable errors are re-raised by an earlier handler.
+        Valid(
+            """
+            import anthropic, time, random
+            client = anthropic.Anthropic(max_retries=0)
+            def ask():
+                for attempt in range(4):
+                    try:
+                        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+                    except (anthropic.BadRequestError, anthropic.AuthenticationError, anthropic.PermissionDeniedError,
+                            anthropic.NotFoundError, anthropic.UnprocessableEntityError, anthropic.PaymentRequiredError,
+                            anthropic.PreconditionFailedError, anthropic.ContentTooLargeError,
+                            anthropic.RequestHeaderFieldsTooLargeError, anthropic.ClientClosedRequestError):
+                        raise
+                    except anthropic.APIStatusError:
+                        time.sleep(random.uniform(0, 2 ** attempt))
+                raise RuntimeError("gave up")
+            """
+        ),
+        # backoff with a giveup that inspects the error.
+        Valid(
+            """
+            import anthropic, backoff
+            @backoff.on_exception(backoff.expo, anthropic.APIError, max_tries=5, giveup=lambda e: getattr(e, "status_code", 500) < 500)
+            def ask(client):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            """
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import anthropic
+            from tenacity import retry, stop_after_attempt, wait_random_exponential
+
+            client = anthropic.Anthropic(max_retries=0)
+
+            @retry(stop=stop_after_attempt(4), wait=wait_random_exponential(max=30), reraise=True)
+            def ask(prompt):
+                return client.messages.create(
+                    model="claude-sonnet-4-6", max_tokens=512,
+                    messages=[{"role": "user", "content": prompt}],
+                )
+            """,
+            line=6,
+            column=1,
+            message=(
+                "`@retry(...)` has no `retry=`, so tenacity retries every exception, including "
+                "BadRequestError (400), AuthenticationError (401), PaymentRequiredError (402), "
+                "PermissionDeniedError (403) and 10 more, which fail the same way on every attempt"
+            ),
+        ),
+        Invalid(
+            """
+            import anthropic, time
+            client = anthropic.Anthropic(max_retries=0)
+            def ask():
+                for attempt in range(3):
+                    try:
+                        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+                    except Exception:
+                        time.sleep(2 ** attempt)
+                raise RuntimeError("gave up")
+            """,
+            line=7,
+            column=9,
+            message=(
+                "The `for` retry loop retries whatever `except Exception` catches without looking at the "
+                "error, including BadRequestError (400), AuthenticationError (401), PaymentRequiredError "
+                "(402), PermissionDeniedError (403) and 10 more, which fail the same way on every attempt"
+            ),
+        ),
+        Invalid(
+            """
+            import anthropic as ac
+            import stamina
+            @stamina.retry(on=ac.APIStatusError, attempts=3)
+            def ask(client: ac.Anthropic):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            """,
+            line=3,
+            column=1,
+        ),
+    ]
+
+    def check(self, ctx: RuleContext) -> None:
+        for m in retry_analysis(ctx.model).mechanisms:
+            admitted = admitted_non_retryable(m.predicate, ctx.knowledge)
+            if not admitted or not m.call_sites:
+                continue
+            node = m.handlers[0].node if m.family == "manual" else m.node
+            what = _what(m, ctx)
+            ctx.report(
+                node,
+                f"{what[0].upper()}{what[1:]}, including {describe_errors(admitted, ctx.knowledge)}, "
+                "which fail the same way on every attempt",
+                width=header_width(node),
+            )

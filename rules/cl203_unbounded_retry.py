@@ -1,0 +1,277 @@
+import libcst as cst
+
+from claude_lint.context import RuleContext
+from claude_lint.model import ClientInfo
+from claude_lint.registry import Rule
+from claude_lint.retries import (
+    INFINITE_RETRIES,
+    RetryMechanism,
+    add_keyword_edit,
+    header_width,
+    mechanism_name,
+    retry_analysis,
+)
+from claude_lint.diagnostics import Fix, FixKind
+from claude_lint.testing import Invalid, Valid
+
+_WHY = {
+    "tenacity": "has no `stop=`, so it retries forever",
+    "backoff": "has neither `max_tries` nor `max_time`, so it retries forever",
+    "stamina": "sets both `attempts=None` and `timeout=None`, so it retries forever",
+    "manual": "has no attempt bound, so it retries forever",
+    "recursion": "passes no decreasing attempt counter, so it recurses until the error stops or the stack overflows",
+}
+
+
+class UnboundedRetry(Rule):
+    """## What it does
+    Finds a retry around a Claude call that never gives up: tenacity without
+    `stop=` (or with `stop_never`), backoff without `max_tries`/`max_time`,
+    a `while` retry loop with no attempt counter, a recursive retry without
+    a decreasing counter, or a client's `max_retries` above the configured
+    `max-attempts` (10 by default) or infinite.
+
+    ## Why is this bad?
+    During an outage or with a revoked key, an unbounded retry hangs the
+    request (and the worker) forever, keeps hammering the API, and never
+    surfaces the error to anyone.
+
+    ## Example
+    ```python
+    import anthropic
+    from tenacity import retry, retry_if_exception_type, wait_random_exponential
+
+    client = anthropic.Anthropic(max_retries=0)
+
+    @retry(retry=retry_if_exception_type(anthropic.RateLimitError), wait=wait_random_exponential(max=60), reraise=True)
+    def ask(prompt):
+        return client.messages.create(
+            model="claude-sonnet-4-6", max_tokens=512,
+            messages=[{"role": "user", "content": prompt}],
+        )
+    ```
+
+    Use instead:
+    ```python
+    import anthropic
+    from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+
+    client = anthropic.Anthropic(max_retries=0)
+
+    @retry(retry=retry_if_exception_type(anthropic.RateLimitError), wait=wait_random_exponential(max=60), reraise=True, stop=stop_after_attempt(5))
+    def ask(prompt):
+        return client.messages.create(
+            model="claude-sonnet-4-6", max_tokens=512,
+            messages=[{"role": "user", "content": prompt}],
+        )
+    ```
+
+    ## Fix safety
+    For tenacity the fix adds `stop=stop_after_attempt(5)` (importing it if
+    needed); for backoff it adds `max_tries=5`. It is unsafe: calls that used
+    to wait out a long outage now fail after five attempts.
+    """
+
+    code = "CL203"
+    name = "unbounded-retry"
+    summary = "A retry around a Claude call that never gives up"
+    fix = FixKind.UNSAFE
+
+    VALID = [
+        Valid(
+            """
+            import anthropic
+            from tenacity import retry, stop_after_attempt, stop_after_delay
+            @retry(stop=stop_after_attempt(5) | stop_after_delay(60))
+            def ask(client: anthropic.Anthropic):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            """
+        ),
+        # stamina is bounded by default (10 attempts, 45 s).
+        Valid(
+            """
+            import anthropic, stamina
+            @stamina.retry(on=anthropic.RateLimitError)
+            def ask(client: anthropic.Anthropic):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            """
+        ),
+        # A while loop with an attempt counter.
+        Valid(
+            """
+            import anthropic, time
+            client = anthropic.Anthropic(max_retries=0)
+            def ask():
+                attempt = 0
+                while True:
+                    try:
+                        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+                    except anthropic.RateLimitError:
+                        attempt += 1
+                        if attempt >= 5:
+                            raise
+                        time.sleep(2 ** attempt)
+            """
+        ),
+        # A tool-use agent loop is not a retry loop.
+        Valid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def run(messages, tools):
+                while True:
+                    response = client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, messages=messages, tools=tools)
+                    if response.stop_reason != "tool_use":
+                        return response
+                    messages.append({"role": "assistant", "content": response.content})
+                    messages.append({"role": "user", "content": run_tools(response)})
+            """
+        ),
+        Valid(
+            """
+            import anthropic
+            client = anthropic.Anthropic(max_retries=8)
+            """
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import anthropic
+            from tenacity import retry, retry_if_exception_type, wait_random_exponential
+
+            client = anthropic.Anthropic(max_retries=0)
+
+            @retry(retry=retry_if_exception_type(anthropic.RateLimitError), wait=wait_random_exponential(max=60), reraise=True)
+            def ask(prompt):
+                return client.messages.create(
+                    model="claude-sonnet-4-6", max_tokens=512,
+                    messages=[{"role": "user", "content": prompt}],
+                )
+            """,
+            line=6,
+            column=1,
+            message="`@retry(...)` around a Claude call has no `stop=`, so it retries forever",
+            fixed="""
+            import anthropic
+            from tenacity import retry, retry_if_exception_type, wait_random_exponential
+            from tenacity import stop_after_attempt
+
+            client = anthropic.Anthropic(max_retries=0)
+
+            @retry(retry=retry_if_exception_type(anthropic.RateLimitError), wait=wait_random_exponential(max=60), reraise=True, stop=stop_after_attempt(5))
+            def ask(prompt):
+                return client.messages.create(
+                    model="claude-sonnet-4-6", max_tokens=512,
+                    messages=[{"role": "user", "content": prompt}],
+                )
+            """,
+        ),
+        # backoff without max_tries or max_time is unbounded.
+        Invalid(
+            """
+            import anthropic, backoff
+            @backoff.on_exception(backoff.expo, anthropic.RateLimitError)
+            def ask(client: anthropic.Anthropic):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            """,
+            line=2,
+            column=1,
+            message=(
+                "`@backoff.on_exception(...)` around a Claude call has neither `max_tries` nor `max_time`, "
+                "so it retries forever"
+            ),
+            fixed="""
+            import anthropic, backoff
+            @backoff.on_exception(backoff.expo, anthropic.RateLimitError, max_tries=5)
+            def ask(client: anthropic.Anthropic):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            """,
+        ),
+        Invalid(
+            """
+            import anthropic, time
+            client = anthropic.Anthropic(max_retries=0)
+            def ask():
+                while True:
+                    try:
+                        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+                    except anthropic.RateLimitError:
+                        time.sleep(5)
+            """,
+            line=4,
+            column=5,
+            message="The `while` retry loop around a Claude call has no attempt bound, so it retries forever",
+        ),
+        Invalid(
+            """
+            import anthropic, time
+            client = anthropic.Anthropic(max_retries=0)
+            def ask(q):
+                try:
+                    return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[q])
+                except anthropic.APIConnectionError:
+                    time.sleep(1)
+                    return ask(q)
+            """,
+            line=8,
+            column=16,
+        ),
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic(max_retries=100)
+            """,
+            line=2,
+            column=30,
+            message=(
+                "`max_retries=100` makes the SDK retry a failing call up to 100 times; "
+                "keep it at most 10 (`max-attempts`)"
+            ),
+        ),
+    ]
+
+    def check(self, ctx: RuleContext) -> None:
+        for m in retry_analysis(ctx.model).mechanisms:
+            if m.bounded or not m.call_sites:
+                continue
+            node = m.loop.node if m.loop is not None else m.node
+            what = f"{mechanism_name(m, ctx.model)} around a Claude call {_WHY[m.family]}"
+            ctx.report(node, what[0].upper() + what[1:], self._fix(ctx, m), width=header_width(node))
+        self._check_sdk(ctx)
+
+    @staticmethod
+    def _fix(ctx: RuleContext, m: RetryMechanism) -> Fix | None:
+        if m.family == "tenacity" and m.loop is None:
+            name, imports = ctx.import_name("tenacity", "stop_after_attempt")
+            edits = add_keyword_edit(ctx, m, f"stop={name}(5)")
+            if edits:
+                return ctx.fix("Add `stop=stop_after_attempt(5)`", *edits, *imports, safe=False)
+        if m.family == "backoff":
+            edits = add_keyword_edit(ctx, m, "max_tries=5")
+            if edits:
+                return ctx.fix("Add `max_tries=5`", *edits, safe=False)
+        return None
+
+    @staticmethod
+    def _check_sdk(ctx: RuleContext) -> None:
+        limit = ctx.settings.max_attempts
+        seen: set[int] = set()
+        for record in ctx.model.calls:
+            arg = next((a for a in record.node.args if a.keyword is not None and a.keyword.value == "max_retries"), None)
+            if arg is None or id(arg) in seen:
+                continue
+            client = ctx.model.resolver.client_of(record.node, record.scope)
+            if not isinstance(client, ClientInfo) or client.max_retries_node is not arg:
+                continue
+            seen.add(id(arg))
+            text = ctx.code_for(arg.value)
+            infinite = text.replace(" ", "") in INFINITE_RETRIES
+            if not infinite and (client.max_retries is None or client.max_retries <= limit):
+                continue
+            amount = "without limit" if infinite else f"up to {client.max_retries} times"
+            ctx.report(
+                arg,
+                f"`max_retries={text}` makes the SDK retry a failing call {amount}; "
+                f"keep it at most {limit} (`max-attempts`)",
+            )

@@ -1,0 +1,180 @@
+from claude_lint.context import RuleContext
+from claude_lint.diagnostics import FixKind
+from claude_lint.registry import Rule
+from claude_lint.retries import add_keyword_edit, header_width, mechanism_name, retry_analysis
+from claude_lint.testing import Invalid, Valid
+
+
+class RetryWithoutBackoff(Rule):
+    """## What it does
+    Finds a retry around a Claude call that tries again at once: tenacity
+    without `wait=` (or with `wait_none()`), a retry loop or a recursive
+    retry with no sleep on its retry path.
+
+    ## Why is this bad?
+    A rate limit or an overload does not clear in microseconds. Retrying
+    immediately burns every attempt within a second, adds load to an API
+    that is already shedding it, and turns a short blip into a failure.
+
+    ## Example
+    ```python
+    import anthropic
+
+    client = anthropic.Anthropic(max_retries=0)
+
+    def ask(prompt):
+        for attempt in range(3):
+            try:
+                return client.messages.create(
+                    model="claude-sonnet-4-6", max_tokens=512,
+                    messages=[{"role": "user", "content": prompt}],
+                )
+            except anthropic.RateLimitError:
+                continue
+        raise RuntimeError("Claude stayed rate limited")
+    ```
+
+    Use instead:
+    ```python
+    import random
+    import time
+
+    import anthropic
+
+    client = anthropic.Anthropic(max_retries=0)
+
+    def ask(prompt):
+        for attempt in range(3):
+            try:
+                return client.messages.create(
+                    model="claude-sonnet-4-6", max_tokens=512,
+                    messages=[{"role": "user", "content": prompt}],
+                )
+            except anthropic.RateLimitError:
+                time.sleep(random.uniform(0, 2 ** attempt))
+        raise RuntimeError("Claude stayed rate limited")
+    ```
+
+    ## Fix safety
+    For tenacity the fix adds `wait=wait_random_exponential(multiplier=1,
+    max=60)` (importing it if needed). It is unsafe: calls take longer to
+    fail.
+    """
+
+    code = "CL204"
+    name = "retry-without-backoff"
+    summary = "A retry around a Claude call that does not wait between attempts"
+    fix = FixKind.UNSAFE
+
+    VALID = [
+        Valid(
+            """
+            import anthropic
+            from tenacity import retry, stop_after_attempt, wait_exponential
+            @retry(stop=stop_after_attempt(3), wait=wait_exponential())
+            def ask(client: anthropic.Anthropic):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            """
+        ),
+        # backoff always waits.
+        Valid(
+            """
+            import anthropic, backoff
+            @backoff.on_exception(backoff.expo, anthropic.RateLimitError, max_tries=4)
+            def ask(client: anthropic.Anthropic):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            """
+        ),
+        # The sleep may sit after the try, in the loop body.
+        Valid(
+            """
+            import anthropic, asyncio
+            client = anthropic.AsyncAnthropic(max_retries=0)
+            async def ask():
+                for attempt in range(3):
+                    try:
+                        return await client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+                    except anthropic.RateLimitError:
+                        pass
+                    await asyncio.sleep(2 ** attempt)
+                raise RuntimeError("gave up")
+            """
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import anthropic
+
+            client = anthropic.Anthropic(max_retries=0)
+
+            def ask(prompt):
+                for attempt in range(3):
+                    try:
+                        return client.messages.create(
+                            model="claude-sonnet-4-6", max_tokens=512,
+                            messages=[{"role": "user", "content": prompt}],
+                        )
+                    except anthropic.RateLimitError:
+                        continue
+                raise RuntimeError("Claude stayed rate limited")
+            """,
+            line=12,
+            column=9,
+            message="The `for` retry loop tries the Claude call again at once: add a sleep with exponential backoff and jitter",
+        ),
+        Invalid(
+            """
+            import anthropic
+            import tenacity
+            @tenacity.retry(stop=tenacity.stop_after_attempt(3))
+            def ask(client: anthropic.Anthropic):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            """,
+            line=3,
+            column=1,
+            message="`@tenacity.retry(...)` tries the Claude call again at once: add a sleep with exponential backoff and jitter",
+            fixed="""
+            import anthropic
+            import tenacity
+            @tenacity.retry(stop=tenacity.stop_after_attempt(3), wait=tenacity.wait_random_exponential(multiplier=1, max=60))
+            def ask(client: anthropic.Anthropic):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            """,
+        ),
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic(max_retries=0)
+            def ask(q, tries=3):
+                try:
+                    return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[q])
+                except anthropic.InternalServerError:
+                    if tries <= 1:
+                        raise
+                    return ask(q, tries - 1)
+            """,
+            line=9,
+            column=16,
+        ),
+    ]
+
+    def check(self, ctx: RuleContext) -> None:
+        for m in retry_analysis(ctx.model).mechanisms:
+            if m.wait != "none" or not m.call_sites:
+                continue
+            node = m.handlers[0].node if m.family == "manual" else m.node
+            fix = None
+            if m.family == "tenacity":
+                name, imports = ctx.import_name("tenacity", "wait_random_exponential")
+                edits = add_keyword_edit(ctx, m, f"wait={name}(multiplier=1, max=60)")
+                if edits:
+                    fix = ctx.fix("Add `wait=wait_random_exponential(multiplier=1, max=60)`", *edits, *imports, safe=False)
+            what = mechanism_name(m, ctx.model)
+            ctx.report(
+                node,
+                f"{what[0].upper()}{what[1:]} tries the Claude call again at once: add a sleep with "
+                "exponential backoff and jitter",
+                fix,
+                width=header_width(node),
+            )

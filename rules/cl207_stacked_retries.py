@@ -1,0 +1,203 @@
+from claude_lint.context import RuleContext
+from claude_lint.diagnostics import Edit, FixKind
+from claude_lint.model import CallSite
+from claude_lint.registry import Rule
+from claude_lint.retries import direct_sites, header_width, mechanism_name, retry_analysis, sdk_attempts
+from claude_lint.testing import Invalid, Valid
+
+
+class StackedRetries(Rule):
+    """## What it does
+    Finds a retry mechanism (tenacity, backoff, stamina, a retry loop, a
+    recursive retry) around a Claude call whose client keeps the SDK's own
+    retries on. The SDK retries 408/409/429/5xx and connection errors twice
+    by default; a client whose construction is not visible is assumed to.
+
+    ## Why is this bad?
+    Attempts multiply: five tenacity attempts around a client that makes
+    three HTTP attempts each is fifteen requests for one call, during the
+    very outage or rate limit that made the first one fail. Waits stack
+    too, so a call can hang for minutes before anyone sees an error.
+
+    ## Example
+    ```python
+    import anthropic
+    from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+
+    client = anthropic.Anthropic()
+
+    @retry(retry=retry_if_exception_type(anthropic.RateLimitError), stop=stop_after_attempt(5),
+           wait=wait_random_exponential(max=60), reraise=True)
+    def ask(prompt):
+        return client.messages.create(
+            model="claude-sonnet-4-6", max_tokens=512,
+            messages=[{"role": "user", "content": prompt}],
+        )
+    ```
+
+    Use instead:
+    ```python
+    import anthropic
+    from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+
+    client = anthropic.Anthropic()
+
+    @retry(retry=retry_if_exception_type(anthropic.RateLimitError), stop=stop_after_attempt(5),
+           wait=wait_random_exponential(max=60), reraise=True)
+    def ask(prompt):
+        return client.with_options(max_retries=0).messages.create(
+            model="claude-sonnet-4-6", max_tokens=512,
+            messages=[{"role": "user", "content": prompt}],
+        )
+    ```
+
+    ## Fix safety
+    The fix makes the wrapped calls go through
+    `client.with_options(max_retries=0)`. It is unsafe: the SDK's own
+    retries also honour `retry-after` and refresh credentials on a 401,
+    which the outer mechanism may not do.
+    """
+
+    code = "CL207"
+    name = "stacked-retries"
+    summary = "A retry around a Claude call whose client also retries"
+    fix = FixKind.UNSAFE
+
+    VALID = [
+        Valid(
+            """
+            import anthropic
+            from tenacity import retry, stop_after_attempt
+            client = anthropic.Anthropic(max_retries=0)
+            @retry(stop=stop_after_attempt(5))
+            def ask():
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            """
+        ),
+        Valid(
+            """
+            import anthropic, time
+            client = anthropic.Anthropic()
+            def ask():
+                for attempt in range(3):
+                    try:
+                        return client.with_options(max_retries=0).messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+                    except anthropic.RateLimitError:
+                        time.sleep(2 ** attempt)
+                raise RuntimeError("gave up")
+            """
+        ),
+        # A batch loop is not a retry.
+        Valid(
+            """
+            import anthropic, logging
+            client = anthropic.Anthropic()
+            def summarise_all(docs):
+                out = []
+                for doc in docs:
+                    try:
+                        out.append(client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": doc}]))
+                    except anthropic.APIError:
+                        logging.exception("skipped")
+                return out
+            """
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import anthropic
+            from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+
+            client = anthropic.Anthropic()
+
+            @retry(retry=retry_if_exception_type(anthropic.RateLimitError), stop=stop_after_attempt(5),
+                   wait=wait_random_exponential(max=60), reraise=True)
+            def ask(prompt):
+                return client.messages.create(
+                    model="claude-sonnet-4-6", max_tokens=512,
+                    messages=[{"role": "user", "content": prompt}],
+                )
+            """,
+            line=6,
+            column=1,
+            message=(
+                "`@retry(...)` retries a Claude call whose client also retries: 5 attempts x 3 SDK "
+                "attempts = up to 15 requests per call; call through `client.with_options(max_retries=0)`"
+            ),
+            fixed="""
+            import anthropic
+            from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+
+            client = anthropic.Anthropic()
+
+            @retry(retry=retry_if_exception_type(anthropic.RateLimitError), stop=stop_after_attempt(5),
+                   wait=wait_random_exponential(max=60), reraise=True)
+            def ask(prompt):
+                return client.with_options(max_retries=0).messages.create(
+                    model="claude-sonnet-4-6", max_tokens=512,
+                    messages=[{"role": "user", "content": prompt}],
+                )
+            """,
+        ),
+        # A client whose construction is not visible keeps the default retries.
+        Invalid(
+            """
+            import anthropic, time
+            def ask(client, q):
+                for attempt in range(4):
+                    try:
+                        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[q])
+                    except anthropic.RateLimitError:
+                        time.sleep(2 ** attempt)
+                raise RuntimeError("gave up")
+            """,
+            line=3,
+            column=5,
+            message=(
+                "The `for` retry loop retries a Claude call whose client also retries: 4 attempts x 3 SDK "
+                "attempts = up to 12 requests per call; call through `client.with_options(max_retries=0)`"
+            ),
+            fixed="""
+            import anthropic, time
+            def ask(client, q):
+                for attempt in range(4):
+                    try:
+                        return client.with_options(max_retries=0).messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[q])
+                    except anthropic.RateLimitError:
+                        time.sleep(2 ** attempt)
+                raise RuntimeError("gave up")
+            """,
+        ),
+    ]
+
+    def check(self, ctx: RuleContext) -> None:
+        model = ctx.model
+        for m in retry_analysis(model).mechanisms:
+            stacked: list[CallSite] = []
+            for site in m.call_sites:
+                for direct in direct_sites(site, model):
+                    if sdk_attempts(direct.client, ctx.knowledge) > 1 and direct not in stacked:
+                        stacked.append(direct)
+            if not stacked:
+                continue
+            sdk = max(sdk_attempts(site.client, ctx.knowledge) for site in stacked)
+            if m.attempts is not None:
+                product = f"{m.attempts} attempts x {sdk} SDK attempts = up to {m.attempts * sdk} requests per call"
+            else:
+                product = f"each attempt makes up to {sdk} requests"
+            node = m.loop.node if m.family == "manual" and m.loop is not None else m.node
+            what = mechanism_name(m, model)
+            edits: list[Edit] = [
+                ctx.replace(site.client_node, f"{ctx.code_for(site.client_node)}.with_options(max_retries=0)")
+                for site in stacked
+                if site.client_node is not None
+            ]
+            fix = ctx.fix("Call through `client.with_options(max_retries=0)`", *edits, safe=False) if edits else None
+            ctx.report(
+                node,
+                f"{what[0].upper()}{what[1:]} retries a Claude call whose client also retries: {product}; "
+                "call through `client.with_options(max_retries=0)`",
+                fix,
+                width=header_width(node),
+            )

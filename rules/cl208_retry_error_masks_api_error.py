@@ -1,0 +1,186 @@
+from claude_lint.context import RuleContext
+from claude_lint.diagnostics import FixKind
+from claude_lint.registry import Rule
+from claude_lint.retries import add_keyword_edit, mechanism_name, retry_analysis
+from claude_lint.testing import Invalid, Valid
+
+
+class RetryErrorMasksApiError(Rule):
+    """## What it does
+    Finds tenacity (`@retry`, `Retrying`, `AsyncRetrying`) around a Claude
+    call without `reraise=True`.
+
+    ## Why is this bad?
+    When the attempts run out, tenacity raises `tenacity.RetryError`, not the
+    API error. Every `except anthropic.RateLimitError` or `except
+    anthropic.APIError` further up never matches, the status code and request
+    id are buried in `RetryError.last_attempt`, and error trackers group
+    every failure under one meaningless type.
+
+    ## Example
+    ```python
+    import anthropic
+    from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+
+    client = anthropic.Anthropic(max_retries=0)
+
+    @retry(retry=retry_if_exception_type(anthropic.RateLimitError), stop=stop_after_attempt(5),
+           wait=wait_random_exponential(max=60))
+    def ask(prompt):
+        return client.messages.create(
+            model="claude-sonnet-4-6", max_tokens=512,
+            messages=[{"role": "user", "content": prompt}],
+        )
+    ```
+
+    Use instead:
+    ```python
+    import anthropic
+    from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+
+    client = anthropic.Anthropic(max_retries=0)
+
+    @retry(retry=retry_if_exception_type(anthropic.RateLimitError), stop=stop_after_attempt(5),
+           wait=wait_random_exponential(max=60), reraise=True)
+    def ask(prompt):
+        return client.messages.create(
+            model="claude-sonnet-4-6", max_tokens=512,
+            messages=[{"role": "user", "content": prompt}],
+        )
+    ```
+
+    ## Fix safety
+    The fix adds `reraise=True`. It is unsafe: code that catches
+    `tenacity.RetryError` today stops seeing it.
+    """
+
+    code = "CL208"
+    name = "retry-error-masks-api-error"
+    summary = "tenacity around a Claude call without `reraise=True`"
+    fix = FixKind.UNSAFE
+
+    VALID = [
+        Valid(
+            """
+            import anthropic
+            from tenacity import retry, stop_after_attempt
+            @retry(stop=stop_after_attempt(3), reraise=True)
+            def ask(client: anthropic.Anthropic):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            """
+        ),
+        # backoff re-raises the original error by itself.
+        Valid(
+            """
+            import anthropic, backoff
+            @backoff.on_exception(backoff.expo, anthropic.RateLimitError, max_tries=3)
+            def ask(client: anthropic.Anthropic):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            """
+        ),
+        # tenacity around something that is not a Claude call.
+        Valid(
+            """
+            import anthropic, requests
+            from tenacity import retry
+            @retry
+            def fetch(url):
+                return requests.get(url)
+            """
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import anthropic
+            from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+
+            client = anthropic.Anthropic(max_retries=0)
+
+            @retry(retry=retry_if_exception_type(anthropic.RateLimitError), stop=stop_after_attempt(5),
+                   wait=wait_random_exponential(max=60))
+            def ask(prompt):
+                return client.messages.create(
+                    model="claude-sonnet-4-6", max_tokens=512,
+                    messages=[{"role": "user", "content": prompt}],
+                )
+            """,
+            line=6,
+            column=1,
+            message=(
+                "`@retry(...)` has no `reraise=True`: when its attempts run out the caller gets "
+                "`tenacity.RetryError` and every `except anthropic...` above never matches"
+            ),
+            fixed="""
+            import anthropic
+            from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+
+            client = anthropic.Anthropic(max_retries=0)
+
+            @retry(retry=retry_if_exception_type(anthropic.RateLimitError), stop=stop_after_attempt(5),
+                   wait=wait_random_exponential(max=60), reraise=True)
+            def ask(prompt):
+                return client.messages.create(
+                    model="claude-sonnet-4-6", max_tokens=512,
+                    messages=[{"role": "user", "content": prompt}],
+                )
+            """,
+        ),
+        Invalid(
+            """
+            import anthropic
+            from tenacity import retry
+            @retry
+            def ask(client: anthropic.Anthropic):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            """,
+            line=3,
+            column=1,
+            fixed="""
+            import anthropic
+            from tenacity import retry
+            @retry(reraise=True)
+            def ask(client: anthropic.Anthropic):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            """,
+        ),
+        Invalid(
+            """
+            import anthropic
+            from tenacity import Retrying, stop_after_attempt
+            client = anthropic.Anthropic(max_retries=0)
+            def ask():
+                for attempt in Retrying(stop=stop_after_attempt(3)):
+                    with attempt:
+                        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            """,
+            line=5,
+            column=20,
+            message=(
+                "`Retrying(...)` has no `reraise=True`: when its attempts run out the caller gets "
+                "`tenacity.RetryError` and every `except anthropic...` above never matches"
+            ),
+            fixed="""
+            import anthropic
+            from tenacity import Retrying, stop_after_attempt
+            client = anthropic.Anthropic(max_retries=0)
+            def ask():
+                for attempt in Retrying(stop=stop_after_attempt(3), reraise=True):
+                    with attempt:
+                        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            """,
+        ),
+    ]
+
+    def check(self, ctx: RuleContext) -> None:
+        for m in retry_analysis(ctx.model).mechanisms:
+            if m.family != "tenacity" or m.reraise or not m.call_sites:
+                continue
+            edits = add_keyword_edit(ctx, m, "reraise=True")
+            fix = ctx.fix("Add `reraise=True`", *edits, safe=False) if edits else None
+            ctx.report(
+                m.node,
+                f"{mechanism_name(m, ctx.model)} has no `reraise=True`: when its attempts run out the caller "
+                "gets `tenacity.RetryError` and every `except anthropic...` above never matches",
+                fix,
+            )

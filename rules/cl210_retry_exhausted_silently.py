@@ -1,0 +1,185 @@
+import libcst as cst
+
+from claude_lint.context import RuleContext
+from claude_lint.registry import Rule
+from claude_lint.retries import contains_raise, header_width, mechanism_name, retry_analysis, statements_after
+from claude_lint.testing import Invalid, Valid
+
+
+class RetryExhaustedSilently(Rule):
+    """## What it does
+    Finds a retry loop around a Claude call (a `for`, or a `while` with an
+    attempt counter) where, after the last failed attempt, control falls out
+    of the loop with no `raise`: not in the handler, not in the loop's
+    `else:`, not after the loop.
+
+    ## Why is this bad?
+    When every attempt fails, the function returns `None`, or goes on to
+    use a result variable that was never assigned. The caller gets a
+    `TypeError` or `NameError` far from the cause, or silently stores an
+    empty answer, and the API error that explains it is gone.
+
+    ## Example
+    ```python
+    import random
+    import time
+
+    import anthropic
+
+    client = anthropic.Anthropic(max_retries=0)
+
+    def ask(prompt):
+        for attempt in range(4):
+            try:
+                return client.messages.create(
+                    model="claude-sonnet-4-6", max_tokens=512,
+                    messages=[{"role": "user", "content": prompt}],
+                )
+            except anthropic.RateLimitError:
+                time.sleep(random.uniform(0, 2 ** attempt))
+    ```
+
+    Use instead:
+    ```python
+    import random
+    import time
+
+    import anthropic
+
+    client = anthropic.Anthropic(max_retries=0)
+
+    def ask(prompt):
+        for attempt in range(4):
+            try:
+                return client.messages.create(
+                    model="claude-sonnet-4-6", max_tokens=512,
+                    messages=[{"role": "user", "content": prompt}],
+                )
+            except anthropic.RateLimitError:
+                if attempt == 3:
+                    raise
+                time.sleep(random.uniform(0, 2 ** attempt))
+    ```
+
+    ## Fix safety
+    No automatic fix yet; adopting the reference helper (which re-raises the
+    last error) will be the fix, and it is unsafe.
+    """
+
+    code = "CL210"
+    name = "retry-exhausted-silently"
+    summary = "A retry loop around a Claude call that ends without raising"
+
+    VALID = [
+        Valid(
+            """
+            import anthropic, time, random
+            client = anthropic.Anthropic(max_retries=0)
+            def ask():
+                for attempt in range(3):
+                    try:
+                        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+                    except anthropic.RateLimitError:
+                        time.sleep(random.random() * 2 ** attempt)
+                raise RuntimeError("Claude stayed rate limited")
+            """
+        ),
+        Valid(
+            """
+            import anthropic, time, random
+            client = anthropic.Anthropic(max_retries=0)
+            def ask():
+                for attempt in range(3):
+                    try:
+                        reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+                        break
+                    except anthropic.RateLimitError as e:
+                        last = e
+                        time.sleep(random.random() * 2 ** attempt)
+                else:
+                    raise last
+                return reply
+            """
+        ),
+        # An unbounded loop never exhausts (CL203 reports it).
+        Valid(
+            """
+            import anthropic, time
+            client = anthropic.Anthropic(max_retries=0)
+            def ask():
+                while True:
+                    try:
+                        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+                    except anthropic.RateLimitError:
+                        time.sleep(5)
+            """
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            """
+            import random
+            import time
+
+            import anthropic
+
+            client = anthropic.Anthropic(max_retries=0)
+
+            def ask(prompt):
+                for attempt in range(4):
+                    try:
+                        return client.messages.create(
+                            model="claude-sonnet-4-6", max_tokens=512,
+                            messages=[{"role": "user", "content": prompt}],
+                        )
+                    except anthropic.RateLimitError:
+                        time.sleep(random.uniform(0, 2 ** attempt))
+            """,
+            line=9,
+            column=5,
+            message=(
+                "After its last failed attempt, the `for` retry loop falls through without raising: "
+                "the caller gets `None` or an unbound result instead of the API error"
+            ),
+        ),
+        Invalid(
+            """
+            import anthropic, time
+            client = anthropic.Anthropic(max_retries=0)
+            def ask():
+                result = None
+                retries = 3
+                while retries > 0:
+                    try:
+                        result = client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+                        break
+                    except anthropic.APIConnectionError:
+                        retries -= 1
+                        time.sleep(1)
+                return result
+            """,
+            line=6,
+            column=5,
+        ),
+    ]
+
+    def check(self, ctx: RuleContext) -> None:
+        for m in retry_analysis(ctx.model).mechanisms:
+            loop = m.loop
+            if m.family != "manual" or loop is None or not m.bounded:
+                continue
+            if any(contains_raise(h.node.body) for h in m.handlers):
+                continue
+            node = loop.node
+            if node.orelse is not None and contains_raise(node.orelse):
+                continue
+            root: cst.CSTNode = loop.frame.node if loop.frame is not None else ctx.model.module
+            following = statements_after(root, node) or []
+            if any(contains_raise(statement) for statement in following):
+                continue
+            ctx.report(
+                node,
+                f"After its last failed attempt, {mechanism_name(m, ctx.model)} falls through without raising: "
+                "the caller gets `None` or an unbound result instead of the API error",
+                width=header_width(node),
+            )

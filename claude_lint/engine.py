@@ -78,11 +78,17 @@ def lint_bytes(path: str, data: bytes, settings: Settings, enabled: frozenset[st
         return result
     if not needs_parsing(data, triggers_for(settings.client_factories)):
         return result
+    return lint_text(path, source.text, settings, enabled)
+
+
+def lint_text(path: str, text: str, settings: Settings, enabled: frozenset[str] | None = None) -> LintResult:
+    """Lint decoded source text (the fixer re-lints its output this way)."""
+    result = LintResult(path)
     if enabled is None:
         from claude_lint.registry import resolve_selection
 
         enabled = resolve_selection(settings.select, settings.extend_select, settings.ignore)
-    _lint_text(result, source.text, settings, enabled, ignored_for_path(path, settings))
+    _lint_text(result, text, settings, enabled, ignored_for_path(path, settings))
     return result
 
 

@@ -11,7 +11,7 @@ from claude_lint.diagnostics import Edit, Fix, Location
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
-def _line_offsets(text: str) -> list[int]:
+def line_offsets(text: str) -> list[int]:
     # Python's own line breaks only: str.splitlines would also split on \f, \x1c, \u2028...
     return [0, *(match.end() for match in _NEWLINE.finditer(text))]
 
@@ -44,7 +44,7 @@ def _overlaps(a: tuple[Location, Location], b: tuple[Location, Location]) -> boo
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
-    offsets = _line_offsets(text)
+    offsets = line_offsets(text)
     spans = sorted(
         ((_offset(offsets, e.start), _offset(offsets, e.end), e.content) for e in edits),
         key=lambda span: (span[0], span[1]),

@@ -1,6 +1,8 @@
 import builtins
 
 from claude_lint.context import RuleContext
+from claude_lint.diagnostics import Edit, Fix, FixKind
+from claude_lint.fixes import line_offsets
 from claude_lint.knowledge import Knowledge
 from claude_lint.model import CaughtType, HandlerInfo
 from claude_lint.registry import Rule
@@ -40,6 +42,27 @@ def _covering_handler(handler: HandlerInfo, earlier: list[HandlerInfo], knowledg
     if all(any(covers(p, t, knowledge) for p in all_previous) for t in handler.types) and earlier:
         return earlier[-1]
     return None
+
+
+def _move_above(ctx: RuleContext, handler: HandlerInfo, cover: HandlerInfo, handlers: list[HandlerInfo]) -> Fix:
+    """Move `handler` to just before `cover`; everything else keeps its text."""
+    text = ctx.model.module.code
+    offsets = line_offsets(text)
+
+    def offset(location: object) -> int:
+        return offsets[location.line - 1] + location.column  # type: ignore[attr-defined]
+
+    previous = handlers[handlers.index(handler) - 1]
+    start, prev_end = offset(ctx.start(cover.node)), offset(ctx.end(previous.node))
+    moved = text[offset(ctx.start(handler.node)) : offset(ctx.end(handler.node))]
+    separator = text[prev_end : offset(ctx.start(handler.node))]
+    content = moved + separator + text[start:prev_end]
+    assert handler.node.type is not None
+    return ctx.fix(
+        f"Move `except {ctx.code_for(handler.node.type)}` above the handler that covers it",
+        Edit(ctx.start(cover.node), ctx.end(handler.node), content),
+        safe=False,
+    )
 
 
 class UnreachableHandler(Rule):
@@ -84,13 +107,15 @@ class UnreachableHandler(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. Moving the specific handler above the general one
-    changes which handler runs, so such a fix will be unsafe.
+    The fix moves the unreachable handler just above the handler that
+    covers it. It is unsafe: the moved handler starts running, which is the
+    point, but changes what happens on that error.
     """
 
     code = "CL104"
     name = "unreachable-handler"
     summary = "An `except` that an earlier, broader `except` makes unreachable"
+    fix = FixKind.UNSAFE
 
     VALID = [
         Valid(
@@ -153,6 +178,18 @@ class UnreachableHandler(Rule):
                 "`except anthropic.RateLimitError` is unreachable: the `except anthropic.APIError` "
                 "on line 7 already catches it"
             ),
+            fixed="""
+            import anthropic
+
+            client = anthropic.Anthropic()
+
+            try:
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            except anthropic.RateLimitError:
+                wait_and_retry()
+            except anthropic.APIError:
+                raise
+            """,
         ),
         Invalid(
             """
@@ -201,5 +238,6 @@ class UnreachableHandler(Rule):
                     handler.node,
                     f"`except {ctx.code_for(handler.node.type)}` is unreachable: the `{earlier}` "
                     f"on line {ctx.start(previous.node).line} already catches it",
+                    _move_above(ctx, handler, previous, handlers),
                     width=EXCEPT_WIDTH,
                 )

@@ -1,0 +1,167 @@
+"""The fixer on realistic legacy modules: fixed code parses, re-lints clean, keeps the rest."""
+
+from __future__ import annotations
+
+import codecs
+import textwrap
+
+import libcst as cst
+
+from claude_lint.config import Settings
+from claude_lint.fixer import fix_bytes, fix_text
+
+SETTINGS = Settings(sdk_version="2.14.0")
+
+LEGACY = textwrap.dedent(
+    '''\
+    """Ticket summaries (legacy)."""
+    import logging
+    import time
+
+    import anthropic
+    import tenacity
+
+    log = logging.getLogger(__name__)
+    client = anthropic.AsyncAnthropic()  # shared client
+
+
+    class SummaryError(Exception):
+        pass
+
+
+    @tenacity.retry(stop=tenacity.stop_after_attempt(3), wait=tenacity.wait_random_exponential(max=20))
+    async def summarise(text: str) -> str:
+        try:
+            reply = await client.messages.create(
+                model="claude-haiku-4-5",   # cheap model
+                max_tokens=300,
+                messages=[{"role": "user", "content": text}],
+            )
+        except anthropic.APIError as err:
+            raise SummaryError("summary failed")
+        except anthropic.RateLimitError:
+            time.sleep(5)
+            raise
+        return reply.content[0].text
+
+
+    async def fallback(text):
+        try:
+            return await summarise(text)
+        except:
+            log.exception("no summary")
+            raise
+    '''
+)
+
+
+def _codes(outcome) -> list[tuple[str, int]]:
+    return [(d.code, d.start.line) for d in outcome.remaining]
+
+
+def test_safe_fixes_only_by_default() -> None:
+    outcome = fix_text("legacy.py", LEGACY, SETTINGS)
+    assert dict(outcome.applied) == {"CL105": 1, "CL206": 1}
+    assert 'raise SummaryError("summary failed") from err' in outcome.fixed
+    assert "await asyncio.sleep(5)" in outcome.fixed
+    assert "import asyncio\n" in outcome.fixed
+    # Unsafe fixes (CL101, CL104, CL207, CL208) are left for --unsafe-fixes.
+    assert _codes(outcome) == [("CL202", 17), ("CL207", 17), ("CL208", 17), ("CL104", 27), ("CL101", 36)]
+    cst.parse_module(outcome.fixed)
+
+
+def test_unsafe_fixes_keep_comments_and_formatting_elsewhere() -> None:
+    outcome = fix_text("legacy.py", LEGACY, SETTINGS, unsafe=True)
+    assert not outcome.errors
+    assert dict(outcome.applied) == {"CL101": 1, "CL104": 1, "CL105": 1, "CL206": 1, "CL207": 1, "CL208": 1}
+    assert outcome.fixed == textwrap.dedent(
+        '''\
+        """Ticket summaries (legacy)."""
+        import logging
+        import time
+
+        import anthropic
+        import tenacity
+        import asyncio
+
+        log = logging.getLogger(__name__)
+        client = anthropic.AsyncAnthropic()  # shared client
+
+
+        class SummaryError(Exception):
+            pass
+
+
+        @tenacity.retry(stop=tenacity.stop_after_attempt(3), wait=tenacity.wait_random_exponential(max=20), reraise=True)
+        async def summarise(text: str) -> str:
+            try:
+                reply = await client.with_options(max_retries=0).messages.create(
+                    model="claude-haiku-4-5",   # cheap model
+                    max_tokens=300,
+                    messages=[{"role": "user", "content": text}],
+                )
+            except anthropic.RateLimitError:
+                await asyncio.sleep(5)
+                raise
+            except anthropic.APIError as err:
+                raise SummaryError("summary failed") from err
+            return reply.content[0].text
+
+
+        async def fallback(text):
+            try:
+                return await summarise(text)
+            except Exception:
+                log.exception("no summary")
+                raise
+        '''
+    )
+    # CL202 (tenacity retries every exception) has no automatic fix.
+    assert _codes(outcome) == [("CL202", 17)]
+
+
+def test_fixing_twice_changes_nothing() -> None:
+    once = fix_text("legacy.py", LEGACY, SETTINGS, unsafe=True).fixed
+    twice = fix_text("legacy.py", once, SETTINGS, unsafe=True)
+    assert twice.fixed == once
+    assert not twice.applied
+
+
+def test_crlf_and_bom_survive() -> None:
+    data = codecs.BOM_UTF8 + LEGACY.replace("\n", "\r\n").encode("utf-8")
+    result = fix_bytes("legacy.py", data, SETTINGS, unsafe=True)
+    assert result is not None
+    outcome, fixed = result
+    assert fixed.startswith(codecs.BOM_UTF8)
+    body = fixed[len(codecs.BOM_UTF8):]
+    assert b"\n" not in body.replace(b"\r\n", b"")
+    assert b"import asyncio\r\n" in body
+    assert b"except Exception:\r\n" in body
+
+
+def test_latin1_cookie_survives() -> None:
+    code = "# -*- coding: latin-1 -*-\n" + LEGACY.replace("(legacy)", "(légacy)")
+    result = fix_bytes("legacy.py", code.encode("latin-1"), SETTINGS)
+    assert result is not None
+    _, fixed = result
+    assert "(légacy)".encode("latin-1") in fixed
+    assert fixed.decode("latin-1").count("from err") == 1
+
+
+def test_a_fix_that_would_not_parse_is_dropped_and_reported(monkeypatch) -> None:
+    from claude_lint import fixer
+    from claude_lint.diagnostics import Edit
+
+    real = fixer.apply_edits
+
+    def breaking(text, edits):
+        edits = list(edits)
+        if any(e.content.startswith(" from ") for e in edits):
+            edits = [Edit(e.start, e.end, " from (") for e in edits]
+        return real(text, edits)
+
+    monkeypatch.setattr(fixer, "apply_edits", breaking)
+    outcome = fixer.fix_text("legacy.py", LEGACY, SETTINGS)
+    assert dict(outcome.applied) == {"CL206": 1}
+    assert any("CL105 fix" in e and "would not parse" in e for e in outcome.errors)
+    cst.parse_module(outcome.fixed)

@@ -36,6 +36,7 @@ class RuleContext:
     findings: list[Finding] = field(default_factory=list)
     code: str = ""  # the rule being run
     _positions: Mapping[cst.CSTNode, CodeRange] | None = None
+    _offsets: list[int] | None = None
 
     @property
     def knowledge(self) -> Knowledge:
@@ -66,7 +67,18 @@ class RuleContext:
         return Edit(end, end, text)
 
     def code_for(self, node: cst.CSTNode) -> str:
+        """A node rendered alone (continuation lines lose their block indentation)."""
         return self.model.module.code_for_node(node)
+
+    def source_of(self, node: cst.CSTNode) -> str:
+        """The node's exact text in the file, continuation-line indentation included."""
+        from claude_lint.fixes import line_offsets
+
+        if self._offsets is None:
+            self._offsets = line_offsets(self.model.module.code)
+        start, end = self.start(node), self.end(node)
+        code = self.model.module.code
+        return code[self._offsets[start.line - 1] + start.column : self._offsets[end.line - 1] + end.column]
 
     def import_name(self, module: str, name: str | None = None) -> tuple[str, list[Edit]]:
         """How this file can refer to `module.name` (or `module`), with the import to add if any.
@@ -85,9 +97,10 @@ class RuleContext:
                 if qualname == module:
                     return f"{local}.{name}", []
         statement = f"from {module} import {name}" if name else f"import {module}"
-        return (name or module), [self._import_edit(statement)]
+        return (name or module), [self.import_statement_edit(statement)]
 
-    def _import_edit(self, statement: str) -> Edit:
+    def import_statement_edit(self, statement: str) -> Edit:
+        """Insert an import statement after the module's last top-level import."""
         module = self.model.module
         newline = module.default_newline
         last_import: cst.CSTNode | None = None

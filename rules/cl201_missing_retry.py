@@ -1,4 +1,6 @@
 from claude_lint.context import RuleContext
+from claude_lint.diagnostics import FixKind
+from claude_lint.helper_fix import helper_fix
 from claude_lint.registry import Rule
 from claude_lint.retries import retry_analysis
 from claude_lint.testing import Invalid, Valid
@@ -44,13 +46,16 @@ class MissingRetry(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet; the planned fix (adopting the reference helper,
-    which retries with backoff) changes behaviour and will be unsafe.
+    The fix rewrites the call onto the reference helper
+    (`create_message(client, ...)` from `helper-module`), which validates the
+    request and retries retryable errors with backoff. It is unsafe: the call
+    now waits and retries where it used to fail at once.
     """
 
     code = "CL201"
     name = "missing-retry"
     summary = "A Claude call with SDK retries disabled and no retry around it"
+    fix = FixKind.HELPER
 
     VALID = [
         # SDK retries on (default).
@@ -116,6 +121,19 @@ class MissingRetry(Rule):
                 "This Claude call's client has SDK retries disabled (`max_retries=0` on line 3) and "
                 "nothing retries it: a 429, 529 or dropped connection fails the request at once"
             ),
+            fixed="""
+            import anthropic
+            from claude_lint.helper import create_message
+
+            client = anthropic.Anthropic(max_retries=0)
+
+            def ask(prompt):
+                return create_message(
+                    client,
+                    model="claude-sonnet-4-6", max_tokens=512,
+                    messages=[{"role": "user", "content": prompt}],
+                )
+            """,
         ),
         Invalid(
             """
@@ -143,4 +161,5 @@ class MissingRetry(Rule):
                 site.node,
                 f"This Claude call's client has SDK retries disabled (`max_retries=0`{where}) and nothing "
                 "retries it: a 429, 529 or dropped connection fails the request at once",
+                helper_fix(ctx, site),
             )

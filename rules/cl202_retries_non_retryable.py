@@ -1,4 +1,6 @@
 from claude_lint.context import RuleContext
+from claude_lint.diagnostics import FixKind
+from claude_lint.helper_fix import helper_fix
 from claude_lint.registry import Rule
 from claude_lint.retries import (
     RetryMechanism,
@@ -71,13 +73,17 @@ class RetriesNonRetryable(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet. Narrowing the predicate changes which errors are
-    retried, so that fix will be unsafe.
+    The fix adopts the reference helper, which retries only what is
+    retryable: the call becomes `create_message(client, ...)`, and a
+    recognised retry loop or decorator around it is removed, its attempt
+    count kept as `retry=RetryPolicy(max_attempts=N)`. It is unsafe: errors
+    that used to be retried now reach the caller at once.
     """
 
     code = "CL202"
     name = "retries-non-retryable"
     summary = "A retry around a Claude call retries errors that can never succeed"
+    fix = FixKind.HELPER
 
     VALID = [
         Valid(
@@ -177,6 +183,14 @@ class RetriesNonRetryable(Rule):
                 "error, including BadRequestError (400), AuthenticationError (401), PaymentRequiredError "
                 "(402), PermissionDeniedError (403) and 10 more, which fail the same way on every attempt"
             ),
+            fixed="""
+            import anthropic, time
+            from claude_lint.helper import RetryPolicy, create_message
+            client = anthropic.Anthropic(max_retries=0)
+            def ask():
+                return create_message(client, model="claude-sonnet-4-6", max_tokens=64, messages=[], retry=RetryPolicy(max_attempts=3))
+                raise RuntimeError("gave up")
+            """,
         ),
         Invalid(
             """
@@ -188,6 +202,13 @@ class RetriesNonRetryable(Rule):
             """,
             line=3,
             column=1,
+            fixed="""
+            import anthropic as ac
+            import stamina
+            from claude_lint.helper import RetryPolicy, create_message
+            def ask(client: ac.Anthropic):
+                return create_message(client, model="claude-sonnet-4-6", max_tokens=64, messages=[], retry=RetryPolicy(max_attempts=3))
+            """,
         ),
     ]
 
@@ -202,5 +223,6 @@ class RetriesNonRetryable(Rule):
                 node,
                 f"{what[0].upper()}{what[1:]}, including {describe_errors(admitted, ctx.knowledge)}, "
                 "which fail the same way on every attempt",
+                helper_fix(ctx, m.call_sites[0]) if m.call_sites[0].direct else None,
                 width=header_width(node),
             )

@@ -1,6 +1,8 @@
 import libcst as cst
 
 from claude_lint.context import RuleContext
+from claude_lint.diagnostics import FixKind
+from claude_lint.helper_fix import helper_fix
 from claude_lint.registry import Rule
 from claude_lint.retries import contains_raise, header_width, mechanism_name, retry_analysis, statements_after
 from claude_lint.testing import Invalid, Valid
@@ -62,13 +64,16 @@ class RetryExhaustedSilently(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet; adopting the reference helper (which re-raises the
-    last error) will be the fix, and it is unsafe.
+    The fix adopts the reference helper, which re-raises the last error when
+    its attempts run out: a recognised loop becomes one
+    `create_message(client, ..., retry=RetryPolicy(max_attempts=N))` call.
+    It is unsafe: callers that relied on getting `None` now get the error.
     """
 
     code = "CL210"
     name = "retry-exhausted-silently"
     summary = "A retry loop around a Claude call that ends without raising"
+    fix = FixKind.HELPER
 
     VALID = [
         Valid(
@@ -141,6 +146,23 @@ class RetryExhaustedSilently(Rule):
                 "After its last failed attempt, the `for` retry loop falls through without raising: "
                 "the caller gets `None` or an unbound result instead of the API error"
             ),
+            fixed="""
+            import random
+            import time
+
+            import anthropic
+            from claude_lint.helper import RetryPolicy, create_message
+
+            client = anthropic.Anthropic(max_retries=0)
+
+            def ask(prompt):
+                return create_message(
+                    client,
+                    model="claude-sonnet-4-6", max_tokens=512,
+                    messages=[{"role": "user", "content": prompt}],
+                    retry=RetryPolicy(max_attempts=4),
+                )
+            """,
         ),
         Invalid(
             """
@@ -160,6 +182,16 @@ class RetryExhaustedSilently(Rule):
             """,
             line=6,
             column=5,
+            fixed="""
+            import anthropic, time
+            from claude_lint.helper import RetryPolicy, create_message
+            client = anthropic.Anthropic(max_retries=0)
+            def ask():
+                result = None
+                retries = 3
+                result = create_message(client, model="claude-sonnet-4-6", max_tokens=64, messages=[], retry=RetryPolicy(max_attempts=3))
+                return result
+            """,
         ),
     ]
 
@@ -181,5 +213,6 @@ class RetryExhaustedSilently(Rule):
                 node,
                 f"After its last failed attempt, {mechanism_name(m, ctx.model)} falls through without raising: "
                 "the caller gets `None` or an unbound result instead of the API error",
+                helper_fix(ctx, m.call_sites[0]) if m.call_sites[0].direct else None,
                 width=header_width(node),
             )

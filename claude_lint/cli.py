@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from claude_lint import __version__
-from claude_lint.config import ConfigError, ConfigResolver, Settings, load_config_file
-from claude_lint.diagnostics import Diagnostic
+from claude_lint.config import ConfigError, ConfigResolver, load_config_file
+from claude_lint.report import OUTPUT_FORMATS
+
+if TYPE_CHECKING:
+    from claude_lint.baseline import Baseline
+    from claude_lint.diagnostics import Diagnostic
+    from claude_lint.runner import Outcome
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-OUTPUT_FORMATS = ("text", "full", "concise", "json")
 
 
 class UsageFailure(click.ClickException):
@@ -56,6 +61,15 @@ def main() -> None:
 @click.option("--stdin-filename", type=str, default=None, help="The path to report for code read from stdin (`-`).")
 @click.option("--config", "config_file", type=click.Path(path_type=Path), default=None, help="Use this pyproject.toml or claude-lint.toml and no other.")
 @click.option("--force-exclude", is_flag=True, help="Apply excludes to paths named on the command line too.")
+@click.option("--baseline", "baseline_file", type=click.Path(path_type=Path), default=None, help="Report only findings this baseline file does not accept.")
+@click.option("--write-baseline", "write_baseline_file", type=click.Path(path_type=Path), default=None, help="Write every current finding to this baseline file and exit 0.")
+@click.option("--add-noqa", is_flag=True, help="Add `# noqa: CODE` to every line with a finding, then exit.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes (and unsafe ones with --unsafe-fixes), then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply (or offer) unsafe fixes, including adopting the reference helper.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing. Exit 1 if a change is pending.")
+@click.option("--fix-only", is_flag=True, help="Apply fixes and report nothing else.")
+@click.option("--show-fixes", is_flag=True, help="List the fixes applied, per file.")
+@click.option("--exit-non-zero-on-fix", is_flag=True, help="Exit 1 when a fix was applied, even if nothing remains.")
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary.")
 def check(
     paths: tuple[str, ...],
@@ -68,14 +82,32 @@ def check(
     stdin_filename: str | None,
     config_file: Path | None,
     force_exclude: bool,
+    baseline_file: Path | None,
+    write_baseline_file: Path | None,
+    add_noqa: bool,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    fix_only: bool,
+    show_fixes: bool,
+    exit_non_zero_on_fix: bool,
     quiet: bool,
 ) -> None:
     """Lint PATHS (files or directories; `-` reads stdin). Default: the current directory."""
+    from claude_lint.baseline import Baseline, BaselineError, project_root, read_baseline
+    from claude_lint.progress import ProgressBar, wants_progress
     from claude_lint.runner import RunOptions, run
 
+    if add_noqa and write_baseline_file is not None:
+        raise UsageFailure("--add-noqa and --write-baseline do different things; use one")
+    if add_noqa and "-" in paths:
+        raise UsageFailure("--add-noqa edits files in place and cannot read stdin")
+    if add_noqa and (fix or diff or fix_only):
+        raise UsageFailure("--add-noqa cannot be combined with --fix, --fix-only or --diff")
     try:
         override = load_config_file(config_file) if config_file is not None else None
-    except ConfigError as e:
+        baseline = read_baseline(baseline_file) if baseline_file is not None else None
+    except (ConfigError, BaselineError) as e:
         raise UsageFailure(str(e)) from None
     options = RunOptions(
         select=_split_codes(select) or None,
@@ -83,42 +115,160 @@ def check(
         ignore=_split_codes(ignore),
         force_exclude=force_exclude,
         stdin_filename=stdin_filename,
+        fix=fix or diff or fix_only,
+        unsafe_fixes=unsafe_fixes,
+        write=not diff,
     )
+    progress = ProgressBar() if wants_progress(sys.stderr, output_format, quiet) else None
     try:
         if options.select or options.extend_select or options.ignore:
-            from claude_lint.registry import all_rules, validate_selectors
+            from claude_lint.registry import rule_index, validate_selectors
 
             validate_selectors(
                 [*(options.select or ()), *options.extend_select, *options.ignore],
-                (rule.code for rule in all_rules()),
+                (rule.code for rule in rule_index()),
             )
-        outcome = run(list(paths) or ["."], ConfigResolver(override), options)
+        outcome = run(list(paths) or ["."], ConfigResolver(override), options, progress)
     except (ConfigError, ValueError) as e:
         raise UsageFailure(str(e)) from None
-    _report(outcome.diagnostics, outcome.sources, output_format, statistics, quiet)
+    for warning in outcome.warnings:
+        click.echo(f"claude-lint: warning: {warning}", err=True)
+    if options.fix:
+        _after_fixes(outcome, paths, diff, fix_only, show_fixes, quiet)
+        if diff:
+            _exit_after(outcome, EXIT_FINDINGS if outcome.fixes else EXIT_CLEAN)
+        if fix_only:
+            _exit_after(outcome, EXIT_FINDINGS if exit_non_zero_on_fix and outcome.fixes else EXIT_CLEAN)
+    reported: list[Diagnostic] = outcome.diagnostics
+    accepted: list[Diagnostic] = []
+    if write_baseline_file is not None:
+        written = Baseline.from_diagnostics(reported, outcome.sources, project_root())
+        _write_baseline(written, write_baseline_file, quiet)
+        _exit_after(outcome, EXIT_CLEAN)
+    if baseline is not None:
+        reported, accepted = baseline.split(reported, outcome.sources, project_root())
+    if add_noqa:
+        _add_noqa(reported, quiet)
+        _exit_after(outcome, EXIT_CLEAN)
+    _report(outcome, reported, accepted, output_format, statistics, quiet, stdout_taken="-" in paths and fix)
+    failed = bool(reported) and not exit_zero
+    _exit_after(outcome, EXIT_FINDINGS if failed or (exit_non_zero_on_fix and outcome.fixes) else EXIT_CLEAN)
+
+
+def _after_fixes(outcome: Outcome, paths: tuple[str, ...], diff: bool, fix_only: bool, show_fixes: bool, quiet: bool) -> None:
+    """Print what the fixer did: the diff, the fixed stdin, or the list of fixes."""
+    import difflib
+
+    if diff:
+        for fixed in outcome.fixes:
+            click.echo(
+                "".join(
+                    difflib.unified_diff(
+                        fixed.original.splitlines(keepends=True),
+                        fixed.fixed.splitlines(keepends=True),
+                        fromfile=fixed.path,
+                        tofile=fixed.path,
+                    )
+                ),
+                nl=False,
+            )
+        if not quiet:
+            count = outcome.fixed_count
+            click.echo(f"Would fix {count} error{'s' if count != 1 else ''}.", err=True)
+        return
+    if "-" in paths:
+        # Fixed code from stdin goes to stdout; everything else to stderr.
+        click.get_binary_stream("stdout").write(next((f.data for f in outcome.fixes), outcome.stdin_data or b""))
+    if show_fixes and outcome.fixes:
+        lines = [f"Fixed {outcome.fixed_count} error{'s' if outcome.fixed_count != 1 else ''}:"]
+        for fixed in outcome.fixes:
+            lines.append(f"- {fixed.path}:")
+            lines.extend(f"    {count} x {code}" for code, count in sorted(fixed.applied.items()))
+        click.echo("\n".join(lines), err="-" in paths)
+    elif fix_only and not quiet:
+        count = outcome.fixed_count
+        click.echo(f"Fixed {count} error{'s' if count != 1 else ''}.", err="-" in paths)
+
+
+def _exit_after(outcome: Outcome, code: int) -> None:
+    """Print internal errors (a rule crashed) and exit: 2 if there were any."""
     for error in outcome.errors:
         click.echo(f"claude-lint: error: {error}", err=True)
-    if outcome.errors:
-        sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if outcome.diagnostics and not exit_zero else EXIT_CLEAN)
+    sys.exit(EXIT_ERROR if outcome.errors else code)
 
 
-def _report(diagnostics: list[Diagnostic], sources: dict[str, str], output_format: str, statistics: bool, quiet: bool) -> None:
+def _write_baseline(baseline: Baseline, path: Path, quiet: bool) -> None:
+    from claude_lint.atomic import write_bytes_atomically
+
+    try:
+        write_bytes_atomically(path, baseline.to_json().encode("utf-8"))
+    except OSError as e:
+        raise UsageFailure(f"cannot write baseline {path}: {e.strerror or e}") from None
+    if not quiet:
+        findings = "finding" if baseline.total == 1 else "findings"
+        files = "file" if baseline.files == 1 else "files"
+        click.echo(f"Wrote {baseline.total} {findings} in {baseline.files} {files} to {path}.", err=True)
+
+
+def _add_noqa(diagnostics: list[Diagnostic], quiet: bool) -> None:
+    from claude_lint.suppress import add_noqa_to_files
+
+    lines_by_path: dict[str, dict[int, set[str]]] = {}
+    for d in diagnostics:
+        line = d.noqa_line or d.start.line
+        lines_by_path.setdefault(d.path, {}).setdefault(line, set()).add(d.code)
+    added, warnings = add_noqa_to_files(lines_by_path)
+    for warning in warnings:
+        click.echo(f"claude-lint: warning: {warning}", err=True)
+    if not quiet:
+        click.echo(f"Added {added} noqa directive{'' if added == 1 else 's'}.", err=True)
+
+
+def _report(
+    outcome: Outcome,
+    reported: list[Diagnostic],
+    accepted: list[Diagnostic],
+    output_format: str,
+    statistics: bool,
+    quiet: bool,
+    stdout_taken: bool = False,
+) -> None:
+    """Print the findings; to stderr when stdout carries fixed code from stdin."""
     from claude_lint import report
 
+    def echo(text: str = "", nl: bool = True) -> None:
+        click.echo(text, nl=nl, err=stdout_taken)
+
     if statistics:
-        click.echo(report.statistics(diagnostics), nl=False)
+        echo(report.statistics(reported), nl=False)
         return
-    text = report.FORMATTERS[output_format](diagnostics, sources)
+    data = report.Report(
+        diagnostics=reported,
+        sources=outcome.sources,
+        suppressed=outcome.suppressed,
+        baselined=accepted,
+        checked=outcome.checked,
+        base=report.base_directory(output_format, os.environ, Path.cwd()),
+    )
+    text = report.formatter(output_format)(data)
     if output_format in report.HUMAN_FORMATS:
         if text:
-            click.echo(text, nl=False)
+            echo(text, nl=False)
         if not quiet:
             if text and output_format != "concise":
-                click.echo("")
-            click.echo(report.summary(diagnostics), nl=False)
+                echo("")
+            summary = report.summary(reported)
+            if outcome.fixes:  # ruff's wording: "Found 8 errors (1 fixed, 7 remaining)."
+                fixed, remaining = outcome.fixed_count, len(reported)
+                total = fixed + remaining
+                hints = summary.splitlines(keepends=True)[1:] if remaining else []
+                summary = f"Found {total} error{'s' if total != 1 else ''} ({fixed} fixed, {remaining} remaining).\n"
+                summary += "".join(hints)
+            echo(summary, nl=False)
+            if accepted:
+                echo(f"{len(accepted)} more accepted by the baseline.")
     else:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
 
 
 @main.command("rules")
@@ -160,6 +310,44 @@ def show_rule(code: str | None, show_all: bool) -> None:
     click.echo(rule_markdown(rule), nl=False)
 
 
+@main.command("server")
+def server_command() -> None:
+    """Run the language server (LSP over stdio) for editors; needs the `server` extra."""
+    try:
+        from claude_lint.server import start_server
+    except ModuleNotFoundError as e:
+        if (e.name or "").split(".")[0] in ("pygls", "lsprotocol", "cattrs"):
+            raise UsageFailure(
+                "`claude-lint server` needs pygls: pip install 'claude-lint[server]'"
+            ) from None
+        raise
+    start_server()
+
+
+@main.command("helper")
+@click.option("--write", "target", type=click.Path(path_type=Path), required=True, help="Where to write the helper module (a .py file, or a directory for helper.py).")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def vendor_helper(target: Path, force: bool) -> None:
+    """Vendor the reference helper into your project as one standalone file.
+
+    Then set `helper-module` in [tool.claude-lint] (e.g. "myapp.claude_helper")
+    so that helper fixes import from your copy.
+    """
+    from claude_lint import helper
+    from claude_lint.atomic import write_bytes_atomically
+
+    path = target / "claude_helper.py" if target.is_dir() else target
+    if path.suffix != ".py":
+        raise UsageFailure(f"{path}: the helper must be written to a .py file")
+    if path.exists() and not force:
+        raise UsageFailure(f"{path} already exists; pass --force to overwrite it")
+    try:
+        write_bytes_atomically(path, Path(helper.__file__).read_bytes())
+    except OSError as e:
+        raise UsageFailure(f"cannot write {path}: {e.strerror or e}") from None
+    click.echo(f"Wrote the reference helper to {path}.")
+
+
 @main.command("generate-docs")
 @click.argument("directory", type=click.Path(path_type=Path), default=Path("docs/rules"))
 @click.option("--check", is_flag=True, help="Exit 1 if a page is missing or stale; write nothing.")
@@ -169,11 +357,11 @@ def generate_docs(directory: Path, check: bool) -> None:
 
     if check:
         stale = stale_rule_docs(directory)
-        for path in stale:
-            click.echo(f"stale: {path}")
+        for name in stale:
+            click.echo(f"stale: {name}")
         sys.exit(EXIT_FINDINGS if stale else EXIT_CLEAN)
-    for path in write_rule_docs(directory):
-        click.echo(f"wrote {path}")
+    for written in write_rule_docs(directory):
+        click.echo(f"wrote {written}")
 
 
 if __name__ == "__main__":

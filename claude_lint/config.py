@@ -109,6 +109,13 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from e
 
 
+def _raw(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
 def _table_of(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:
     """The claude-lint table of a config file, or None if a pyproject has none."""
     if path.name != "pyproject.toml":
@@ -174,7 +181,15 @@ class ConfigResolver:
         for name in CONFIG_FILENAMES:
             candidate = directory / name
             if candidate.is_file():
-                table = _table_of(candidate, _read_toml(candidate))
+                try:
+                    data = _read_toml(candidate)
+                except ConfigError:
+                    # A broken pyproject that is not ours (a project template, say) must not
+                    # stop the run; one that mentions claude-lint is a real config error.
+                    if name == "pyproject.toml" and b"claude-lint" not in _raw(candidate):
+                        continue
+                    raise
+                table = _table_of(candidate, data)
                 if table is not None:
                     return settings_from_table(candidate, table)
         return None

@@ -35,6 +35,7 @@ class RuleContext:
     wrapper: MetadataWrapper
     findings: list[Finding] = field(default_factory=list)
     code: str = ""  # the rule being run
+    text: str = ""  # the file's source text (`module.code` would re-render it on every use)
     _positions: Mapping[cst.CSTNode, CodeRange] | None = None
     _offsets: list[int] | None = None
 
@@ -75,9 +76,9 @@ class RuleContext:
         from claude_lint.fixes import line_offsets
 
         if self._offsets is None:
-            self._offsets = line_offsets(self.model.module.code)
+            self._offsets = line_offsets(self.text)
         start, end = self.start(node), self.end(node)
-        code = self.model.module.code
+        code = self.text
         return code[self._offsets[start.line - 1] + start.column : self._offsets[end.line - 1] + end.column]
 
     def import_name(self, module: str, name: str | None = None) -> tuple[str, list[Edit]]:
@@ -96,8 +97,29 @@ class RuleContext:
             for local, qualname in names.items():
                 if qualname == module:
                     return f"{local}.{name}", []
+        if name is not None:
+            existing = self._from_import(module)
+            if existing is not None:  # `from m import a` becomes `from m import a, name`
+                assert not isinstance(existing.names, cst.ImportStar)
+                return name, [self.insert_after(existing.names[-1].name if existing.names[-1].asname is None else existing.names[-1].asname, f", {name}")]
         statement = f"from {module} import {name}" if name else f"import {module}"
         return (name or module), [self.import_statement_edit(statement)]
+
+    def _from_import(self, module: str) -> cst.ImportFrom | None:
+        """A top-level `from module import ...` (not `*`) to extend, if the file has one."""
+        for node in self.model.module.body:
+            if not isinstance(node, cst.SimpleStatementLine):
+                continue
+            for small in node.body:
+                if (
+                    isinstance(small, cst.ImportFrom)
+                    and not small.relative
+                    and small.module is not None
+                    and self.model.module.code_for_node(small.module) == module
+                    and not isinstance(small.names, cst.ImportStar)
+                ):
+                    return small
+        return None
 
     def import_statement_edit(self, statement: str) -> Edit:
         """Insert an import statement after the module's last top-level import."""

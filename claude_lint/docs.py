@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from pathlib import Path
 
-from claude_lint.registry import Rule, all_rules
+from claude_lint.registry import INDEX_FILE, Rule, all_rules, index_json
 
 
 def rule_markdown(rule: type[Rule]) -> str:
@@ -23,9 +23,12 @@ def rule_markdown(rule: type[Rule]) -> str:
 
 
 def write_rule_docs(directory: Path) -> list[Path]:
-    """Write `CLxxx.md` for every rule; returns the files whose content changed."""
+    """Write `CLxxx.md` for every rule, and the rule index; returns the files that changed."""
     directory.mkdir(parents=True, exist_ok=True)
     changed = []
+    if not INDEX_FILE.exists() or INDEX_FILE.read_text(encoding="utf-8") != index_json():
+        INDEX_FILE.write_text(index_json(), encoding="utf-8")
+        changed.append(INDEX_FILE)
     for rule in all_rules():
         path = directory / f"{rule.code}.md"
         text = rule_markdown(rule)
@@ -36,8 +39,10 @@ def write_rule_docs(directory: Path) -> list[Path]:
 
 
 def stale_rule_docs(directory: Path) -> list[str]:
-    """Pages that are missing or out of date (for `--check` and the test)."""
+    """Pages (and the rule index) that are missing or out of date (for `--check` and the test)."""
     stale = []
+    if not INDEX_FILE.exists() or INDEX_FILE.read_text(encoding="utf-8") != index_json():
+        stale.append(str(INDEX_FILE))
     for rule in all_rules():
         path = directory / f"{rule.code}.md"
         if not path.exists() or path.read_text(encoding="utf-8") != rule_markdown(rule):

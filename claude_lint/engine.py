@@ -125,7 +125,7 @@ def _lint_text(result: LintResult, text: str, settings: Settings, enabled: froze
             )
         return
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    ctx = RuleContext(path=path, model=model, settings=settings, wrapper=wrapper)
+    ctx = RuleContext(path=path, model=model, settings=settings, wrapper=wrapper, text=text)
     for rule_class in all_rules():
         if not _is_enabled(rule_class.code, enabled, ignored):
             continue

@@ -25,7 +25,8 @@ import libcst as cst
 from claude_lint.context import RuleContext
 from claude_lint.diagnostics import Edit, Fix, Location
 from claude_lint.model import CallSite, Scope, names_in
-from claude_lint.retries import RetryMechanism, retry_analysis, sleep_name
+from claude_lint.model import LoopInfo
+from claude_lint.retries import RetryMechanism, retry_analysis, sleep_name, statements_after
 
 _HELPERS = {
     ("messages.create", False): "create_message",
@@ -115,9 +116,11 @@ def _replace_decorator(ctx: RuleContext, site: CallSite, m: RetryMechanism) -> F
         return None
     body = function.node.body
     statements = list(body.body) if isinstance(body, cst.IndentedBlock) else []
-    if statements and _is_docstring(statements[0]):
-        statements = statements[1:]
-    if len(statements) != 1 or not _returns(statements[0], site.node):
+    # The decorator retried this one call: it is the function's only Claude call, made
+    # by a statement of its own (`return call`, `x = call`), not inside a try or loop.
+    if sum(1 for s in ctx.model.call_sites if s.frame is function) != 1:
+        return None
+    if not any(_makes_call(statement, site.node) for statement in statements):
         return None
     built = helper_call(ctx, site, _policy(m))
     if built is None:
@@ -140,11 +143,12 @@ def _is_docstring(statement: cst.BaseStatement) -> bool:
     )
 
 
-def _returns(statement: cst.BaseStatement, call: cst.Call) -> bool:
+def _makes_call(statement: cst.BaseStatement, call: cst.Call) -> bool:
+    """`return call`, `x = call`, `x: T = call` or a bare `call` (awaited or not)."""
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
         return False
     small = statement.body[0]
-    value = small.value if isinstance(small, (cst.Return, cst.Expr)) else None
+    value = small.value if isinstance(small, (cst.Return, cst.Expr, cst.Assign, cst.AnnAssign)) else None
     if isinstance(value, cst.Await):
         value = value.expression
     return value is call
@@ -191,8 +195,29 @@ def _replace_loop(ctx: RuleContext, site: CallSite, m: RetryMechanism) -> Fix | 
     indent = " " * ctx.start(node).column
     replacement = "\n".join((indent + line if line.strip() else line) for line in lines).lstrip()
     end = ctx.end(node.orelse) if node.orelse is not None else ctx.end(node)
+    dead = _dead_after(ctx, loop, try_node)
+    if dead:  # `return None` / `raise GaveUp()` after the loop: the helper now raises instead
+        end = ctx.end(dead[-1])
     edits = [Edit(ctx.start(node), end, replacement)]
     return _fix(ctx, f"Replace the retry loop with the reference helper ({attempts} attempts)", edits, [*names, "RetryPolicy"])
+
+
+def _dead_after(ctx: RuleContext, loop: LoopInfo, try_node: cst.Try) -> list[cst.BaseStatement]:
+    """Simple statements after a loop whose body always returned: unreachable once it is gone."""
+    body = try_node.body.body if isinstance(try_node.body, cst.IndentedBlock) else []
+    last = body[-1] if body else None
+    if not (isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], cst.Return)):
+        return []
+    root: cst.CSTNode = loop.frame.node if loop.frame is not None else ctx.model.module
+    following = statements_after(root, loop.node) or []
+    dead: list[cst.BaseStatement] = []
+    for statement in following:
+        if not isinstance(statement, cst.SimpleStatementLine) or statement.leading_lines:
+            break
+        if not all(isinstance(small, (cst.Return, cst.Raise, cst.Pass)) for small in statement.body):
+            break
+        dead.append(statement)
+    return dead
 
 
 def _handlers_of(m: RetryMechanism, try_node: cst.Try) -> list[object]:
@@ -256,7 +281,7 @@ def _block_text(ctx: RuleContext, block: cst.BaseSuite) -> str | None:
     """The block's statements as source text; None if a string spans lines."""
     if not isinstance(block, cst.IndentedBlock) or not block.body:
         return None
-    text = ctx.model.module.code
+    text = ctx.text
     from claude_lint.fixes import line_offsets
 
     offsets = line_offsets(text)

@@ -978,8 +978,9 @@ def build_model(
 
     for handler in collector.handlers:
         handler.types = tuple(
-            CaughtType(t.node, t.qualname, _sdk_exception_name(t.qualname, knowledge))
+            CaughtType(node, collector.imports.qualify(node), _sdk_exception_name(collector.imports.qualify(node), knowledge))
             for t in handler.types
+            for node in _expand_type_alias(t.node, resolver, handler)
         )
 
     predicate_exprs: list[cst.BaseExpression] = []
@@ -1013,6 +1014,19 @@ def build_model(
         sdk_attribute_refs=sdk_refs,
         resolver=resolver,
     )
+
+
+def _expand_type_alias(
+    expr: cst.BaseExpression, resolver: _Resolver, handler: HandlerInfo
+) -> list[cst.BaseExpression]:
+    """`except RETRYABLE:` with `RETRYABLE = (anthropic.RateLimitError, ...)` -> the tuple's types."""
+    if not isinstance(expr, cst.Name) or expr.value in resolver.c.imports.names:
+        return [expr]
+    scope = handler.try_info.frame.scope if handler.try_info.frame is not None else resolver.c.module_scope
+    value = resolver.binding_value(expr.value, scope)
+    if isinstance(value, (cst.Tuple, cst.List)):
+        return [element.value for element in value.elements]
+    return [expr]
 
 
 def _mark_llm_functions(functions: list[FunctionInfo], resolver: _Resolver) -> None:

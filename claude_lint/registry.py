@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import importlib
+import json
 import pkgutil
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from claude_lint.diagnostics import FixKind
@@ -75,6 +77,42 @@ def rules_by_code() -> dict[str, type[Rule]]:
     return {rule.code: rule for rule in all_rules()}
 
 
+@dataclass(frozen=True)
+class RuleInfo:
+    """A rule's identity without its module: enough to select and list rules."""
+
+    code: str
+    name: str
+    summary: str
+    default: bool
+    fix: str  # FixKind value
+
+    @classmethod
+    def of(cls, rule: type[Rule]) -> RuleInfo:
+        return cls(rule.code, rule.name, rule.summary, rule.default, rule.fix.value)
+
+
+INDEX_FILE = Path(__file__).parent / "data" / "rules.json"
+
+
+@cache
+def rule_index() -> tuple[RuleInfo, ...]:
+    """Every rule's identity, from the generated index (no rule module, no libcst import).
+
+    `claude-lint generate-docs` writes the index with the docs; a test keeps it
+    current. Without the file (a broken install), the rule modules are read.
+    """
+    try:
+        data = json.loads(INDEX_FILE.read_text(encoding="utf-8"))
+        return tuple(RuleInfo(**item) for item in data)
+    except (OSError, ValueError, TypeError):
+        return tuple(RuleInfo.of(rule) for rule in all_rules())
+
+
+def index_json() -> str:
+    return json.dumps([asdict(RuleInfo.of(rule)) for rule in all_rules()], indent=2) + "\n"
+
+
 class SelectorError(ValueError):
     pass
 
@@ -138,7 +176,7 @@ def resolve_selection(
     ignore: Iterable[str],
 ) -> frozenset[str]:
     """The enabled codes (see `rule_enabled`); unknown selectors are errors."""
-    rules = all_rules()
+    rules = rule_index()
     selected = list(select) if select is not None else None
     extra = list(extend_select)
     ignored = list(ignore)
@@ -151,6 +189,6 @@ def resolve_selection(
 def codes_matching(selectors: Iterable[str]) -> Iterator[str]:
     """Codes matched by prefixes (used by per-file-ignores and noqa lists)."""
     selectors = list(selectors)
-    for rule in all_rules():
+    for rule in rule_index():
         if _best_match(rule.code, selectors) is not None:
             yield rule.code

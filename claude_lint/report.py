@@ -1,22 +1,60 @@
-"""Formatters: pure functions from diagnostics to text."""
+"""Formatters: pure functions from a run's diagnostics to text.
+
+`text`, `concise`, `json` and `json-lines` live here and import neither
+libcst nor the rules; the CI formats (`sarif`, `github`, `gitlab`, `junit`)
+are in `claude_lint.formats`, imported only when asked for.
+"""
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from claude_lint.diagnostics import Applicability, Diagnostic
 from claude_lint.registry import DOCS_URL
 
 
-def _display_path(path: str) -> str:
-    """Paths relative to the working directory when under it, as ruff prints them."""
+@dataclass(frozen=True)
+class Report:
+    """Everything a formatter may show; formatters read nothing else but rule metadata."""
+
+    diagnostics: Sequence[Diagnostic]  # reported: not suppressed, sorted
+    sources: Mapping[str, str] = field(default_factory=dict)  # text of the files with diagnostics
+    suppressed: Sequence[Diagnostic] = ()  # by a noqa or ignore comment in the file
+    baselined: Sequence[Diagnostic] = ()  # accepted by the baseline file
+    checked: Sequence[str] = ()  # every file checked, with or without findings
+    base: Path | None = None  # paths are shown relative to this directory (default: cwd)
+
+    @property
+    def base_dir(self) -> Path:
+        return (self.base or Path.cwd()).resolve()
+
+    def everything(self) -> list[tuple[Diagnostic, str | None]]:
+        """Reported and suppressed diagnostics, sorted, each with its SARIF suppression kind."""
+        tagged = [
+            *((d, None) for d in self.diagnostics),
+            *((d, "inSource") for d in self.suppressed),
+            *((d, "external") for d in self.baselined),
+        ]
+        return sorted(tagged, key=lambda item: item[0].sort_key())
+
+
+def relative_path(path: str, base: Path) -> str:
+    """`path` relative to `base` when under it (as ruff prints paths), else as given."""
+    if path == "-":
+        return path
     try:
-        return str(Path(path).resolve().relative_to(Path.cwd()))
+        return Path(path).resolve().relative_to(base).as_posix()
     except (ValueError, OSError):
         return path
+
+
+def _display_path(path: str, report: Report) -> str:
+    return relative_path(path, report.base_dir)
 
 
 def _fix_marker(d: Diagnostic) -> str:
@@ -25,10 +63,10 @@ def _fix_marker(d: Diagnostic) -> str:
     return "[*] " if d.fix.applicability is Applicability.SAFE else "[-] "
 
 
-def format_concise(diagnostics: Sequence[Diagnostic], sources: dict[str, str]) -> str:
+def format_concise(report: Report) -> str:
     return "".join(
-        f"{_display_path(d.path)}:{d.start.line}:{d.start.column + 1}: {d.code} {_fix_marker(d)}{d.message}\n"
-        for d in diagnostics
+        f"{_display_path(d.path, report)}:{d.start.line}:{d.start.column + 1}: {d.code} {_fix_marker(d)}{d.message}\n"
+        for d in report.diagnostics
     )
 
 
@@ -56,11 +94,11 @@ def _excerpt(d: Diagnostic, text: str | None) -> list[str]:
     return out
 
 
-def format_text(diagnostics: Sequence[Diagnostic], sources: dict[str, str]) -> str:
+def format_text(report: Report) -> str:
     blocks = []
-    for d in diagnostics:
-        head = f"{_display_path(d.path)}:{d.start.line}:{d.start.column + 1}: {d.code} {_fix_marker(d)}{d.message}"
-        blocks.append("\n".join([head, *_excerpt(d, sources.get(d.path))]) + "\n")
+    for d in report.diagnostics:
+        head = f"{_display_path(d.path, report)}:{d.start.line}:{d.start.column + 1}: {d.code} {_fix_marker(d)}{d.message}"
+        blocks.append("\n".join([head, *_excerpt(d, report.sources.get(d.path))]) + "\n")
     return "\n".join(blocks)
 
 
@@ -124,14 +162,45 @@ def to_json_object(d: Diagnostic) -> dict[str, object]:
     }
 
 
-def format_json(diagnostics: Sequence[Diagnostic], sources: dict[str, str]) -> str:
-    return json.dumps([to_json_object(d) for d in diagnostics], indent=2) + "\n"
+def format_json(report: Report) -> str:
+    return json.dumps([to_json_object(d) for d in report.diagnostics], indent=2) + "\n"
 
 
-FORMATTERS: dict[str, Callable[[Sequence[Diagnostic], dict[str, str]], str]] = {
+def format_json_lines(report: Report) -> str:
+    """One JSON object per line, with the `json` format's keys."""
+    return "".join(json.dumps(to_json_object(d)) + "\n" for d in report.diagnostics)
+
+
+Formatter = Callable[[Report], str]
+
+_LOCAL: dict[str, Formatter] = {
     "text": format_text,
     "full": format_text,
     "concise": format_concise,
     "json": format_json,
+    "json-lines": format_json_lines,
 }
+# name -> function in claude_lint.formats (imported on use: it may need the rules' metadata)
+_CI = {"sarif": "format_sarif", "github": "format_github", "gitlab": "format_gitlab", "junit": "format_junit"}
+OUTPUT_FORMATS = (*_LOCAL, *_CI)
 HUMAN_FORMATS = frozenset({"text", "full", "concise"})
+
+
+def formatter(name: str) -> Formatter:
+    if name in _LOCAL:
+        return _LOCAL[name]
+    formats = importlib.import_module("claude_lint.formats")
+    return getattr(formats, _CI[name])  # type: ignore[no-any-return]
+
+
+def base_directory(output_format: str, env: Mapping[str, str], cwd: Path) -> Path:
+    """The directory a format's paths are relative to: where its consumer resolves them."""
+    if output_format == "github" and env.get("GITHUB_WORKSPACE"):
+        return Path(env["GITHUB_WORKSPACE"])
+    if output_format == "gitlab" and env.get("CI_PROJECT_DIR"):
+        return Path(env["CI_PROJECT_DIR"])
+    if output_format == "sarif":
+        from claude_lint.baseline import project_root
+
+        return project_root(cwd)  # code scanning wants repository-relative URIs
+    return cwd

@@ -55,7 +55,7 @@ _INSPECTING_PREDICATES = frozenset(
 )
 _RESULT_PREDICATES = frozenset({"retry_if_result", "retry_if_not_result"})
 # What a handler reads when it decides whether to retry.
-_INSPECTING_ATTRIBUTES = frozenset({"status_code", "should_retry", "response", "code", "type", "error_code"})
+_INSPECTING_ATTRIBUTES = frozenset({"status_code", "should_retry", "code", "type", "error_code"})
 INFINITE_RETRIES = frozenset({"float('inf')", 'float("inf")', "math.inf", "sys.maxsize"})
 
 
@@ -285,7 +285,13 @@ def _backoff(model: ModuleModel, call: cst.Call, node: cst.CSTNode, sites: list[
         wait = "exponential"
     else:
         wait = "jittered"  # backoff's default jitter is full_jitter
-    return RetryMechanism("backoff", node, sites, attempts, bounded, wait, predicate, reraise=True, call=call)
+    raise_on_giveup = keywords.get("raise_on_giveup")
+    reraise = not (raise_on_giveup is not None and _is_false(raise_on_giveup.value))
+    return RetryMechanism("backoff", node, sites, attempts, bounded, wait, predicate, reraise=reraise, call=call)
+
+
+def _is_false(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "False"
 
 
 def _is_none(expr: cst.BaseExpression) -> bool:
@@ -310,7 +316,12 @@ def _stamina(model: ModuleModel, call: cst.Call, node: cst.CSTNode, sites: list[
     attempts = 10 if attempts_arg is None else (
         int(attempts_arg.value.evaluated_value) if isinstance(attempts_arg.value, cst.Integer) else None
     )
-    return RetryMechanism("stamina", node, sites, attempts, not unbounded, "jittered", predicate, reraise=True, call=call)
+    jitter = keywords.get("wait_jitter")
+    no_jitter = jitter is not None and isinstance(jitter.value, (cst.Integer, cst.Float)) and float(
+        jitter.value.evaluated_value
+    ) == 0
+    wait: WaitKind = "exponential" if no_jitter else "jittered"
+    return RetryMechanism("stamina", node, sites, attempts, not unbounded, wait, predicate, reraise=True, call=call)
 
 
 # ---------------------------------------------------------------- manual loops
@@ -335,29 +346,36 @@ def ends_with(block: cst.BaseSuite, kinds: tuple[type, ...]) -> bool:
 
 
 def handler_loops_again(handler: HandlerInfo) -> bool:
-    """The handler lets the loop run again: it does not always raise, return or break."""
-    return not ends_with(handler.node.body, (cst.Raise, cst.Return, cst.Break))
+    """The handler lets the loop run again: it can fall through, or it `continue`s."""
+    return not ends_with(handler.node.body, (cst.Raise, cst.Return, cst.Break)) or _contains(
+        handler.node.body, cst.Continue
+    )
 
 
 def handler_inspects(handler: HandlerInfo) -> bool:
-    """The handler decides by looking at the error (status, type) or re-raises some."""
+    """The handler decides by looking at the caught error (status, type), not only a counter."""
+    name = handler.name
+    if name is None:
+        return False
     found = False
 
     class _Inspect(cst.CSTVisitor):
         def visit_Attribute(self, node: cst.Attribute) -> None:
             nonlocal found
-            if node.attr.value in _INSPECTING_ATTRIBUTES:
+            if node.attr.value in _INSPECTING_ATTRIBUTES and name in names_in(node.value):
                 found = True
 
         def visit_Call(self, node: cst.Call) -> None:
             nonlocal found
-            name = dotted(node.func) or ""
-            if name.rsplit(".", 1)[-1] in ("isinstance", "should_retry", "is_retryable", "getattr"):
+            callee = (dotted(node.func) or "").rsplit(".", 1)[-1]
+            if callee in ("isinstance", "should_retry", "is_retryable", "getattr") and any(
+                name in names_in(arg.value) for arg in node.args
+            ):
                 found = True
 
         def visit_If(self, node: cst.If) -> None:
             nonlocal found
-            if _contains(node.body, cst.Raise):
+            if name in names_in(node.test) and _contains(node.body, cst.Raise):
                 found = True
 
     handler.node.body.visit(_Inspect())
@@ -365,14 +383,18 @@ def handler_inspects(handler: HandlerInfo) -> bool:
 
 
 def _contains(node: cst.CSTNode, kind: type) -> bool:
+    """Whether `kind` occurs in `node`, outside nested functions (and nested loops, for `continue`)."""
     hit = False
+    barriers: tuple[type, ...] = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+    if kind in (cst.Continue, cst.Break):
+        barriers += (cst.For, cst.While)
 
     class _Find(cst.CSTVisitor):
         def on_visit(self, n: cst.CSTNode) -> bool:
             nonlocal hit
             if isinstance(n, kind):
                 hit = True
-            return not hit and not isinstance(n, (cst.FunctionDef, cst.Lambda, cst.ClassDef))
+            return not hit and not isinstance(n, barriers)
 
     node.visit(_Find())
     return hit
@@ -523,7 +545,7 @@ def _manual_loop_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> It
         if not handlers:
             continue
         sleeps = sleeps_by_loop.get(id(loop), [])
-        predicate = _manual_predicate(model, handlers)
+        predicate = manual_predicate(model, handlers)
         node = loop.node
         if isinstance(node, cst.For):
             bounded = True
@@ -559,7 +581,7 @@ def _range_count(expr: cst.BaseExpression) -> int | None:
     return None
 
 
-def _manual_predicate(model: ModuleModel, handlers: Sequence[HandlerInfo]) -> Predicate:
+def manual_predicate(model: ModuleModel, handlers: Sequence[HandlerInfo]) -> Predicate:
     """What the retrying handlers admit, minus what earlier handlers of the same try stop."""
     parts = []
     for handler in handlers:
@@ -610,7 +632,7 @@ def _recursion_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iter
             attempts=None,
             bounded=_recursion_bounded(function, record.node),
             wait=wait_kind(model, sleeps),
-            predicate=_manual_predicate(model, [handler]),
+            predicate=manual_predicate(model, [handler]),
             reraise=True,
             function=function,
             handlers=[handler],
@@ -625,8 +647,12 @@ def _recursion_bounded(function: FunctionInfo, call: cst.Call) -> bool:
     compared: set[str] = set()
 
     class _Compares(cst.CSTVisitor):
+        # `if retries <= 0:`, `if not retries:`, `while tries:` all guard on the counter.
         def visit_Comparison(self, node: cst.Comparison) -> None:
             compared.update(names_in(node))
+
+        def visit_If(self, node: cst.If) -> None:
+            compared.update(names_in(node.test))
 
     function.node.body.visit(_Compares())
     for arg in call.args:

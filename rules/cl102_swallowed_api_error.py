@@ -35,7 +35,9 @@ def _swallow_action(stmt: cst.BaseSmallStatement, retry_loop: bool) -> str | Non
     if isinstance(stmt, cst.Break):
         return "break"
     if isinstance(stmt, cst.Return):
-        return "return" if _is_empty_literal(stmt.value) else None
+        if not _is_empty_literal(stmt.value):
+            return None
+        return "return" if stmt.value is None else f"return {cst.Module([]).code_for_node(stmt.value)}"
     if isinstance(stmt, cst.Assign):
         return "assign an empty value" if _is_empty_literal(stmt.value) else None
     if isinstance(stmt, cst.AnnAssign):
@@ -189,6 +191,21 @@ class SwallowedApiError(Rule):
         ),
     ]
     INVALID = [
+        # The caught types come through a module-level tuple.
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            RETRYABLE = (anthropic.RateLimitError, anthropic.APIConnectionError)
+            def ask(p):
+                try:
+                    return client.messages.create(model="claude-sonnet-4-6", max_tokens=10, messages=[{"role": "user", "content": p}])
+                except RETRYABLE:
+                    return None
+            """,
+            line=7,
+            column=5,
+        ),
         Invalid(
             """
             import anthropic
@@ -209,7 +226,7 @@ class SwallowedApiError(Rule):
             column=5,
             message=(
                 "`except anthropic.APIError` swallows the Claude call's error: the handler only does "
-                "`return`; log it, re-raise it, or return a real fallback"
+                "`return None`; log it, re-raise it, or return a real fallback"
             ),
         ),
         # `for item in items` moving on is a batch loop: `continue` drops the error.

@@ -46,7 +46,7 @@ def _covering_handler(handler: HandlerInfo, earlier: list[HandlerInfo], knowledg
 
 def _move_above(ctx: RuleContext, handler: HandlerInfo, cover: HandlerInfo, handlers: list[HandlerInfo]) -> Fix:
     """Move `handler` to just before `cover`; everything else keeps its text."""
-    text = ctx.model.module.code
+    text = ctx.text
     offsets = line_offsets(text)
 
     def offset(location: object) -> int:

@@ -3,6 +3,10 @@ from claude_lint.registry import Rule
 from claude_lint.testing import Invalid, Valid
 
 
+# Names `anthropic` exports that are not exceptions (besides the clients, which the knowledge lists).
+_NON_EXCEPTION_EXPORTS = frozenset({"Timeout", "Stream", "AsyncStream", "NotGiven", "Omit", "BaseModel", "RequestOptions"})
+
+
 class UnknownSdkException(Rule):
     """## What it does
     Finds `anthropic.<Name>` (under any module alias) in an `except` clause or
@@ -81,6 +85,23 @@ class UnknownSdkException(Rule):
         ),
     ]
     INVALID = [
+        # `anthropic.Timeout` exists (httpx's timeout config), but is no exception.
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            try:
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            except anthropic.Timeout:
+                pass
+            """,
+            line=5,
+            column=18,
+            message=(
+                "`anthropic.Timeout` is not an exception class of anthropic 2.14.0: matching an error "
+                "against it raises TypeError and masks the real error; did you mean `anthropic.APITimeoutError`?"
+            ),
+        ),
         Invalid(
             """
             import anthropic
@@ -125,8 +146,14 @@ class UnknownSdkException(Rule):
                 continue
             suggestion = knowledge.closest_exception(name)
             hint = f"; did you mean `{ctx.code_for(node.value)}.{suggestion}`?" if suggestion else ""
+            # A name the SDK does export (a client, `Timeout`) fails differently from a typo.
+            failure = (
+                "matching an error against it raises TypeError"
+                if name in knowledge.client_classes or name in _NON_EXCEPTION_EXPORTS
+                else "looking it up while matching an error raises AttributeError"
+            )
             ctx.report(
                 node.attr,
                 f"`{ctx.code_for(node)}` is not an exception class of anthropic {knowledge.sdk_version}: "
-                f"looking it up while matching an error raises AttributeError and masks the real error{hint}",
+                f"{failure} and masks the real error{hint}",
             )

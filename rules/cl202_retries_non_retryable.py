@@ -2,9 +2,11 @@ from claude_lint.context import RuleContext
 from claude_lint.diagnostics import FixKind
 from claude_lint.helper_fix import helper_fix
 from claude_lint.registry import Rule
+from claude_lint.model import HandlerInfo
 from claude_lint.retries import (
     RetryMechanism,
     admitted_non_retryable,
+    manual_predicate,
     describe_errors,
     header_width,
     mechanism_name,
@@ -13,11 +15,19 @@ from claude_lint.retries import (
 from claude_lint.testing import Invalid, Valid
 
 
+def _culprit(m: RetryMechanism, ctx: RuleContext) -> HandlerInfo:
+    """The retrying handler that lets non-retryable errors through (not just the first one)."""
+    for handler in m.handlers:
+        if admitted_non_retryable(manual_predicate(ctx.model, [handler]), ctx.knowledge):
+            return handler
+    return m.handlers[0]
+
+
 def _what(m: RetryMechanism, ctx: RuleContext) -> str:
     if m.family == "tenacity" and m.keyword("retry") is None:
         return f"{mechanism_name(m, ctx.model)} has no `retry=`, so tenacity retries every exception"
     if m.family in ("manual", "recursion"):
-        handler = m.handlers[0]
+        handler = _culprit(m, ctx)
         caught = "except:" if handler.is_bare else f"except {ctx.code_for(handler.node.type)}"  # type: ignore[arg-type]
         return f"{mechanism_name(m, ctx.model)} retries whatever `{caught}` catches without looking at the error"
     return f"{mechanism_name(m, ctx.model)} retries broad exception types"
@@ -142,6 +152,24 @@ class RetriesNonRetryable(Rule):
         ),
     ]
     INVALID = [
+        # The broad handler is the culprit, not the specific one before it.
+        Invalid(
+            """
+            import anthropic, time, random
+            client = anthropic.Anthropic(max_retries=0)
+            def ask():
+                for attempt in range(5):
+                    try:
+                        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+                    except anthropic.RateLimitError:
+                        time.sleep(random.random() * 2 ** attempt)
+                    except Exception:
+                        time.sleep(1)
+                raise RuntimeError("gave up")
+            """,
+            line=9,
+            column=9,
+        ),
         Invalid(
             """
             import anthropic
@@ -189,7 +217,6 @@ class RetriesNonRetryable(Rule):
             client = anthropic.Anthropic(max_retries=0)
             def ask():
                 return create_message(client, model="claude-sonnet-4-6", max_tokens=64, messages=[], retry=RetryPolicy(max_attempts=3))
-                raise RuntimeError("gave up")
             """,
         ),
         Invalid(
@@ -217,7 +244,7 @@ class RetriesNonRetryable(Rule):
             admitted = admitted_non_retryable(m.predicate, ctx.knowledge)
             if not admitted or not m.call_sites:
                 continue
-            node = m.handlers[0].node if m.family == "manual" else m.node
+            node = _culprit(m, ctx).node if m.family == "manual" else m.node
             what = _what(m, ctx)
             ctx.report(
                 node,

@@ -154,8 +154,7 @@ class UnboundedRetry(Rule):
             message="`@retry(...)` around a Claude call has no `stop=`, so it retries forever",
             fixed="""
             import anthropic
-            from tenacity import retry, retry_if_exception_type, wait_random_exponential
-            from tenacity import stop_after_attempt
+            from tenacity import retry, retry_if_exception_type, wait_random_exponential, stop_after_attempt
 
             client = anthropic.Anthropic(max_retries=0)
 

@@ -4,8 +4,40 @@ from claude_lint.context import RuleContext
 from claude_lint.diagnostics import FixKind
 from claude_lint.helper_fix import helper_fix
 from claude_lint.registry import Rule
-from claude_lint.retries import contains_raise, header_width, mechanism_name, retry_analysis, statements_after
+from claude_lint.model import HandlerInfo, LoopInfo, names_in
+from claude_lint.retries import contains_raise, ends_with, header_width, mechanism_name, retry_analysis, statements_after
 from claude_lint.testing import Invalid, Valid
+
+
+def _changed_names(loop: cst.While) -> set[str]:
+    """Names the loop body counts with (`attempt += 1`)."""
+    names: set[str] = set()
+
+    class _Counts(cst.CSTVisitor):
+        def visit_AugAssign(self, node: cst.AugAssign) -> None:
+            if isinstance(node.target, cst.Name):
+                names.add(node.target.value)
+
+    loop.body.visit(_Counts())
+    return names
+
+
+def raises_on_last_attempt(handler: HandlerInfo, loop: LoopInfo) -> bool:
+    """The handler re-raises unconditionally, or under a test of the attempt counter."""
+    if ends_with(handler.node.body, (cst.Raise,)):
+        return True
+    node = loop.node
+    counters = names_in(node.target) if isinstance(node, cst.For) else names_in(node.test) | _changed_names(node)
+    found = False
+
+    class _Guards(cst.CSTVisitor):
+        def visit_If(self, if_node: cst.If) -> None:
+            nonlocal found
+            if names_in(if_node.test) & counters and contains_raise(if_node.body):
+                found = True
+
+    handler.node.body.visit(_Guards())
+    return found
 
 
 class RetryExhaustedSilently(Rule):
@@ -200,7 +232,7 @@ class RetryExhaustedSilently(Rule):
             loop = m.loop
             if m.family != "manual" or loop is None or not m.bounded:
                 continue
-            if any(contains_raise(h.node.body) for h in m.handlers):
+            if any(raises_on_last_attempt(h, loop) for h in m.handlers):
                 continue
             node = loop.node
             if node.orelse is not None and contains_raise(node.orelse):

@@ -8,6 +8,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The model-lifecycle rules (CL302/CL303) judge end-of-life dates against "today";
+# every test sees the same day (subprocesses too, through the environment).
+PINNED_TODAY = "2026-11-26"
+
+
+@pytest.fixture(autouse=True)
+def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAUDE_LINT_TODAY", PINNED_TODAY)
+
 
 @pytest.fixture
 def run_cli(tmp_path: Path):

@@ -63,7 +63,14 @@ def test_examples_give_the_expected_findings_and_exit_1(run_cli) -> None:
         ("agent.py", 26, 9, "CL106"),
         ("llm.py", 21, 5, "CL102"),
         ("llm.py", 34, 22, "CL107"),
+        ("retrying.py", 15, 1, "CL202"),
+        ("retrying.py", 15, 1, "CL207"),
+        ("retrying.py", 15, 1, "CL208"),
+        ("retrying.py", 26, 5, "CL210"),
+        ("retrying.py", 34, 9, "CL202"),
+        ("retrying.py", 47, 5, "CL211"),
         ("tickets.py", 26, 5, "CL101"),
+        ("tickets.py", 43, 16, "CL404"),
         ("tickets.py", 45, 9, "CL105"),
         ("tickets.py", 46, 5, "CL104"),
         ("tickets.py", 56, 9, "CL102"),
@@ -266,3 +273,15 @@ def test_no_parse_no_libcst(tmp_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert done.stdout.splitlines()[-1] == "0 False"
+
+
+def test_a_broken_pyproject_that_is_not_ours_does_not_stop_the_run(run_cli, tmp_path: Path) -> None:
+    _write(tmp_path, {"app.py": BAD, "template/pyproject.toml": "[project.scripts]\n{{name}} = 'a:b'\n", "template/main.py": "print(1)\n"})
+    done = run_cli("check", ".", "--select", "CL101", "--output-format", "concise", "-q")
+    assert (done.returncode, done.stderr) == (1, b"")
+    assert done.stdout.decode().startswith("app.py:12:5: CL101 ")
+    # One that is meant for claude-lint is an error that names the file.
+    _write(tmp_path, {"template/pyproject.toml": "[tool.claude-lint\nselect = ['CL1']\n"})
+    broken = run_cli("check", ".")
+    assert broken.returncode == 2
+    assert broken.stderr.decode().startswith(f"claude-lint: error: {tmp_path / 'template' / 'pyproject.toml'}: not valid TOML")

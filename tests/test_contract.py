@@ -26,6 +26,14 @@ SPEC = {
     "CL207": ("stacked-retries", True), "CL208": ("retry-error-masks-api-error", True),
     "CL209": ("ignores-retry-after", False), "CL210": ("retry-exhausted-silently", True),
     "CL211": ("sleep-without-retry", True),
+    "CL301": ("unvalidated-prompt-input", False), "CL302": ("retired-model", True),
+    "CL303": ("deprecated-model", True), "CL304": ("unknown-model", True),
+    "CL305": ("invalid-request-argument", True), "CL306": ("system-role-in-messages", True),
+    "CL307": ("nonstreaming-long-request", True), "CL401": ("unchecked-content-block", True),
+    "CL402": ("content-index-without-guard", False), "CL403": ("ignored-stop-reason", False),
+    "CL404": ("unguarded-json-parse", True), "CL501": ("hardcoded-api-key", True),
+    "CL502": ("client-per-call", False), "CL503": ("stream-outside-context-manager", True),
+    "CL504": ("async-call-not-awaited", True), "CL505": ("await-on-sync-client", True),
 }
 
 

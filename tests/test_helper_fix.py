@@ -73,7 +73,6 @@ def test_for_range_loop_with_return_becomes_one_helper_call() -> None:
                 messages=[{"role": "user", "content": prompt}],
                 retry=RetryPolicy(max_attempts=3),
             )
-            return None
         """
     )
 

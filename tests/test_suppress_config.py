@@ -425,7 +425,7 @@ EVERY = {r.code for r in FAKE_RULES}
 @pytest.fixture
 def fake_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     """A fixed catalogue with opt-in rules, independent of which rules exist today."""
-    monkeypatch.setattr(registry, "all_rules", lambda: FAKE_RULES)
+    monkeypatch.setattr(registry, "rule_index", lambda: tuple(registry.RuleInfo.of(r) for r in FAKE_RULES))
 
 
 @pytest.mark.parametrize(

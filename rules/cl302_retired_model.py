@@ -1,0 +1,219 @@
+from typing import ClassVar
+
+from claude_lint.context import RuleContext
+from claude_lint.diagnostics import FixKind
+from claude_lint.model_ids import model_status
+from claude_lint.registry import Rule
+from claude_lint.testing import Invalid, Valid
+from claude_lint.values import string_literal_like, values_for
+
+
+class RetiredModel(Rule):
+    """## What it does
+    Finds a model argument of a Claude call (a literal, also through a module or
+    local constant, a parameter default or an environment-variable default) that
+    names a model the API no longer serves: its end-of-life date, from any SDK
+    version's deprecated list or claude-lint's bundled table of retired models,
+    is today or earlier. Bedrock and Vertex ids are not checked: those platforms
+    set their own schedules.
+
+    ## Why is this bad?
+    A retired model answers every request with `404 not_found_error`. The code
+    ran yesterday and fails today without any change, and no retry helps.
+
+    ## Example
+    ```python
+    import anthropic
+
+    client = anthropic.Anthropic()
+
+    reply = client.messages.create(
+        model="claude-3-5-sonnet-20241022",
+        max_tokens=1024,
+        messages=[{"role": "user", "content": "Hello"}],
+    )
+    ```
+
+    Use instead:
+    ```python
+    import anthropic
+
+    client = anthropic.Anthropic()
+
+    reply = client.messages.create(
+        model="claude-sonnet-4-6",
+        max_tokens=1024,
+        messages=[{"role": "user", "content": "Hello"}],
+    )
+    ```
+
+    ## Fix safety
+    The fix replaces the id with the documented successor. It is unsafe: the
+    successor answers differently (and may cost differently), so prompts and
+    parsers deserve a test run on it.
+    """
+
+    code = "CL302"
+    name = "retired-model"
+    summary = "A Claude call names a model the API has retired"
+    fix = FixKind.UNSAFE
+
+    VALID: ClassVar[list[Valid]] = [
+        Valid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            """
+        ),
+        # A retired id that is not a model argument.
+        Valid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            MIGRATED_FROM = "claude-3-5-sonnet-20241022"
+            client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            """
+        ),
+        # Bedrock and Vertex ids follow their platform's schedule.
+        Valid(
+            """
+            import anthropic
+            client = anthropic.AnthropicBedrock()
+            client.messages.create(model="us.anthropic.claude-3-5-sonnet-20241022-v2:0", max_tokens=64, messages=[])
+            vertex = anthropic.AnthropicVertex()
+            vertex.messages.create(model="claude-3-5-sonnet-v2@20241022", max_tokens=64, messages=[])
+            """
+        ),
+        # Deprecated but still served on the pinned day: CL303's.
+        Valid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+            """
+        ),
+        # A model id built at run time is not known.
+        Valid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def ask(family, prompt):
+                return client.messages.create(
+                    model=f"claude-3-5-{family}-20241022", max_tokens=64,
+                    messages=[{"role": "user", "content": prompt}],
+                )
+            """
+        ),
+    ]
+    INVALID: ClassVar[list[Invalid]] = [
+        Invalid(
+            """
+            import anthropic
+
+            client = anthropic.Anthropic()
+
+            reply = client.messages.create(
+                model="claude-3-5-sonnet-20241022",
+                max_tokens=1024,
+                messages=[{"role": "user", "content": "Hello"}],
+            )
+            """,
+            line=6,
+            column=11,
+            message=(
+                "`claude-3-5-sonnet-20241022` was retired on 2025-10-22; the API answers 404 "
+                "for it. Use `claude-sonnet-4-6`."
+            ),
+            fixed="""
+            import anthropic
+
+            client = anthropic.Anthropic()
+
+            reply = client.messages.create(
+                model="claude-sonnet-4-6",
+                max_tokens=1024,
+                messages=[{"role": "user", "content": "Hello"}],
+            )
+            """,
+        ),
+        # Through a module constant: reported (and fixed) at the constant.
+        Invalid(
+            """
+            import anthropic
+            FAST_MODEL = 'claude-3-haiku-20240307'
+            client = anthropic.Anthropic()
+            def classify(text):
+                return client.messages.create(
+                    model=FAST_MODEL, max_tokens=16,
+                    messages=[{"role": "user", "content": text}],
+                )
+            """,
+            line=2,
+            column=14,
+            message=(
+                "`claude-3-haiku-20240307` was retired on 2026-04-20; the API answers 404 "
+                "for it. Use `claude-haiku-4-5`."
+            ),
+            fixed="""
+            import anthropic
+            FAST_MODEL = 'claude-haiku-4-5'
+            client = anthropic.Anthropic()
+            def classify(text):
+                return client.messages.create(
+                    model=FAST_MODEL, max_tokens=16,
+                    messages=[{"role": "user", "content": text}],
+                )
+            """,
+        ),
+        # Listed as deprecated by the SDK in use (2.14.0), with an end-of-life date passed.
+        Invalid(
+            """
+            import os
+            import anthropic
+            client = anthropic.Anthropic()
+            model = os.environ.get("MODEL", "claude-mythos-preview")
+            client.messages.create(model=model, max_tokens=64, messages=[{"role": "user", "content": "hi"}])
+            """,
+            line=4,
+            column=33,
+            message=(
+                "`claude-mythos-preview` was retired on 2026-06-30; the API answers 404 "
+                "for it. Use `claude-mythos-5`."
+            ),
+        ),
+        # A parameter default, with an SDK old enough to still list the model as current.
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def ask(prompt, model="claude-3-opus-20240229"):
+                return client.messages.create(model=model, max_tokens=64, messages=[{"role": "user", "content": prompt}])
+            """,
+            line=3,
+            column=23,
+            sdk_version="0.40.0",
+        ),
+    ]
+
+    def check(self, ctx: RuleContext) -> None:
+        values = values_for(ctx.model)
+        seen: set[int] = set()
+        for site in ctx.model.direct_call_sites:
+            for known in values.request_models(site):
+                if id(known.node) in seen:
+                    continue
+                status = model_status(str(known.value), ctx.knowledge)
+                if status is None or status.kind != "retired":
+                    continue
+                seen.add(id(known.node))
+                assert status.end_of_life is not None
+                advice = f" Use `{status.successor}`." if status.successor else ""
+                text = string_literal_like(known.node, status.successor) if status.successor else None
+                fix = ctx.fix(f"Use `{status.successor}`", ctx.replace(known.node, text), safe=False) if text else None
+                ctx.report(
+                    known.node,
+                    f"`{known.value}` was retired on {status.end_of_life.isoformat()}; "
+                    f"the API answers 404 for it.{advice}",
+                    fix,
+                )

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from claude_lint.config import Settings
 from claude_lint.diagnostics import Applicability, Edit, Fix, Location
@@ -14,7 +13,7 @@ from claude_lint.knowledge import Knowledge
 from claude_lint.model import ModuleModel
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from claude_lint.positions import Range
 
 
 @dataclass(frozen=True)
@@ -32,11 +31,11 @@ class RuleContext:
     path: str
     model: ModuleModel
     settings: Settings
-    wrapper: MetadataWrapper
     findings: list[Finding] = field(default_factory=list)
     code: str = ""  # the rule being run
     text: str = ""  # the file's source text (`module.code` would re-render it on every use)
-    _positions: Mapping[cst.CSTNode, CodeRange] | None = None
+    _ranges: dict[int, Range] = field(default_factory=dict)
+    _all_ranges: bool = False
     _offsets: list[int] | None = None
 
     @property
@@ -46,19 +45,28 @@ class RuleContext:
     def report(self, node: cst.CSTNode, message: str, fix: Fix | None = None, width: int | None = None) -> None:
         self.findings.append(Finding(self.code, node, message, fix, width))
 
-    # Positions are computed once, and only for files with findings.
-    def range_of(self, node: cst.CSTNode) -> CodeRange:
-        if self._positions is None:
-            self._positions = self.wrapper.resolve(PositionProvider)
-        return self._positions[node]
+    # Positions are computed only for files with findings, and only for nodes rules use:
+    # first for every node they usually report or edit, then (on a miss) for all nodes.
+    def range_of(self, node: cst.CSTNode) -> Range:
+        found = self._ranges.get(id(node))
+        if found is None:
+            from claude_lint.positions import likely_reported, node_ranges
+
+            if not self._ranges:
+                self._ranges.update(node_ranges(self.model.module, [*likely_reported(self.model), node]))
+            elif not self._all_ranges:
+                self._ranges.update(node_ranges(self.model.module, None))
+                self._all_ranges = True
+            found = self._ranges.get(id(node))
+            if found is None:  # a node built by a rule, not part of the module
+                raise KeyError(f"no position for {type(node).__name__}: not a node of this module")
+        return found
 
     def start(self, node: cst.CSTNode) -> Location:
-        pos = self.range_of(node).start
-        return Location(pos.line, pos.column)
+        return self.range_of(node)[0]
 
     def end(self, node: cst.CSTNode) -> Location:
-        pos = self.range_of(node).end
-        return Location(pos.line, pos.column)
+        return self.range_of(node)[1]
 
     def replace(self, node: cst.CSTNode, text: str) -> Edit:
         return Edit(self.start(node), self.end(node), text)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from claude_lint.config import Settings
 from claude_lint.diagnostics import Diagnostic, Location
+from claude_lint.paths import resolve
 from claude_lint.prefilter import needs_parsing, triggers_for
 from claude_lint.source import SourceError, decode_source
 
@@ -41,7 +42,7 @@ def ignored_for_path(path: str, settings: Settings) -> set[str]:
         return set()
     pure = PurePath(path)
     try:
-        relative = pure.resolve().relative_to(settings.root).as_posix() if pure.is_absolute() else pure.as_posix()
+        relative = resolve(pure).relative_to(settings.root).as_posix() if pure.is_absolute() else pure.as_posix()
     except ValueError:
         relative = pure.as_posix()
     out: set[str] = set()
@@ -94,7 +95,6 @@ def lint_text(path: str, text: str, settings: Settings, enabled: frozenset[str] 
 
 def _lint_text(result: LintResult, text: str, settings: Settings, enabled: frozenset[str], ignored: set[str]) -> None:
     import libcst as cst
-    from libcst.metadata import MetadataWrapper
 
     from claude_lint.context import RuleContext
     from claude_lint.knowledge import load_knowledge
@@ -124,8 +124,7 @@ def _lint_text(result: LintResult, text: str, settings: Settings, enabled: froze
                 _file_diagnostic(path, "CL001", "Cannot analyse: the code is nested too deeply")
             )
         return
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    ctx = RuleContext(path=path, model=model, settings=settings, wrapper=wrapper, text=text)
+    ctx = RuleContext(path=path, model=model, settings=settings, text=text)
     for rule_class in all_rules():
         if not _is_enabled(rule_class.code, enabled, ignored):
             continue

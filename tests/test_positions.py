@@ -1,0 +1,64 @@
+"""Our position pass gives exactly libcst's PositionProvider ranges, for chosen nodes or all."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from claude_lint.positions import node_ranges
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = sorted((ROOT / "examples" / "legacy_app").glob("*.py")) + [ROOT / "claude_lint" / "helper.py"]
+TRICKY = (
+    "# header comment\n\n@dec\n# between\n@dec2(1,\n     2)\nclass A(B, metaclass=M):\n"
+    "    '''doc'''\n    x: int = 1; y = 2\n\n    async def f(self, *a, **k) -> 'T':\n"
+    "        try:\n            pass\n        # lead\n        except* (E, F) as e:\n            raise X from e\n"
+    "        finally:\n            ...\n        async with a as b, c:\n            await d\n"
+    "        return [i async for i in g() if i] or {k: v for k, v in z}\n\r\n"
+    "match p:\n    case [1, *rest] if rest:\n        pass\n    case {'k': v, **kw}:\n        pass\n"
+    "lambda: (yield)\nx = f'{a!r:>{w}}' 'tail' \\\n    'next'\n"
+)
+
+
+def _expected(module: cst.Module) -> dict[int, tuple[tuple[int, int], tuple[int, int]]]:
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    return {
+        id(node): ((r.start.line, r.start.column), (r.end.line, r.end.column))
+        for node, r in positions.items()
+        if not isinstance(node, cst.Module)
+    }
+
+
+def _as_tuples(ranges):
+    return {key: ((s.line, s.column), (e.line, e.column)) for key, (s, e) in ranges.items()}
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
+def test_all_ranges_equal_position_provider(path: Path) -> None:
+    module = cst.parse_module(path.read_text(encoding="utf-8"))
+    expected = _expected(module)
+    got = _as_tuples(node_ranges(module, None))
+    assert {k: got[k] for k in expected} == expected
+
+
+def test_tricky_syntax_and_chosen_nodes() -> None:
+    module = cst.parse_module(TRICKY)
+    expected = _expected(module)
+    assert {k: v for k, v in _as_tuples(node_ranges(module, None)).items() if k in expected} == expected
+    nodes: list[cst.CSTNode] = []
+
+    class _All(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            if not isinstance(node, cst.Module):
+                nodes.append(node)
+            return True
+
+    module.visit(_All())
+    chosen = random.Random(3).sample(nodes, 40)
+    got = _as_tuples(node_ranges(module, chosen))
+    assert set(got) == {id(n) for n in chosen}
+    assert got == {id(n): expected[id(n)] for n in chosen}

@@ -7,6 +7,7 @@ import pytest
 
 from claude_lint.config import Settings
 from claude_lint.engine import lint_bytes
+from claude_lint.fixer import fix_text
 from claude_lint.fixes import apply_fixes
 from claude_lint.registry import Rule, all_rules
 from claude_lint.testing import Invalid, Valid
@@ -49,5 +50,10 @@ def test_invalid(rule: type[Rule], case: Invalid) -> None:
         assert fixed == case.fixed
         cst.parse_module(fixed)
         # The fix resolves the finding: linting the result with the rule is clean.
-        again = lint_bytes("case.py", fixed.encode(), Settings(sdk_version=case.sdk_version or SNAPSHOT_VERSION), frozenset({rule.code}))
+        settings = Settings(sdk_version=case.sdk_version or SNAPSHOT_VERSION)
+        again = lint_bytes("case.py", fixed.encode(), settings, frozenset({rule.code}))
         assert again.diagnostics == []
+        # Through the fixer: the case's fix is what --fix writes, and fixing twice equals once.
+        once = fix_text("case.py", case.code, settings, frozenset({rule.code}), unsafe=True)
+        assert once.fixed == case.fixed and not once.errors
+        assert fix_text("case.py", once.fixed, settings, frozenset({rule.code}), unsafe=True).fixed == once.fixed

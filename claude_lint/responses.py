@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast
 from weakref import WeakKeyDictionary
 
 import libcst as cst
@@ -62,6 +62,14 @@ class Flow:
     value: cst.CSTNode  # the expression whose value is used there (the call, or a name)
 
 
+_OWN_SCOPES = frozenset({cst.FunctionDef, cst.Lambda, cst.ClassDef})
+# The node types `ScopeFactsCollector` has a `visit_` method for.
+_FACT_NODES = frozenset(
+    getattr(cst, name[len("visit_"):]) for name in vars(ScopeFactsCollector)
+    if name.startswith("visit_") and "_" not in name[len("visit_"):] and hasattr(cst, name[len("visit_"):])
+)
+
+
 class _FrameWalker(cst.CSTVisitor):
     def __init__(self, root: cst.CSTNode, facts: ScopeFactsCollector | None) -> None:
         self.root = root
@@ -74,24 +82,30 @@ class _FrameWalker(cst.CSTVisitor):
         self.facts = facts
         self._own_scope_depth = 0
 
+    # Hot: called for every node of every frame, so it avoids isinstance chains.
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if self.stack:
-            self.parents[id(node)] = self.stack[-1]
-        self.order[id(node)] = len(self.order)
-        self.stack.append(node)
-        if isinstance(node, cst.FunctionDef) and node is not self.root:
-            return False  # a nested function is a frame of its own
-        if isinstance(node, (cst.Lambda, cst.ClassDef)) and node is not self.root:
+        key = id(node)
+        stack = self.stack
+        if stack:
+            self.parents[key] = stack[-1]
+        self.order[key] = len(self.order)
+        stack.append(node)
+        kind = type(node)
+        if kind is cst.Name:
+            name = cast(cst.Name, node)
+            self.names[name.value].append(name)
+        elif kind in _OWN_SCOPES and node is not self.root:
+            if kind is cst.FunctionDef:
+                return False  # a nested function is a frame of its own
             self._own_scope_depth += 1
-        elif self.facts is not None and not self._own_scope_depth:
+            return True
+        if self.facts is not None and not self._own_scope_depth and kind in _FACT_NODES:
             self.facts.on_visit(node)
-        if isinstance(node, cst.Name):
-            self.names[node.value].append(node)
         return True
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
         self.stack.pop()
-        if isinstance(original_node, (cst.Lambda, cst.ClassDef)) and original_node is not self.root:
+        if type(original_node) in _OWN_SCOPES and original_node is not self.root:
             self._own_scope_depth -= 1
 
 

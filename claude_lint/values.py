@@ -21,6 +21,12 @@ value: rules stay silent about it. Every result says whether it is *complete*
 absence (`messages` is empty, `max_tokens` is missing) only does so when nothing
 else can reach the call: a list that is appended to, or passed to another function,
 is not known to stay empty.
+
+How a scope uses its names (`ScopeFacts`: stores bindings miss, lists grown or
+handed on) costs a walk of the scope's code. For a function with direct call
+sites that walk is the one `claude_lint.responses` makes anyway, which collects the
+facts on its way (`ScopeFactsCollector` fed by its walker); other scopes (the
+module, a class, an enclosing function) are walked here, once, when first asked.
 """
 
 from __future__ import annotations
@@ -412,9 +418,9 @@ class Values:
         if isinstance(expr, cst.Attribute):
             return self._collect_attribute(expr, scope, out, depth, seen)
         if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
-            left, right = self.single(expr.left, scope), self.single(expr.right, scope)
-            if left is not None and right is not None and isinstance(left.value, str) and isinstance(right.value, str):
-                out.append(Known(left.value + right.value, expr))
+            head, tail = self.single(expr.left, scope), self.single(expr.right, scope)
+            if head is not None and tail is not None and isinstance(head.value, str) and isinstance(tail.value, str):
+                out.append(Known(head.value + tail.value, expr))
                 return True
         return False
 
@@ -530,6 +536,7 @@ class Values:
                         result.complete &= inner.complete
                         result.may_shrink |= inner.may_shrink
                     continue
+                assert isinstance(element, cst.DictElement)
                 key = self.single(element.key, scope)
                 if key is None or not isinstance(key.value, str):
                     result.complete = False
@@ -561,14 +568,14 @@ class Values:
             if where is None or len(bound) != 1:
                 return None  # several dicts under one name: keys differ by path
             value, value_scope = bound[0]
-            result = self.mapping(value, value_scope, depth + 1)
-            if result is None:
+            found = self.mapping(value, value_scope, depth + 1)
+            if found is None:
                 return None
             facts = self.facts(where)
             name = expr.value
-            result.complete &= complete and name not in facts.grown and name not in facts.escaped
-            result.may_shrink |= name in facts.shrunk or name in facts.escaped
-            return result
+            found.complete &= complete and name not in facts.grown and name not in facts.escaped
+            found.may_shrink |= name in facts.shrunk or name in facts.escaped
+            return found
         return None
 
     def _is_dict_constructor(self, func: cst.BaseExpression) -> bool:

@@ -203,7 +203,8 @@ class RetiredModel(Rule):
             for known in values.request_models(site):
                 if id(known.node) in seen:
                     continue
-                status = model_status(str(known.value), ctx.knowledge)
+                model = str(known.value)
+                status = model_status(model, ctx.knowledge)
                 if status is None or status.kind != "retired":
                     continue
                 seen.add(id(known.node))
@@ -213,7 +214,7 @@ class RetiredModel(Rule):
                 fix = ctx.fix(f"Use `{status.successor}`", ctx.replace(known.node, text), safe=False) if text else None
                 ctx.report(
                     known.node,
-                    f"`{known.value}` was retired on {status.end_of_life.isoformat()}; "
+                    f"`{model}` was retired on {status.end_of_life.isoformat()}; "
                     f"the API answers 404 for it.{advice}",
                     fix,
                 )

@@ -157,7 +157,8 @@ class DeprecatedModel(Rule):
             for known in values.request_models(site):
                 if id(known.node) in seen:
                     continue
-                status = model_ids.model_status(str(known.value), ctx.knowledge, now)
+                model = str(known.value)
+                status = model_ids.model_status(model, ctx.knowledge, now)
                 if status is None or status.kind != "deprecated":
                     continue
                 seen.add(id(known.node))
@@ -168,7 +169,7 @@ class DeprecatedModel(Rule):
                 fix = ctx.fix(f"Use `{status.successor}`", ctx.replace(known.node, text), safe=False) if text else None
                 ctx.report(
                     known.node,
-                    f"`{known.value}` is deprecated: the API stops serving it on "
+                    f"`{model}` is deprecated: the API stops serving it on "
                     f"{status.end_of_life.isoformat()} (in {days} day{'s' if days != 1 else ''}), "
                     f"and then answers 404.{advice}",
                     fix,

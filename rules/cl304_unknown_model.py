@@ -140,9 +140,10 @@ class UnknownModel(Rule):
             for known in values.request_models(site):
                 if id(known.node) in seen:
                     continue
-                status = model_status(str(known.value), ctx.knowledge)
+                model = str(known.value)
+                status = model_status(model, ctx.knowledge)
                 if status is None or status.kind != "unknown":
                     continue
                 seen.add(id(known.node))
                 hint = f" Did you mean `{status.suggestion}`?" if status.suggestion else ""
-                ctx.report(known.node, f"`{known.value}` is not a Claude model id: the API answers 404 for it.{hint}")
+                ctx.report(known.node, f"`{model}` is not a Claude model id: the API answers 404 for it.{hint}")

@@ -34,8 +34,14 @@ def looks_like_a_key(value: str) -> bool:
     if any(c.isspace() for c in value) or any(mark in lowered for mark in _PLACEHOLDER_MARKS):
         return False
     if value.startswith("sk-ant-"):
-        return len(value) >= 30
-    return len(value) >= 16 and len(set(value)) >= 8
+        return len(value) >= 30 and _looks_random(value[len("sk-ant-"):])
+    return len(value) >= 16 and len(set(value)) >= 8 and _looks_random(value)
+
+
+def _looks_random(value: str) -> bool:
+    """Digits with letters, or mixed case: `my-anthropic-api-key` and `aws-bearer-token` are words."""
+    classes = (any(c.islower() for c in value), any(c.isupper() for c in value), any(c.isdigit() for c in value))
+    return sum(classes) >= 2
 
 
 class _EnvAssignments(cst.CSTVisitor):
@@ -122,6 +128,8 @@ class HardcodedApiKey(Rule):
             template = anthropic.Anthropic(api_key="<YOUR_API_KEY>")
             short = anthropic.Anthropic(api_key="sk-ant-x")
             verify_key("anthropic", api_key="sk-ant-x")
+            described = anthropic.AnthropicBedrock(aws_region="us-east-1", api_key="aws-bearer-token")
+            fixture = anthropic.Anthropic(api_key="my-anthropic-api-key")
             """
         ),
         # Another library's key is not this rule's.

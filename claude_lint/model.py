@@ -869,6 +869,11 @@ class _Resolver:
         while isinstance(cur, cst.Attribute) and cur.attr.value in _RAW_WRAPPERS:
             raw = True
             cur = cur.value
+        if isinstance(cur, cst.Name):
+            # `messages = client.messages` then `messages.create(...)`: follow the alias.
+            bound = self.binding_value(cur.value, record.scope)
+            if isinstance(bound, cst.Attribute) and bound.attr.value in ("messages", "completions", "batches"):
+                cur = bound
         if not isinstance(cur, cst.Attribute):
             return None
         path = [method]

@@ -1266,3 +1266,17 @@ def test_model_counts() -> None:
     assert [code(r.node.func) for r in m.calls] == [
         "anthropic.Anthropic", "range", "client.messages.create", "RuntimeError", "a",
     ]
+
+
+def test_call_through_an_alias_of_the_resource() -> None:
+    code = (
+        "import anthropic\n"
+        "client = anthropic.Anthropic(max_retries=0)\n"
+        "def ask(q):\n"
+        "    messages = client.messages\n"
+        "    with messages.stream(model='claude-sonnet-4-6', max_tokens=10, messages=[q]) as s:\n"
+        "        return s.get_final_message()\n"
+    )
+    model = build_model(cst.parse_module(code), load_knowledge("2.14.0"))
+    [site] = model.call_sites
+    assert (site.method, site.client.class_name, site.client.max_retries) == ("messages.stream", "Anthropic", 0)

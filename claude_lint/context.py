@@ -113,6 +113,9 @@ class RuleContext:
         statement = f"from {module} import {name}" if name else f"import {module}"
         return (name or module), [self.import_statement_edit(statement)]
 
+    def has_from_import(self, module: str) -> bool:
+        return self._from_import(module) is not None
+
     def _from_import(self, module: str) -> cst.ImportFrom | None:
         """A top-level `from module import ...` (not `*`) to extend, if the file has one."""
         for node in self.model.module.body:

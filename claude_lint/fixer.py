@@ -37,11 +37,14 @@ class FixOutcome:
 
 
 def _parses(text: str) -> bool:
+    """libcst can parse it and CPython can compile it (a repeated keyword argument, say,
+    parses but does not compile). Compiling builds bytecode; nothing is run."""
     import libcst as cst
 
     try:
         cst.parse_module(text)
-    except (cst.ParserSyntaxError, RecursionError):
+        compile(text, "<fixed>", "exec", dont_inherit=True)
+    except (cst.ParserSyntaxError, SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
 

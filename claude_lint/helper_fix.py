@@ -42,7 +42,9 @@ def helper_call(ctx: RuleContext, site: CallSite, extra: str = "") -> tuple[str,
     """The helper call replacing `site`, and the helper names it needs."""
     if not site.direct or site.raw_response or site.client_node is None:
         return None
-    name = _HELPERS.get((site.method, site.is_async or site.record.awaited))
+    if any(arg.keyword is None for arg in site.node.args):
+        return None  # positional or `*args`: the helper takes only the client positionally
+    name = _HELPERS.get((site.method, _is_async_use(ctx, site)))
     if name is None:
         return None
     call = site.node
@@ -61,6 +63,18 @@ def helper_call(ctx: RuleContext, site: CallSite, extra: str = "") -> tuple[str,
     if inner.startswith("\n"):
         text = f"{name}(\n{_indent_of(inner)}{client},{inner})"
     return text, [name]
+
+
+def _is_async_use(ctx: RuleContext, site: CallSite) -> bool:
+    """An async client, an `await`, or `async with` / `async for` over the call."""
+    if site.is_async or site.record.awaited:
+        return True
+    return any(
+        w.is_async and any(item.item is site.node for item in w.node.items) for w in ctx.model.withs
+    ) or any(
+        isinstance(loop.node, cst.For) and loop.node.asynchronous is not None and loop.node.iter is site.node
+        for loop in ctx.model.loops
+    )
 
 
 def _indent_of(block: str) -> str:
@@ -87,14 +101,17 @@ def _fix(ctx: RuleContext, message: str, edits: list[Edit], names: list[str]) ->
     """The fix, with one import line for the helper names the file lacks."""
     module = ctx.settings.helper_module
     missing = []
-    for name in names:
+    for name in sorted(set(names)):
         local, imports = ctx.import_name(module, name)
         if imports:
-            missing.append(name)
+            missing.append((name, imports))
         elif local != name:  # imported under another name: `import claude_lint.helper as h`
             edits = [Edit(e.start, e.end, e.content.replace(f"{name}(", f"{local}(")) for e in edits]
-    if missing:
-        edits.append(ctx.import_statement_edit(f"from {module} import {', '.join(sorted(set(missing)))}"))
+    if len(missing) == 1 or (missing and ctx.has_from_import(module)):
+        # One name, or an existing `from module import ...` that each name extends.
+        edits.extend(edit for _, imports in missing for edit in imports)
+    elif missing:
+        edits.append(ctx.import_statement_edit(f"from {module} import {', '.join(n for n, _ in missing)}"))
     return ctx.fix(message, *edits, safe=False)
 
 

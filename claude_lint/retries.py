@@ -473,7 +473,9 @@ def _decorator_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iter
     for function in model.functions:
         if not function.calls_llm:
             continue
-        wrapped = _sites_in_function(function, sites)
+        if _contains(function.node.body, cst.Yield):
+            continue  # a retry decorator on a generator never sees the call's errors
+        wrapped = [s for s in _sites_in_function(function, sites) if not _swallowed(s)]
         for decorator in function.decorators:
             expr = decorator.decorator
             call = expr if isinstance(expr, cst.Call) else None
@@ -497,6 +499,49 @@ def _decorator_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iter
 
 
 _ALL_DECORATORS = _TENACITY_DECORATORS | _BACKOFF_DECORATORS | _STAMINA_DECORATORS
+_CATCH_ALL_SDK = frozenset({"AnthropicError", "APIError"})
+
+
+def _swallowed(site: CallSite) -> bool:
+    """A handler in the same function catches every error of the call and never raises."""
+    for context in site.record.trys:
+        if context.part != "body":
+            continue
+        for handler in context.try_info.handlers:
+            catches_all = handler.catches_broad() or any(t.sdk_name in _CATCH_ALL_SDK for t in handler.types)
+            if catches_all and not _contains(handler.node.body, cst.Raise):
+                return True
+    return False
+
+
+def admits_sdk_errors(predicate: Predicate) -> bool:
+    """Whether a retry can repeat the Claude call: on its errors, or on its results.
+
+    False for predicates made only of other libraries' types (`openai.RateLimitError`).
+    """
+    if predicate.kind == "all":
+        return not any(q in ("Exception", "BaseException") for q in predicate.excluded)
+    if predicate.kind == "types":
+        return any(q in ("Exception", "BaseException") or q.startswith("anthropic.") for q in predicate.types)
+    return True  # "inspects" (cannot tell) and "none" (retries on results)
+
+
+def covers_sdk_retries(predicate: Predicate, knowledge: Knowledge) -> bool:
+    """Whether the mechanism retries everything the SDK's own retries would (429, 5xx, connection...)."""
+    if predicate.kind == "all":
+        return not predicate.excluded
+    if predicate.kind != "types":
+        return False
+    needed = [
+        name
+        for name in ("RateLimitError", "InternalServerError", "APIConnectionError", "ConflictError", "RequestTimeoutError")
+        if knowledge.is_exception(name)
+    ]
+    names = [q.rsplit(".", 1)[-1] for q in predicate.types]
+    broad = any(q in ("Exception", "BaseException") for q in predicate.types)
+    return broad or all(
+        any(knowledge.is_exception(n) and knowledge.is_subclass(name, n) for n in names) for name in needed
+    )
 
 
 def _loop_sites(loop: LoopInfo, sites: Sequence[CallSite]) -> list[CallSite]:
@@ -588,12 +633,13 @@ def manual_predicate(model: ModuleModel, handlers: Sequence[HandlerInfo]) -> Pre
         if handler_inspects(handler):
             parts.append(Predicate("inspects"))
             continue
+        # Python gives an error to the first handler that matches: whatever an earlier
+        # handler of the same try catches never reaches this one.
         earlier = []
         for other in handler.try_info.handlers:
             if other is handler:
                 break
-            if not handler_loops_again(other):
-                earlier.extend(t.qualname for t in other.types if t.qualname)
+            earlier.extend(t.qualname for t in other.types if t.qualname)
         if handler.is_bare:
             parts.append(Predicate("all", excluded=tuple(earlier)))
         else:
@@ -666,10 +712,15 @@ def _recursion_bounded(function: FunctionInfo, call: cst.Call) -> bool:
 def analyse(model: ModuleModel) -> RetryAnalysis:
     sites = model.call_sites
     mechanisms = [
-        *_decorator_mechanisms(model, sites),
-        *_retrying_loop_mechanisms(model, sites),
-        *_manual_loop_mechanisms(model, sites),
-        *_recursion_mechanisms(model, sites),
+        m
+        for m in (
+            *_decorator_mechanisms(model, sites),
+            *_retrying_loop_mechanisms(model, sites),
+            *_manual_loop_mechanisms(model, sites),
+            *_recursion_mechanisms(model, sites),
+        )
+        # `backoff.on_exception(..., openai.RateLimitError)` around a Claude call retries nothing of it.
+        if admits_sdk_errors(m.predicate)
     ]
     retried: set[int] = set()
     # A function called from inside a mechanism is retried with it, transitively.
@@ -741,6 +792,9 @@ def admitted_non_retryable(predicate: Predicate, knowledge: Knowledge) -> list[s
     found: list[str] = []
     for root in roots:
         for name in knowledge.non_retryable_subclasses(root):
+            # RULES.md's non-retryable family: the 4xx status errors (not, say, CredentialsError).
+            if knowledge.exceptions[name].status_code is None:
+                continue
             if excluded_all or any(knowledge.is_exception(e) and knowledge.is_subclass(name, e) for e in excluded):
                 continue
             if name not in found:
@@ -787,6 +841,10 @@ def mechanism_name(m: RetryMechanism, model: ModuleModel) -> str:
 def add_keyword_edit(ctx: RuleContext, m: RetryMechanism, text: str) -> list[Edit]:
     """Edits that add `text` (e.g. `reraise=True`) to the mechanism's call or bare decorator."""
     if m.call is not None and m.call in _own_calls(m):
+        keyword, _, value = text.partition("=")
+        existing = m.keyword(keyword)
+        if existing is not None:  # `reraise=False` becomes `reraise=True`, never a second keyword
+            return [ctx.replace(existing.value, value)]
         if m.call.args:
             # An Arg's range ends before its comma: `b=2,` becomes `b=2, reraise=True,`.
             return [ctx.insert_after(m.call.args[-1], f", {text}")]

@@ -96,6 +96,24 @@ class RetriesNonRetryable(Rule):
     fix = FixKind.HELPER
 
     VALID = [
+        # The first handler re-raises 4xx; the broad one after it never sees them.
+        Valid(
+            """
+            import anthropic, time, random
+            client = anthropic.Anthropic(max_retries=0)
+            def ask():
+                for attempt in range(4):
+                    try:
+                        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+                    except anthropic.APIStatusError as e:
+                        if e.status_code < 500 and e.status_code != 429:
+                            raise
+                        time.sleep(random.random() * 2 ** attempt)
+                    except Exception:
+                        time.sleep(random.random() * 2 ** attempt)
+                raise RuntimeError("gave up")
+            """
+        ),
         Valid(
             """
             import anthropic
@@ -189,7 +207,7 @@ class RetriesNonRetryable(Rule):
             message=(
                 "`@retry(...)` has no `retry=`, so tenacity retries every exception, including "
                 "BadRequestError (400), AuthenticationError (401), PaymentRequiredError (402), "
-                "PermissionDeniedError (403) and 10 more, which fail the same way on every attempt"
+                "PermissionDeniedError (403) and 6 more, which fail the same way on every attempt"
             ),
         ),
         Invalid(
@@ -209,7 +227,7 @@ class RetriesNonRetryable(Rule):
             message=(
                 "The `for` retry loop retries whatever `except Exception` catches without looking at the "
                 "error, including BadRequestError (400), AuthenticationError (401), PaymentRequiredError "
-                "(402), PermissionDeniedError (403) and 10 more, which fail the same way on every attempt"
+                "(402), PermissionDeniedError (403) and 6 more, which fail the same way on every attempt"
             ),
             fixed="""
             import anthropic, time
@@ -241,7 +259,12 @@ class RetriesNonRetryable(Rule):
 
     def check(self, ctx: RuleContext) -> None:
         for m in retry_analysis(ctx.model).mechanisms:
-            admitted = admitted_non_retryable(m.predicate, ctx.knowledge)
+            if m.family in ("manual", "recursion"):
+                # Judged per handler: the union over handlers would blur which one lets 4xx through.
+                culprit = _culprit(m, ctx)
+                admitted = admitted_non_retryable(manual_predicate(ctx.model, [culprit]), ctx.knowledge)
+            else:
+                admitted = admitted_non_retryable(m.predicate, ctx.knowledge)
             if not admitted or not m.call_sites:
                 continue
             node = _culprit(m, ctx).node if m.family == "manual" else m.node

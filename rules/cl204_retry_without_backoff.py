@@ -1,8 +1,25 @@
+import libcst as cst
+
 from claude_lint.context import RuleContext
 from claude_lint.diagnostics import FixKind
 from claude_lint.registry import Rule
-from claude_lint.retries import add_keyword_edit, header_width, mechanism_name, retry_analysis
+from claude_lint.retries import RetryMechanism, add_keyword_edit, header_width, mechanism_name, retry_analysis
 from claude_lint.testing import Invalid, Valid
+
+
+def _handler_without_wait(ctx: RuleContext, m: RetryMechanism) -> cst.CSTNode | None:
+    """A retrying handler of a loop whose path back to the call never sleeps."""
+    in_handler: set[int] = set()
+    shared = False  # a sleep in the loop body outside the handlers serves every path
+    for record in m.sleeps:
+        handler = next((c.handler for c in reversed(record.trys) if c.part == "handler"), None)
+        if handler is not None and handler in m.handlers:
+            in_handler.add(id(handler))
+        else:
+            shared = True
+    if shared:
+        return None
+    return next((h.node for h in m.handlers if id(h) not in in_handler), None)
 
 
 class RetryWithoutBackoff(Rule):
@@ -102,6 +119,25 @@ class RetryWithoutBackoff(Rule):
         ),
     ]
     INVALID = [
+        # One handler backs off, the other retries at once.
+        Invalid(
+            """
+            import anthropic, time
+            client = anthropic.Anthropic(max_retries=0)
+            def ask():
+                for attempt in range(5):
+                    try:
+                        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+                    except anthropic.RateLimitError:
+                        time.sleep(5)
+                    except anthropic.InternalServerError as e:
+                        print(e)
+                raise RuntimeError("gave up")
+            """,
+            line=9,
+            column=9,
+            message="The `for` retry loop tries the Claude call again at once: add a sleep with exponential backoff and jitter",
+        ),
         Invalid(
             """
             import anthropic
@@ -161,9 +197,16 @@ class RetryWithoutBackoff(Rule):
 
     def check(self, ctx: RuleContext) -> None:
         for m in retry_analysis(ctx.model).mechanisms:
-            if m.wait != "none" or not m.call_sites:
+            if not m.call_sites:
                 continue
-            node = m.handlers[0].node if m.family == "manual" else m.node
+            if m.family == "manual":
+                node = _handler_without_wait(ctx, m)
+                if node is None:
+                    continue
+            elif m.wait != "none":
+                continue
+            else:
+                node = m.node
             fix = None
             if m.family == "tenacity":
                 name, imports = ctx.import_name("tenacity", "wait_random_exponential")

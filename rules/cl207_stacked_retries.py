@@ -2,7 +2,14 @@ from claude_lint.context import RuleContext
 from claude_lint.diagnostics import Edit, FixKind
 from claude_lint.model import CallSite
 from claude_lint.registry import Rule
-from claude_lint.retries import direct_sites, header_width, mechanism_name, retry_analysis, sdk_attempts
+from claude_lint.retries import (
+    covers_sdk_retries,
+    direct_sites,
+    header_width,
+    mechanism_name,
+    retry_analysis,
+    sdk_attempts,
+)
 from claude_lint.testing import Invalid, Valid
 
 
@@ -53,7 +60,10 @@ class StackedRetries(Rule):
 
     ## Fix safety
     The fix makes the wrapped calls go through
-    `client.with_options(max_retries=0)`. It is unsafe: the SDK's own
+    `client.with_options(max_retries=0)`, and is offered only when the outer
+    mechanism retries everything the SDK did (429, 408, 409, 5xx, connection
+    errors); a retry of `RateLimitError` alone would otherwise leave 5xx and
+    dropped connections with no retry at all. It is unsafe: the SDK's own
     retries also honour `retry-after` and refresh credentials on a 401,
     which the outer mechanism may not do.
     """
@@ -64,6 +74,44 @@ class StackedRetries(Rule):
     fix = FixKind.UNSAFE
 
     VALID = [
+        # tenacity on an async generator never sees the call's errors: nothing is retried.
+        Valid(
+            """
+            import anthropic
+            from tenacity import retry, stop_after_attempt
+            client = anthropic.AsyncAnthropic()
+            @retry(stop=stop_after_attempt(2))
+            async def chat(prompt):
+                async with client.messages.stream(model="claude-sonnet-4-6", max_tokens=64, messages=[prompt]) as s:
+                    async for text in s.text_stream:
+                        yield text
+            """
+        ),
+        # backoff retries only OpenAI's errors, which the Claude call never raises.
+        Valid(
+            """
+            import anthropic, backoff, openai
+            client = anthropic.Anthropic()
+            @backoff.on_exception(backoff.expo, (openai.RateLimitError, openai.APITimeoutError))
+            def ask(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[prompt])
+            """
+        ),
+        # The body swallows every error: the decorator never sees one to retry.
+        Valid(
+            """
+            import anthropic, time
+            from tenacity import retry, stop_after_attempt
+            client = anthropic.Anthropic()
+            @retry(stop=stop_after_attempt(6))
+            def ask(prompt):
+                try:
+                    return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[prompt])
+                except Exception as e:
+                    print(e)
+                    return None
+            """
+        ),
         Valid(
             """
             import anthropic
@@ -104,6 +152,23 @@ class StackedRetries(Rule):
         ),
     ]
     INVALID = [
+        # Retrying rate limits only: no fix, or 5xx and connection errors would lose every retry.
+        Invalid(
+            """
+            import anthropic
+            from tenacity import retry, retry_if_exception_type, stop_after_attempt
+            client = anthropic.Anthropic()
+            @retry(retry=retry_if_exception_type(anthropic.RateLimitError), stop=stop_after_attempt(3), reraise=True)
+            def ask():
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            """,
+            line=4,
+            column=1,
+            message=(
+                "`@retry(...)` retries a Claude call whose client also retries: 3 attempts x 3 SDK "
+                "attempts = up to 9 requests per call; call through `client.with_options(max_retries=0)`"
+            ),
+        ),
         Invalid(
             """
             import anthropic
@@ -111,7 +176,7 @@ class StackedRetries(Rule):
 
             client = anthropic.Anthropic()
 
-            @retry(retry=retry_if_exception_type(anthropic.RateLimitError), stop=stop_after_attempt(5),
+            @retry(retry=retry_if_exception_type(anthropic.APIError), stop=stop_after_attempt(5),
                    wait=wait_random_exponential(max=60), reraise=True)
             def ask(prompt):
                 return client.messages.create(
@@ -131,7 +196,7 @@ class StackedRetries(Rule):
 
             client = anthropic.Anthropic()
 
-            @retry(retry=retry_if_exception_type(anthropic.RateLimitError), stop=stop_after_attempt(5),
+            @retry(retry=retry_if_exception_type(anthropic.APIError), stop=stop_after_attempt(5),
                    wait=wait_random_exponential(max=60), reraise=True)
             def ask(prompt):
                 return client.with_options(max_retries=0).messages.create(
@@ -148,7 +213,7 @@ class StackedRetries(Rule):
                 for attempt in range(4):
                     try:
                         return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[q])
-                    except anthropic.RateLimitError:
+                    except anthropic.APIError:
                         time.sleep(2 ** attempt)
                 raise RuntimeError("gave up")
             """,
@@ -164,7 +229,7 @@ class StackedRetries(Rule):
                 for attempt in range(4):
                     try:
                         return client.with_options(max_retries=0).messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[q])
-                    except anthropic.RateLimitError:
+                    except anthropic.APIError:
                         time.sleep(2 ** attempt)
                 raise RuntimeError("gave up")
             """,
@@ -193,7 +258,9 @@ class StackedRetries(Rule):
                 for site in stacked
                 if site.client_node is not None
             ]
-            fix = ctx.fix("Call through `client.with_options(max_retries=0)`", *edits, safe=False) if edits else None
+            # Turning the SDK's retries off is only right when this mechanism retries all they did.
+            covers = covers_sdk_retries(m.predicate, ctx.knowledge)
+            fix = ctx.fix("Call through `client.with_options(max_retries=0)`", *edits, safe=False) if edits and covers else None
             ctx.report(
                 node,
                 f"{what[0].upper()}{what[1:]} retries a Claude call whose client also retries: {product}; "

@@ -126,6 +126,25 @@ class RetryErrorMasksApiError(Rule):
                 )
             """,
         ),
+        # An explicit `reraise=False` is replaced, not repeated.
+        Invalid(
+            """
+            import anthropic
+            from tenacity import retry, stop_after_attempt
+            @retry(stop=stop_after_attempt(3), reraise=False)
+            def ask(client: anthropic.Anthropic):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            """,
+            line=3,
+            column=1,
+            fixed="""
+            import anthropic
+            from tenacity import retry, stop_after_attempt
+            @retry(stop=stop_after_attempt(3), reraise=True)
+            def ask(client: anthropic.Anthropic):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            """,
+        ),
         Invalid(
             """
             import anthropic

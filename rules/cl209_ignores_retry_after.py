@@ -1,7 +1,22 @@
 from claude_lint.context import RuleContext
+from claude_lint.knowledge import Knowledge
+from claude_lint.model import HandlerInfo
 from claude_lint.registry import Rule
 from claude_lint.retries import retry_analysis
 from claude_lint.testing import Invalid, Valid
+
+
+def _catches_rate_limit(handler: HandlerInfo, knowledge: Knowledge) -> bool:
+    return handler.catches_broad() or any(
+        caught.sdk_name is not None and knowledge.is_subclass("RateLimitError", caught.sdk_name)
+        for caught in handler.types
+    )
+
+
+def _before(handler: HandlerInfo) -> list[HandlerInfo]:
+    """The handlers of the same try that come first (a 429 they catch never gets here)."""
+    handlers = handler.try_info.handlers
+    return handlers[: handlers.index(handler)]
 
 
 class IgnoresRetryAfter(Rule):
@@ -133,13 +148,12 @@ class IgnoresRetryAfter(Rule):
         for m in retry_analysis(ctx.model).mechanisms:
             if m.family not in ("manual", "recursion") or m.reads_retry_after or not m.sleeps:
                 continue
-            catches_429 = False
-            for handler in m.handlers:
-                if handler.catches_broad():
-                    catches_429 = True
-                for caught in handler.types:
-                    if caught.sdk_name and knowledge.is_subclass("RateLimitError", caught.sdk_name):
-                        catches_429 = True
+            catches_429 = any(
+                _catches_rate_limit(h, knowledge) and not any(
+                    _catches_rate_limit(earlier, knowledge) for earlier in _before(h)
+                )
+                for h in m.handlers
+            )
             if catches_429:
                 ctx.report(
                     m.sleeps[0].node,

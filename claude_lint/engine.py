@@ -132,7 +132,7 @@ def _lint_text(result: LintResult, text: str, settings: Settings, enabled: froze
         before = len(ctx.findings)
         try:
             rule_class().check(ctx)
-        except Exception:  # one rule failing on one file must not stop the run
+        except Exception:  # noqa: BLE001  (one rule failing on one file must not stop the run)
             del ctx.findings[before:]
             result.errors.append(
                 f"{path}: rule {rule_class.code} crashed; please report this at "

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Sequence
 
 from claude_lint.diagnostics import Edit, Fix, Location
 
-
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 

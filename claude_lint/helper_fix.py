@@ -24,8 +24,7 @@ import libcst as cst
 
 from claude_lint.context import RuleContext
 from claude_lint.diagnostics import Edit, Fix, Location
-from claude_lint.model import CallSite, Scope, names_in
-from claude_lint.model import LoopInfo
+from claude_lint.model import CallSite, LoopInfo, Scope, names_in
 from claude_lint.retries import RetryMechanism, retry_analysis, sleep_name, statements_after
 
 _HELPERS = {

@@ -301,9 +301,7 @@ def _is_none(expr: cst.BaseExpression) -> bool:
 def _stamina(model: ModuleModel, call: cst.Call, node: cst.CSTNode, sites: list[CallSite]) -> RetryMechanism:
     keywords = _args(call)[1]
     on = keywords.get("on")
-    if on is None:
-        predicate = Predicate("inspects")
-    elif _is_local_callable(model, on.value):
+    if on is None or _is_local_callable(model, on.value):
         predicate = Predicate("inspects")
     else:
         predicate = Predicate("types", _exception_types(model, on.value))
@@ -621,8 +619,8 @@ def _range_count(expr: cst.BaseExpression) -> int | None:
         args = [a.value for a in expr.args]
         if len(args) == 1 and isinstance(args[0], cst.Integer):
             return int(args[0].evaluated_value)
-        if len(args) == 2 and all(isinstance(a, cst.Integer) for a in args):
-            return int(args[1].evaluated_value) - int(args[0].evaluated_value)  # type: ignore[union-attr]
+        if len(args) == 2 and isinstance(args[0], cst.Integer) and isinstance(args[1], cst.Integer):
+            return int(args[1].evaluated_value) - int(args[0].evaluated_value)
     return None
 
 
@@ -635,7 +633,7 @@ def manual_predicate(model: ModuleModel, handlers: Sequence[HandlerInfo]) -> Pre
             continue
         # Python gives an error to the first handler that matches: whatever an earlier
         # handler of the same try catches never reaches this one.
-        earlier = []
+        earlier: list[str] = []
         for other in handler.try_info.handlers:
             if other is handler:
                 break
@@ -703,9 +701,12 @@ def _recursion_bounded(function: FunctionInfo, call: cst.Call) -> bool:
     function.node.body.visit(_Compares())
     for arg in call.args:
         value = arg.value
-        if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, (cst.Subtract, cst.Add)):
-            if names_in(value) & params & compared:
-                return True
+        if (
+            isinstance(value, cst.BinaryOperation)
+            and isinstance(value.operator, (cst.Subtract, cst.Add))
+            and names_in(value) & params & compared
+        ):
+            return True
     return False
 
 
@@ -738,9 +739,9 @@ def analyse(model: ModuleModel) -> RetryAnalysis:
 def retry_analysis(model: ModuleModel) -> RetryAnalysis:
     """The analysis for a model, computed once and shared by every CL2xx rule."""
     cached = model.extras.get("retries")
-    if cached is None:
+    if not isinstance(cached, RetryAnalysis):
         cached = model.extras["retries"] = analyse(model)
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 # ---------------------------------------------------------------- facts for rules

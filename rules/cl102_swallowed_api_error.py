@@ -51,9 +51,7 @@ def swallow_actions(handler: HandlerInfo, retry_loop: bool) -> list[str] | None:
     statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
     actions: list[str] = []
     for statement in statements:
-        if isinstance(statement, cst.SimpleStatementLine):
-            smalls = statement.body
-        elif isinstance(statement, cst.SimpleStatementSuite):
+        if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
             smalls = statement.body
         else:
             return None

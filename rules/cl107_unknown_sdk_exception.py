@@ -2,7 +2,6 @@ from claude_lint.context import RuleContext
 from claude_lint.registry import Rule
 from claude_lint.testing import Invalid, Valid
 
-
 # Names `anthropic` exports that are not exceptions (besides the clients, which the knowledge lists).
 _NON_EXCEPTION_EXPORTS = frozenset({"Timeout", "Stream", "AsyncStream", "NotGiven", "Omit", "BaseModel", "RequestOptions"})
 

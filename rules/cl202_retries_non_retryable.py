@@ -1,14 +1,14 @@
 from claude_lint.context import RuleContext
 from claude_lint.diagnostics import FixKind
 from claude_lint.helper_fix import helper_fix
-from claude_lint.registry import Rule
 from claude_lint.model import HandlerInfo
+from claude_lint.registry import Rule
 from claude_lint.retries import (
     RetryMechanism,
     admitted_non_retryable,
-    manual_predicate,
     describe_errors,
     header_width,
+    manual_predicate,
     mechanism_name,
     retry_analysis,
 )

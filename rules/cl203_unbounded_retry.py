@@ -1,6 +1,6 @@
-import libcst as cst
 
 from claude_lint.context import RuleContext
+from claude_lint.diagnostics import Fix, FixKind
 from claude_lint.model import ClientInfo
 from claude_lint.registry import Rule
 from claude_lint.retries import (
@@ -11,7 +11,6 @@ from claude_lint.retries import (
     mechanism_name,
     retry_analysis,
 )
-from claude_lint.diagnostics import Fix, FixKind
 from claude_lint.testing import Invalid, Valid
 
 _WHY = {

@@ -3,7 +3,13 @@ import libcst as cst
 from claude_lint.context import RuleContext
 from claude_lint.diagnostics import FixKind
 from claude_lint.registry import Rule
-from claude_lint.retries import RetryMechanism, add_keyword_edit, header_width, mechanism_name, retry_analysis
+from claude_lint.retries import (
+    RetryMechanism,
+    add_keyword_edit,
+    header_width,
+    mechanism_name,
+    retry_analysis,
+)
 from claude_lint.testing import Invalid, Valid
 
 

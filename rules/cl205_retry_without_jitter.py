@@ -1,6 +1,6 @@
 from claude_lint.context import RuleContext
 from claude_lint.registry import Rule
-from claude_lint.retries import wait_kind, mechanism_name, retry_analysis
+from claude_lint.retries import mechanism_name, retry_analysis, wait_kind
 from claude_lint.testing import Invalid, Valid
 
 

@@ -3,9 +3,16 @@ import libcst as cst
 from claude_lint.context import RuleContext
 from claude_lint.diagnostics import FixKind
 from claude_lint.helper_fix import helper_fix
-from claude_lint.registry import Rule
 from claude_lint.model import HandlerInfo, LoopInfo, names_in
-from claude_lint.retries import contains_raise, ends_with, header_width, mechanism_name, retry_analysis, statements_after
+from claude_lint.registry import Rule
+from claude_lint.retries import (
+    contains_raise,
+    ends_with,
+    header_width,
+    mechanism_name,
+    retry_analysis,
+    statements_after,
+)
 from claude_lint.testing import Invalid, Valid
 
 

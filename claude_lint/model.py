@@ -68,6 +68,7 @@ class FunctionInfo:
     direct_call_sites: list[CallSite] = field(default_factory=list)
     calls: list[CallRecord] = field(default_factory=list)
     calls_llm: bool = False
+    is_generator: bool = False  # its body yields (a retry decorator then never sees the call's errors)
     # Roots of libraries this function calls into (for CL106), transitively.
     library_roots: set[str] = field(default_factory=set)
 
@@ -616,6 +617,14 @@ class _Collector(cst.CSTVisitor):
 
     def leave_While(self, original_node: cst.While) -> None:
         self._loop_stack.pop()
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if self.frame is not None and not self._frames_is_lambda():
+            self.frame.is_generator = True
+
+    def _frames_is_lambda(self) -> bool:
+        # A lambda pushes a try/loop frame without a function: its yield is not the function's.
+        return len(self._frames) > len(self._outer_frames)
 
     def visit_Raise(self, node: cst.Raise) -> None:
         handler = None

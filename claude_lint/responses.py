@@ -29,7 +29,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal, cast
-from weakref import WeakKeyDictionary
 
 import libcst as cst
 
@@ -587,13 +586,14 @@ def _final_messages(frame: Frame, site: CallSite) -> Iterator[cst.CSTNode]:
                 yield _value_of_call(frame, call)
 
 
-_CACHE: WeakKeyDictionary[ModuleModel, ModuleFrames] = WeakKeyDictionary()
-
-
 def frames_for(model: ModuleModel) -> ModuleFrames:
-    """The frames of a module's direct call sites, walked once and shared by every rule."""
-    found = _CACHE.get(model)
-    if found is not None:
+    """The frames of a module's direct call sites, walked once and shared by every rule.
+
+    Kept in `model.extras` (a WeakKeyDictionary keyed by the model leaked: its value
+    refers back to the model).
+    """
+    found = model.extras.get("frames")
+    if isinstance(found, ModuleFrames):
         return found
     frames: dict[int, Frame] = {}
     by_site: dict[int, Frame] = {}
@@ -609,5 +609,6 @@ def frames_for(model: ModuleModel) -> ModuleFrames:
             frames[key] = frame
         frame.sites.append(site)
         by_site[id(site)] = frame
-    found = _CACHE[model] = ModuleFrames(model, list(frames.values()), by_site)
+    found = ModuleFrames(model, list(frames.values()), by_site)
+    model.extras["frames"] = found
     return found

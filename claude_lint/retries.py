@@ -471,7 +471,7 @@ def _decorator_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iter
     for function in model.functions:
         if not function.calls_llm:
             continue
-        if _contains(function.node.body, cst.Yield):
+        if function.is_generator:
             continue  # a retry decorator on a generator never sees the call's errors
         wrapped = [s for s in _sites_in_function(function, sites) if not _swallowed(s)]
         for decorator in function.decorators:

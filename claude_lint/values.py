@@ -33,7 +33,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from weakref import WeakKeyDictionary
 
 import libcst as cst
 
@@ -752,12 +751,13 @@ def _literal(expr: cst.BaseExpression) -> Scalar | _NoValue:
     return _NO_VALUE
 
 
-_CACHE: WeakKeyDictionary[ModuleModel, Values] = WeakKeyDictionary()
-
-
 def values_for(model: ModuleModel) -> Values:
-    """The one `Values` of a module model, shared by every rule that runs on it."""
-    found = _CACHE.get(model)
-    if found is None:
-        found = _CACHE[model] = Values(model)
+    """The one `Values` of a module model, shared by every rule that runs on it.
+
+    Kept on the model itself: a module-level WeakKeyDictionary would never drop an
+    entry, since the value refers back to its model (that leaked every parsed file).
+    """
+    found = model.extras.get("values")
+    if not isinstance(found, Values):
+        found = model.extras["values"] = Values(model)
     return found

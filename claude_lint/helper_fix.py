@@ -142,7 +142,8 @@ def _replace_decorator(ctx: RuleContext, site: CallSite, m: RetryMechanism) -> F
     if built is None:
         return None
     text, names = built
-    start = ctx.start(m.node)
+    # The whole decorator line(s), from column 0: its indentation belongs to the line too.
+    start = Location(ctx.start(m.node).line, 0)
     next_line = Location(ctx.end(m.node).line + 1, 0)
     edits = [Edit(start, next_line, ""), ctx.replace(site.node, text)]
     if m.attempts:

@@ -17,17 +17,20 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
     """
     target = Path(os.path.realpath(path))
     try:
-        mode: int | None = stat.S_IMODE(target.stat().st_mode)
+        st: os.stat_result | None = target.stat()
     except FileNotFoundError:
-        mode = None
+        st = None
+    mode = stat.S_IMODE(st.st_mode) if st is not None else None
     fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as temp:
             temp.write(data)
             temp.flush()
             os.fsync(temp.fileno())
+        if st is not None:
+            _keep_owner(temp_name, st)
         if mode is not None:
-            os.chmod(temp_name, mode)
+            os.chmod(temp_name, mode)  # after chown, which may clear set-id bits
         else:  # a new file gets the usual permissions, not mkstemp's 0600
             umask = os.umask(0)
             os.umask(umask)
@@ -37,3 +40,17 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         raise
+
+
+def _keep_owner(temp_name: str, original: os.stat_result) -> None:
+    """Give the new file the old one's owner and group, as far as we may (root: both; others: the group)."""
+    if not hasattr(os, "chown"):
+        return
+    current = os.stat(temp_name)
+    if (current.st_uid, current.st_gid) == (original.st_uid, original.st_gid):
+        return
+    try:
+        os.chown(temp_name, original.st_uid, original.st_gid)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.chown(temp_name, -1, original.st_gid)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from claude_lint.diagnostics import Diagnostic
+from claude_lint.paths import resolve
 
 FORMAT_VERSION = 1
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -55,11 +57,15 @@ def relative_key(path: str, root: Path) -> str:
     """`path` relative to `root` with `/` separators; absolute when outside `root`."""
     if path == "-":
         return path
-    resolved = Path(path).resolve()
-    try:
-        return resolved.relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return resolved.as_posix()
+    base = resolve(root)
+    # The path as named (a symlink keys as itself), then resolved (a root reached through a symlink).
+    named = Path(os.path.abspath(path))
+    for candidate in (named, resolve(path)):
+        try:
+            return candidate.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return named.as_posix()
 
 
 def source_line(text: str | None, line: int) -> str:
@@ -126,6 +132,8 @@ class Baseline:
             data = json.loads(text)
         except json.JSONDecodeError as e:
             raise BaselineError(f"baseline {origin} is not valid JSON: {e}") from None
+        except RecursionError:
+            raise BaselineError(f"baseline {origin} is not a claude-lint baseline: nested too deeply") from None
         if not isinstance(data, dict) or data.get("claude-lint-baseline") != FORMAT_VERSION:
             raise BaselineError(
                 f"baseline {origin} is not a claude-lint baseline (version {FORMAT_VERSION}); "

@@ -70,6 +70,8 @@ def main() -> None:
 @click.option("--fix-only", is_flag=True, help="Apply fixes and report nothing else.")
 @click.option("--show-fixes", is_flag=True, help="List the fixes applied, per file.")
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="Exit 1 when a fix was applied, even if nothing remains.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for parsing (default: the CPU count; 1: none).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the results cache (`cache-dir`).")
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary.")
 def check(
     paths: tuple[str, ...],
@@ -91,12 +93,14 @@ def check(
     fix_only: bool,
     show_fixes: bool,
     exit_non_zero_on_fix: bool,
+    jobs: int | None,
+    no_cache: bool,
     quiet: bool,
 ) -> None:
     """Lint PATHS (files or directories; `-` reads stdin). Default: the current directory."""
     from claude_lint.baseline import Baseline, BaselineError, project_root, read_baseline
     from claude_lint.progress import ProgressBar, wants_progress
-    from claude_lint.runner import RunOptions, run
+    from claude_lint.runner import RunOptions, default_jobs, run
 
     if add_noqa and write_baseline_file is not None:
         raise UsageFailure("--add-noqa and --write-baseline do different things; use one")
@@ -118,6 +122,8 @@ def check(
         fix=fix or diff or fix_only,
         unsafe_fixes=unsafe_fixes,
         write=not diff,
+        jobs=jobs if jobs is not None else default_jobs(),
+        cache=not no_cache,
     )
     progress = ProgressBar() if wants_progress(sys.stderr, output_format, quiet) else None
     try:
@@ -277,18 +283,18 @@ def list_rules(output_format: str) -> None:
     """List every rule: code, name, default on/off, fix."""
     import json
 
-    from claude_lint.registry import all_rules
+    from claude_lint.registry import rule_index
 
-    rules = all_rules()
+    rules = rule_index()  # the generated index: no rule module (nor libcst) is imported
     if output_format == "json":
         click.echo(json.dumps([
-            {"code": r.code, "name": r.name, "summary": r.summary, "default": r.default, "fix": r.fix.value}
+            {"code": r.code, "name": r.name, "summary": r.summary, "default": r.default, "fix": r.fix}
             for r in rules
         ], indent=2))
         return
     for r in rules:
         default = "default" if r.default else "opt-in "
-        click.echo(f"{r.code}  {r.name:<34} {default}  fix: {r.fix.value:<3}  {r.summary}")
+        click.echo(f"{r.code}  {r.name:<34} {default}  fix: {r.fix:<3}  {r.summary}")
 
 
 @main.command("rule")

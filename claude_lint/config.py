@@ -6,6 +6,8 @@ that names the key instead of an option silently ignored.
 
 from __future__ import annotations
 
+import keyword
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -68,6 +70,51 @@ def _str(key: str, value: Any) -> str:
     return value
 
 
+_DOTTED_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+
+
+def _dotted_name(key: str, value: Any) -> str:
+    """A module or function name. It is only ever matched or written into fixed code as a
+    name (never imported), so anything but a dotted identifier is refused."""
+    if not isinstance(value, str) or not _DOTTED_NAME.fullmatch(value) or any(
+        keyword.iskeyword(part) for part in value.split(".")
+    ):
+        raise ConfigError(f"`{key}` must be a dotted Python name such as `myapp.llm`, got {value!r}")
+    return value
+
+
+def _dotted_names(key: str, value: Any) -> tuple[str, ...]:
+    names = _str_list(key, value)
+    for name in names:
+        _dotted_name(key, name)
+    return names
+
+
+def _selectors(key: str, value: Any) -> tuple[str, ...]:
+    """Rule codes or prefixes (`CL1`, `CL101`, `ALL`), checked against the rule index."""
+    from claude_lint.registry import SelectorError, rule_index, validate_selectors
+
+    codes = _str_list(key, value)
+    try:
+        validate_selectors(codes, (rule.code for rule in rule_index()))
+    except SelectorError as e:
+        raise ConfigError(f"`{key}`: {e}") from None
+    return codes
+
+
+def _sdk_version(key: str, value: Any) -> str:
+    from claude_lint.knowledge import available_snapshots
+
+    version = _str(key, value)
+    available = available_snapshots()
+    wanted = version.strip().lstrip("vV")
+    if wanted not in available and not any(v.startswith(wanted + ".") for v in available):
+        raise ConfigError(
+            f"`{key}` {version!r} has no bundled SDK snapshot; available: {', '.join(available)}"
+        )
+    return version
+
+
 def _positive_int(key: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ConfigError(f"`{key}` must be a positive integer, got {value!r}")
@@ -77,24 +124,24 @@ def _positive_int(key: str, value: Any) -> int:
 def _per_file_ignores(key: str, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(value, dict):
         raise ConfigError(f"`{key}` must be a table of glob = [codes], got {value!r}")
-    return tuple((pattern, _str_list(f"{key}.{pattern}", codes)) for pattern, codes in value.items())
+    return tuple((pattern, _selectors(f"{key}.{pattern}", codes)) for pattern, codes in value.items())
 
 
 # key in the file -> (Settings field, validator)
 _KEYS: dict[str, tuple[str, Any]] = {
-    "select": ("select", _str_list),
-    "extend-select": ("extend_select", _str_list),
-    "ignore": ("ignore", _str_list),
+    "select": ("select", _selectors),
+    "extend-select": ("extend_select", _selectors),
+    "ignore": ("ignore", _selectors),
     "per-file-ignores": ("per_file_ignores", _per_file_ignores),
     "exclude": ("exclude", _str_list),
     "extend-exclude": ("extend_exclude", _str_list),
     "respect-gitignore": ("respect_gitignore", _bool),
     "force-exclude": ("force_exclude", _bool),
-    "client-factories": ("client_factories", _str_list),
-    "helper-module": ("helper_module", _str),
+    "client-factories": ("client_factories", _dotted_names),
+    "helper-module": ("helper_module", _dotted_name),
     "min-attempts": ("min_attempts", _positive_int),
     "max-attempts": ("max_attempts", _positive_int),
-    "sdk-version": ("sdk_version", _str),
+    "sdk-version": ("sdk_version", _sdk_version),
     "cache-dir": ("cache_dir", _str),
 }
 
@@ -105,6 +152,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(f)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: not valid TOML: {e}") from e
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML: not UTF-8 ({e.reason} at byte {e.start})") from e
+    except RecursionError as e:
+        raise ConfigError(f"{path}: not valid TOML: nested too deeply") from e
     except OSError as e:
         raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from e
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from claude_lint.config import Settings
 from claude_lint.diagnostics import Diagnostic, Location
+from claude_lint.nesting import check_nesting
 from claude_lint.paths import resolve
 from claude_lint.prefilter import needs_parsing, triggers_for
 from claude_lint.source import SourceError, decode_source
@@ -103,17 +104,30 @@ def _lint_text(result: LintResult, text: str, settings: Settings, enabled: froze
     from claude_lint.suppress import find_suppressions
 
     path = result.path
+    too_deep = check_nesting(text)  # libcst would crash the process (stack overflow) on it
+    if too_deep is not None:
+        if _is_enabled("CL001", enabled, ignored):
+            result.diagnostics.append(
+                _file_diagnostic(path, "CL001", too_deep.message, too_deep.line, too_deep.column)
+            )
+        return
     try:
         module = cst.parse_module(text)
-    except cst.ParserSyntaxError as e:
+    except (cst.ParserSyntaxError, cst.CSTValidationError) as e:  # the latter: `except:` not last, say
         if _is_enabled("CL001", enabled, ignored):
             result.diagnostics.append(_syntax_error(path, text, e))
         return
-    except RecursionError:
+    except (RecursionError, MemoryError):
         if _is_enabled("CL001", enabled, ignored):
             result.diagnostics.append(
                 _file_diagnostic(path, "CL001", "Cannot parse: the code is nested too deeply for the parser")
             )
+        return
+    except BaseException as e:  # a parser bug on one file must not stop the run
+        # libcst's Rust panics arrive as pyo3's PanicException, a BaseException.
+        if not isinstance(e, Exception) and type(e).__name__ != "PanicException":
+            raise
+        result.errors.append(_internal_error(path, "the parser (libcst)"))
         return
     result.parsed = True
     try:
@@ -124,6 +138,9 @@ def _lint_text(result: LintResult, text: str, settings: Settings, enabled: froze
                 _file_diagnostic(path, "CL001", "Cannot analyse: the code is nested too deeply")
             )
         return
+    except Exception:  # noqa: BLE001  (a model bug on one file must not stop the run)
+        result.errors.append(_internal_error(path, "the module model"))
+        return
     ctx = RuleContext(path=path, model=model, settings=settings, text=text)
     for rule_class in all_rules():
         if not _is_enabled(rule_class.code, enabled, ignored):
@@ -132,35 +149,58 @@ def _lint_text(result: LintResult, text: str, settings: Settings, enabled: froze
         before = len(ctx.findings)
         try:
             rule_class().check(ctx)
+        except RecursionError:  # deep code, not a rule bug: the file cannot be analysed
+            del ctx.findings[before:]
+            if _is_enabled("CL001", enabled, ignored):
+                result.diagnostics.append(
+                    _file_diagnostic(path, "CL001", "Cannot analyse: the code is nested too deeply")
+                )
+            return
         except Exception:  # noqa: BLE001  (one rule failing on one file must not stop the run)
             del ctx.findings[before:]
-            result.errors.append(
-                f"{path}: rule {rule_class.code} crashed; please report this at "
-                f"https://github.com/claude-lint/claude-lint/issues with the file if you can:\n"
-                + traceback.format_exc(limit=-3)
-            )
+            result.errors.append(_internal_error(path, f"rule {rule_class.code}"))
     if not ctx.findings:
         return
     suppressions = find_suppressions(text)
     for finding in ctx.findings:
-        diagnostic = _to_diagnostic(ctx, finding)
+        try:
+            diagnostic = _to_diagnostic(ctx, finding)
+        except Exception:  # noqa: BLE001  (a finding on a node outside the tree: a rule bug)
+            result.errors.append(_internal_error(path, f"rule {finding.code}"))
+            continue
         if suppressions.suppresses(diagnostic.start.line, diagnostic.code):
             diagnostic = _suppressed(diagnostic)
         result.diagnostics.append(diagnostic)
     result.diagnostics.sort(key=Diagnostic.sort_key)
 
 
+def _internal_error(path: str, what: str) -> str:
+    """The message for an internal failure on one file (the run goes on and exits 2)."""
+    return (
+        f"{path}: {what} crashed; please report this at "
+        f"https://github.com/claude-lint/claude-lint/issues with the file if you can:\n"
+        + traceback.format_exc(limit=-3)
+    )
+
+
 def _syntax_error(path: str, text: str, error: Exception) -> Diagnostic:
-    """CL001 at CPython's own error position and wording, which beat libcst's."""
-    import ast
+    """CL001 at CPython's own error position and wording, which beat libcst's.
+
+    `compile`, not `ast.parse`: some errors libcst refuses come from CPython's
+    compiler (a bare `except:` before another handler). It only builds
+    bytecode; nothing is run.
+    """
+    import warnings
 
     try:
-        ast.parse(text)
+        with warnings.catch_warnings():  # SyntaxWarnings about the user's code are not ours to print
+            warnings.simplefilter("ignore")
+            compile(text, path, "exec", dont_inherit=True)
     except SyntaxError as e:
         line = e.lineno or 1
         column = max((e.offset or 1) - 1, 0)
         return _file_diagnostic(path, "CL001", f"SyntaxError: {e.msg}", line, column)
-    except (RecursionError, MemoryError, ValueError):
+    except (RecursionError, MemoryError, ValueError, OverflowError):
         pass
     # CPython accepts it but libcst cannot parse it (syntax newer than libcst).
     line = getattr(error, "editor_line", 1)

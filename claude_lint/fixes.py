@@ -15,8 +15,15 @@ def line_offsets(text: str) -> list[int]:
     return [0, *(match.end() for match in _NEWLINE.finditer(text))]
 
 
-def _offset(offsets: Sequence[int], location: Location) -> int:
-    return offsets[location.line - 1] + location.column
+def _offset(offsets: Sequence[int], location: Location, length: int) -> int:
+    """The text offset of a location; ValueError when it is not in the text."""
+    if not 1 <= location.line <= len(offsets) or location.column < 0:
+        raise ValueError(f"edit location {location} is outside the text")
+    offset = offsets[location.line - 1] + location.column
+    line_end = offsets[location.line] if location.line < len(offsets) else length
+    if offset > line_end:
+        raise ValueError(f"edit location {location} is past the end of its line")
+    return offset
 
 
 def select_non_overlapping(fixes: Iterable[Fix]) -> list[Fix]:
@@ -45,12 +52,14 @@ def _overlaps(a: tuple[Location, Location], b: tuple[Location, Location]) -> boo
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     offsets = line_offsets(text)
     spans = sorted(
-        ((_offset(offsets, e.start), _offset(offsets, e.end), e.content) for e in edits),
+        ((_offset(offsets, e.start, len(text)), _offset(offsets, e.end, len(text)), e.content) for e in edits),
         key=lambda span: (span[0], span[1]),
     )
     out: list[str] = []
     cursor = 0
     for start, end, content in spans:
+        if end < start:
+            raise ValueError("an edit ends before it starts")
         if start < cursor:
             raise ValueError("overlapping edits")
         out.append(text[cursor:start])

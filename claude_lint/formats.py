@@ -19,8 +19,9 @@ from urllib.parse import quote
 from claude_lint import __version__
 from claude_lint.baseline import normalized_line, relative_key, sites
 from claude_lint.diagnostics import Diagnostic
+from claude_lint.paths import uri_bytes
 from claude_lint.registry import DOCS_URL, Rule
-from claude_lint.report import Report, relative_path
+from claude_lint.report import Report, redact, relative_path
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/claude-lint/claude-lint"
@@ -71,7 +72,7 @@ def _sarif_uri(path: str, base: Path) -> dict[str, str]:
     relative = relative_key(path, base)
     if relative.startswith("/"):
         return {"uri": Path(relative).as_uri()}
-    return {"uri": quote(relative, safe="/"), "uriBaseId": "%SRCROOT%"}
+    return {"uri": quote(uri_bytes(relative), safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
 def format_sarif(report: Report) -> str:
@@ -89,7 +90,7 @@ def format_sarif(report: Report) -> str:
             "ruleId": d.code,
             "ruleIndex": index[d.code],
             "level": "error",
-            "message": {"text": d.message},
+            "message": {"text": redact(d.message)},
             "locations": [
                 {
                     "physicalLocation": {
@@ -155,7 +156,7 @@ def format_github(report: Report) -> str:
         if d.start.line == d.end.line:  # GitHub ignores columns on multi-line annotations
             props += [f"col={d.start.column + 1}", f"endColumn={d.end.column + 1}"]
         props.append(f"title={_escape_property(d.code)}")
-        lines.append(f"::error {','.join(props)}::{_escape_data(d.message)}\n")
+        lines.append(f"::error {','.join(props)}::{_escape_data(redact(d.message))}\n")
     return "".join(lines)
 
 
@@ -185,7 +186,7 @@ def format_gitlab(report: Report) -> str:
         line_text = normalized_line(report.sources.get(d.path), d.start.line)
         issues.append(
             {
-                "description": d.message,
+                "description": redact(d.message),
                 "check_name": d.code,
                 "fingerprint": _site_hash(site.path, d.code, line_text, occurrence)[:32],
                 "severity": gitlab_severity(d.code, rules.get(d.code)),
@@ -221,7 +222,7 @@ def format_junit(report: Report) -> str:
     for name in sorted(by_file):
         case = ET.SubElement(suite, "testcase", {"name": _xml_text(name), "classname": "claude-lint", "file": _xml_text(name)})
         for d in by_file[name]:
-            failure = ET.SubElement(case, "failure", {"type": d.code, "message": _xml_text(f"{d.code} {d.message}")})
-            failure.text = _xml_text(f"{name}:{d.start.line}:{d.start.column + 1}: {d.code} {d.message}")
+            failure = ET.SubElement(case, "failure", {"type": d.code, "message": _xml_text(f"{d.code} {redact(d.message)}")})
+            failure.text = _xml_text(f"{name}:{d.start.line}:{d.start.column + 1}: {d.code} {redact(d.message)}")
     ET.indent(suites, "  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

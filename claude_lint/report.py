@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
+import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from claude_lint.diagnostics import Applicability, Diagnostic
+from claude_lint.paths import display, resolve
 from claude_lint.registry import DOCS_URL
 
 
@@ -47,14 +50,18 @@ def relative_path(path: str, base: Path) -> str:
     """`path` relative to `base` when under it (as ruff prints paths), else as given."""
     if path == "-":
         return path
-    try:
-        return Path(path).resolve().relative_to(base).as_posix()
-    except (ValueError, OSError):
-        return path
+    # The path as named first (a symlink shows as itself, not as its target), then resolved
+    # (when `base` is reached through a symlink).
+    for candidate in (Path(os.path.abspath(path)), resolve(path)):
+        try:
+            return display(candidate.relative_to(base).as_posix())
+        except ValueError:
+            continue
+    return display(path)
 
 
 def _display_path(path: str, report: Report) -> str:
-    return relative_path(path, report.base_dir)
+    return printable(relative_path(path, report.base_dir))
 
 
 def _fix_marker(d: Diagnostic) -> str:
@@ -65,40 +72,102 @@ def _fix_marker(d: Diagnostic) -> str:
 
 def format_concise(report: Report) -> str:
     return "".join(
-        f"{_display_path(d.path, report)}:{d.start.line}:{d.start.column + 1}: {d.code} {_fix_marker(d)}{d.message}\n"
+        f"{_display_path(d.path, report)}:{d.start.line}:{d.start.column + 1}: {d.code} {_fix_marker(d)}{printable(redact(d.message))}\n"
         for d in report.diagnostics
     )
 
 
-def _excerpt(d: Diagnostic, text: str | None) -> list[str]:
+# Characters a terminal acts on instead of showing: C0 controls but tab (ESC starts colour,
+# cursor and title sequences), DEL, C1 controls, and the bidirectional overrides and
+# isolates ("Trojan Source") that reorder what is shown.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on a terminal: one visible character for each one it replaces
+    (a C0 control becomes its Control Picture, e.g. ESC -> ␛), so columns still line up."""
+    return _UNPRINTABLE.sub(
+        lambda m: chr(0x2400 + ord(m.group())) if ord(m.group()) < 0x20 else "\u2421" if m.group() == "\x7f" else "\ufffd",
+        text,
+    )
+
+
+# An Anthropic API key: `sk-ant-` and its secret part (`api03-...`, `admin01-...`).
+_API_KEY = re.compile(r"sk-ant-[A-Za-z0-9_\-]+")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # Python's own; str.splitlines also breaks at \f, \x1c, \u2028...
+
+
+def redact(message: str) -> str:
+    """A message with any API key in it shortened to `sk-ant-...` (rules quote literals they
+    report: a key pasted as a model name or a role would come out whole)."""
+    return _API_KEY.sub("sk-ant-...", message)
+
+
+def mask_secrets(line: str, spans: Sequence[tuple[int, int]] = ()) -> str:
+    """The line with API keys starred out, keeping its length so carets still line up.
+
+    `sk-ant-` keys are masked wherever they are; `spans` (column ranges of
+    literals CL501 reported, which may be keys of another form) are masked
+    too, inside their quotes.
+    """
+    chars = list(_API_KEY.sub(lambda m: "sk-ant-" + "*" * (len(m.group()) - 7), line))
+    for start, end in spans:
+        shown = 0  # the first 7 characters stay, as in CL501's message
+        for column in range(max(start, 0), min(end, len(chars))):
+            if chars[column] in "'\"":
+                continue
+            if shown < 7:
+                shown += 1
+            else:
+                chars[column] = "*"
+    return "".join(chars)
+
+
+def secret_spans(diagnostics: Iterable[Diagnostic]) -> dict[tuple[str, int], list[tuple[int, int]]]:
+    """(path, line) -> column ranges of the literals CL501 reported there."""
+    spans: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    for d in diagnostics:
+        if d.code == "CL501" and d.start.line == d.end.line:
+            spans.setdefault((d.path, d.start.line), []).append((d.start.column, d.end.column))
+    return spans
+
+
+def _excerpt(
+    d: Diagnostic, text: str | None, secrets: Mapping[tuple[str, int], Sequence[tuple[int, int]]] | None = None
+) -> list[str]:
     if not text:
         return []
-    lines = text.splitlines()
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
     if not 1 <= d.start.line <= len(lines):
         return []
+    secrets = secrets or {}
     first = max(1, d.start.line - 2)
     last = min(len(lines), d.start.line + 2)
     width = len(str(last))
     pad = " " * width
     out = [f"{pad} |"]
     for number in range(first, last + 1):
-        out.append(f"{number:>{width}} | {lines[number - 1]}".rstrip())
+        line = printable(mask_secrets(lines[number - 1], secrets.get((d.path, number), ())))
+        out.append(f"{number:>{width}} | {line}".rstrip())
         if number == d.start.line:
-            end_col = d.end.column if d.end.line == d.start.line and d.end.column > d.start.column else len(lines[number - 1])
+            end_col = d.end.column if d.end.line == d.start.line and d.end.column > d.start.column else len(line)
             carets = "^" * max(1, end_col - d.start.column)
             out.append(f"{pad} | {' ' * d.start.column}{carets} {d.code}")
     out.append(f"{pad} |")
     if d.fix is not None:
         kind = "" if d.fix.applicability is Applicability.SAFE else " (unsafe)"
-        out.append(f"{pad} = help: {d.fix.message}{kind}")
+        out.append(f"{pad} = help: {printable(redact(d.fix.message))}{kind}")
     return out
 
 
 def format_text(report: Report) -> str:
+    secrets = secret_spans(d for d, _ in report.everything())
     blocks = []
     for d in report.diagnostics:
-        head = f"{_display_path(d.path, report)}:{d.start.line}:{d.start.column + 1}: {d.code} {_fix_marker(d)}{d.message}"
-        blocks.append("\n".join([head, *_excerpt(d, report.sources.get(d.path))]) + "\n")
+        head = f"{_display_path(d.path, report)}:{d.start.line}:{d.start.column + 1}: {d.code} {_fix_marker(d)}{printable(redact(d.message))}"
+        blocks.append("\n".join([head, *_excerpt(d, report.sources.get(d.path), secrets)]) + "\n")
     return "\n".join(blocks)
 
 
@@ -136,10 +205,12 @@ def _location(line: int, column: int) -> dict[str, int]:
 def to_json_object(d: Diagnostic) -> dict[str, object]:
     """One diagnostic with ruff's JSON keys (1-based columns)."""
     fix = None
-    if d.fix is not None:
+    # A fix whose new text would carry an API key (a call rewritten with its arguments, say)
+    # is left out: the JSON goes to CI logs and artifacts, and a masked edit would corrupt code.
+    if d.fix is not None and not any(_API_KEY.search(e.content) for e in d.fix.edits):
         fix = {
             "applicability": d.fix.applicability.value,
-            "message": d.fix.message,
+            "message": redact(d.fix.message),
             "edits": [
                 {
                     "content": e.content,
@@ -152,8 +223,8 @@ def to_json_object(d: Diagnostic) -> dict[str, object]:
     return {
         "cell": None,
         "code": d.code,
-        "message": d.message,
-        "filename": str(Path(d.path).resolve()) if d.path != "-" else d.path,
+        "message": redact(d.message),
+        "filename": display(os.path.abspath(d.path)) if d.path != "-" else d.path,
         "location": _location(d.start.line, d.start.column),
         "end_location": _location(d.end.line, d.end.column),
         "fix": fix,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 import tokenize
 from dataclasses import dataclass
 
@@ -30,17 +31,52 @@ def decode_source(data: bytes) -> SourceText:
         )
     if b"\x00" in data:
         raise SourceError("file contains NUL bytes")
+    bom = data.startswith(codecs.BOM_UTF8)
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as e:
-        raise SourceError(f"bad encoding declaration: {e.msg}") from None
-    bom = data.startswith(codecs.BOM_UTF8)
+        encoding = _encoding_despite(data, bom, e.msg)
     try:
         text = data.decode("utf-8-sig" if encoding == "utf-8-sig" else encoding)
-    except (UnicodeDecodeError, LookupError) as e:
+    except (UnicodeError, LookupError, ValueError, TypeError) as e:  # any codec a cookie may name
         reason = e.reason if isinstance(e, UnicodeDecodeError) else str(e)
-        raise SourceError(f"cannot decode as {encoding}: {reason}") from None
+        shown = "utf-8" if encoding == "utf-8-sig" else encoding
+        raise SourceError(f"cannot decode as {shown}: {reason}") from None
     return SourceText(text, "utf-8" if encoding == "utf-8-sig" else encoding, bom, _first_newline(text))
+
+
+# PEP 263, on bytes: the interpreter finds a cookie in a line that is not UTF-8 too.
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+
+
+def _encoding_despite(data: bytes, bom: bool, message: str) -> str:
+    """The encoding to decode with when `tokenize.detect_encoding` gave up, or why there is none.
+
+    It refuses a first or second line that is not UTF-8, cookie or not; CPython
+    reads `# coding: latin-1` followed by a Latin-1 byte in that same line, and
+    a file without a cookie is simply not UTF-8 (said by the decode error).
+    """
+    lines = data.removeprefix(codecs.BOM_UTF8).splitlines()[:2]
+    cookie = next((m.group(1).decode("ascii") for m in map(_COOKIE.match, lines) if m), None)
+    if bom:
+        if cookie is not None and _codec_name(cookie) != "utf-8":
+            raise SourceError(f"bad encoding declaration: a UTF-8 BOM, and a `{cookie}` coding cookie")
+        return "utf-8-sig"
+    if message.startswith("invalid or missing encoding declaration"):
+        if cookie is None:
+            return "utf-8"
+        try:
+            return codecs.lookup(cookie).name
+        except LookupError:
+            raise SourceError(f"bad encoding declaration: unknown encoding: {cookie}") from None
+    raise SourceError(f"bad encoding declaration: {message}")
+
+
+def _codec_name(name: str) -> str | None:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
 
 
 def _first_newline(text: str) -> str:

@@ -7,7 +7,6 @@ contain one of the markers.
 
 from __future__ import annotations
 
-import codecs
 import io
 import re
 import tokenize
@@ -199,10 +198,15 @@ def add_noqa_to_files(lines_by_path: dict[str, dict[int, set[str]]]) -> tuple[in
         if not edit.added:
             continue
         try:
-            encoded = edit.text.encode(source.encoding)
-            write_bytes_atomically(Path(path), (codecs.BOM_UTF8 if source.bom else b"") + encoded)
-        except (OSError, UnicodeEncodeError) as e:
-            warnings.append(f"{path}: cannot add noqa directives: {getattr(e, 'strerror', None) or e}")
+            from claude_lint.fixer import encode_like  # the same encoding, BOM and read-back check
+
+            write_bytes_atomically(Path(path), encode_like(source, edit.text))
+        except (OSError, UnicodeError, LookupError, ValueError) as e:
+            if isinstance(e, UnicodeError):
+                why = f"the text cannot be written in the file's encoding {source.encoding}"
+            else:
+                why = str(getattr(e, "strerror", None) or e)
+            warnings.append(f"{path}: cannot add noqa directives: {why}")
             continue
         added += edit.added
     return added, warnings

@@ -44,7 +44,16 @@ def _covering_handler(handler: HandlerInfo, earlier: list[HandlerInfo], knowledg
     return None
 
 
-def _move_above(ctx: RuleContext, handler: HandlerInfo, cover: HandlerInfo, handlers: list[HandlerInfo]) -> Fix:
+def _same_types(a: HandlerInfo, b: HandlerInfo, knowledge: Knowledge) -> bool:
+    """Each covers the other (a duplicate handler): moving one above the other only flips them."""
+    if a.is_bare or b.is_bare:
+        return False
+    return all(any(covers(p, t, knowledge) for p in b.types) for t in a.types) and all(
+        any(covers(p, t, knowledge) for p in a.types) for t in b.types
+    )
+
+
+def _move_above(ctx: RuleContext, handler: HandlerInfo, cover: HandlerInfo, handlers: list[HandlerInfo]) -> Fix | None:
     """Move `handler` to just before `cover`; everything else keeps its text."""
     text = ctx.text
     offsets = line_offsets(text)
@@ -238,6 +247,6 @@ class UnreachableHandler(Rule):
                     handler.node,
                     f"`except {ctx.code_for(handler.node.type)}` is unreachable: the `{earlier}` "
                     f"on line {ctx.start(previous.node).line} already catches it",
-                    _move_above(ctx, handler, previous, handlers),
+                    None if _same_types(previous, handler, ctx.knowledge) else _move_above(ctx, handler, previous, handlers),
                     width=EXCEPT_WIDTH,
                 )

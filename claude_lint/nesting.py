@@ -1,0 +1,122 @@
+"""A bound on how deeply a file's code nests, checked before libcst sees it.
+
+libcst's native parser recurses once per nesting level on the C stack: a few
+thousand nested brackets, or a chain of a few thousand `.attr`, `+` or `and`,
+overflow it and the process dies with a segmentation fault (no exception to
+catch), and well before that it slows down quadratically. CPython refuses
+most such code itself (more than 200 open brackets is a SyntaxError), but
+how long a chain it accepts depends on its version. So every file is scanned
+first, in one regular-expression pass, for an upper bound of its expression
+depth; a file over the bound is reported as CL001 and never parsed. Nothing
+the linter can analyse comes close: its own passes give up (RecursionError)
+at a few hundred levels.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# CPython's tokenizer limit (MAXLEVEL): one more open bracket is a SyntaxError.
+MAX_BRACKETS = 200
+# Upper bound of the expression depth estimate below; far above real code, far below what
+# crashes libcst (a few thousand) or takes it seconds to parse.
+MAX_DEPTH = 2000
+# `elif` chains nest in libcst (each `elif` is the `orelse` of the one before).
+MAX_ELIF_CHAIN = 1000
+
+_TOKEN = re.compile(
+    r"""
+    (?P<string>(?:[rRbBuUfF]{1,2})?(?:
+        '''(?:[^'\\]++|\\.|'(?!''))*+'''
+      | \"\"\"(?:[^"\\]++|\\.|"(?!""))*+\"\"\"
+      | '(?:[^'\\\r\n]++|\\.)*+'
+      | "(?:[^"\\\r\n]++|\\.)*+"
+    ))
+    | (?P<comment>\#[^\r\n]*)
+    | (?P<continuation>\\(?:\r\n|\r|\n))
+    | (?P<newline>\r\n|\r|\n)
+    | (?P<open>[(\[{])
+    | (?P<close>[)\]}])
+    | (?P<separator>[,;]|(?<![=!<>:+\-*/%@&|^])=(?!=))
+    | (?P<op>\*\*|//|<<|>>|[-+*/%@&|^~<>.]|\b(?:and|or|not|if|else|lambda|await|in|is)\b)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_ELIF = re.compile(r"^([ \t]*)(elif|if|else)\b|^([ \t]*)(?=\S)(?!#)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class TooDeep:
+    """Why the file is not parsed, and where (1-based line, 0-based column)."""
+
+    message: str
+    line: int
+    column: int
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    line_start = max(before.rfind("\n"), before.rfind("\r")) + 1
+    breaks = before.count("\n") + before.count("\r") - before.count("\r\n")
+    return breaks + 1, offset - line_start
+
+
+def check_nesting(text: str) -> TooDeep | None:
+    """None when libcst can safely parse `text`; else why not.
+
+    The estimate counts, at each bracket level, the operators, dots, keywords
+    and string literals since the last `,`, `;` or `=` (or the end of the
+    statement), plus one per open bracket: an upper bound of the depth of the
+    expression tree, since each nested node needs at least one of them.
+    """
+    counters = [0]  # per open bracket level: chain tokens since the last separator
+    total = 0  # sum(counters) + open brackets
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "op" or kind == "string":
+            counters[-1] += 1
+            total += 1
+        elif kind == "open":
+            counters[-1] += 1  # a call or subscript nests in the chain it ends
+            counters.append(0)
+            total += 2
+            if len(counters) - 1 > MAX_BRACKETS:
+                line, column = _position(text, match.start())
+                return TooDeep("SyntaxError: too many nested parentheses", line, column)
+        elif kind == "close":
+            if len(counters) > 1:
+                total -= counters.pop() + 1
+        elif kind == "separator" or (kind == "newline" and len(counters) == 1):
+            total -= counters[-1]
+            counters[-1] = 0
+        else:
+            continue
+        if total > MAX_DEPTH:
+            line, column = _position(text, match.start())
+            return TooDeep("Cannot parse: the code is nested too deeply for the parser", line, column)
+    if text.count("elif") > MAX_ELIF_CHAIN:
+        return _elif_chain(text)
+    return None
+
+
+def _elif_chain(text: str) -> TooDeep | None:
+    """An `if` with more than MAX_ELIF_CHAIN `elif`s (rare enough to look at line by line)."""
+    chains: dict[str, int] = {}  # indentation of an open `if` -> its elifs so far
+    for match in _ELIF.finditer(text):
+        if match.group(2) is None:  # any other statement line ends the chains indented as much or more
+            indent = match.group(3)
+            for other in [i for i in chains if len(i) >= len(indent)]:
+                del chains[other]
+            continue
+        indent, keyword = match.group(1), match.group(2)
+        for other in [i for i in chains if len(i) > len(indent)]:
+            del chains[other]
+        if keyword == "if":
+            chains[indent] = 0
+        elif keyword == "elif" and indent in chains:
+            chains[indent] += 1
+            if chains[indent] > MAX_ELIF_CHAIN:
+                line, column = _position(text, match.start(2))
+                return TooDeep("Cannot parse: the code is nested too deeply for the parser", line, column)
+    return None

@@ -207,10 +207,19 @@ def load(spec: CacheSpec, path: str, data: bytes) -> list[Diagnostic] | None:
 
 def store(spec: CacheSpec, path: str, data: bytes, diagnostics: list[Diagnostic]) -> None:
     """Record a file's diagnostics; a cache that cannot be written only costs speed."""
+    if any(_holds_secret(d) for d in diagnostics):
+        return  # a fix that rewrites a call copies its text, API key included: never on disk
     entry, key = _entry(spec, path, data)
     payload = {"format": FORMAT, "key": key, "path": path, "diagnostics": [_encode(d) for d in diagnostics]}
     with contextlib.suppress(OSError):
         _write_atomically(entry, json.dumps(payload, separators=(",", ":")).encode("utf-8"))
+
+
+def _holds_secret(d: Diagnostic) -> bool:
+    from claude_lint.report import _API_KEY
+
+    texts = [d.message, *(edit.content for edit in (d.fix.edits if d.fix else ()))]
+    return any(_API_KEY.search(text) for text in texts)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -178,7 +178,9 @@ def _lint_or_fix(path: str, data: bytes, settings: Settings, options: RunOptions
         try:
             write_bytes_atomically(Path(path), new_data)
         except OSError as e:
+            # Nothing was fixed on disk: report the file as it is.
             warnings.append(f"{path}: cannot write the fixed file: {e.strerror or e}")
+            return FileOutcome(result, data, warnings=warnings)
     return FileOutcome(lint_bytes(path, new_data, settings), new_data, fixed_file, warnings)
 
 

@@ -204,11 +204,6 @@ def test_api_keys_reported_by_cl501_never_appear_in_the_cache(tmp_path: Path, mo
     _assert_no_secret(text, "the cache")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (cache.py): cache entries store each diagnostic's fix edits verbatim; CL201's helper fix "
-    "rewrites a whole call, so a key in its arguments is written to .claude_lint_cache",
-)
 def test_api_keys_in_rewritten_calls_never_appear_in_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _keyed_project(tmp_path, monkeypatch)
     CliRunner().invoke(main, ["check", "-j", "1", "--extend-select", "ALL", "app.py"])

@@ -113,11 +113,6 @@ def test_a_failed_write_leaves_the_old_file_whole(tmp_path: Path, lint_tree, mon
     assert outcome.warnings == ["app.py: cannot write the fixed file: No space left on device"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (runner.py `_lint_or_fix`): when writing the fixed file fails, the fix is still counted "
-    "(outcome.fixes) and the fixed content's diagnostics are reported instead of the file's own",
-)
 def test_a_failed_write_reports_the_file_as_it_is(tmp_path: Path, lint_tree, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "app.py").write_text(GOOD, encoding="utf-8")
     monkeypatch.setattr(os, "replace", _fail_replace(os.replace))

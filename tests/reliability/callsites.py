@@ -192,9 +192,7 @@ def wrapped(
     if shape == "plain":
         return body
     if shape == "try":
-        # Distinct types: two handlers of one type make CL104's fix flip them forever (a known
-        # rule bug, test_fuzz.py::test_cl104_fix_on_duplicate_handlers_is_idempotent).
-        caught = draw(st.lists(handlers(alias, in_loop, is_async), min_size=1, max_size=3, unique_by=lambda h: h.kind))
+        caught = draw(st.lists(handlers(alias, in_loop, is_async), min_size=1, max_size=3))
         # Only the last handler may be bare (CPython: "default 'except:' must be last").
         caught = [h for h in caught[:-1] if h.kind] + caught[-1:]
         lines = ["try:", *_indent(draw(wrapped(body, alias, is_async, depth + 1, in_loop)))]

@@ -10,7 +10,10 @@ import libcst as cst
 from claude_lint.config import Settings
 from claude_lint.diagnostics import Applicability, Edit, Fix, Location
 from claude_lint.knowledge import Knowledge
-from claude_lint.model import ModuleModel
+from claude_lint.model import HandlerInfo, ModuleModel
+
+# Handler diagnostics underline the `except` keyword only.
+EXCEPT_WIDTH = len("except")
 
 if TYPE_CHECKING:
     from claude_lint.positions import Range
@@ -74,6 +77,12 @@ class RuleContext:
     def insert_after(self, node: cst.CSTNode, text: str) -> Edit:
         end = self.end(node)
         return Edit(end, end, text)
+
+    def except_clause(self, handler: HandlerInfo) -> str:
+        """How messages quote a handler: `except:` or `except anthropic.APIError`."""
+        if handler.node.type is None:
+            return "except:"
+        return f"except {self.code_for(handler.node.type)}"
 
     def code_for(self, node: cst.CSTNode) -> str:
         """A node rendered alone (continuation lines lose their block indentation)."""

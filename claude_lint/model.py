@@ -10,7 +10,6 @@ structure around each call site. Rules only read the result.
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -69,8 +68,6 @@ class FunctionInfo:
     calls: list[CallRecord] = field(default_factory=list)
     calls_llm: bool = False
     is_generator: bool = False  # its body yields (a retry decorator then never sees the call's errors)
-    # Roots of libraries this function calls into (for CL106), transitively.
-    library_roots: set[str] = field(default_factory=set)
 
 
 @dataclass(eq=False)
@@ -416,10 +413,6 @@ class ImportTable:
 
 # ---------------------------------------------------------------- the pass
 
-
-def _is_builtin_exception(name: str) -> bool:
-    value = getattr(builtins, name, None)
-    return isinstance(value, type) and issubclass(value, BaseException)
 
 
 class _Collector(cst.CSTVisitor):
@@ -1063,6 +1056,3 @@ def _mark_llm_functions(functions: list[FunctionInfo], resolver: _Resolver) -> N
                 info.calls_llm = True
                 changed = True
 
-
-def is_builtin_exception(name: str) -> bool:
-    return _is_builtin_exception(name)

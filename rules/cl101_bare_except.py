@@ -1,9 +1,7 @@
-from claude_lint.context import RuleContext
+from claude_lint.context import EXCEPT_WIDTH, RuleContext
 from claude_lint.diagnostics import Edit, FixKind, Location
 from claude_lint.registry import Rule
 from claude_lint.testing import Invalid, Valid
-
-EXCEPT_WIDTH = len("except")
 
 
 class BareExcept(Rule):

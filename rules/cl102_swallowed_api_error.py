@@ -1,11 +1,9 @@
 import libcst as cst
 
-from claude_lint.context import RuleContext
+from claude_lint.context import EXCEPT_WIDTH, RuleContext
 from claude_lint.model import HandlerInfo
 from claude_lint.registry import Rule
 from claude_lint.testing import Invalid, Valid
-
-EXCEPT_WIDTH = len("except")
 
 
 def _is_empty_literal(expr: cst.BaseExpression | None) -> bool:
@@ -275,10 +273,10 @@ class SwallowedApiError(Rule):
             actions = swallow_actions(handler, _in_retry_loop(ctx, handler))
             if not actions:
                 continue
-            clause = "except" if handler.is_bare else f"except {ctx.code_for(handler.node.type)}"  # type: ignore[arg-type]
+            clause = ctx.except_clause(handler)
             ctx.report(
                 handler.node,
-                f"`{clause}{':' if handler.is_bare else ''}` swallows the Claude call's error: the handler "
+                f"`{clause}` swallows the Claude call's error: the handler "
                 f"only does {', '.join(f'`{a}`' for a in actions)}; log it, re-raise it, or return a real fallback",
                 width=EXCEPT_WIDTH,
             )

@@ -1,14 +1,12 @@
 import builtins
 
-from claude_lint.context import RuleContext
+from claude_lint.context import EXCEPT_WIDTH, RuleContext
 from claude_lint.diagnostics import Edit, Fix, FixKind
 from claude_lint.fixes import line_offsets
 from claude_lint.knowledge import Knowledge
 from claude_lint.model import CaughtType, HandlerInfo
 from claude_lint.registry import Rule
 from claude_lint.testing import Invalid, Valid
-
-EXCEPT_WIDTH = len("except")
 
 
 def _builtin(name: str | None) -> type[BaseException] | None:
@@ -242,7 +240,7 @@ class UnreachableHandler(Rule):
                 if previous is None:
                     continue
                 assert handler.node.type is not None
-                earlier = "except:" if previous.is_bare else f"except {ctx.code_for(previous.node.type)}"  # type: ignore[arg-type]
+                earlier = ctx.except_clause(previous)
                 ctx.report(
                     handler.node,
                     f"`except {ctx.code_for(handler.node.type)}` is unreachable: the `{earlier}` "

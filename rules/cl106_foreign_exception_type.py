@@ -1,9 +1,8 @@
-from claude_lint.context import RuleContext
+from claude_lint.context import EXCEPT_WIDTH, RuleContext
 from claude_lint.model import CaughtType, HandlerInfo
 from claude_lint.registry import Rule
 from claude_lint.testing import Invalid, Valid
 
-EXCEPT_WIDTH = len("except")
 FOREIGN_LIBRARIES = frozenset({"httpx", "httpx2", "requests", "urllib3", "aiohttp", "openai"})
 BUILTIN_TRANSPORT = frozenset(
     {"TimeoutError", "ConnectionError", "ConnectionResetError", "ConnectionRefusedError",

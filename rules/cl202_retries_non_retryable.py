@@ -28,7 +28,7 @@ def _what(m: RetryMechanism, ctx: RuleContext) -> str:
         return f"{mechanism_name(m, ctx.model)} has no `retry=`, so tenacity retries every exception"
     if m.family in ("manual", "recursion"):
         handler = _culprit(m, ctx)
-        caught = "except:" if handler.is_bare else f"except {ctx.code_for(handler.node.type)}"  # type: ignore[arg-type]
+        caught = ctx.except_clause(handler)
         return f"{mechanism_name(m, ctx.model)} retries whatever `{caught}` catches without looking at the error"
     return f"{mechanism_name(m, ctx.model)} retries broad exception types"
 

@@ -161,7 +161,7 @@ class SleepWithoutRetry(Rule):
                 continue
             if ends_with(handler.node.body, (cst.Raise,)):
                 continue
-            caught = "except:" if handler.is_bare else f"except {ctx.code_for(handler.node.type)}"  # type: ignore[arg-type]
+            caught = ctx.except_clause(handler)
             ctx.report(
                 handler.node,
                 f"`{caught}` sleeps and then carries on: nothing tries the Claude call again; "

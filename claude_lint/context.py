@@ -38,6 +38,7 @@ class RuleContext:
     code: str = ""  # the rule being run
     text: str = ""  # the file's source text (`module.code` would re-render it on every use)
     _ranges: dict[int, Range] = field(default_factory=dict)
+    _raw_ranges: dict[int, tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=dict)
     _all_ranges: bool = False
     _offsets: list[int] | None = None
 
@@ -51,18 +52,23 @@ class RuleContext:
     # Positions are computed only for files with findings, and only for nodes rules use:
     # first for every node they usually report or edit, then (on a miss) for all nodes.
     def range_of(self, node: cst.CSTNode) -> Range:
-        found = self._ranges.get(id(node))
-        if found is None:
-            from claude_lint.positions import likely_reported, node_ranges
+        key = id(node)
+        found = self._ranges.get(key)
+        if found is not None:
+            return found
+        raw = self._raw_ranges.get(key)
+        if raw is None:
+            from claude_lint.positions import likely_reported, raw_node_ranges
 
-            if not self._ranges:
-                self._ranges.update(node_ranges(self.model.module, [*likely_reported(self.model), node]))
+            if not self._raw_ranges:
+                self._raw_ranges = raw_node_ranges(self.model.module, [*likely_reported(self.model), node])
             elif not self._all_ranges:
-                self._ranges.update(node_ranges(self.model.module, None))
+                self._raw_ranges = raw_node_ranges(self.model.module, None)
                 self._all_ranges = True
-            found = self._ranges.get(id(node))
-            if found is None:  # a node built by a rule, not part of the module
+            raw = self._raw_ranges.get(key)
+            if raw is None:  # a node built by a rule, not part of the module
                 raise KeyError(f"no position for {type(node).__name__}: not a node of this module")
+        found = self._ranges[key] = (Location(*raw[0]), Location(*raw[1]))
         return found
 
     def start(self, node: cst.CSTNode) -> Location:

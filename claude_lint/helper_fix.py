@@ -24,7 +24,7 @@ import libcst as cst
 
 from claude_lint.context import RuleContext
 from claude_lint.diagnostics import Edit, Fix, Location
-from claude_lint.model import CallSite, LoopInfo, Scope, names_in
+from claude_lint.model import CallSite, LoopInfo, Scope, literal_value, names_in
 from claude_lint.retries import RetryMechanism, retry_analysis, sleep_name, statements_after
 
 _HELPERS = {
@@ -281,9 +281,9 @@ def _while_attempts(node: cst.While, scope: Scope) -> int | None:
     target = test.comparisons[0]
     if not isinstance(test.left, cst.Name) or not isinstance(target.comparator, cst.Integer):
         return None
-    bound = int(target.comparator.evaluated_value)
+    bound = int(literal_value(target.comparator))
     values = scope.bindings.get(test.left.value, [])
-    start = int(values[0].evaluated_value) if values and isinstance(values[0], cst.Integer) else None
+    start = int(literal_value(values[0])) if values and isinstance(values[0], cst.Integer) else None
     operator = target.operator
     if isinstance(operator, (cst.LessThan, cst.LessThanEqual)):
         count = bound - (start or 0) + (1 if isinstance(operator, cst.LessThanEqual) else 0)

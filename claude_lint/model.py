@@ -10,13 +10,16 @@ structure around each call site. Rules only read the result.
 
 from __future__ import annotations
 
+import ast
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import libcst as cst
 
 from claude_lint.knowledge import Knowledge
+from claude_lint.walk import walk
 
 # Methods reachable from a client, as (path after the client) -> kind.
 _RESOURCE_METHODS = {"create", "stream", "parse", "count_tokens"}
@@ -333,28 +336,58 @@ class ModuleModel:
 _RETRY_ITERABLES = frozenset({"range", "itertools.count", "itertools.repeat"})
 
 
+class _Names(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found: set[str] = set()
+
+    def visit_Name(self, name: cst.Name) -> None:
+        self.found.add(name.value)
+
+    # `obj.attr` and `f(key=value)` use `obj` and `value`, not `attr` or `key`.
+    def visit_Attribute(self, attribute: cst.Attribute) -> bool:
+        walk(attribute.value, self)
+        return False
+
+    def visit_Arg(self, arg: cst.Arg) -> bool:
+        walk(arg.value, self)
+        return False
+
+
 def names_in(node: cst.CSTNode) -> set[str]:
     """Every identifier used inside a node."""
-    found: set[str] = set()
-
-    class _Names(cst.CSTVisitor):
-        def visit_Name(self, name: cst.Name) -> None:
-            found.add(name.value)
-
-        # `obj.attr` and `f(key=value)` use `obj` and `value`, not `attr` or `key`.
-        def visit_Attribute(self, attribute: cst.Attribute) -> bool:
-            attribute.value.visit(self)
-            return False
-
-        def visit_Arg(self, arg: cst.Arg) -> bool:
-            arg.value.visit(self)
-            return False
-
-    node.visit(_Names())
-    return found
+    names = _Names()
+    walk(node, names)
+    return names.found
 
 
 # ---------------------------------------------------------------- imports
+
+
+_LITERAL_TYPES = (cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary)
+_LITERALS: dict[str, object] = {}  # literal text -> value; the same few texts recur
+
+
+def literal_value(node: cst.BaseExpression) -> Any:
+    """A string or number literal's value, as libcst's `evaluated_value` gives it.
+
+    `evaluated_value` calls `ast.literal_eval`, which builds four nested closures
+    per call (reference cycles left for the garbage collector): this parses the
+    literal's text directly and remembers it.
+    """
+    if not isinstance(node, _LITERAL_TYPES):
+        return node.evaluated_value  # type: ignore[attr-defined]  # concatenated strings
+    text = node.value
+    try:
+        return _LITERALS[text]
+    except KeyError:
+        pass
+    with warnings.catch_warnings():  # `"\d"`: the user's invalid escape is not ours to warn about
+        warnings.simplefilter("ignore")
+        expression = ast.parse(text, mode="eval").body
+    value = expression.value if isinstance(expression, ast.Constant) else node.evaluated_value
+    if len(_LITERALS) < 4096:
+        _LITERALS[text] = value
+    return value
 
 
 def dotted(expr: cst.BaseExpression) -> str | None:
@@ -677,7 +710,7 @@ def _strip_optional(annotation: cst.BaseExpression) -> list[cst.BaseExpression]:
                     break
             return out
     if isinstance(annotation, cst.SimpleString):
-        text = annotation.evaluated_value
+        text = literal_value(annotation)
         if isinstance(text, str):
             try:
                 return _strip_optional(cst.parse_expression(text))
@@ -688,7 +721,7 @@ def _strip_optional(annotation: cst.BaseExpression) -> list[cst.BaseExpression]:
 
 def _int_value(expr: cst.BaseExpression) -> int | None:
     if isinstance(expr, cst.Integer):
-        return int(expr.evaluated_value)
+        return int(literal_value(expr))
     if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
         inner = _int_value(expr.expression)
         return None if inner is None else -inner
@@ -913,7 +946,7 @@ class _Resolver:
             return True
         model = keywords.get("model")
         if model is not None and isinstance(model.value, cst.SimpleString):
-            value = model.value.evaluated_value
+            value = literal_value(model.value)
             if isinstance(value, str) and value.startswith("claude-"):
                 return True
         return "max_tokens" in keywords and "messages" in keywords
@@ -937,20 +970,24 @@ def _sdk_exception_name(qualname: str | None, knowledge: Knowledge) -> str | Non
 
 def _collect_sdk_refs(exprs: Sequence[cst.BaseExpression], imports: ImportTable) -> list[tuple[cst.Attribute, str]]:
     """`anthropic.<Name>` attribute expressions inside the given expressions."""
-    found: list[tuple[cst.Attribute, str]] = []
-
-    class _Finder(cst.CSTVisitor):
-        def visit_Attribute(self, node: cst.Attribute) -> bool:
-            if isinstance(node.value, cst.Name):
-                if imports.names.get(node.value.value) == "anthropic":
-                    found.append((node, node.attr.value))
-                return False
-            # Only whole chains: `anthropic.types.X` is not `anthropic.types`.
-            return not isinstance(node.value, cst.Attribute)
-
+    finder = _SdkRefs(imports)
     for expr in exprs:
-        expr.visit(_Finder())
-    return found
+        walk(expr, finder)
+    return finder.found
+
+
+class _SdkRefs(cst.CSTVisitor):
+    def __init__(self, imports: ImportTable) -> None:
+        self.imports = imports
+        self.found: list[tuple[cst.Attribute, str]] = []
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        if isinstance(node.value, cst.Name):
+            if self.imports.names.get(node.value.value) == "anthropic":
+                self.found.append((node, node.attr.value))
+            return False
+        # Only whole chains: `anthropic.types.X` is not `anthropic.types`.
+        return not isinstance(node.value, cst.Attribute)
 
 
 _RETRY_PREDICATE_ROOTS = ("tenacity", "backoff", "stamina")
@@ -962,7 +999,7 @@ def build_model(
     client_factories: Sequence[str] = (),
 ) -> ModuleModel:
     collector = _Collector(module)
-    module.visit(collector)
+    walk(module, collector)
     resolver = _Resolver(collector, knowledge, client_factories)
 
     call_sites: list[CallSite] = []

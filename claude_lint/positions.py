@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import libcst as cst
@@ -25,20 +25,25 @@ Range = tuple[Location, Location]
 
 
 class _PositionState(CodegenState):  # type: ignore[misc]
-    """A codegen state that tracks line/column and records ranges of target nodes only."""
+    """A codegen state that tracks line/column and records the ranges of target nodes only.
 
-    def __init__(self, module: cst.Module, targets: set[int] | None) -> None:
+    libcst calls `before_codegen`/`after_codegen` for every node and
+    `record_syntactic_position` for most: these stay as cheap as possible.
+    """
+
+    def __init__(self, module: cst.Module, targets: set[int]) -> None:
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
         self.line = 1
         self.column = 0
-        self.targets = targets  # node ids; None records every node
+        self.targets = targets  # node ids
         self.starts: dict[int, tuple[int, int]] = {}
         self.ranges: dict[int, tuple[tuple[int, int], tuple[int, int]]] = {}
 
-    def _wanted(self, key: int) -> bool:
-        return self.targets is None or key in self.targets
+    def add_indent_tokens(self) -> None:
+        for token in self.indent_tokens:
+            self.add_token(token)
 
-    def _advance(self, value: str) -> None:
+    def add_token(self, value: str) -> None:  # the text itself is not needed
         if "\n" in value or "\r" in value:
             segments = _NEWLINE.split(value)
             self.line += len(segments) - 1
@@ -46,58 +51,99 @@ class _PositionState(CodegenState):  # type: ignore[misc]
         else:
             self.column += len(value)
 
-    def add_indent_tokens(self) -> None:
-        for token in self.indent_tokens:
-            self._advance(token)
-
-    def add_token(self, value: str) -> None:
-        self._advance(value)  # the text itself is not needed
-
     def pop_trailing_newline(self) -> None:
         pass  # no token list; the last newline comes after every node's range
 
     def before_codegen(self, node: cst.CSTNode) -> None:
-        if self._wanted(id(node)):
-            self.starts[id(node)] = (self.line, self.column)
+        key = id(node)
+        if key in self.targets:
+            self.starts[key] = (self.line, self.column)
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         key = id(node)
         # A syntactic range (recorded just before) wins, as in PositionProvider.
-        if self._wanted(key) and key not in self.ranges:
+        if key in self.targets and key not in self.ranges:
             self.ranges[key] = (self.starts[key], (self.line, self.column))
 
-    @contextmanager
-    def record_syntactic_position(
+    def record_syntactic_position(  # type: ignore[override]
         self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None, end_node: cst.CSTNode | None = None
-    ) -> Iterator[None]:
-        if not self._wanted(id(node)):
-            yield
-            return
+    ) -> AbstractContextManager[None]:
+        if id(node) not in self.targets:
+            return _UNWANTED
         # The range is hoisted from children: book them too (they are generated inside).
-        if self.targets is not None:
-            for child in (start_node, end_node):
-                if child is not None:
-                    self.targets.add(id(child))
-        start = (self.line, self.column)
-        try:
-            yield
-        finally:
-            end = (self.line, self.column)
-            if start_node is not None:
-                start = self.ranges[id(start_node)][0]
-            if end_node is not None:
-                end = self.ranges[id(end_node)][1]
-            self.ranges[id(node)] = (start, end)
+        for child in (start_node, end_node):
+            if child is not None:
+                self.targets.add(id(child))
+        return _Span(self, node, start_node, end_node)
+
+
+class _AllPositionsState(_PositionState):
+    """Every node's range (tests compare it with PositionProvider)."""
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        self.starts[id(node)] = (self.line, self.column)
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        key = id(node)
+        if key not in self.ranges:
+            self.ranges[key] = (self.starts[key], (self.line, self.column))
+
+    def record_syntactic_position(  # type: ignore[override]
+        self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None, end_node: cst.CSTNode | None = None
+    ) -> AbstractContextManager[None]:
+        return _Span(self, node, start_node, end_node)
+
+
+class _Span:
+    """Records one node's syntactic range around the generation of its tokens."""
+
+    __slots__ = ("end_node", "node", "start", "start_node", "state")
+
+    def __init__(
+        self, state: _PositionState, node: cst.CSTNode, start_node: cst.CSTNode | None, end_node: cst.CSTNode | None
+    ) -> None:
+        self.state = state
+        self.node = node
+        self.start_node = start_node
+        self.end_node = end_node
+
+    def __enter__(self) -> None:
+        self.start = (self.state.line, self.state.column)
+
+    def __exit__(self, *exc: object) -> None:
+        state = self.state
+        start = self.start if self.start_node is None else state.ranges[id(self.start_node)][0]
+        end = (state.line, state.column) if self.end_node is None else state.ranges[id(self.end_node)][1]
+        state.ranges[id(self.node)] = (start, end)
+
+
+_UNWANTED = nullcontext()
+
+
+RawRange = tuple[tuple[int, int], tuple[int, int]]
+
+
+def raw_node_ranges(module: cst.Module, nodes: Iterable[cst.CSTNode] | None) -> dict[int, RawRange]:
+    """((line, column), (line, column)) by node id (1-based lines, 0-based columns).
+
+    `nodes=None` computes all of them. It may hold a few more nodes than asked
+    for (the children a range is derived from).
+    """
+    if nodes is None:
+        state: _PositionState = _AllPositionsState(module, set())
+    else:
+        state = _PositionState(module, {id(node) for node in nodes})
+    module._codegen(state)
+    return state.ranges
 
 
 def node_ranges(module: cst.Module, nodes: Iterable[cst.CSTNode] | None) -> dict[int, Range]:
-    """Ranges (1-based line, 0-based column) by node id; `nodes=None` computes all of them."""
+    """Ranges as `Location`s by node id; `nodes=None` computes all of them."""
+    nodes = None if nodes is None else list(nodes)
     wanted = None if nodes is None else {id(node) for node in nodes}
-    state = _PositionState(module, None if wanted is None else set(wanted))
-    module._codegen(state)
     return {
         key: (Location(*start), Location(*end))
-        for key, (start, end) in state.ranges.items()
+        for key, (start, end) in raw_node_ranges(module, nodes).items()
         if wanted is None or key in wanted  # not the children booked along the way
     }
 

@@ -32,8 +32,9 @@ from typing import Literal, cast
 
 import libcst as cst
 
-from claude_lint.model import CallSite, FunctionInfo, ModuleModel, Scope
+from claude_lint.model import CallSite, FunctionInfo, ModuleModel, Scope, literal_value
 from claude_lint.values import ScopeFactsCollector, values_for
+from claude_lint.walk import walk
 
 RESPONSE_METHODS = frozenset({"messages.create", "messages.parse", "beta.messages.create", "beta.messages.parse"})
 STREAM_METHODS = frozenset({"messages.stream", "beta.messages.stream"})
@@ -126,7 +127,7 @@ class Frame:
         # A function frame is exactly its scope's own code: collect the scope facts on the way.
         facts = ScopeFactsCollector(node, model.imports.qualify) if function is not None else None
         walker = _FrameWalker(node, facts)
-        node.visit(walker)
+        walk(node, walker)
         if facts is not None:
             values_for(model).remember_facts(node, facts.facts)
         return cls(node, function, scope, model, [], walker.parents, walker.order, dict(walker.names))
@@ -290,13 +291,13 @@ class ContentIndex:
         element = self.node.slice[0].slice
         value = element.value if isinstance(element, cst.Index) else None
         if isinstance(value, cst.Integer):
-            return int(value.evaluated_value)
+            return int(literal_value(value))
         if (
             isinstance(value, cst.UnaryOperation)
             and isinstance(value.operator, cst.Minus)
             and isinstance(value.expression, cst.Integer)
         ):
-            return -int(value.expression.evaluated_value)
+            return -int(literal_value(value.expression))
         return None
 
 
@@ -498,8 +499,8 @@ def _compared_strings(frame: Frame, expr: cst.CSTNode) -> set[str]:
             comparator = target.comparator
             elements = comparator.elements if isinstance(comparator, (cst.Tuple, cst.List, cst.Set)) else None
             for value in [e.value for e in elements] if elements is not None else [comparator]:
-                if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
-                    found.add(value.evaluated_value)
+                if isinstance(value, cst.SimpleString) and isinstance(literal_value(value), str):
+                    found.add(literal_value(value))
     return found
 
 

@@ -27,8 +27,10 @@ from claude_lint.model import (
     LoopInfo,
     ModuleModel,
     dotted,
+    literal_value,
     names_in,
 )
+from claude_lint.walk import walk
 
 if TYPE_CHECKING:
     from claude_lint.context import RuleContext
@@ -214,7 +216,7 @@ def _tenacity_stop(model: ModuleModel, expr: cst.BaseExpression | None) -> tuple
         return False, None
     if leaf == "stop_after_attempt" and isinstance(expr, cst.Call) and expr.args:
         value = expr.args[0].value
-        return True, int(value.evaluated_value) if isinstance(value, cst.Integer) else None
+        return True, int(literal_value(value)) if isinstance(value, cst.Integer) else None
     return True, None
 
 
@@ -273,7 +275,7 @@ def _backoff(model: ModuleModel, call: cst.Call, node: cst.CSTNode, sites: list[
         exc = positional[1].value if len(positional) > 1 else (keywords["exception"].value if "exception" in keywords else None)
         predicate = Predicate("types", _exception_types(model, exc)) if exc is not None else Predicate("all")
     tries = keywords.get("max_tries")
-    attempts = int(tries.value.evaluated_value) if tries is not None and isinstance(tries.value, cst.Integer) else None
+    attempts = int(literal_value(tries.value)) if tries is not None and isinstance(tries.value, cst.Integer) else None
     bounded = (tries is not None and not _is_none(tries.value)) or (
         "max_time" in keywords and not _is_none(keywords["max_time"].value)
     )
@@ -312,11 +314,11 @@ def _stamina(model: ModuleModel, call: cst.Call, node: cst.CSTNode, sites: list[
         and timeout_arg is not None and _is_none(timeout_arg.value)
     )
     attempts = 10 if attempts_arg is None else (
-        int(attempts_arg.value.evaluated_value) if isinstance(attempts_arg.value, cst.Integer) else None
+        int(literal_value(attempts_arg.value)) if isinstance(attempts_arg.value, cst.Integer) else None
     )
     jitter = keywords.get("wait_jitter")
     no_jitter = jitter is not None and isinstance(jitter.value, (cst.Integer, cst.Float)) and float(
-        jitter.value.evaluated_value
+        literal_value(jitter.value)
     ) == 0
     wait: WaitKind = "exponential" if no_jitter else "jittered"
     return RetryMechanism("stamina", node, sites, attempts, not unbounded, wait, predicate, reraise=True, call=call)
@@ -352,73 +354,62 @@ def handler_loops_again(handler: HandlerInfo) -> bool:
 
 def handler_inspects(handler: HandlerInfo) -> bool:
     """The handler decides by looking at the caught error (status, type), not only a counter."""
-    name = handler.name
-    if name is None:
+    if handler.name is None:
         return False
-    found = False
+    inspect = _Inspect(handler.name)
+    walk(handler.node.body, inspect)
+    return inspect.found
 
-    class _Inspect(cst.CSTVisitor):
-        def visit_Attribute(self, node: cst.Attribute) -> None:
-            nonlocal found
-            if node.attr.value in _INSPECTING_ATTRIBUTES and name in names_in(node.value):
-                found = True
 
-        def visit_Call(self, node: cst.Call) -> None:
-            nonlocal found
-            callee = (dotted(node.func) or "").rsplit(".", 1)[-1]
-            if callee in ("isinstance", "should_retry", "is_retryable", "getattr") and any(
-                name in names_in(arg.value) for arg in node.args
-            ):
-                found = True
+class _Inspect(cst.CSTVisitor):
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.found = False
 
-        def visit_If(self, node: cst.If) -> None:
-            nonlocal found
-            if name in names_in(node.test) and _contains(node.body, cst.Raise):
-                found = True
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value in _INSPECTING_ATTRIBUTES and self.name in names_in(node.value):
+            self.found = True
 
-    handler.node.body.visit(_Inspect())
-    return found
+    def visit_Call(self, node: cst.Call) -> None:
+        callee = (dotted(node.func) or "").rsplit(".", 1)[-1]
+        if callee in ("isinstance", "should_retry", "is_retryable", "getattr") and any(
+            self.name in names_in(arg.value) for arg in node.args
+        ):
+            self.found = True
+
+    def visit_If(self, node: cst.If) -> None:
+        if self.name in names_in(node.test) and _contains(node.body, cst.Raise):
+            self.found = True
 
 
 def _contains(node: cst.CSTNode, kind: type) -> bool:
     """Whether `kind` occurs in `node`, outside nested functions (and nested loops, for `continue`)."""
-    hit = False
-    barriers: tuple[type, ...] = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
-    if kind in (cst.Continue, cst.Break):
-        barriers += (cst.For, cst.While)
+    find = _FindKind(kind, _LOOP_BARRIERS if kind in (cst.Continue, cst.Break) else _SCOPE_BARRIERS)
+    walk(node, find)
+    return find.hit
 
-    class _Find(cst.CSTVisitor):
-        def on_visit(self, n: cst.CSTNode) -> bool:
-            nonlocal hit
-            if isinstance(n, kind):
-                hit = True
-            return not hit and not isinstance(n, barriers)
 
-    node.visit(_Find())
-    return hit
+_SCOPE_BARRIERS: tuple[type, ...] = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+_LOOP_BARRIERS = (*_SCOPE_BARRIERS, cst.For, cst.While)
+
+
+class _FindKind(cst.CSTVisitor):
+    def __init__(self, kind: type, barriers: tuple[type, ...]) -> None:
+        self.kind = kind
+        self.barriers = barriers
+        self.hit = False
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, self.kind):
+            self.hit = True
+        return not self.hit and not isinstance(node, self.barriers)
 
 
 def _counter_bounded_while(loop: cst.While) -> bool:
     """An attempt counter bounds the loop: in its condition, or in an `if` that raises/breaks."""
-    counters: set[str] = set()
-    exits: list[cst.If] = []
-
-    class _Scan(cst.CSTVisitor):
-        def visit_AugAssign(self, node: cst.AugAssign) -> None:
-            if isinstance(node.target, cst.Name):
-                counters.add(node.target.value)
-
-        def visit_Assign(self, node: cst.Assign) -> None:
-            # `attempt = attempt + 1`
-            for target in node.targets:
-                if isinstance(target.target, cst.Name) and target.target.value in names_in(node.value):
-                    counters.add(target.target.value)
-
-        def visit_If(self, node: cst.If) -> None:
-            if any(_contains(node.body, kind) for kind in (cst.Raise, cst.Break, cst.Return)):
-                exits.append(node)
-
-    loop.body.visit(_Scan())
+    scan = _CounterScan()
+    walk(loop.body, scan)
+    counters, exits = scan.counters, scan.exits
     # `while attempt < 5` with `attempt += 1`; `while not done` alone has no attempt bound.
     return bool(names_in(loop.test) & counters) or any(names_in(node.test) & counters for node in exits)
 
@@ -618,9 +609,9 @@ def _range_count(expr: cst.BaseExpression) -> int | None:
     if isinstance(expr, cst.Call) and dotted(expr.func) == "range":
         args = [a.value for a in expr.args]
         if len(args) == 1 and isinstance(args[0], cst.Integer):
-            return int(args[0].evaluated_value)
+            return int(literal_value(args[0]))
         if len(args) == 2 and isinstance(args[0], cst.Integer) and isinstance(args[1], cst.Integer):
-            return int(args[1].evaluated_value) - int(args[0].evaluated_value)
+            return int(literal_value(args[1])) - int(literal_value(args[0]))
     return None
 
 
@@ -685,20 +676,45 @@ def _recursion_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iter
         )
 
 
+class _CounterScan(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.counters: set[str] = set()
+        self.exits: list[cst.If] = []
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.target, cst.Name):
+            self.counters.add(node.target.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        # `attempt = attempt + 1`
+        for target in node.targets:
+            if isinstance(target.target, cst.Name) and target.target.value in names_in(node.value):
+                self.counters.add(target.target.value)
+
+    def visit_If(self, node: cst.If) -> None:
+        if any(_contains(node.body, kind) for kind in (cst.Raise, cst.Break, cst.Return)):
+            self.exits.append(node)
+
+
+class _Compared(cst.CSTVisitor):
+    """Names tested anywhere: `if retries <= 0:`, `if not retries:`, `while tries:` guard on the counter."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        self.names.update(names_in(node))
+
+    def visit_If(self, node: cst.If) -> None:
+        self.names.update(names_in(node.test))
+
+
 def _recursion_bounded(function: FunctionInfo, call: cst.Call) -> bool:
     """A counter parameter passed changed (`retries - 1`) and compared somewhere."""
     params = {p.name.value for p in (*function.node.params.params, *function.node.params.kwonly_params)}
-    compared: set[str] = set()
-
-    class _Compares(cst.CSTVisitor):
-        # `if retries <= 0:`, `if not retries:`, `while tries:` all guard on the counter.
-        def visit_Comparison(self, node: cst.Comparison) -> None:
-            compared.update(names_in(node))
-
-        def visit_If(self, node: cst.If) -> None:
-            compared.update(names_in(node.test))
-
-    function.node.body.visit(_Compares())
+    compares = _Compared()
+    walk(function.node.body, compares)
+    compared = compares.names
     for arg in call.args:
         value = arg.value
         if (
@@ -864,22 +880,25 @@ def _own_calls(m: RetryMechanism) -> tuple[cst.Call, ...]:
 
 def statements_after(root: cst.CSTNode, target: cst.CSTNode) -> list[cst.BaseStatement] | None:
     """The statements that follow `target` in the block that holds it."""
-    found: list[cst.BaseStatement] | None = None
+    find = _StatementsAfter(target)
+    walk(root, find)
+    return find.found
 
-    class _Find(cst.CSTVisitor):
-        def on_visit(self, node: cst.CSTNode) -> bool:
-            nonlocal found
-            if found is not None:
-                return False
-            if isinstance(node, (cst.IndentedBlock, cst.Module)):
-                for index, statement in enumerate(node.body):
-                    if statement is target:
-                        found = list(node.body[index + 1 :])
-                        return False
-            return True
 
-    root.visit(_Find())
-    return found
+class _StatementsAfter(cst.CSTVisitor):
+    def __init__(self, target: cst.CSTNode) -> None:
+        self.target = target
+        self.found: list[cst.BaseStatement] | None = None
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self.found is not None:
+            return False
+        if isinstance(node, (cst.IndentedBlock, cst.Module)):
+            for index, statement in enumerate(node.body):
+                if statement is self.target:
+                    self.found = list(node.body[index + 1 :])
+                    return False
+        return True
 
 
 def contains_raise(node: cst.CSTNode) -> bool:

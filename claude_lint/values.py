@@ -36,7 +36,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from claude_lint.model import CallSite, ModuleModel, Scope, dotted
+from claude_lint.model import CallSite, ModuleModel, Scope, dotted, literal_value
+from claude_lint.walk import walk
 
 Scalar = str | bytes | int | float | bool | None
 
@@ -161,7 +162,7 @@ class _Finder(cst.CSTVisitor):
 
 def _contains(root: cst.CSTNode, target: cst.CSTNode) -> bool:
     finder = _Finder(target)
-    root.visit(finder)
+    walk(root, finder)
     return finder.found
 
 
@@ -324,7 +325,7 @@ class Values:
             found = self._facts.get(id(scope.node))
         if found is None:
             visitor = ScopeFactsCollector(scope.node, self.model.imports.qualify)
-            scope.node.visit(visitor)
+            walk(scope.node, visitor)
             found = self._facts[id(scope.node)] = visitor.facts
         return found
 
@@ -730,7 +731,7 @@ _NO_VALUE = _NoValue()
 
 def _literal(expr: cst.BaseExpression) -> Scalar | _NoValue:
     if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
-        value = expr.evaluated_value
+        value = literal_value(expr)
         return value if value is not None else _NO_VALUE
     if isinstance(expr, cst.FormattedString):
         if all(isinstance(part, cst.FormattedStringText) for part in expr.parts):
@@ -738,9 +739,9 @@ def _literal(expr: cst.BaseExpression) -> Scalar | _NoValue:
             return text if "\\" not in text and "{{" not in text and "}}" not in text else _NO_VALUE
         return _NO_VALUE
     if isinstance(expr, cst.Integer):
-        return int(expr.evaluated_value)
+        return int(literal_value(expr))
     if isinstance(expr, cst.Float):
-        return float(expr.evaluated_value)
+        return float(literal_value(expr))
     if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
         inner = _literal(expr.expression)
         if isinstance(inner, (int, float)) and not isinstance(inner, bool):

@@ -1,7 +1,7 @@
 import libcst as cst
 
 from claude_lint.context import EXCEPT_WIDTH, RuleContext
-from claude_lint.model import HandlerInfo
+from claude_lint.model import HandlerInfo, literal_value
 from claude_lint.registry import Rule
 from claude_lint.testing import Invalid, Valid
 
@@ -12,7 +12,7 @@ def _is_empty_literal(expr: cst.BaseExpression | None) -> bool:
     if isinstance(expr, cst.Name):
         return expr.value == "None"
     if isinstance(expr, cst.SimpleString):
-        return expr.evaluated_value in ("", b"")
+        return literal_value(expr) in ("", b"")
     if isinstance(expr, (cst.List, cst.Dict, cst.Tuple)):
         return not expr.elements
     return False

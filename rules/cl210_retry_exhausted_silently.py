@@ -14,19 +14,23 @@ from claude_lint.retries import (
     statements_after,
 )
 from claude_lint.testing import Invalid, Valid
+from claude_lint.walk import walk
 
 
 def _changed_names(loop: cst.While) -> set[str]:
     """Names the loop body counts with (`attempt += 1`)."""
-    names: set[str] = set()
+    counts = _Counts()
+    walk(loop.body, counts)
+    return counts.names
 
-    class _Counts(cst.CSTVisitor):
-        def visit_AugAssign(self, node: cst.AugAssign) -> None:
-            if isinstance(node.target, cst.Name):
-                names.add(node.target.value)
 
-    loop.body.visit(_Counts())
-    return names
+class _Counts(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.target, cst.Name):
+            self.names.add(node.target.value)
 
 
 def raises_on_last_attempt(handler: HandlerInfo, loop: LoopInfo) -> bool:
@@ -35,16 +39,19 @@ def raises_on_last_attempt(handler: HandlerInfo, loop: LoopInfo) -> bool:
         return True
     node = loop.node
     counters = names_in(node.target) if isinstance(node, cst.For) else names_in(node.test) | _changed_names(node)
-    found = False
+    guards = _Guards(counters)
+    walk(handler.node.body, guards)
+    return guards.found
 
-    class _Guards(cst.CSTVisitor):
-        def visit_If(self, if_node: cst.If) -> None:
-            nonlocal found
-            if names_in(if_node.test) & counters and contains_raise(if_node.body):
-                found = True
 
-    handler.node.body.visit(_Guards())
-    return found
+class _Guards(cst.CSTVisitor):
+    def __init__(self, counters: set[str]) -> None:
+        self.counters = counters
+        self.found = False
+
+    def visit_If(self, if_node: cst.If) -> None:
+        if names_in(if_node.test) & self.counters and contains_raise(if_node.body):
+            self.found = True
 
 
 class RetryExhaustedSilently(Rule):

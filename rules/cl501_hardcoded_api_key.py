@@ -7,10 +7,11 @@ import libcst as cst
 
 from claude_lint.context import RuleContext
 from claude_lint.diagnostics import Edit, Fix, FixKind, Location
-from claude_lint.model import ClientInfo, ModuleModel, Scope
+from claude_lint.model import ClientInfo, ModuleModel, Scope, literal_value
 from claude_lint.registry import Rule
 from claude_lint.testing import Invalid, Valid
 from claude_lint.values import Known, Values, values_for
+from claude_lint.walk import walk
 
 _ENV_NAME = "ANTHROPIC_API_KEY"
 # Values that are obviously not a real key (docs, tests, templates).
@@ -64,7 +65,7 @@ class _EnvAssignments(cst.CSTVisitor):
             return False
         index = target.slice[0].slice if len(target.slice) == 1 else None
         value = index.value if isinstance(index, cst.Index) else None
-        return isinstance(value, cst.SimpleString) and value.evaluated_value == _ENV_NAME
+        return isinstance(value, cst.SimpleString) and literal_value(value) == _ENV_NAME
 
 
 class HardcodedApiKey(Rule):
@@ -286,7 +287,7 @@ class HardcodedApiKey(Rule):
                 continue
             yield from (k for k in values.strings(record.node.args[1].value, record.scope) if looks_like_a_key(str(k.value)))
         finder = _EnvAssignments(model)
-        model.module.visit(finder)
+        walk(model.module, finder)
         for assign in finder.found:
             yield from (k for k in values.strings(assign.value, model.module_scope) if looks_like_a_key(str(k.value)))
 

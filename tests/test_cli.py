@@ -285,3 +285,20 @@ def test_a_broken_pyproject_that_is_not_ours_does_not_stop_the_run(run_cli, tmp_
     broken = run_cli("check", ".")
     assert broken.returncode == 2
     assert broken.stderr.decode().startswith(f"claude-lint: error: {tmp_path / 'template' / 'pyproject.toml'}: not valid TOML")
+
+
+def test_linting_pauses_the_garbage_collector_only_for_the_file() -> None:
+    import gc
+
+    from claude_lint.engine import lint_code
+
+    code = "import anthropic\nclient = anthropic.Anthropic()\ntry:\n    client.messages.create()\nexcept:\n    pass\n"
+    assert gc.isenabled()
+    assert "CL101" in [d.code for d in lint_code(code).diagnostics]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        lint_code(code)
+        assert not gc.isenabled()  # a caller that turned it off keeps it off
+    finally:
+        gc.enable()

@@ -1280,3 +1280,18 @@ def test_call_through_an_alias_of_the_resource() -> None:
     model = build_model(cst.parse_module(code), load_knowledge("2.14.0"))
     [site] = model.call_sites
     assert (site.method, site.client.class_name, site.client.max_retries) == ("messages.stream", "Anthropic", 0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["'a'", '"b"', "b'x'", "r'\\d'", "'\\d'", "'''multi\nline'''", "u'x'", "rb'\\x'", "'\\N{BULLET}'",
+     "0", "1_000", "0x1F", "0o17", "0b101", "1.5", "1e-3", ".5", "2j", "3.5J"],
+)
+@pytest.mark.filterwarnings("ignore:invalid escape sequence")
+def test_literal_value_is_libcsts_evaluated_value(text: str) -> None:
+    from claude_lint.model import literal_value
+
+    node = cst.parse_expression(text)
+    assert literal_value(node) == node.evaluated_value
+    assert type(literal_value(node)) is type(node.evaluated_value)
+    assert literal_value(node) == node.evaluated_value  # from the cache

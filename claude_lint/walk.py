@@ -143,7 +143,7 @@ class _Plan:
 # Plans of module-level visitor classes. A class defined inside a function is a new
 # class on every call: its plan is built per walk (cheap) and never kept.
 _PLANS: dict[type, _Plan] = {}
-_MISSING = object()
+_MISSING: Any = object()
 
 
 def walk(root: cst.CSTNode, visitor: cst.CSTVisitor) -> None:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import linecache
 import re
+import typing
 from collections.abc import Callable
 from typing import Any
 
@@ -88,6 +89,34 @@ def _read_order(node_type: type[cst.CSTNode]) -> tuple[str, ...]:
     if conditional:
         _CONDITIONAL[node_type] = frozenset(conditional)
     return tuple(found)  # none: a leaf, or a node rebuilt from plain values
+
+
+_MEANINGFUL: dict[type, tuple[str, ...]] = {}
+_TRIVIA_BASES = (*TRIVIA, cst.BaseParenthesizableWhitespace)
+# What a visited field holds when it holds no node (`None`, `MaybeSentinel.DEFAULT`, a string).
+_NOT_NODES = frozenset({type(None), type(cst.MaybeSentinel.DEFAULT), str})
+
+
+def meaningful_fields(node_type: type[cst.CSTNode]) -> tuple[str, ...]:
+    """`child_fields` without the fields whose declared type admits only trivia."""
+    fields = _MEANINGFUL.get(node_type)
+    if fields is None:
+        declared = {f.name: f.type for f in dataclasses.fields(node_type)} if dataclasses.is_dataclass(node_type) else {}
+        fields = _MEANINGFUL[node_type] = tuple(
+            name for name in child_fields(node_type) if name not in declared or _may_hold_meaning(declared[name])
+        )
+    return fields
+
+
+def _may_hold_meaning(annotation: object) -> bool:
+    arguments = typing.get_args(annotation)
+    if arguments:  # Sequence[X], Optional[X], Union[X, MaybeSentinel]
+        return any(_may_hold_meaning(argument) for argument in arguments)
+    if isinstance(annotation, type):
+        if issubclass(annotation, cst.CSTNode):
+            return not issubclass(annotation, _TRIVIA_BASES)
+        return False  # str, None, MaybeSentinel
+    return True  # a forward reference or anything unexpected: keep the field
 
 
 def _method_source(lines: list[str], first: int) -> str:
@@ -157,6 +186,9 @@ def walk(root: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
         if "<locals>" not in cls.__qualname__:
             _PLANS[cls] = plan
     skip: frozenset[type] = frozenset() if plan.trivia else TRIVIA
+    # Without trivia, only the fields that can hold something else are read.
+    order = _ORDER if plan.trivia else _MEANINGFUL
+    fields_of = child_fields if plan.trivia else meaningful_fields
     generic_visit = plan.generic_visit
     generic_leave = plan.generic_leave
     generic_attr = plan.generic_attr
@@ -164,7 +196,6 @@ def walk(root: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     visit_fn = plan.visit_fn
     leave_fn = plan.leave_fn
     node_class = cst.CSTNode
-    order = _ORDER
 
     def visit(node: cst.CSTNode) -> None:
         kind = type(node)
@@ -178,10 +209,10 @@ def walk(root: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
         if go:
             fields = order.get(kind)
             if fields is None:
-                fields = child_fields(kind)
+                fields = fields_of(kind)
             if generic_attr or (attr_types and kind.__name__ in attr_types):
                 conditional = _CONDITIONAL.get(kind, ())
-                for name in fields:
+                for name in child_fields(kind):  # every field has its attribute hooks
                     value = getattr(node, name)
                     if value is None and name in conditional:
                         continue
@@ -193,13 +224,13 @@ def walk(root: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
             else:
                 for name in fields:
                     value = getattr(node, name)
-                    if isinstance(value, node_class):
-                        if type(value) not in skip:
-                            visit(value)
-                    elif type(value) is tuple or type(value) is list:
+                    value_kind = type(value)
+                    if value_kind is tuple or value_kind is list:
                         for child in value:
                             if type(child) not in skip:
                                 visit(child)
+                    elif value_kind not in _NOT_NODES and value_kind not in skip:
+                        visit(value)
         if generic_leave:
             visitor.on_leave(node)
         else:

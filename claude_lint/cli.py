@@ -98,7 +98,6 @@ def check(
     quiet: bool,
 ) -> None:
     """Lint PATHS (files or directories; `-` reads stdin). Default: the current directory."""
-    from claude_lint.baseline import Baseline, BaselineError, project_root, read_baseline
     from claude_lint.progress import ProgressBar, wants_progress
     from claude_lint.runner import RunOptions, default_jobs, run
 
@@ -110,9 +109,9 @@ def check(
         raise UsageFailure("--add-noqa cannot be combined with --fix, --fix-only or --diff")
     try:
         override = load_config_file(config_file) if config_file is not None else None
-        baseline = read_baseline(baseline_file) if baseline_file is not None else None
-    except (ConfigError, BaselineError) as e:
+    except ConfigError as e:
         raise UsageFailure(str(e)) from None
+    baseline = _read_baseline(baseline_file) if baseline_file is not None else None
     options = RunOptions(
         select=_split_codes(select) or None,
         extend_select=_split_codes(extend_select),
@@ -148,10 +147,14 @@ def check(
     reported: list[Diagnostic] = outcome.diagnostics
     accepted: list[Diagnostic] = []
     if write_baseline_file is not None:
+        from claude_lint.baseline import Baseline, project_root
+
         written = Baseline.from_diagnostics(reported, outcome.sources, project_root())
         _write_baseline(written, write_baseline_file, quiet)
         _exit_after(outcome, EXIT_CLEAN)
     if baseline is not None:
+        from claude_lint.baseline import project_root
+
         reported, accepted = baseline.split(reported, outcome.sources, project_root())
     if add_noqa:
         _add_noqa(reported, quiet)
@@ -201,6 +204,16 @@ def _exit_after(outcome: Outcome, code: int) -> None:
     for error in outcome.errors:
         click.echo(f"claude-lint: error: {error}", err=True)
     sys.exit(EXIT_ERROR if outcome.errors else code)
+
+
+def _read_baseline(path: Path) -> Baseline:
+    """The baseline file (its module is imported only when one is used)."""
+    from claude_lint.baseline import BaselineError, read_baseline
+
+    try:
+        return read_baseline(path)
+    except BaselineError as e:
+        raise UsageFailure(str(e)) from None
 
 
 def _write_baseline(baseline: Baseline, path: Path, quiet: bool) -> None:

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from claude_lint.diagnostics import Applicability, Diagnostic
@@ -32,7 +33,7 @@ class Report:
     checked: Sequence[str] = ()  # every file checked, with or without findings
     base: Path | None = None  # paths are shown relative to this directory (default: cwd)
 
-    @property
+    @cached_property
     def base_dir(self) -> Path:
         return (self.base or Path.cwd()).resolve()
 
@@ -46,6 +47,7 @@ class Report:
         return sorted(tagged, key=lambda item: item[0].sort_key())
 
 
+@lru_cache(maxsize=4096)  # a file with many findings is resolved once, not per finding
 def relative_path(path: str, base: Path) -> str:
     """`path` relative to `base` when under it (as ruff prints paths), else as given."""
     if path == "-":
@@ -132,14 +134,18 @@ def secret_spans(diagnostics: Iterable[Diagnostic]) -> dict[tuple[str, int], lis
     return spans
 
 
-def _excerpt(
-    d: Diagnostic, text: str | None, secrets: Mapping[tuple[str, int], Sequence[tuple[int, int]]] | None = None
-) -> list[str]:
+def _source_lines(text: str | None) -> list[str]:
     if not text:
         return []
     lines = _LINE_BREAK.split(text)
     if lines and lines[-1] == "":
         lines.pop()
+    return lines
+
+
+def _excerpt(
+    d: Diagnostic, lines: Sequence[str], secrets: Mapping[tuple[str, int], Sequence[tuple[int, int]]] | None = None
+) -> list[str]:
     if not 1 <= d.start.line <= len(lines):
         return []
     secrets = secrets or {}
@@ -165,9 +171,13 @@ def _excerpt(
 def format_text(report: Report) -> str:
     secrets = secret_spans(d for d, _ in report.everything())
     blocks = []
+    lines_of: dict[str, list[str]] = {}  # split once per file, not once per finding
     for d in report.diagnostics:
+        lines = lines_of.get(d.path)
+        if lines is None:
+            lines = lines_of[d.path] = _source_lines(report.sources.get(d.path))
         head = f"{_display_path(d.path, report)}:{d.start.line}:{d.start.column + 1}: {d.code} {_fix_marker(d)}{printable(redact(d.message))}"
-        blocks.append("\n".join([head, *_excerpt(d, report.sources.get(d.path), secrets)]) + "\n")
+        blocks.append("\n".join([head, *_excerpt(d, lines, secrets)]) + "\n")
     return "\n".join(blocks)
 
 

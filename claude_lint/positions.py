@@ -70,6 +70,10 @@ class _PositionState(CodegenState):  # type: ignore[misc]
     ) -> AbstractContextManager[None]:
         if id(node) not in self.targets:
             return _UNWANTED
+        if start_node is None and end_node is None and _is_expression(type(node)) and not node.lpar:  # type: ignore[attr-defined]
+            # An expression's syntactic range leaves out its parentheses: with none, it is
+            # the range `after_codegen` records anyway.
+            return _UNWANTED
         # The range is hoisted from children: book them too (they are generated inside).
         for child in (start_node, end_node):
             if child is not None:
@@ -118,6 +122,14 @@ class _Span:
 
 
 _UNWANTED = nullcontext()
+_EXPRESSION_TYPES: dict[type, bool] = {}
+
+
+def _is_expression(kind: type) -> bool:
+    known = _EXPRESSION_TYPES.get(kind)
+    if known is None:
+        known = _EXPRESSION_TYPES[kind] = issubclass(kind, cst.BaseExpression)
+    return known
 
 
 RawRange = tuple[tuple[int, int], tuple[int, int]]

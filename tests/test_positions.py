@@ -62,3 +62,35 @@ def test_tricky_syntax_and_chosen_nodes() -> None:
     got = _as_tuples(node_ranges(module, chosen))
     assert set(got) == {id(n) for n in chosen}
     assert got == {id(n): expected[id(n)] for n in chosen}
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
+def test_likely_reported_nodes_equal_position_provider(path: Path) -> None:
+    """The targeted pass (what the engine runs) gives PositionProvider's ranges for every node it is asked for."""
+    from claude_lint.knowledge import load_knowledge
+    from claude_lint.model import build_model
+    from claude_lint.positions import likely_reported
+
+    module = cst.parse_module(path.read_text(encoding="utf-8"))
+    expected = _expected(module)
+    chosen = list(likely_reported(build_model(module, load_knowledge(None), ())))
+    assert chosen
+    got = _as_tuples(node_ranges(module, chosen))
+    assert got == {id(n): expected[id(n)] for n in chosen}
+
+
+def test_parenthesized_expressions_leave_out_their_parentheses() -> None:
+    module = cst.parse_module("x = ((a.b)(c))\ny = (\n  f(1)\n)\n")
+    expected = _expected(module)
+    nodes: list[cst.CSTNode] = []
+
+    class _All(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            if isinstance(node, cst.BaseExpression):
+                nodes.append(node)
+            return True
+
+    module.visit(_All())
+    got = _as_tuples(node_ranges(module, nodes))
+    assert got == {id(n): expected[id(n)] for n in nodes}
+    assert any(node.lpar for node in nodes)

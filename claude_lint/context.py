@@ -94,15 +94,20 @@ class RuleContext:
         """A node rendered alone (continuation lines lose their block indentation)."""
         return self.model.module.code_for_node(node)
 
+    @property
+    def line_offsets(self) -> list[int]:
+        """The text offset where each line starts (computed once per file)."""
+        if self._offsets is None:
+            from claude_lint.fixes import line_offsets
+
+            self._offsets = line_offsets(self.text)
+        return self._offsets
+
     def source_of(self, node: cst.CSTNode) -> str:
         """The node's exact text in the file, continuation-line indentation included."""
-        from claude_lint.fixes import line_offsets
-
-        if self._offsets is None:
-            self._offsets = line_offsets(self.text)
         start, end = self.start(node), self.end(node)
-        code = self.text
-        return code[self._offsets[start.line - 1] + start.column : self._offsets[end.line - 1] + end.column]
+        offsets = self.line_offsets
+        return self.text[offsets[start.line - 1] + start.column : offsets[end.line - 1] + end.column]
 
     def import_name(self, module: str, name: str | None = None) -> tuple[str, list[Edit]]:
         """How this file can refer to `module.name` (or `module`), with the import to add if any.

@@ -299,9 +299,7 @@ def _block_text(ctx: RuleContext, block: cst.BaseSuite) -> str | None:
     if not isinstance(block, cst.IndentedBlock) or not block.body:
         return None
     text = ctx.text
-    from claude_lint.fixes import line_offsets
-
-    offsets = line_offsets(text)
+    offsets = ctx.line_offsets
     first = ctx.start(block.body[0])
     last = ctx.end(block.body[-1])
     start = offsets[first.line - 1]

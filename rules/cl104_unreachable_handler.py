@@ -2,7 +2,6 @@ import builtins
 
 from claude_lint.context import EXCEPT_WIDTH, RuleContext
 from claude_lint.diagnostics import Edit, Fix, FixKind
-from claude_lint.fixes import line_offsets
 from claude_lint.knowledge import Knowledge
 from claude_lint.model import CaughtType, HandlerInfo
 from claude_lint.registry import Rule
@@ -54,7 +53,7 @@ def _same_types(a: HandlerInfo, b: HandlerInfo, knowledge: Knowledge) -> bool:
 def _move_above(ctx: RuleContext, handler: HandlerInfo, cover: HandlerInfo, handlers: list[HandlerInfo]) -> Fix | None:
     """Move `handler` to just before `cover`; everything else keeps its text."""
     text = ctx.text
-    offsets = line_offsets(text)
+    offsets = ctx.line_offsets
 
     def offset(location: object) -> int:
         return offsets[location.line - 1] + location.column  # type: ignore[attr-defined]

@@ -564,3 +564,21 @@ def test_a_corrupt_cache_is_ignored_and_rebuilt(tmp_path: Path, run_cli) -> None
         assert (done.returncode, done.stdout, done.stderr) == (first.returncode, first.stdout, b"")
         for entry in entries:  # rewritten whole
             assert isinstance(json.loads(entry.read_text(encoding="utf-8")), dict)
+
+
+def test_nesting_token_gate_finds_the_same_tokens_as_the_plain_pattern() -> None:
+    """The gate in front of nesting._TOKEN only skips positions no token can start at."""
+    import re
+    import sysconfig
+
+    from claude_lint import nesting
+
+    gate_end = nesting._TOKEN.pattern.index("(?:\n    (?P<string>")
+    plain = re.compile(nesting._TOKEN.pattern[gate_end:], re.VERBOSE | re.DOTALL)
+    sources = [Path(__file__).read_text(encoding="utf-8")]
+    sources += [p.read_text(encoding="utf-8") for p in sorted(Path(sysconfig.get_paths()["stdlib"]).glob("*.py"))[:60]]
+    sources.append("x = a.b(c)[d] and not e or f if g else lambda: await h in i is j\n'''s''' r'\\'' b\"\" # c\n\\\n")
+    for text in sources:
+        assert [(m.span(), m.lastgroup) for m in nesting._TOKEN.finditer(text)] == [
+            (m.span(), m.lastgroup) for m in plain.finditer(text)
+        ]

@@ -41,6 +41,9 @@ class RuleContext:
     _raw_ranges: dict[int, tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=dict)
     _all_ranges: bool = False
     _offsets: list[int] | None = None
+    # Per file, asked again by every fix that adds an import.
+    _from_imports: dict[str, cst.ImportFrom | None] = field(default_factory=dict)
+    _import_anchor: list[cst.CSTNode | None] = field(default_factory=list)
 
     @property
     def knowledge(self) -> Knowledge:
@@ -138,6 +141,11 @@ class RuleContext:
 
     def _from_import(self, module: str) -> cst.ImportFrom | None:
         """A top-level `from module import ...` (not `*`) to extend, if the file has one."""
+        if module not in self._from_imports:
+            self._from_imports[module] = self._find_from_import(module)
+        return self._from_imports[module]
+
+    def _find_from_import(self, module: str) -> cst.ImportFrom | None:
         for node in self.model.module.body:
             if not isinstance(node, cst.SimpleStatementLine):
                 continue
@@ -156,6 +164,17 @@ class RuleContext:
         """Insert an import statement after the module's last top-level import."""
         module = self.model.module
         newline = module.default_newline
+        if not self._import_anchor:
+            self._import_anchor.append(self._find_import_anchor())
+        anchor = self._import_anchor[0]
+        if anchor is None:
+            return Edit(Location(1, 0), Location(1, 0), statement + newline)
+        end = self.end(anchor)
+        return Edit(end, end, newline + statement)
+
+    def _find_import_anchor(self) -> cst.CSTNode | None:
+        """The last top-level import statement, else the module docstring, else None."""
+        module = self.model.module
         last_import: cst.CSTNode | None = None
         docstring: cst.CSTNode | None = None
         for index, node in enumerate(module.body):
@@ -165,11 +184,7 @@ class RuleContext:
                 last_import = node
             elif index == 0 and isinstance(node, cst.SimpleStatementLine) and module.get_docstring() is not None:
                 docstring = node
-        anchor = last_import or docstring
-        if anchor is None:
-            return Edit(Location(1, 0), Location(1, 0), statement + newline)
-        end = self.end(anchor)
-        return Edit(end, end, newline + statement)
+        return last_import or docstring
 
     @staticmethod
     def fix(message: str, *edits: Edit, safe: bool) -> Fix:

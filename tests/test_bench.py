@@ -54,8 +54,10 @@ def test_quick_benchmark_runs_and_reports_every_figure(tmp_path: Path) -> None:
         expected |= {"sparse_ruff", "dense_ruff"}
     if has_fixit:
         expected |= {"sparse_fixit", "dense_fixit"}
-    assert set(results["figures"]) == expected
-    assert all(figure["seconds"] > 0 for figure in results["figures"].values())
+    assert set(results["figures"]) == expected | {"editor_relint"}
+    assert all(figure["seconds"] > 0 for key, figure in results["figures"].items() if key != "editor_relint")
+    relint = results["figures"]["editor_relint"]
+    assert relint["median_ms"] > 0 and len(relint["all_ms"]) >= 3
     assert results["skipped"] == [*([] if has_ruff else ["ruff (not installed)"]), *([] if has_fixit else ["fixit (not installed)"])]
     assert set(results["targets"]) == set(bench.TARGETS)
     assert results["corpora"]["dense"]["lines"] >= 3000

@@ -86,7 +86,7 @@ def instrument(timers: Timers) -> None:
     libcst.parse_module = timers.wrap("parse (libcst)", libcst.parse_module)
     for module, function, label in [
         (claude_lint.model, "build_model", "module model"),
-        (claude_lint.positions, "raw_node_ranges", "positions"),
+        (claude_lint.positions, "offset_ranges", "positions"),
         (claude_lint.values, "values_for", "shared: values"),
         (claude_lint.responses, "frames_for", "shared: response frames"),
         (claude_lint.retries, "retry_analysis", "shared: retry analysis"),

@@ -38,7 +38,8 @@ class RuleContext:
     code: str = ""  # the rule being run
     text: str = ""  # the file's source text (`module.code` would re-render it on every use)
     _ranges: dict[int, Range] = field(default_factory=dict)
-    _raw_ranges: dict[int, tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=dict)
+    _offset_ranges: dict[int, tuple[int, int]] = field(default_factory=dict)
+    _line_starts: list[int] | None = None  # of the code position offsets count in
     _all_ranges: bool = False
     _offsets: list[int] | None = None
     # Per file, asked again by every fix that adds an import.
@@ -59,19 +60,28 @@ class RuleContext:
         found = self._ranges.get(key)
         if found is not None:
             return found
-        raw = self._raw_ranges.get(key)
-        if raw is None:
-            from claude_lint.positions import likely_reported, raw_node_ranges
+        offsets = self._offset_ranges.get(key)
+        if offsets is None:
+            from claude_lint.positions import likely_reported, line_starts_for, offset_ranges
 
-            if not self._raw_ranges:
-                self._raw_ranges = raw_node_ranges(self.model.module, [*likely_reported(self.model), node])
+            module = self.model.module
+            if not self._offset_ranges:
+                self._offset_ranges, length = offset_ranges(module, [*likely_reported(self.model), node])
             elif not self._all_ranges:
-                self._raw_ranges = raw_node_ranges(self.model.module, None)
+                self._offset_ranges, length = offset_ranges(module, None)
                 self._all_ranges = True
-            raw = self._raw_ranges.get(key)
-            if raw is None:  # a node built by a rule, not part of the module
+            else:
+                length = -1
+            if length >= 0 and self._line_starts is None:
+                self._line_starts = line_starts_for(module, self.text, length)
+            offsets = self._offset_ranges.get(key)
+            if offsets is None:  # a node built by a rule, not part of the module
                 raise KeyError(f"no position for {type(node).__name__}: not a node of this module")
-        found = self._ranges[key] = (Location(*raw[0]), Location(*raw[1]))
+        from claude_lint.positions import location
+
+        starts = self._line_starts
+        assert starts is not None
+        found = self._ranges[key] = (location(starts, offsets[0]), location(starts, offsets[1]))
         return found
 
     def start(self, node: cst.CSTNode) -> Location:

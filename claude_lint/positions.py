@@ -10,8 +10,8 @@ It is exact: the ranges equal `PositionProvider`'s (tests compare them).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
@@ -20,50 +20,52 @@ from libcst._nodes.internal import CodegenState
 
 from claude_lint.diagnostics import Location
 
-_NEWLINE = re.compile(r"\r\n?|\n")
 Range = tuple[Location, Location]
+OffsetRange = tuple[int, int]  # text offsets, end exclusive
 
 
 class _PositionState(CodegenState):  # type: ignore[misc]
-    """A codegen state that tracks line/column and records the ranges of target nodes only.
+    """A codegen state that tracks the text offset and records the ranges of target nodes only.
 
-    libcst calls `before_codegen`/`after_codegen` for every node and
-    `record_syntactic_position` for most: these stay as cheap as possible.
+    libcst calls `add_token` for every token, `before_codegen`/`after_codegen`
+    for every node and `record_syntactic_position` for most: these stay as
+    cheap as possible. Generated code is the source text exactly (libcst
+    round-trips), so an offset into it is an offset into the file; lines and
+    columns are worked out later, for the few ranges that are used.
     """
 
     def __init__(self, module: cst.Module, targets: set[int]) -> None:
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
-        self.line = 1
-        self.column = 0
+        self.offset = 0
+        self.last = 0  # the last token's length, for `pop_trailing_newline`
+        # No token list is kept. Module's codegen reads its length only to give an empty
+        # module its newline, which no position needs.
+        self.tokens = _NOT_EMPTY
         self.targets = targets  # node ids
-        self.starts: dict[int, tuple[int, int]] = {}
-        self.ranges: dict[int, tuple[tuple[int, int], tuple[int, int]]] = {}
+        self.starts: dict[int, int] = {}
+        self.ranges: dict[int, OffsetRange] = {}
 
     def add_indent_tokens(self) -> None:
         for token in self.indent_tokens:
             self.add_token(token)
 
     def add_token(self, value: str) -> None:  # the text itself is not needed
-        if "\n" in value or "\r" in value:
-            segments = _NEWLINE.split(value)
-            self.line += len(segments) - 1
-            self.column = len(segments[-1])
-        else:
-            self.column += len(value)
+        self.last = length = len(value)
+        self.offset += length
 
     def pop_trailing_newline(self) -> None:
-        pass  # no token list; the last newline comes after every node's range
+        self.offset -= self.last
 
     def before_codegen(self, node: cst.CSTNode) -> None:
         key = id(node)
         if key in self.targets:
-            self.starts[key] = (self.line, self.column)
+            self.starts[key] = self.offset
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         key = id(node)
         # A syntactic range (recorded just before) wins, as in PositionProvider.
         if key in self.targets and key not in self.ranges:
-            self.ranges[key] = (self.starts[key], (self.line, self.column))
+            self.ranges[key] = (self.starts[key], self.offset)
 
     def record_syntactic_position(  # type: ignore[override]
         self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None, end_node: cst.CSTNode | None = None
@@ -85,12 +87,12 @@ class _AllPositionsState(_PositionState):
     """Every node's range (tests compare it with PositionProvider)."""
 
     def before_codegen(self, node: cst.CSTNode) -> None:
-        self.starts[id(node)] = (self.line, self.column)
+        self.starts[id(node)] = self.offset
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         key = id(node)
         if key not in self.ranges:
-            self.ranges[key] = (self.starts[key], (self.line, self.column))
+            self.ranges[key] = (self.starts[key], self.offset)
 
     def record_syntactic_position(  # type: ignore[override]
         self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None, end_node: cst.CSTNode | None = None
@@ -112,16 +114,17 @@ class _Span:
         self.end_node = end_node
 
     def __enter__(self) -> None:
-        self.start = (self.state.line, self.state.column)
+        self.start = self.state.offset
 
     def __exit__(self, *exc: object) -> None:
         state = self.state
         start = self.start if self.start_node is None else state.ranges[id(self.start_node)][0]
-        end = (state.line, state.column) if self.end_node is None else state.ranges[id(self.end_node)][1]
+        end = state.offset if self.end_node is None else state.ranges[id(self.end_node)][1]
         state.ranges[id(self.node)] = (start, end)
 
 
 _UNWANTED = nullcontext()
+_NOT_EMPTY = [""]  # what `tokens` looks like once something was generated
 _EXPRESSION_TYPES: dict[type, bool] = {}
 
 
@@ -132,30 +135,47 @@ def _is_expression(kind: type) -> bool:
     return known
 
 
-RawRange = tuple[tuple[int, int], tuple[int, int]]
-
-
-def raw_node_ranges(module: cst.Module, nodes: Iterable[cst.CSTNode] | None) -> dict[int, RawRange]:
-    """((line, column), (line, column)) by node id (1-based lines, 0-based columns).
+def offset_ranges(module: cst.Module, nodes: Iterable[cst.CSTNode] | None) -> tuple[dict[int, OffsetRange], int]:
+    """(start, end) offsets into the generated code by node id, and that code's length.
 
     `nodes=None` computes all of them. It may hold a few more nodes than asked
-    for (the children a range is derived from).
+    for (the children a range is derived from). libcst reproduces the source
+    text, with rare exceptions (it drops a form feed that starts a line): when
+    the length differs from the text's, offsets are into `module.code`.
+    `location` turns an offset into a line and column.
     """
     if nodes is None:
         state: _PositionState = _AllPositionsState(module, set())
     else:
         state = _PositionState(module, {id(node) for node in nodes})
     module._codegen(state)
-    return state.ranges
+    return state.ranges, state.offset
+
+
+def line_starts_for(module: cst.Module, text: str, generated_length: int) -> list[int]:
+    """Where each line starts in the code the offsets of `offset_ranges` count in."""
+    from claude_lint.fixes import line_offsets
+
+    return line_offsets(text if generated_length == len(text) else module.code)
+
+
+def location(line_starts: Sequence[int], offset: int) -> Location:
+    """The (1-based line, 0-based column) of a text offset, given where each line starts."""
+    line = bisect_right(line_starts, offset)
+    return Location(line, offset - line_starts[line - 1])
 
 
 def node_ranges(module: cst.Module, nodes: Iterable[cst.CSTNode] | None) -> dict[int, Range]:
     """Ranges as `Location`s by node id; `nodes=None` computes all of them."""
+    from claude_lint.fixes import line_offsets
+
     nodes = None if nodes is None else list(nodes)
     wanted = None if nodes is None else {id(node) for node in nodes}
+    starts = line_offsets(module.code)
+    ranges, _ = offset_ranges(module, nodes)
     return {
-        key: (Location(*start), Location(*end))
-        for key, (start, end) in raw_node_ranges(module, nodes).items()
+        key: (location(starts, start), location(starts, end))
+        for key, (start, end) in ranges.items()
         if wanted is None or key in wanted  # not the children booked along the way
     }
 

@@ -94,3 +94,37 @@ def test_parenthesized_expressions_leave_out_their_parentheses() -> None:
     got = _as_tuples(node_ranges(module, nodes))
     assert got == {id(n): expected[id(n)] for n in nodes}
     assert any(node.lpar for node in nodes)
+
+
+@pytest.mark.parametrize(
+    "text", ["x = 1\n", "x = 1", "x = 1\r\n", "x = 1\r", "", "\n", "# only a comment", "if x:\n    pass", "\n\n# c\n"]
+)
+def test_offsets_count_in_the_generated_code(text: str) -> None:
+    """Offsets index `module.code`, which is the source text except in rare cases (`x = 1\\r`)."""
+    from claude_lint.positions import offset_ranges
+
+    module = cst.parse_module(text)
+    _, length = offset_ranges(module, [])
+    assert length == len(module.code)
+
+
+def test_a_dropped_form_feed_switches_line_starts_to_the_generated_code() -> None:
+    from claude_lint.positions import line_starts_for, offset_ranges
+
+    text = "import x\n\fclient = 1\ny = 2\n"
+    module = cst.parse_module(text)
+    assert module.code != text  # libcst drops a form feed that starts a line
+    y = module.body[2].body[0].targets[0].target
+    ranges, length = offset_ranges(module, [y])
+    starts = line_starts_for(module, text, length)
+    from claude_lint.positions import location
+
+    assert (location(starts, ranges[id(y)][0]), location(starts, ranges[id(y)][1])) == (
+        _as_locations(_expected(module)[id(y)])
+    )
+
+
+def _as_locations(raw):  # type: ignore[no-untyped-def]
+    from claude_lint.diagnostics import Location
+
+    return (Location(*raw[0]), Location(*raw[1]))

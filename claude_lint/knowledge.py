@@ -132,6 +132,16 @@ class Knowledge:
         APIStatusError) are broad: they are listed through their non-retryable
         parts instead. A subclass of a listed class is not listed again.
         """
+        found = self._non_retryable.get(name)
+        if found is None:
+            found = self._non_retryable[name] = self._find_non_retryable(name)
+        return found
+
+    @cached_property
+    def _non_retryable(self) -> dict[str, tuple[str, ...]]:
+        return {}  # asked for the same few classes on every file
+
+    def _find_non_retryable(self, name: str) -> tuple[str, ...]:
         admitted = [
             info
             for info in self.exceptions.values()

@@ -32,6 +32,7 @@ from typing import Any
 
 import libcst as cst
 
+_IF_NOT_NONE = re.compile(r"if (?:self\.)?(\w+) is not None")
 _FIELD_CALL = re.compile(r"""visit_\w+\(\s*self\s*,\s*["'](\w+)["']""")
 
 # Node types with no meaning of their own, and whatever can hold only them.
@@ -85,7 +86,7 @@ def _read_order(node_type: type[cst.CSTNode]) -> tuple[str, ...]:
     for name in _FIELD_CALL.findall(body):
         if name not in found:
             found.append(name)
-    conditional = {name for name in found if re.search(rf"if (self\.)?{name} is not None", body)}
+    conditional = set(found) & set(_IF_NOT_NONE.findall(body))
     if conditional:
         _CONDITIONAL[node_type] = frozenset(conditional)
     return tuple(found)  # none: a leaf, or a node rebuilt from plain values

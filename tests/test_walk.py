@@ -173,3 +173,22 @@ def test_a_walk_leaves_no_cyclic_garbage(modules: list[tuple[str, cst.Module]]) 
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+def test_without_libcsts_sources_every_node_is_still_visited(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An install without .py sources: child order falls back to the dataclass fields."""
+    import linecache
+
+    from claude_lint import walk as walk_module
+
+    module = cst.parse_module(TRICKY)
+    theirs = _Recorder()
+    module.visit(theirs)
+    monkeypatch.setattr(linecache, "getlines", lambda *args, **kwargs: [])
+    monkeypatch.setattr(walk_module, "_ORDER", {})
+    monkeypatch.setattr(walk_module, "_MEANINGFUL", {})
+    monkeypatch.setattr(walk_module, "_CONDITIONAL", {})
+    ours = _Recorder()
+    walk(module, ours)
+    visited = sorted(key for kind, key, _ in ours.events if kind == "visit")
+    assert visited == sorted(key for kind, key, _ in theirs.events if kind == "visit")

@@ -43,9 +43,12 @@ def select_non_overlapping(fixes: Iterable[Fix]) -> list[Fix]:
 
 
 def _overlaps(a: tuple[Location, Location], b: tuple[Location, Location]) -> bool:
-    # Two insertions at one point conflict too: their order would be arbitrary.
-    if a[0] == a[1] == b[0] == b[1]:
-        return True
+    # An insertion conflicts with any edit it touches, end points included: at the end of a
+    # range another fix deletes or moves, it would stick to whatever follows (`pass from e`);
+    # two insertions at one point would land in an arbitrary order.
+    if a[0] == a[1] or b[0] == b[1]:
+        point, span = (a, b) if a[0] == a[1] else (b, a)
+        return span[0] <= point[0] <= span[1]
     return a[0] < b[1] and b[0] < a[1]
 
 

@@ -166,3 +166,48 @@ def test_a_fix_that_would_not_parse_is_dropped_and_reported(monkeypatch) -> None
     assert dict(outcome.applied) == {"CL206": 1}
     assert any("CL105 fix" in e and "would not parse" in e for e in outcome.errors)
     cst.parse_module(outcome.fixed)
+
+
+def test_an_insertion_touching_an_edited_range_waits_for_the_next_pass() -> None:
+    from claude_lint.diagnostics import Applicability, Edit, Fix, Location
+    from claude_lint.fixes import select_non_overlapping
+
+    def fix(start: tuple[int, int], end: tuple[int, int], content: str) -> Fix:
+        return Fix(content, Applicability.SAFE, (Edit(Location(*start), Location(*end), content),))
+
+    delete = fix((3, 0), (4, 10), "")
+    at_end, at_start, inside = fix((4, 10), (4, 10), " from e"), fix((3, 0), (3, 0), "x"), fix((4, 2), (4, 2), "y")
+    after, adjacent = fix((6, 0), (6, 0), "z"), fix((4, 10), (5, 0), "w")
+    assert select_non_overlapping([delete, at_end, at_start, inside, after, adjacent]) == [delete, after, adjacent]
+    assert select_non_overlapping([at_end, at_end]) == [at_end]
+
+
+def test_moving_a_handler_and_chaining_its_raise_settle_together() -> None:
+    """Found by fuzzing: CL104 moves a handler whose last line CL105 extends with `from e`.
+
+    The insertion sat at the end of the moved range and stuck to the next line
+    (`pass from e`); every pass then fell back to one fix at a time and a module
+    with a dozen fixes did not settle in ten passes.
+    """
+    function = textwrap.dedent(
+        """\
+        def ask_{n}(prompt):
+            try:
+                try:
+                    return client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, messages=[])
+                except Exception:
+                    pass
+                except anthropic.APIError as e:
+                    raise RuntimeError("claude call failed")
+            except:
+                pass
+
+        """
+    )
+    text = "import anthropic\nclient = anthropic.Anthropic()\n\n" + "".join(function.format(n=n) for n in range(6))
+    outcome = fix_text("mix.py", text, Settings(sdk_version="2.14.0"), frozenset({"CL101", "CL104", "CL105"}), unsafe=True)
+    assert outcome.errors == []
+    assert dict(outcome.applied) == {"CL101": 6, "CL104": 6, "CL105": 6}
+    assert outcome.fixed.count('raise RuntimeError("claude call failed") from e') == 6
+    assert "pass from e" not in outcome.fixed
+    compile(outcome.fixed, "mix.py", "exec")

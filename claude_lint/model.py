@@ -368,23 +368,30 @@ _LITERALS: dict[str, object] = {}  # literal text -> value; the same few texts r
 
 
 def literal_value(node: cst.BaseExpression) -> Any:
-    """A string or number literal's value, as libcst's `evaluated_value` gives it.
+    """A string or number literal's value, as libcst's `evaluated_value` gives it; None when
+    Python cannot evaluate it (a string with an escape CPython rejects).
 
     `evaluated_value` calls `ast.literal_eval`, which builds four nested closures
     per call (reference cycles left for the garbage collector): this parses the
     literal's text directly and remembers it.
     """
     if not isinstance(node, _LITERAL_TYPES):
-        return node.evaluated_value  # type: ignore[attr-defined]  # concatenated strings
+        try:
+            return node.evaluated_value  # type: ignore[attr-defined]  # concatenated strings
+        except (SyntaxError, ValueError):
+            return None
     text = node.value
     try:
         return _LITERALS[text]
     except KeyError:
         pass
-    with warnings.catch_warnings():  # `"\d"`: the user's invalid escape is not ours to warn about
-        warnings.simplefilter("ignore")
-        expression = ast.parse(text, mode="eval").body
-    value = expression.value if isinstance(expression, ast.Constant) else node.evaluated_value
+    try:
+        with warnings.catch_warnings():  # `"\d"`: the user's invalid escape is not ours to warn about
+            warnings.simplefilter("ignore")
+            expression = ast.parse(text, mode="eval").body
+    except (SyntaxError, ValueError):  # `"\N{no such name}"`: libcst parses it, Python does not
+        return None
+    value = expression.value if isinstance(expression, ast.Constant) else None
     if len(_LITERALS) < 4096:
         _LITERALS[text] = value
     return value

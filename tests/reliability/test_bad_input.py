@@ -582,3 +582,20 @@ def test_nesting_token_gate_finds_the_same_tokens_as_the_plain_pattern() -> None
         assert [(m.span(), m.lastgroup) for m in nesting._TOKEN.finditer(text)] == [
             (m.span(), m.lastgroup) for m in plain.finditer(text)
         ]
+
+
+def test_string_escapes_python_rejects_are_unknown_values_not_crashes(tmp_path: Path, lint_tree) -> None:
+    # libcst parses `"\N{no such name}"`; Python (and so `evaluated_value`) refuses it.
+    data = (
+        b"import anthropic\n"
+        b"client = anthropic.Anthropic()\n"
+        b"try:\n"
+        b'    client.messages.create(model="\\N{bogus}", max_tokens=1, messages=[])\n'
+        b"except anthropic.APIError:\n"
+        b'    x = "\\N{nope}"\n'
+    )
+    outcome = _lint_with_good(tmp_path, lint_tree, "escape.py", data)
+    assert outcome.errors == []
+    assert findings(outcome)["escape.py"] == [
+        ("CL305", 4, 60, "`messages` is empty: the API needs at least one message and answers 400 invalid_request_error")
+    ]

@@ -151,15 +151,6 @@ def _replace_decorator(ctx: RuleContext, site: CallSite, m: RetryMechanism) -> F
     return _fix(ctx, "Replace the retry decorator with the reference helper", edits, names)
 
 
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
-
-
 def _makes_call(statement: cst.BaseStatement, call: cst.Call) -> bool:
     """`return call`, `x = call`, `x: T = call` or a bare `call` (awaited or not)."""
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:

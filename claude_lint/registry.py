@@ -6,7 +6,7 @@ import importlib
 import json
 import pkgutil
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
@@ -184,11 +184,3 @@ def resolve_selection(
     return frozenset(
         rule.code for rule in rules if rule_enabled(rule.code, rule.default, selected, extra, ignored)
     )
-
-
-def codes_matching(selectors: Iterable[str]) -> Iterator[str]:
-    """Codes matched by prefixes (used by per-file-ignores and noqa lists)."""
-    selectors = list(selectors)
-    for rule in rule_index():
-        if _best_match(rule.code, selectors) is not None:
-            yield rule.code

@@ -101,6 +101,15 @@ class Sequence:
     def definitely_empty(self) -> bool:
         return self.complete and not self.items
 
+    def absorb(self, inner: Sequence | None) -> None:
+        """Take in a nested sequence (`*other`, a name's value); None: one we cannot read."""
+        if inner is None:
+            self.complete = False
+            return
+        self.items.extend(inner.items)
+        self.complete &= inner.complete
+        self.may_shrink |= inner.may_shrink
+
 
 @dataclass
 class Mapping:
@@ -109,6 +118,20 @@ class Mapping:
     entries: dict[str, Item] = field(default_factory=dict)
     complete: bool = True
     may_shrink: bool = False
+
+    def absorb(self, inner: Mapping | None, *, shrink: bool = True) -> None:
+        """Take in a nested mapping (`**other`); None: one we cannot read.
+
+        `shrink=False` for a copy (`dict(other)`): removals from `other` are taken to
+        come after the copy, so they do not make it shrink.
+        """
+        if inner is None:
+            self.complete = False
+            return
+        self.entries.update(inner.entries)
+        self.complete &= inner.complete
+        if shrink:
+            self.may_shrink |= inner.may_shrink
 
 
 @dataclass
@@ -473,13 +496,7 @@ class Values:
             result = Sequence()
             for element in expr.elements:
                 if isinstance(element, cst.StarredElement):
-                    inner = self.sequence(element.value, scope, depth + 1)
-                    if inner is None:
-                        result.complete = False
-                    else:
-                        result.items.extend(inner.items)
-                        result.complete &= inner.complete
-                        result.may_shrink |= inner.may_shrink
+                    result.absorb(self.sequence(element.value, scope, depth + 1))
                 else:
                     result.items.append(Item(element.value, scope, element))
             return result
@@ -503,13 +520,8 @@ class Values:
             readable = False
             for value, value_scope in bound:
                 inner = self.sequence(value, value_scope, depth + 1)
-                if inner is None:
-                    result.complete = False
-                    continue
-                readable = True
-                result.items.extend(inner.items)
-                result.complete &= inner.complete
-                result.may_shrink |= inner.may_shrink
+                readable |= inner is not None
+                result.absorb(inner)
             if not readable:
                 return None
             name = expr.value
@@ -528,13 +540,7 @@ class Values:
             result = Mapping()
             for element in expr.elements:
                 if isinstance(element, cst.StarredDictElement):
-                    inner = self.mapping(element.value, scope, depth + 1)
-                    if inner is None:
-                        result.complete = False
-                    else:
-                        result.entries.update(inner.entries)
-                        result.complete &= inner.complete
-                        result.may_shrink |= inner.may_shrink
+                    result.absorb(self.mapping(element.value, scope, depth + 1))
                     continue
                 assert isinstance(element, cst.DictElement)
                 key = self.single(element.key, scope)
@@ -548,20 +554,8 @@ class Values:
             for arg in expr.args:
                 if arg.keyword is not None and not arg.star:
                     result.entries[arg.keyword.value] = Item(arg.value, scope, arg)
-                elif arg.star == "**":
-                    inner = self.mapping(arg.value, scope, depth + 1)
-                    if inner is None:
-                        result.complete = False
-                    else:
-                        result.entries.update(inner.entries)
-                        result.complete &= inner.complete
-                else:
-                    inner = self.mapping(arg.value, scope, depth + 1)  # dict(other, key=...)
-                    if inner is None:
-                        result.complete = False
-                    else:
-                        result.entries.update(inner.entries)
-                        result.complete &= inner.complete
+                else:  # `dict(**other)`, `dict(other, key=...)`
+                    result.absorb(self.mapping(arg.value, scope, depth + 1), shrink=False)
             return result
         if isinstance(expr, cst.Name):
             bound, complete, where = self._lookup(expr.value, scope)

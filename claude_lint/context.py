@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -44,7 +45,6 @@ class RuleContext:
     _offsets: list[int] | None = None
     # Per file, asked again by every fix that adds an import.
     _from_imports: dict[str, cst.ImportFrom | None] = field(default_factory=dict)
-    _import_anchor: list[cst.CSTNode | None] = field(default_factory=list)
 
     @property
     def knowledge(self) -> Knowledge:
@@ -174,15 +174,14 @@ class RuleContext:
         """Insert an import statement after the module's last top-level import."""
         module = self.model.module
         newline = module.default_newline
-        if not self._import_anchor:
-            self._import_anchor.append(self._find_import_anchor())
-        anchor = self._import_anchor[0]
+        anchor = self._import_anchor
         if anchor is None:
             return Edit(Location(1, 0), Location(1, 0), statement + newline)
         end = self.end(anchor)
         return Edit(end, end, newline + statement)
 
-    def _find_import_anchor(self) -> cst.CSTNode | None:
+    @cached_property
+    def _import_anchor(self) -> cst.CSTNode | None:
         """The last top-level import statement, else the module docstring, else None."""
         module = self.model.module
         last_import: cst.CSTNode | None = None

@@ -93,7 +93,7 @@ def _read_order(node_type: type[cst.CSTNode]) -> tuple[str, ...]:
 
 
 _MEANINGFUL: dict[type, tuple[str, ...]] = {}
-_TRIVIA_BASES = (*TRIVIA, cst.BaseParenthesizableWhitespace)
+_TRIVIA_BASES: tuple[type, ...] = (*TRIVIA, cst.BaseParenthesizableWhitespace)
 # What a visited field holds when it holds no node (`None`, `MaybeSentinel.DEFAULT`, a string).
 _NOT_NODES = frozenset({type(None), type(cst.MaybeSentinel.DEFAULT), str})
 
@@ -159,14 +159,10 @@ class _Plan:
         self.visit_fn: dict[type, Callable[..., Any] | None] = {}
         self.leave_fn: dict[type, Callable[..., Any] | None] = {}
 
-    def visit_of(self, cls: type, node_type: type) -> Callable[..., Any] | None:
-        name = "visit_" + node_type.__name__
-        fn = self.visit_fn[node_type] = getattr(cls, name) if name in self.own else None
-        return fn
-
-    def leave_of(self, cls: type, node_type: type) -> Callable[..., Any] | None:
-        name = "leave_" + node_type.__name__
-        fn = self.leave_fn[node_type] = getattr(cls, name) if name in self.own else None
+    def hook(self, cls: type, prefix: str, node_type: type, table: dict[type, Callable[..., Any] | None]) -> Any:
+        """The visitor's own `visit_<Node>` / `leave_<Node>` (prefix) for a node type, remembered in `table`."""
+        name = prefix + node_type.__name__
+        fn = table[node_type] = getattr(cls, name) if name in self.own else None
         return fn
 
 
@@ -205,15 +201,13 @@ def walk(root: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
         else:
             fn = visit_fn.get(kind, _MISSING)
             if fn is _MISSING:
-                fn = plan.visit_of(cls, kind)
+                fn = plan.hook(cls, "visit_", kind, visit_fn)
             go = fn is None or fn(visitor, node) is not False
         if go:
-            fields = order.get(kind)
-            if fields is None:
-                fields = fields_of(kind)
             if generic_attr or (attr_types and kind.__name__ in attr_types):
-                conditional = _CONDITIONAL.get(kind, ())
-                for name in child_fields(kind):  # every field has its attribute hooks
+                every = child_fields(kind)  # every field has its attribute hooks
+                conditional = _CONDITIONAL.get(kind, ())  # filled in by `child_fields`
+                for name in every:
                     value = getattr(node, name)
                     if value is None and name in conditional:
                         continue
@@ -223,6 +217,9 @@ def walk(root: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
                             visit(child)
                     visitor.on_leave_attribute(node, name)
             else:
+                fields = order.get(kind)
+                if fields is None:
+                    fields = fields_of(kind)
                 for name in fields:
                     value = getattr(node, name)
                     value_kind = type(value)
@@ -237,7 +234,7 @@ def walk(root: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
         else:
             fn = leave_fn.get(kind, _MISSING)
             if fn is _MISSING:
-                fn = plan.leave_of(cls, kind)
+                fn = plan.hook(cls, "leave_", kind, leave_fn)
             if fn is not None:
                 fn(visitor, node)
 

@@ -73,32 +73,32 @@ def _patch_everywhere(original: Any, replacement: Any) -> None:
 def instrument(timers: Timers) -> None:
     import libcst
 
-    import claude_lint.model
-    import claude_lint.positions
-    import claude_lint.responses
-    import claude_lint.retries
-    import claude_lint.suppress
-    import claude_lint.values
-    from claude_lint.registry import all_rules
+    import claude_lint.analysis.model
+    import claude_lint.analysis.positions
+    import claude_lint.analysis.responses
+    import claude_lint.analysis.retries
+    import claude_lint.analysis.values
+    import claude_lint.engine.suppress
+    from claude_lint.engine.registry import all_rules
 
     for rule in all_rules():  # imports every rule module first, so their imports get patched
         rule.check = timers.wrap(f"rule {rule.code}", rule.check)  # type: ignore[method-assign]
     libcst.parse_module = timers.wrap("parse (libcst)", libcst.parse_module)
     for module, function, label in [
-        (claude_lint.model, "build_model", "module model"),
-        (claude_lint.positions, "offset_ranges", "positions"),
-        (claude_lint.values, "values_for", "shared: values"),
-        (claude_lint.responses, "frames_for", "shared: response frames"),
-        (claude_lint.retries, "retry_analysis", "shared: retry analysis"),
-        (claude_lint.suppress, "find_suppressions", "suppressions"),
+        (claude_lint.analysis.model, "build_model", "module model"),
+        (claude_lint.analysis.positions, "offset_ranges", "positions"),
+        (claude_lint.analysis.values, "values_for", "shared: values"),
+        (claude_lint.analysis.responses, "frames_for", "shared: response frames"),
+        (claude_lint.analysis.retries, "retry_analysis", "shared: retry analysis"),
+        (claude_lint.engine.suppress, "find_suppressions", "suppressions"),
     ]:
         original = getattr(module, function)
         _patch_everywhere(original, timers.wrap(label, original))
 
 
 def profile(paths: list[Path], limit: int) -> dict[str, Any]:
-    from claude_lint.config import Settings
-    from claude_lint.engine import lint_bytes
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_bytes
 
     files: list[Path] = []
     for path in paths:

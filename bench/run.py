@@ -69,8 +69,8 @@ TARGETS = {
 # imported everything and linted the file once; the text differs every time.
 EDITOR_RELINT = r"""
 import json, statistics, sys, time
-from claude_lint.config import Settings
-from claude_lint.engine import lint_text
+from claude_lint.config.settings import Settings
+from claude_lint.engine.lint import lint_text
 
 path, repeat = sys.argv[1], int(sys.argv[2])
 with open(path, encoding="utf-8") as f:
@@ -333,7 +333,7 @@ def machine() -> dict[str, Any]:
                 memory_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
     except OSError:
         pass
-    from claude_lint.runner import default_jobs
+    from claude_lint.app.runner import default_jobs
 
     return {
         "cpu": cpu,
@@ -563,7 +563,7 @@ def print_summary(results: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    from claude_lint.runner import default_jobs
+    from claude_lint.app.runner import default_jobs
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per figure (the median is reported)")

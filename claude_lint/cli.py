@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from claude_lint import __version__
-from claude_lint.config import ConfigError, ConfigResolver, load_config_file
-from claude_lint.report import OUTPUT_FORMATS
+from claude_lint.config.settings import ConfigError, ConfigResolver, load_config_file
+from claude_lint.output.formats import OUTPUT_FORMATS
 
 if TYPE_CHECKING:
-    from claude_lint.baseline import Baseline
-    from claude_lint.diagnostics import Diagnostic
-    from claude_lint.runner import Outcome
+    from claude_lint.app.baseline import Baseline
+    from claude_lint.app.runner import Outcome
+    from claude_lint.core.diagnostics import Diagnostic
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -98,8 +98,8 @@ def check(
     quiet: bool,
 ) -> None:
     """Lint PATHS (files or directories; `-` reads stdin). Default: the current directory."""
-    from claude_lint.progress import ProgressBar, wants_progress
-    from claude_lint.runner import RunOptions, default_jobs, run
+    from claude_lint.app.progress import ProgressBar, wants_progress
+    from claude_lint.app.runner import RunOptions, default_jobs, run
 
     if add_noqa and write_baseline_file is not None:
         raise UsageFailure("--add-noqa and --write-baseline do different things; use one")
@@ -127,7 +127,7 @@ def check(
     progress = ProgressBar() if wants_progress(sys.stderr, output_format, quiet) else None
     try:
         if options.select or options.extend_select or options.ignore:
-            from claude_lint.registry import rule_index, validate_selectors
+            from claude_lint.config.selection import rule_index, validate_selectors
 
             validate_selectors(
                 [*(options.select or ()), *options.extend_select, *options.ignore],
@@ -147,13 +147,13 @@ def check(
     reported: list[Diagnostic] = outcome.diagnostics
     accepted: list[Diagnostic] = []
     if write_baseline_file is not None:
-        from claude_lint.baseline import Baseline, project_root
+        from claude_lint.app.baseline import Baseline, project_root
 
         written = Baseline.from_diagnostics(reported, outcome.sources, project_root())
         _write_baseline(written, write_baseline_file, quiet)
         _exit_after(outcome, EXIT_CLEAN)
     if baseline is not None:
-        from claude_lint.baseline import project_root
+        from claude_lint.app.baseline import project_root
 
         reported, accepted = baseline.split(reported, outcome.sources, project_root())
     if add_noqa:
@@ -208,7 +208,7 @@ def _exit_after(outcome: Outcome, code: int) -> None:
 
 def _read_baseline(path: Path) -> Baseline:
     """The baseline file (its module is imported only when one is used)."""
-    from claude_lint.baseline import BaselineError, read_baseline
+    from claude_lint.app.baseline import BaselineError, read_baseline
 
     try:
         return read_baseline(path)
@@ -217,7 +217,7 @@ def _read_baseline(path: Path) -> Baseline:
 
 
 def _write_baseline(baseline: Baseline, path: Path, quiet: bool) -> None:
-    from claude_lint.atomic import write_bytes_atomically
+    from claude_lint.core.atomic import write_bytes_atomically
 
     try:
         write_bytes_atomically(path, baseline.to_json().encode("utf-8"))
@@ -230,7 +230,7 @@ def _write_baseline(baseline: Baseline, path: Path, quiet: bool) -> None:
 
 
 def _add_noqa(diagnostics: list[Diagnostic], quiet: bool) -> None:
-    from claude_lint.suppress import add_noqa_to_files
+    from claude_lint.app.noqa import add_noqa_to_files
 
     lines_by_path: dict[str, dict[int, set[str]]] = {}
     for d in diagnostics:
@@ -253,7 +253,7 @@ def _report(
     stdout_taken: bool = False,
 ) -> None:
     """Print the findings; to stderr when stdout carries fixed code from stdin."""
-    from claude_lint import report
+    from claude_lint.output import formats, report
 
     def echo(text: str = "", nl: bool = True) -> None:
         click.echo(text, nl=nl, err=stdout_taken)
@@ -267,10 +267,10 @@ def _report(
         suppressed=outcome.suppressed,
         baselined=accepted,
         checked=outcome.checked,
-        base=report.base_directory(output_format, os.environ, Path.cwd()),
+        base=formats.base_directory(output_format, os.environ, Path.cwd()),
     )
-    text = report.formatter(output_format)(data)
-    if output_format in report.HUMAN_FORMATS:
+    text = formats.formatter(output_format)(data)
+    if output_format in formats.HUMAN_FORMATS:
         if text:
             echo(text, nl=False)
         if not quiet:
@@ -296,7 +296,7 @@ def list_rules(output_format: str) -> None:
     """List every rule: code, name, default on/off, fix."""
     import json
 
-    from claude_lint.registry import rule_index
+    from claude_lint.config.selection import rule_index
 
     rules = rule_index()  # the generated index: no rule module (nor libcst) is imported
     if output_format == "json":
@@ -315,8 +315,8 @@ def list_rules(output_format: str) -> None:
 @click.option("--all", "show_all", is_flag=True, help="Print every rule's documentation.")
 def show_rule(code: str | None, show_all: bool) -> None:
     """Print a rule's documentation (the same text as docs/rules/CODE.md)."""
-    from claude_lint.docs import rule_markdown
-    from claude_lint.registry import all_rules, rules_by_code
+    from claude_lint.engine.registry import all_rules, rules_by_code
+    from claude_lint.output.docs import rule_markdown
 
     if show_all:
         click.echo("\n".join(rule_markdown(r) for r in all_rules()), nl=False)
@@ -353,7 +353,7 @@ def vendor_helper(target: Path, force: bool) -> None:
     so that helper fixes import from your copy.
     """
     from claude_lint import helper
-    from claude_lint.atomic import write_bytes_atomically
+    from claude_lint.core.atomic import write_bytes_atomically
 
     path = target / "claude_helper.py" if target.is_dir() else target
     if path.suffix != ".py":
@@ -372,7 +372,7 @@ def vendor_helper(target: Path, force: bool) -> None:
 @click.option("--check", is_flag=True, help="Exit 1 if a page is missing or stale; write nothing.")
 def generate_docs(directory: Path, check: bool) -> None:
     """Write docs/rules/CLxxx.md from each rule's docs."""
-    from claude_lint.docs import stale_rule_docs, write_rule_docs
+    from claude_lint.output.docs import stale_rule_docs, write_rule_docs
 
     if check:
         stale = stale_rule_docs(directory)

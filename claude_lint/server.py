@@ -3,7 +3,7 @@
 Diagnostics on open, change and save; per diagnostic a quick fix (when the
 rule has one; unsafe ones say so) and a "suppress with noqa" action; and a
 `source.fixAll.claude-lint` action that applies every safe fix, re-linting
-until none is left (`claude_lint.fixer`, which also drops any fix whose
+until none is left (`claude_lint.engine.fixer`, which also drops any fix whose
 result would not parse). Settings come from the document's own
 pyproject.toml or claude-lint.toml, read afresh on each lint so edits to them
 apply at once.
@@ -24,9 +24,9 @@ from pygls.lsp.server import LanguageServer
 from pygls.workspace import TextDocument
 
 from claude_lint import __version__
-from claude_lint.config import ConfigError, ConfigResolver, Settings
-from claude_lint.diagnostics import Applicability, Diagnostic, Location
-from claude_lint.registry import DOCS_URL
+from claude_lint.config.settings import ConfigError, ConfigResolver, Settings
+from claude_lint.core.diagnostics import Applicability, Diagnostic, Location
+from claude_lint.lint.rule import DOCS_URL
 
 SOURCE = "claude-lint"
 FIX_ALL_KIND = "source.fixAll.claude-lint"
@@ -111,9 +111,9 @@ def _log_errors(server: ClaudeLintServer, errors: list[str]) -> None:
 
 def lint_document(server: ClaudeLintServer, text: str, path: Path) -> list[Diagnostic]:
     """Diagnostics for the document's text (suppressed ones dropped); [] if it is excluded."""
-    from claude_lint.discover import is_excluded
-    from claude_lint.engine import lint_text
-    from claude_lint.prefilter import needs_parsing, triggers_for
+    from claude_lint.app.discover import is_excluded
+    from claude_lint.engine.lint import lint_text
+    from claude_lint.engine.prefilter import needs_parsing, triggers_for
 
     settings = _settings(server, path)
     if settings is None or is_excluded(path, settings):
@@ -164,7 +164,7 @@ def publish(server: ClaudeLintServer, uri: str) -> None:
 
 def fix_all(server: ClaudeLintServer, text: str, path: Path) -> str:
     """The text with every safe fix applied, re-linted to a fixpoint by the fixer."""
-    from claude_lint.fixer import fix_text
+    from claude_lint.engine.fixer import fix_text
 
     settings = _settings(server, path)
     if settings is None:
@@ -179,7 +179,7 @@ def fix_all(server: ClaudeLintServer, text: str, path: Path) -> str:
 
 
 def _noqa_edit(text: str, lines: list[str], d: Diagnostic, encoding: str | None) -> types.TextEdit | None:
-    from claude_lint.suppress import add_noqa_directives
+    from claude_lint.app.noqa import add_noqa_directives
 
     line = d.noqa_line or d.start.line
     edit = add_noqa_directives(text, {line: {d.code}})

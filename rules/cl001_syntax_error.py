@@ -1,5 +1,7 @@
-from claude_lint.registry import EngineRule
-from claude_lint.testing import Invalid, Valid
+"""CL001 syntax-error: The file does not parse."""
+
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.rule import EngineRule
 
 
 class SyntaxErrorRule(EngineRule):

@@ -1,5 +1,7 @@
-from claude_lint.registry import EngineRule
-from claude_lint.testing import Invalid, Valid
+"""CL002 io-error: The file cannot be read or decoded."""
+
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.rule import EngineRule
 
 
 class IOErrorRule(EngineRule):

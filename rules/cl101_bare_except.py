@@ -1,7 +1,9 @@
-from claude_lint.context import EXCEPT_WIDTH, RuleContext
-from claude_lint.diagnostics import Edit, FixKind, Location
-from claude_lint.registry import Rule
-from claude_lint.testing import Invalid, Valid
+"""CL101 bare-except: Bare `except:` around a Claude call."""
+
+from claude_lint.core.diagnostics import Edit, FixKind, Location
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import EXCEPT_WIDTH, RuleContext
+from claude_lint.lint.rule import Rule
 
 
 class BareExcept(Rule):

@@ -1,9 +1,11 @@
+"""CL102 swallowed-api-error: A handler around a Claude call swallows the error."""
+
 import libcst as cst
 
-from claude_lint.context import EXCEPT_WIDTH, RuleContext
-from claude_lint.model import HandlerInfo, literal_value
-from claude_lint.registry import Rule
-from claude_lint.testing import Invalid, Valid
+from claude_lint.analysis.model import HandlerInfo, literal_value
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import EXCEPT_WIDTH, RuleContext
+from claude_lint.lint.rule import Rule
 
 
 def _is_empty_literal(expr: cst.BaseExpression | None) -> bool:

@@ -1,11 +1,13 @@
+"""CL104 unreachable-handler: An `except` that an earlier, broader `except` makes unreachable."""
+
 import builtins
 
-from claude_lint.context import EXCEPT_WIDTH, RuleContext
-from claude_lint.diagnostics import Edit, Fix, FixKind
-from claude_lint.knowledge import Knowledge
-from claude_lint.model import CaughtType, HandlerInfo
-from claude_lint.registry import Rule
-from claude_lint.testing import Invalid, Valid
+from claude_lint.analysis.model import CaughtType, HandlerInfo
+from claude_lint.core.diagnostics import Edit, Fix, FixKind
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import EXCEPT_WIDTH, RuleContext
+from claude_lint.lint.rule import Rule
+from claude_lint.sdk.knowledge import Knowledge
 
 
 def _builtin(name: str | None) -> type[BaseException] | None:

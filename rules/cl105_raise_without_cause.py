@@ -1,10 +1,12 @@
+"""CL105 raise-without-cause: A new exception raised in a handler of a Claude call without `from`."""
+
 import libcst as cst
 
-from claude_lint.context import RuleContext
-from claude_lint.diagnostics import Edit, FixKind, Location
-from claude_lint.model import HandlerInfo, RaiseRecord, dotted, names_in
-from claude_lint.registry import Rule
-from claude_lint.testing import Invalid, Valid
+from claude_lint.analysis.model import HandlerInfo, RaiseRecord, dotted, names_in
+from claude_lint.core.diagnostics import Edit, FixKind, Location
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.rule import Rule
 
 
 def _raises_new_error(record: RaiseRecord, handler: HandlerInfo) -> bool:

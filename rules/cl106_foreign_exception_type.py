@@ -1,7 +1,9 @@
-from claude_lint.context import EXCEPT_WIDTH, RuleContext
-from claude_lint.model import CaughtType, HandlerInfo
-from claude_lint.registry import Rule
-from claude_lint.testing import Invalid, Valid
+"""CL106 foreign-exception-type: A handler around a Claude call catches a type the SDK never raises."""
+
+from claude_lint.analysis.model import CaughtType, HandlerInfo
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import EXCEPT_WIDTH, RuleContext
+from claude_lint.lint.rule import Rule
 
 FOREIGN_LIBRARIES = frozenset({"httpx", "httpx2", "requests", "urllib3", "aiohttp", "openai"})
 BUILTIN_TRANSPORT = frozenset(

@@ -1,6 +1,8 @@
-from claude_lint.context import RuleContext
-from claude_lint.registry import Rule
-from claude_lint.testing import Invalid, Valid
+"""CL107 unknown-sdk-exception: `anthropic.<Name>` in an except or retry predicate is not an SDK exception."""
+
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.rule import Rule
 
 # Names `anthropic` exports that are not exceptions (besides the clients, which the knowledge lists).
 _NON_EXCEPTION_EXPORTS = frozenset({"Timeout", "Stream", "AsyncStream", "NotGiven", "Omit", "BaseModel", "RequestOptions"})

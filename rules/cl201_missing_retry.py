@@ -1,9 +1,10 @@
-from claude_lint.context import RuleContext
-from claude_lint.diagnostics import FixKind
-from claude_lint.helper_fix import helper_fix
-from claude_lint.registry import Rule
-from claude_lint.retries import retry_analysis
-from claude_lint.testing import Invalid, Valid
+"""CL201 missing-retry: A Claude call with SDK retries disabled and no retry around it."""
+
+from claude_lint.core.diagnostics import FixKind
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.helper_adoption import helper_fix
+from claude_lint.lint.rule import Rule
 
 
 class MissingRetry(Rule):
@@ -151,7 +152,7 @@ class MissingRetry(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> None:
-        analysis = retry_analysis(ctx.model)
+        analysis = ctx.retries
         for site in ctx.model.direct_call_sites:
             client = site.client
             if client is None or client.max_retries != 0 or analysis.is_wrapped(site):

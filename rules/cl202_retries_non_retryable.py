@@ -1,18 +1,19 @@
-from claude_lint.context import RuleContext
-from claude_lint.diagnostics import FixKind
-from claude_lint.helper_fix import helper_fix
-from claude_lint.model import HandlerInfo
-from claude_lint.registry import Rule
-from claude_lint.retries import (
+"""CL202 retries-non-retryable: A retry around a Claude call retries errors that can never succeed."""
+
+from claude_lint.analysis.model import HandlerInfo
+from claude_lint.analysis.retries import (
     RetryMechanism,
     admitted_non_retryable,
     describe_errors,
     header_width,
     manual_predicate,
     mechanism_name,
-    retry_analysis,
 )
-from claude_lint.testing import Invalid, Valid
+from claude_lint.core.diagnostics import FixKind
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.helper_adoption import helper_fix
+from claude_lint.lint.rule import Rule
 
 
 def _culprit(m: RetryMechanism, ctx: RuleContext) -> HandlerInfo:
@@ -258,7 +259,7 @@ class RetriesNonRetryable(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> None:
-        for m in retry_analysis(ctx.model).mechanisms:
+        for m in ctx.retries.mechanisms:
             if m.family in ("manual", "recursion"):
                 # Judged per handler: the union over handlers would blur which one lets 4xx through.
                 culprit = _culprit(m, ctx)

@@ -1,17 +1,18 @@
+"""CL203 unbounded-retry: A retry around a Claude call that never gives up."""
 
-from claude_lint.context import RuleContext
-from claude_lint.diagnostics import Fix, FixKind
-from claude_lint.model import ClientInfo
-from claude_lint.registry import Rule
-from claude_lint.retries import (
+
+from claude_lint.analysis.model import ClientInfo
+from claude_lint.analysis.retries import (
     INFINITE_RETRIES,
     RetryMechanism,
-    add_keyword_edit,
     header_width,
     mechanism_name,
-    retry_analysis,
 )
-from claude_lint.testing import Invalid, Valid
+from claude_lint.core.diagnostics import Fix, FixKind
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.retry_fixes import add_keyword_edit
+from claude_lint.lint.rule import Rule
 
 _WHY = {
     "tenacity": "has no `stop=`, so it retries forever",
@@ -230,7 +231,7 @@ class UnboundedRetry(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> None:
-        for m in retry_analysis(ctx.model).mechanisms:
+        for m in ctx.retries.mechanisms:
             if m.bounded or not m.call_sites:
                 continue
             node = m.loop.node if m.loop is not None else m.node

@@ -1,16 +1,17 @@
+"""CL204 retry-without-backoff: A retry around a Claude call that does not wait between attempts."""
+
 import libcst as cst
 
-from claude_lint.context import RuleContext
-from claude_lint.diagnostics import FixKind
-from claude_lint.registry import Rule
-from claude_lint.retries import (
+from claude_lint.analysis.retries import (
     RetryMechanism,
-    add_keyword_edit,
     header_width,
     mechanism_name,
-    retry_analysis,
 )
-from claude_lint.testing import Invalid, Valid
+from claude_lint.core.diagnostics import FixKind
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.retry_fixes import add_keyword_edit
+from claude_lint.lint.rule import Rule
 
 
 def _handler_without_wait(ctx: RuleContext, m: RetryMechanism) -> cst.CSTNode | None:
@@ -202,7 +203,7 @@ class RetryWithoutBackoff(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> None:
-        for m in retry_analysis(ctx.model).mechanisms:
+        for m in ctx.retries.mechanisms:
             if not m.call_sites:
                 continue
             if m.family == "manual":

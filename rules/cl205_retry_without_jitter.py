@@ -1,7 +1,9 @@
-from claude_lint.context import RuleContext
-from claude_lint.registry import Rule
-from claude_lint.retries import mechanism_name, retry_analysis, wait_kind
-from claude_lint.testing import Invalid, Valid
+"""CL205 retry-without-jitter: Retry waits around a Claude call with no random jitter."""
+
+from claude_lint.analysis.retries import mechanism_name, wait_kind
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.rule import Rule
 
 
 class RetryWithoutJitter(Rule):
@@ -144,7 +146,7 @@ class RetryWithoutJitter(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> None:
-        for m in retry_analysis(ctx.model).mechanisms:
+        for m in ctx.retries.mechanisms:
             if not m.call_sites:
                 continue
             if m.family in ("manual", "recursion"):

@@ -1,7 +1,9 @@
-from claude_lint.context import RuleContext
-from claude_lint.diagnostics import FixKind
-from claude_lint.registry import Rule
-from claude_lint.testing import Invalid, Valid
+"""CL206 blocking-sleep-in-async: `time.sleep` in the retry path of an async Claude call."""
+
+from claude_lint.core.diagnostics import FixKind
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.rule import Rule
 
 
 class BlockingSleepInAsync(Rule):

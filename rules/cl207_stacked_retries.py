@@ -1,16 +1,17 @@
-from claude_lint.context import RuleContext
-from claude_lint.diagnostics import Edit, FixKind
-from claude_lint.model import CallSite
-from claude_lint.registry import Rule
-from claude_lint.retries import (
+"""CL207 stacked-retries: A retry around a Claude call whose client also retries."""
+
+from claude_lint.analysis.model import CallSite
+from claude_lint.analysis.retries import (
     covers_sdk_retries,
     direct_sites,
     header_width,
     mechanism_name,
-    retry_analysis,
     sdk_attempts,
 )
-from claude_lint.testing import Invalid, Valid
+from claude_lint.core.diagnostics import Edit, FixKind
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.rule import Rule
 
 
 class StackedRetries(Rule):
@@ -238,7 +239,7 @@ class StackedRetries(Rule):
 
     def check(self, ctx: RuleContext) -> None:
         model = ctx.model
-        for m in retry_analysis(model).mechanisms:
+        for m in ctx.retries.mechanisms:
             stacked: list[CallSite] = []
             for site in m.call_sites:
                 for direct in direct_sites(site, model):

@@ -1,8 +1,11 @@
-from claude_lint.context import RuleContext
-from claude_lint.diagnostics import FixKind
-from claude_lint.registry import Rule
-from claude_lint.retries import add_keyword_edit, mechanism_name, retry_analysis
-from claude_lint.testing import Invalid, Valid
+"""CL208 retry-error-masks-api-error: tenacity around a Claude call without `reraise=True`."""
+
+from claude_lint.analysis.retries import mechanism_name
+from claude_lint.core.diagnostics import FixKind
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.retry_fixes import add_keyword_edit
+from claude_lint.lint.rule import Rule
 
 
 class RetryErrorMasksApiError(Rule):
@@ -192,7 +195,7 @@ class RetryErrorMasksApiError(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> None:
-        for m in retry_analysis(ctx.model).mechanisms:
+        for m in ctx.retries.mechanisms:
             if m.family != "tenacity" or m.reraise or not m.call_sites:
                 continue
             edits = add_keyword_edit(ctx, m, "reraise=True")

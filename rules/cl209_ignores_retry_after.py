@@ -1,9 +1,10 @@
-from claude_lint.context import RuleContext
-from claude_lint.knowledge import Knowledge
-from claude_lint.model import HandlerInfo
-from claude_lint.registry import Rule
-from claude_lint.retries import retry_analysis
-from claude_lint.testing import Invalid, Valid
+"""CL209 ignores-retry-after: A manual retry on a rate limit that ignores `retry-after`."""
+
+from claude_lint.analysis.model import HandlerInfo
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.rule import Rule
+from claude_lint.sdk.knowledge import Knowledge
 
 
 def _catches_rate_limit(handler: HandlerInfo, knowledge: Knowledge) -> bool:
@@ -145,7 +146,7 @@ class IgnoresRetryAfter(Rule):
         knowledge = ctx.knowledge
         if not knowledge.is_exception("RateLimitError"):
             return
-        for m in retry_analysis(ctx.model).mechanisms:
+        for m in ctx.retries.mechanisms:
             if m.family not in ("manual", "recursion") or m.reads_retry_after or not m.sleeps:
                 continue
             catches_429 = any(

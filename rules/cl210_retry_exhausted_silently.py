@@ -1,20 +1,21 @@
+"""CL210 retry-exhausted-silently: A retry loop around a Claude call that ends without raising."""
+
 import libcst as cst
 
-from claude_lint.context import RuleContext
-from claude_lint.diagnostics import FixKind
-from claude_lint.helper_fix import helper_fix
-from claude_lint.model import HandlerInfo, LoopInfo, names_in
-from claude_lint.registry import Rule
-from claude_lint.retries import (
+from claude_lint.analysis.model import HandlerInfo, LoopInfo, names_in
+from claude_lint.analysis.retries import (
     contains_raise,
     ends_with,
     header_width,
     mechanism_name,
-    retry_analysis,
     statements_after,
 )
-from claude_lint.testing import Invalid, Valid
-from claude_lint.walk import walk
+from claude_lint.analysis.walk import walk
+from claude_lint.core.diagnostics import FixKind
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.helper_adoption import helper_fix
+from claude_lint.lint.rule import Rule
 
 
 def _changed_names(loop: cst.While) -> set[str]:
@@ -242,7 +243,7 @@ class RetryExhaustedSilently(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> None:
-        for m in retry_analysis(ctx.model).mechanisms:
+        for m in ctx.retries.mechanisms:
             loop = m.loop
             if m.family != "manual" or loop is None or not m.bounded:
                 continue

@@ -1,9 +1,11 @@
+"""CL211 sleep-without-retry: A handler of a Claude call that sleeps but never retries."""
+
 import libcst as cst
 
-from claude_lint.context import RuleContext
-from claude_lint.registry import Rule
-from claude_lint.retries import admits_retryable, ends_with, retry_analysis, sleep_name
-from claude_lint.testing import Invalid, Valid
+from claude_lint.analysis.retries import admits_retryable, ends_with, sleep_name
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.rule import Rule
 
 
 class SleepWithoutRetry(Rule):
@@ -148,7 +150,7 @@ class SleepWithoutRetry(Rule):
 
     def check(self, ctx: RuleContext) -> None:
         model = ctx.model
-        retrying = {id(h) for m in retry_analysis(model).mechanisms for h in m.handlers}
+        retrying = {id(h) for m in ctx.retries.mechanisms for h in m.handlers}
         sleeps_by_handler: dict[int, cst.Call] = {}
         for record in model.calls:
             handler = next((c.handler for c in reversed(record.trys) if c.part == "handler"), None)

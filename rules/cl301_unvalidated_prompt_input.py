@@ -1,3 +1,5 @@
+"""CL301 unvalidated-prompt-input: A parameter goes into the prompt unchecked."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -5,12 +7,12 @@ from typing import ClassVar
 
 import libcst as cst
 
-from claude_lint.context import RuleContext
-from claude_lint.model import CallSite
-from claude_lint.registry import Rule
-from claude_lint.responses import Frame, frames_for
-from claude_lint.testing import Invalid, Valid
-from claude_lint.values import Item, Values, values_for
+from claude_lint.analysis.model import CallSite
+from claude_lint.analysis.responses import Frame
+from claude_lint.analysis.values import Item, Values
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.rule import Rule
 
 _VALIDATING_DECORATORS = ("validate_call", "validate_arguments", "validator")
 
@@ -150,8 +152,8 @@ class UnvalidatedPromptInput(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> None:
-        values = values_for(ctx.model)
-        for frame in frames_for(ctx.model).frames:
+        values = ctx.values
+        for frame in ctx.frames.frames:
             function = frame.function
             if function is None or _validated_by_decorator(ctx, function.decorators):
                 continue

@@ -1,11 +1,13 @@
+"""CL302 retired-model: A Claude call names a model the API has retired."""
+
 from typing import ClassVar
 
-from claude_lint.context import RuleContext
-from claude_lint.diagnostics import FixKind
-from claude_lint.model_ids import model_status
-from claude_lint.registry import Rule
-from claude_lint.testing import Invalid, Valid
-from claude_lint.values import string_literal_like, values_for
+from claude_lint.analysis.values import string_literal_like
+from claude_lint.core.diagnostics import FixKind
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.rule import Rule
+from claude_lint.sdk.models import model_status
 
 
 class RetiredModel(Rule):
@@ -197,7 +199,7 @@ class RetiredModel(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> None:
-        values = values_for(ctx.model)
+        values = ctx.values
         seen: set[int] = set()
         for site in ctx.model.direct_call_sites:
             for known in values.request_models(site):

@@ -1,11 +1,13 @@
+"""CL303 deprecated-model: A Claude call names a deprecated model whose end-of-life date is ahead."""
+
 from typing import ClassVar
 
-from claude_lint import model_ids
-from claude_lint.context import RuleContext
-from claude_lint.diagnostics import FixKind
-from claude_lint.registry import Rule
-from claude_lint.testing import Invalid, Valid
-from claude_lint.values import string_literal_like, values_for
+from claude_lint.analysis.values import string_literal_like
+from claude_lint.core.diagnostics import FixKind
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.rule import Rule
+from claude_lint.sdk import models as model_ids
 
 
 class DeprecatedModel(Rule):
@@ -150,7 +152,7 @@ class DeprecatedModel(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> None:
-        values = values_for(ctx.model)
+        values = ctx.values
         seen: set[int] = set()
         now = model_ids.today()  # looked up at run time: tests patch it
         for site in ctx.model.direct_call_sites:

@@ -1,10 +1,11 @@
+"""CL304 unknown-model: A Claude call names a `claude-*` model id the API does not know."""
+
 from typing import ClassVar
 
-from claude_lint.context import RuleContext
-from claude_lint.model_ids import model_status
-from claude_lint.registry import Rule
-from claude_lint.testing import Invalid, Valid
-from claude_lint.values import values_for
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.rule import Rule
+from claude_lint.sdk.models import model_status
 
 
 class UnknownModel(Rule):
@@ -134,7 +135,7 @@ class UnknownModel(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> None:
-        values = values_for(ctx.model)
+        values = ctx.values
         seen: set[int] = set()
         for site in ctx.model.direct_call_sites:
             for known in values.request_models(site):

@@ -1,15 +1,18 @@
+"""CL305 invalid-request-argument: A request argument the SDK in use or the API rejects."""
+
 from __future__ import annotations
 
 import difflib
 from functools import cache
 from typing import ClassVar
 
-from claude_lint.context import RuleContext
-from claude_lint.knowledge import MethodInfo, available_snapshots, load_knowledge
-from claude_lint.model import CallSite
-from claude_lint.registry import Rule
-from claude_lint.testing import Invalid, Valid
-from claude_lint.values import Arguments, Values, values_for
+from claude_lint.analysis.model import CallSite
+from claude_lint.analysis.values import Arguments, Values
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.rule import Rule
+from claude_lint.sdk.knowledge import MethodInfo
+from claude_lint.sdk.load import available_snapshots, load_knowledge
 
 # Keywords from other SDKs (mostly OpenAI's) and what the Anthropic SDK calls them.
 _FOREIGN_KEYWORDS = {
@@ -278,7 +281,7 @@ class InvalidRequestArgument(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> None:
-        values = values_for(ctx.model)
+        values = ctx.values
         for site in ctx.model.direct_call_sites:
             info = ctx.knowledge.methods.get(site.method)
             if info is None:

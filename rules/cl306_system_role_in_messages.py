@@ -1,9 +1,10 @@
+"""CL306 system-role-in-messages: A `{"role": "system"}` message in `messages`; the system prompt goes in `system=`."""
+
 from typing import ClassVar
 
-from claude_lint.context import RuleContext
-from claude_lint.registry import Rule
-from claude_lint.testing import Invalid, Valid
-from claude_lint.values import values_for
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.rule import Rule
 
 
 class SystemRoleInMessages(Rule):
@@ -129,7 +130,7 @@ class SystemRoleInMessages(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> None:
-        values = values_for(ctx.model)
+        values = ctx.values
         seen: set[int] = set()
         for site in ctx.model.direct_call_sites:
             for sequence in values.request_messages(site):

@@ -1,14 +1,16 @@
+"""CL307 nonstreaming-long-request: A non-streaming request with a `max_tokens` the SDK refuses without streaming."""
+
 from __future__ import annotations
 
 from typing import ClassVar
 
 import libcst as cst
 
-from claude_lint.context import RuleContext
-from claude_lint.model import Scope, dotted
-from claude_lint.registry import Rule
-from claude_lint.testing import Invalid, Valid
-from claude_lint.values import Values, values_for
+from claude_lint.analysis.model import Scope, dotted
+from claude_lint.analysis.values import Values
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.rule import Rule
 
 _NONSTREAMING = frozenset({"messages.create", "beta.messages.create", "messages.parse", "beta.messages.parse"})
 # Client options that change the client's timeout from the SDK default (which is
@@ -176,7 +178,7 @@ class NonstreamingLongRequest(Rule):
         limit = ctx.knowledge.max_nonstreaming_tokens
         if limit is None:
             return
-        values = values_for(ctx.model)
+        values = ctx.values
         for site in ctx.model.direct_call_sites:
             if site.method not in _NONSTREAMING:
                 continue

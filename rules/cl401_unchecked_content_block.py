@@ -1,10 +1,10 @@
+"""CL401 unchecked-content-block: `.content[0].text` on a reply that may start with a tool_use or thinking block."""
+
 from typing import ClassVar
 
-from claude_lint.context import RuleContext
-from claude_lint.registry import Rule
-from claude_lint.responses import frames_for
-from claude_lint.testing import Invalid, Valid
-from claude_lint.values import values_for
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.rule import Rule
 
 
 class UncheckedContentBlock(Rule):
@@ -173,8 +173,8 @@ class UncheckedContentBlock(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> None:
-        values = values_for(ctx.model)
-        for use in frames_for(ctx.model).messages():
+        values = ctx.values
+        for use in ctx.frames.messages():
             tools = values.request_uses_tools(use.site)
             thinking = values.request_uses_thinking(use.site)
             if not tools and not thinking:

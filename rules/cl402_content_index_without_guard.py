@@ -1,10 +1,11 @@
+"""CL402 content-index-without-guard: `.content[0]` read without checking that the reply has content."""
+
 from typing import ClassVar
 
-from claude_lint.context import RuleContext
-from claude_lint.registry import Rule
-from claude_lint.responses import frames_for, short_code
-from claude_lint.testing import Invalid, Valid
-from claude_lint.values import values_for
+from claude_lint.analysis.responses import short_code
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.rule import Rule
 
 _INDEX_ERRORS = frozenset({"IndexError", "LookupError", "Exception", "BaseException"})
 
@@ -131,8 +132,8 @@ class ContentIndexWithoutGuard(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> None:
-        values = values_for(ctx.model)
-        for use in frames_for(ctx.model).messages():
+        values = ctx.values
+        for use in ctx.frames.messages():
             if use.size_checked or use.block_type_checked:
                 continue
             if values.request_uses_tools(use.site) is not False or values.request_uses_thinking(use.site) is not False:

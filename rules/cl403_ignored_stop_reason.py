@@ -1,9 +1,11 @@
+"""CL403 ignored-stop-reason: A reply's text is used without checking `stop_reason`."""
+
 from typing import ClassVar
 
-from claude_lint.context import RuleContext
-from claude_lint.registry import Rule
-from claude_lint.responses import frames_for, short_code
-from claude_lint.testing import Invalid, Valid
+from claude_lint.analysis.responses import short_code
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.rule import Rule
 
 
 class IgnoredStopReason(Rule):
@@ -120,7 +122,7 @@ class IgnoredStopReason(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> None:
-        for use in frames_for(ctx.model).messages():
+        for use in ctx.frames.messages():
             if use.stop_reason_checked or use.escapes:
                 continue
             first = use.first_text_read()

@@ -1,9 +1,10 @@
+"""CL404 unguarded-json-parse: `json.loads` of Claude's reply text with no handler for `json.JSONDecodeError`."""
+
 from typing import ClassVar
 
-from claude_lint.context import RuleContext
-from claude_lint.registry import Rule
-from claude_lint.responses import frames_for
-from claude_lint.testing import Invalid, Valid
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.rule import Rule
 
 
 class UnguardedJsonParse(Rule):
@@ -149,7 +150,7 @@ class UnguardedJsonParse(Rule):
 
     def check(self, ctx: RuleContext) -> None:
         seen: set[int] = set()
-        for use in frames_for(ctx.model).messages():
+        for use in ctx.frames.messages():
             for parse in use.json_parses:
                 if parse.guarded or id(parse.node) in seen:
                     continue

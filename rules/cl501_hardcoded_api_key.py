@@ -1,3 +1,5 @@
+"""CL501 hardcoded-api-key: An API key written in the code."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -5,13 +7,13 @@ from typing import ClassVar
 
 import libcst as cst
 
-from claude_lint.context import RuleContext
-from claude_lint.diagnostics import Edit, Fix, FixKind, Location
-from claude_lint.model import ClientInfo, ModuleModel, Scope, literal_value
-from claude_lint.registry import Rule
-from claude_lint.testing import Invalid, Valid
-from claude_lint.values import Known, Values, values_for
-from claude_lint.walk import walk
+from claude_lint.analysis.model import ClientInfo, ModuleModel, Scope, literal_value
+from claude_lint.analysis.values import Known, Values
+from claude_lint.analysis.walk import walk
+from claude_lint.core.diagnostics import Edit, Fix, FixKind, Location
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.rule import Rule
 
 _ENV_NAME = "ANTHROPIC_API_KEY"
 # Values that are obviously not a real key (docs, tests, templates).
@@ -230,7 +232,7 @@ class HardcodedApiKey(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> None:
-        values = values_for(ctx.model)
+        values = ctx.values
         seen: set[int] = set()
         # `api_key=` and `os.environ` cannot be reached without those words in the text.
         for known, direct in self._api_key_literals(ctx) if "api_key" in ctx.text else ():
@@ -257,7 +259,7 @@ class HardcodedApiKey(Rule):
     def _api_key_literals(self, ctx: RuleContext) -> Iterator[tuple[Known, bool]]:
         """(literal, whether it is the argument itself or a constant's whole value)."""
         model = ctx.model
-        values = values_for(model)
+        values = ctx.values
         for record in model.calls:
             arg = next((a for a in record.node.args if a.keyword is not None and a.keyword.value == "api_key"), None)
             if arg is None:

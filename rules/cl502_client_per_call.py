@@ -1,12 +1,14 @@
+"""CL502 client-per-call: A client built for a single call and never closed."""
+
 from typing import ClassVar
 
 import libcst as cst
 
-from claude_lint.context import RuleContext
-from claude_lint.model import CallRecord, CallSite, FunctionInfo
-from claude_lint.registry import Rule
-from claude_lint.responses import Frame, frames_for
-from claude_lint.testing import Invalid, Valid
+from claude_lint.analysis.model import CallRecord, CallSite, FunctionInfo
+from claude_lint.analysis.responses import Frame
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.rule import Rule
 
 # Functions whose job is to make a client (or hold one): not per-call construction.
 _FACTORY_NAMES = frozenset({"__init__", "__post_init__", "__enter__", "__aenter__", "setUp", "setup"})
@@ -156,7 +158,7 @@ class ClientPerCall(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> None:
-        frames = frames_for(ctx.model)
+        frames = ctx.frames
         callers = _callers(ctx)
         for frame in frames.frames:
             function = frame.function

@@ -1,11 +1,13 @@
+"""CL503 stream-outside-context-manager: A `messages.stream(...)` manager used as a stream without `with`."""
+
 from typing import ClassVar
 
 import libcst as cst
 
-from claude_lint.context import RuleContext
-from claude_lint.registry import Rule
-from claude_lint.responses import STREAM_METHODS, Flow, frames_for
-from claude_lint.testing import Invalid, Valid
+from claude_lint.analysis.responses import STREAM_METHODS, Flow
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.rule import Rule
 
 _ENTERING = frozenset({"__enter__", "__aenter__"})
 
@@ -164,7 +166,7 @@ class StreamOutsideContextManager(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> None:
-        frames = frames_for(ctx.model)
+        frames = ctx.frames
         for site in ctx.model.direct_call_sites:
             if site.method not in STREAM_METHODS:
                 continue

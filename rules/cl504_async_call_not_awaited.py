@@ -1,13 +1,15 @@
+"""CL504 async-call-not-awaited: An async client's call whose coroutine is never awaited."""
+
 from typing import ClassVar
 
 import libcst as cst
 
-from claude_lint.context import RuleContext
-from claude_lint.diagnostics import Edit, Fix, FixKind
-from claude_lint.model import CallSite
-from claude_lint.registry import Rule
-from claude_lint.responses import STREAM_METHODS, Frame, frames_for
-from claude_lint.testing import Invalid, Valid
+from claude_lint.analysis.model import CallSite
+from claude_lint.analysis.responses import STREAM_METHODS, Frame
+from claude_lint.core.diagnostics import Edit, Fix, FixKind
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.rule import Rule
 
 # Uses of a coroutine that never run it: dropping it, or reading a result from it.
 _DEAD_ENDS = frozenset({"statement", "unused", "attribute", "subscript", "iterate"})
@@ -212,7 +214,7 @@ class AsyncCallNotAwaited(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> None:
-        frames = frames_for(ctx.model)
+        frames = ctx.frames
         for site in ctx.model.direct_call_sites:
             if site.record.awaited or not is_async_call_site(site, ctx.code_for(site.node.func)):
                 continue

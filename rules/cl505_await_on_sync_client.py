@@ -1,11 +1,12 @@
+"""CL505 await-on-sync-client: `await` on a call made through a synchronous client."""
+
 from typing import ClassVar
 
 import libcst as cst
 
-from claude_lint.context import RuleContext
-from claude_lint.registry import Rule
-from claude_lint.responses import frames_for
-from claude_lint.testing import Invalid, Valid
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.rule import Rule
 
 
 class AwaitOnSyncClient(Rule):
@@ -127,7 +128,7 @@ class AwaitOnSyncClient(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> None:
-        frames = frames_for(ctx.model)
+        frames = ctx.frames
         for site in ctx.model.direct_call_sites:
             client = site.client
             if not site.record.awaited or client is None or client.is_async or not client.class_name:

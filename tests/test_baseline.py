@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from claude_lint.atomic import write_bytes_atomically
+from claude_lint.app.noqa import add_noqa_directives
 from claude_lint.cli import main
-from claude_lint.suppress import add_noqa_directives
+from claude_lint.core.atomic import write_bytes_atomically
 
 M101 = "Bare `except:` around a Claude call catches KeyboardInterrupt and SystemExit and hides which API error happened"
 M102 = "`except:` swallows the Claude call's error: the handler only does `pass`; log it, re-raise it, or return a real fallback"
@@ -232,7 +232,7 @@ def test_add_noqa_write_failure_warns_and_leaves_the_file(project: Path, monkeyp
     def refuse(path: Path, data: bytes) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("claude_lint.atomic.write_bytes_atomically", refuse)
+    monkeypatch.setattr("claude_lint.core.atomic.write_bytes_atomically", refuse)
     assert cli("check", "src", "--add-noqa") == (
         0,
         "",

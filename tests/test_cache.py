@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 import claude_lint
-from claude_lint import cache, engine
-from claude_lint.config import ConfigResolver
-from claude_lint.runner import Outcome, RunOptions, run
+from claude_lint.app import cache
+from claude_lint.app.runner import Outcome, RunOptions, run
+from claude_lint.config.settings import ConfigResolver
+from claude_lint.engine import lint as engine
 
 ROOT = Path(__file__).resolve().parent.parent
 

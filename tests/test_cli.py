@@ -290,7 +290,7 @@ def test_a_broken_pyproject_that_is_not_ours_does_not_stop_the_run(run_cli, tmp_
 def test_linting_pauses_the_garbage_collector_only_for_the_file() -> None:
     import gc
 
-    from claude_lint.engine import lint_code
+    from claude_lint.engine.lint import lint_code
 
     code = "import anthropic\nclient = anthropic.Anthropic()\ntry:\n    client.messages.create()\nexcept:\n    pass\n"
     assert gc.isenabled()

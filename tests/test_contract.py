@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from claude_lint.config import Settings
-from claude_lint.docs import stale_rule_docs
-from claude_lint.engine import lint_bytes
-from claude_lint.registry import DOC_SECTIONS, EngineRule, Rule, all_rules
+from claude_lint.config.settings import Settings
+from claude_lint.engine.lint import lint_bytes
+from claude_lint.engine.registry import all_rules
+from claude_lint.lint.rule import DOC_SECTIONS, EngineRule, Rule
+from claude_lint.output.docs import stale_rule_docs
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = all_rules()

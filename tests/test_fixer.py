@@ -7,8 +7,8 @@ import textwrap
 
 import libcst as cst
 
-from claude_lint.config import Settings
-from claude_lint.fixer import fix_bytes, fix_text
+from claude_lint.config.settings import Settings
+from claude_lint.engine.fixer import fix_bytes, fix_text
 
 SETTINGS = Settings(sdk_version="2.14.0")
 # Without CL202, whose helper-adopting fix would replace the call (tested below).
@@ -150,8 +150,8 @@ def test_latin1_cookie_survives() -> None:
 
 
 def test_a_fix_that_would_not_parse_is_dropped_and_reported(monkeypatch) -> None:
-    from claude_lint import fixer
-    from claude_lint.diagnostics import Edit
+    from claude_lint.core.diagnostics import Edit
+    from claude_lint.engine import fixer
 
     real = fixer.apply_edits
 
@@ -169,8 +169,8 @@ def test_a_fix_that_would_not_parse_is_dropped_and_reported(monkeypatch) -> None
 
 
 def test_an_insertion_touching_an_edited_range_waits_for_the_next_pass() -> None:
-    from claude_lint.diagnostics import Applicability, Edit, Fix, Location
-    from claude_lint.fixes import select_non_overlapping
+    from claude_lint.core.diagnostics import Applicability, Edit, Fix, Location
+    from claude_lint.core.edits import select_non_overlapping
 
     def fix(start: tuple[int, int], end: tuple[int, int], content: str) -> Fix:
         return Fix(content, Applicability.SAFE, (Edit(Location(*start), Location(*end), content),))

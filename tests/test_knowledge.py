@@ -13,17 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from claude_lint import knowledge as kmod
-from claude_lint import sdk_source
-from claude_lint.knowledge import (
-    ExceptionInfo,
-    Knowledge,
-    KnowledgeError,
-    available_snapshots,
-    load_knowledge,
-    reset_memo,
-)
-from claude_lint.sdk_source import SourceLayoutError, generate_from_source
+from claude_lint.sdk import generate as sdk_source
+from claude_lint.sdk import load as kmod
+from claude_lint.sdk.generate import SourceLayoutError, generate_from_source
+from claude_lint.sdk.knowledge import ExceptionInfo, Knowledge, KnowledgeError
+from claude_lint.sdk.load import available_snapshots, load_knowledge, reset_memo
 
 PINNED = "2.14.0"  # the test extra pins anthropic==2.14.0
 

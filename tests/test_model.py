@@ -1,4 +1,4 @@
-"""The module model (`claude_lint.model.build_model`): imports, clients, call sites,
+"""The module model (`claude_lint.analysis.model.build_model`): imports, clients, call sites,
 LLM-calling functions, try/except structure, manual retry loops, library roots.
 
 Every test parses a small module and asserts exact facts about what the model
@@ -15,8 +15,8 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from claude_lint.knowledge import load_knowledge
-from claude_lint.model import CallSite, ModuleModel, build_model
+from claude_lint.analysis.model import CallSite, ModuleModel, build_model
+from claude_lint.sdk.load import load_knowledge
 
 SDK = "2.14.0"
 
@@ -1289,7 +1289,7 @@ def test_call_through_an_alias_of_the_resource() -> None:
 )
 @pytest.mark.filterwarnings("ignore:invalid escape sequence")
 def test_literal_value_is_libcsts_evaluated_value(text: str) -> None:
-    from claude_lint.model import literal_value
+    from claude_lint.analysis.model import literal_value
 
     node = cst.parse_expression(text)
     assert literal_value(node) == node.evaluated_value

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from claude_lint import runner
-from claude_lint.config import ConfigResolver
-from claude_lint.runner import RunOptions, run
+from claude_lint.app import runner
+from claude_lint.app.runner import RunOptions, run
+from claude_lint.config.settings import ConfigResolver
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,7 +9,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from claude_lint.positions import node_ranges
+from claude_lint.analysis.positions import node_ranges
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "examples" / "legacy_app").glob("*.py")) + [ROOT / "claude_lint" / "helper.py"]
@@ -67,9 +67,9 @@ def test_tricky_syntax_and_chosen_nodes() -> None:
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
 def test_likely_reported_nodes_equal_position_provider(path: Path) -> None:
     """The targeted pass (what the engine runs) gives PositionProvider's ranges for every node it is asked for."""
-    from claude_lint.knowledge import load_knowledge
-    from claude_lint.model import build_model
-    from claude_lint.positions import likely_reported
+    from claude_lint.analysis.model import build_model
+    from claude_lint.analysis.positions import likely_reported
+    from claude_lint.sdk.load import load_knowledge
 
     module = cst.parse_module(path.read_text(encoding="utf-8"))
     expected = _expected(module)
@@ -101,7 +101,7 @@ def test_parenthesized_expressions_leave_out_their_parentheses() -> None:
 )
 def test_offsets_count_in_the_generated_code(text: str) -> None:
     """Offsets index `module.code`, which is the source text except in rare cases (`x = 1\\r`)."""
-    from claude_lint.positions import offset_ranges
+    from claude_lint.analysis.positions import offset_ranges
 
     module = cst.parse_module(text)
     _, length = offset_ranges(module, [])
@@ -109,7 +109,7 @@ def test_offsets_count_in_the_generated_code(text: str) -> None:
 
 
 def test_a_dropped_form_feed_switches_line_starts_to_the_generated_code() -> None:
-    from claude_lint.positions import line_starts_for, offset_ranges
+    from claude_lint.analysis.positions import line_starts_for, offset_ranges
 
     text = "import x\n\fclient = 1\ny = 2\n"
     module = cst.parse_module(text)
@@ -117,7 +117,7 @@ def test_a_dropped_form_feed_switches_line_starts_to_the_generated_code() -> Non
     y = module.body[2].body[0].targets[0].target
     ranges, length = offset_ranges(module, [y])
     starts = line_starts_for(module, text, length)
-    from claude_lint.positions import location
+    from claude_lint.analysis.positions import location
 
     assert (location(starts, ranges[id(y)][0]), location(starts, ranges[id(y)][1])) == (
         _as_locations(_expected(module)[id(y)])
@@ -125,6 +125,6 @@ def test_a_dropped_form_feed_switches_line_starts_to_the_generated_code() -> Non
 
 
 def _as_locations(raw):  # type: ignore[no-untyped-def]
-    from claude_lint.diagnostics import Location
+    from claude_lint.core.diagnostics import Location
 
     return (Location(*raw[0]), Location(*raw[1]))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from claude_lint.config import Settings
-from claude_lint.engine import lint_bytes
+from claude_lint.config.settings import Settings
+from claude_lint.engine.lint import lint_bytes
 
 
 def _findings(code: str, version: str, codes: set[str]) -> list[tuple[str, int, str]]:

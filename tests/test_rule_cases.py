@@ -5,12 +5,13 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from claude_lint.config import Settings
-from claude_lint.engine import lint_bytes
-from claude_lint.fixer import fix_text
-from claude_lint.fixes import apply_fixes
-from claude_lint.registry import Rule, all_rules
-from claude_lint.testing import Invalid, Valid
+from claude_lint.config.settings import Settings
+from claude_lint.core.edits import apply_fixes
+from claude_lint.engine.fixer import fix_text
+from claude_lint.engine.lint import lint_bytes
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.engine.registry import all_rules
+from claude_lint.lint.rule import Rule
 
 SNAPSHOT_VERSION = "2.14.0"
 

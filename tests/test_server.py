@@ -250,7 +250,7 @@ def test_server_without_pygls_is_one_line_and_exit_2(tmp_path: Path) -> None:
 
 
 def test_positions_follow_the_negotiated_encoding() -> None:
-    from claude_lint.diagnostics import Location
+    from claude_lint.core.diagnostics import Location
     from claude_lint.server import _lines, _position
 
     lines = _lines('x = "a😀b"\r\ny = 1\n')

@@ -25,7 +25,7 @@ except SystemExit as e:
     code = e.code
 heavy = sorted(
     name for name in sys.modules
-    if name == "libcst" or name.startswith(("libcst.", "claude_lint.rules", "claude_lint.model", "claude_lint.context"))
+    if name == "libcst" or name.startswith(("libcst.", "claude_lint.rules", "claude_lint.analysis.model", "claude_lint.lint.context"))
 )
 print(json.dumps({"exit": code, "heavy": heavy}))
 """
@@ -54,7 +54,7 @@ def test_rules_listing_reads_the_index_only(tmp_path: Path) -> None:
 
 
 def test_rules_listing_matches_the_rule_classes(tmp_path: Path, run_cli) -> None:
-    from claude_lint.registry import all_rules
+    from claude_lint.engine.registry import all_rules
 
     listed = json.loads(run_cli("rules", "--output-format", "json").stdout)
     assert listed == [
@@ -91,7 +91,7 @@ def test_run_with_sdk_use_does_import_them(tmp_path: Path) -> None:
 
 
 def test_every_trigger_contains_an_anchor() -> None:
-    from claude_lint.prefilter import ANCHORS, TRIGGERS
+    from claude_lint.engine.prefilter import ANCHORS, TRIGGERS
 
     assert all(any(anchor in trigger for anchor in ANCHORS) for trigger in TRIGGERS)
 
@@ -110,6 +110,6 @@ def test_every_trigger_contains_an_anchor() -> None:
     ],
 )
 def test_prefilter(data: bytes, extra: tuple[str, ...], expected: bool) -> None:
-    from claude_lint.prefilter import needs_parsing, triggers_for
+    from claude_lint.engine.prefilter import needs_parsing, triggers_for
 
     assert needs_parsing(data, triggers_for(extra)) is expected

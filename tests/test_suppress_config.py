@@ -1,5 +1,5 @@
-"""Suppression comments (`claude_lint.suppress`), configuration files
-(`claude_lint.config`) and rule selection (`claude_lint.registry`)."""
+"""Suppression comments (`claude_lint.engine.suppress`), configuration files
+(`claude_lint.config.settings`) and rule selection (`claude_lint.engine.registry`)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from claude_lint import registry
-from claude_lint.config import (
+from claude_lint.config.selection import SelectorError, resolve_selection
+from claude_lint.config.settings import (
     DEFAULT_EXCLUDE,
     ConfigError,
     ConfigResolver,
@@ -17,8 +17,10 @@ from claude_lint.config import (
     load_config_file,
     settings_from_table,
 )
-from claude_lint.registry import Rule, SelectorError, resolve_selection
-from claude_lint.suppress import find_suppressions
+from claude_lint.engine.suppress import find_suppressions
+from claude_lint.config import selection
+from claude_lint.engine import registry
+from claude_lint.lint.rule import Rule
 
 
 def src(text: str) -> str:
@@ -183,7 +185,7 @@ BARE_EXCEPT = """
 
 
 def _cl101(code_text: str):
-    from claude_lint.engine import lint_bytes
+    from claude_lint.engine.lint import lint_bytes
 
     result = lint_bytes("case.py", src(code_text).encode(), Settings(sdk_version="2.14.0"), frozenset({"CL101"}))
     assert result.errors == []
@@ -425,7 +427,7 @@ EVERY = {r.code for r in FAKE_RULES}
 @pytest.fixture
 def fake_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     """A fixed catalogue with opt-in rules, independent of which rules exist today."""
-    monkeypatch.setattr(registry, "rule_index", lambda: tuple(registry.RuleInfo.of(r) for r in FAKE_RULES))
+    monkeypatch.setattr(selection, "rule_index", lambda: tuple(registry.rule_info(r) for r in FAKE_RULES))
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Value tracking (claude_lint.values), model lifecycle (claude_lint.model_ids) and the retired-model table."""
+"""Value tracking (claude_lint.analysis.values), model lifecycle (claude_lint.sdk.models) and the retired-model table."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ from datetime import date
 import libcst as cst
 import pytest
 
-from claude_lint import model_ids
-from claude_lint.config import Settings
-from claude_lint.engine import lint_bytes
-from claude_lint.knowledge import available_snapshots, load_knowledge
-from claude_lint.model import build_model
-from claude_lint.responses import frames_for
-from claude_lint.values import Values, values_for
+from claude_lint.analysis.model import build_model
+from claude_lint.analysis.responses import frames_for
+from claude_lint.analysis.values import Values, values_for
+from claude_lint.config.settings import Settings
+from claude_lint.engine.lint import lint_bytes
+from claude_lint.sdk import models as model_ids
+from claude_lint.sdk.load import available_snapshots, load_knowledge
 
 K = load_knowledge("2.14.0")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from claude_lint.walk import TRIVIA, child_fields, walk
+from claude_lint.analysis.walk import TRIVIA, child_fields, walk
 
 ROOT = Path(__file__).resolve().parent.parent
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
@@ -179,7 +179,7 @@ def test_without_libcsts_sources_every_node_is_still_visited(monkeypatch: pytest
     """An install without .py sources: child order falls back to the dataclass fields."""
     import linecache
 
-    from claude_lint import walk as walk_module
+    from claude_lint.analysis import walk as walk_module
 
     module = cst.parse_module(TRICKY)
     theirs = _Recorder()

@@ -1,7 +1,7 @@
 """Regenerate the SDK knowledge snapshots bundled in claude_lint/data/.
 
 Each snapshot, `claude_lint/data/sdk-<version>.json`, is generated from an anthropic
-SDK's source by `claude_lint.sdk_source.generate_from_source` (read with `ast`, never
+SDK's source by `claude_lint.sdk.generate.generate_from_source` (read with `ast`, never
 imported). Wheels are fetched with `pip download --no-deps`, so PyPI must be reachable.
 
 Usage:
@@ -33,8 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from claude_lint.knowledge import Knowledge
-from claude_lint.sdk_source import generate_from_source
+from claude_lint.sdk.generate import generate_from_source
+from claude_lint.sdk.knowledge import Knowledge
 
 # 0.40: no OverloadedError; 0.121: the release the rules cite (temperature, legacy
 # completions, OverloadedError(APIStatusError)); 0.125: newest 0.x; 1.17: newest 1.x;

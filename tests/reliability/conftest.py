@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from claude_lint.config import ConfigResolver
-from claude_lint.runner import Outcome, RunOptions, run
+from claude_lint.app.runner import Outcome, RunOptions, run
+from claude_lint.config.settings import ConfigResolver
 
 # A file with two findings, linted in the same run as each bad input: it must still be reported.
 GOOD = textwrap.dedent(

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import CL101_MESSAGE, CL102_MESSAGE, GOOD, GOOD_FINDINGS, findings, is_root
 
-from claude_lint.runner import Outcome
+from claude_lint.app.runner import Outcome
 
 HEAD = b"import anthropic\n"
 
@@ -269,7 +269,7 @@ def test_dangling_symlink_is_cl002_under_its_own_name(tmp_path: Path, lint_tree)
     os.symlink("nowhere.py", tmp_path / "dangling.py")
     outcome = lint_tree()
     assert findings(outcome)["dangling.py"] == [(CL002, 1, 0, "Cannot read file: No such file or directory")]
-    from claude_lint.report import Report, format_concise
+    from claude_lint.output.report import Report, format_concise
 
     text = format_concise(Report(outcome.diagnostics, base=tmp_path))
     assert text.splitlines()[0] == "dangling.py:1:1: CL002 Cannot read file: No such file or directory"
@@ -324,7 +324,7 @@ def test_other_os_errors_are_cl002_with_their_reason(tmp_path: Path, lint_tree, 
 
 
 def test_file_deleted_after_discovery_is_cl002(tmp_path: Path, lint_tree, monkeypatch: pytest.MonkeyPatch) -> None:
-    from claude_lint import runner
+    from claude_lint.app import runner
 
     (tmp_path / "good.py").write_text(GOOD, encoding="utf-8")
     (tmp_path / "gone.py").write_text(GOOD, encoding="utf-8")
@@ -404,7 +404,7 @@ def test_non_utf8_file_name_in_every_format_on_a_strict_utf8_stdout(tmp_path: Pa
 
 @pytest.mark.skipif(sys.platform != "linux", reason="file names may hold control characters on Linux")
 def test_file_name_with_newline_and_escape_cannot_forge_output_lines(tmp_path: Path, lint_tree) -> None:
-    from claude_lint.report import Report, format_concise, format_text
+    from claude_lint.output.report import Report, format_concise, format_text
 
     evil = "a\nfake.py:1:1: CL999 forged\x1b[2J.py"
     (tmp_path / evil).write_text(GOOD, encoding="utf-8")
@@ -416,7 +416,7 @@ def test_file_name_with_newline_and_escape_cannot_forge_output_lines(tmp_path: P
 
 
 def test_control_characters_in_source_do_not_reach_the_terminal(tmp_path: Path, lint_tree) -> None:
-    from claude_lint.report import Report, format_text
+    from claude_lint.output.report import Report, format_text
 
     source = GOOD.replace("    except:\n", "    except:  # '\x1b[2J\x1b]0;pwned\x07\u202e'\n")
     (tmp_path / "esc.py").write_text(source, encoding="utf-8")
@@ -571,7 +571,7 @@ def test_nesting_token_gate_finds_the_same_tokens_as_the_plain_pattern() -> None
     import re
     import sysconfig
 
-    from claude_lint import nesting
+    from claude_lint.core import nesting
 
     gate_end = nesting._TOKEN.pattern.index("(?:\n    (?P<string>")
     plain = re.compile(nesting._TOKEN.pattern[gate_end:], re.VERBOSE | re.DOTALL)

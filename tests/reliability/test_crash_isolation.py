@@ -9,13 +9,14 @@ import pytest
 from click.testing import CliRunner
 from conftest import CL101_MESSAGE, CL102_MESSAGE, GOOD, GOOD_FINDINGS, findings
 
-from claude_lint import registry
 from claude_lint.cli import main
-from claude_lint.config import Settings
-from claude_lint.context import RuleContext
-from claude_lint.diagnostics import Applicability, Edit, Fix, Location
-from claude_lint.engine import lint_text
-from claude_lint.fixer import fix_text
+from claude_lint.config.settings import Settings
+from claude_lint.core.diagnostics import Applicability, Edit, Fix, Location
+from claude_lint.engine.fixer import fix_text
+from claude_lint.engine.lint import lint_text
+from claude_lint.config import selection
+from claude_lint.engine import registry
+from claude_lint.lint.context import RuleContext
 
 REPORT_HINT = "crashed; please report this at https://github.com/claude-lint/claude-lint/issues with the file if you can:\n"
 SETTINGS = Settings(sdk_version="2.14.0")
@@ -81,16 +82,16 @@ def test_a_crash_in_every_rule_on_every_file_still_ends(tmp_path: Path, lint_tre
     monkeypatch.setattr(registry, "all_rules", lambda: broken)
     outcome = lint_tree()
     assert outcome.diagnostics == []
-    enabled = len(registry.resolve_selection(None, (), ()))
+    enabled = len(selection.resolve_selection(None, (), ()))
     assert len(outcome.errors) == 2 * enabled
     assert {e.split(" crashed")[0] for e in outcome.errors} >= {"bad.py: rule CL101", "good.py: rule CL505"}
 
 
 def test_a_model_crash_is_reported_with_the_file(tmp_path: Path, lint_tree, monkeypatch: pytest.MonkeyPatch) -> None:
-    import claude_lint.model
+    import claude_lint.analysis.model
 
     _two_files(tmp_path)
-    real = claude_lint.model.build_model
+    real = claude_lint.analysis.model.build_model
 
     def build_model(module, *args, **kwargs):
         if "bad" in module.code:
@@ -98,7 +99,7 @@ def test_a_model_crash_is_reported_with_the_file(tmp_path: Path, lint_tree, monk
         return real(module, *args, **kwargs)
 
     (tmp_path / "bad.py").write_text(GOOD + "bad = 1\n", encoding="utf-8")
-    monkeypatch.setattr(claude_lint.model, "build_model", build_model)
+    monkeypatch.setattr(claude_lint.analysis.model, "build_model", build_model)
     outcome = lint_tree()
     assert findings(outcome) == {"good.py": GOOD_FINDINGS}
     assert len(outcome.errors) == 1

@@ -216,11 +216,11 @@ def test_sdk_knowledge_cache_holds_no_source(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     _keyed_project(tmp_path, monkeypatch)
-    from claude_lint import knowledge
+    from claude_lint.sdk import load
 
-    knowledge.reset_memo()
+    load.reset_memo()
     CliRunner().invoke(main, ["check", "--no-cache", "-j", "1", "app.py"])
-    knowledge.reset_memo()
+    load.reset_memo()
     for path in home.rglob("*"):
         if path.is_file():
             _assert_no_secret(path.read_text(encoding="utf-8", errors="replace"), str(path))
@@ -261,7 +261,7 @@ def test_config_keys_are_data_and_nothing_imports_by_name(tmp_path: Path) -> Non
     load its own rule and formatter modules: no setting names code that gets imported or run."""
     import re
 
-    from claude_lint.config import _KEYS
+    from claude_lint.config.settings import _KEYS
 
     assert sorted(_KEYS) == [
         "cache-dir", "client-factories", "exclude", "extend-exclude", "extend-select", "force-exclude",
@@ -272,11 +272,11 @@ def test_config_keys_are_data_and_nothing_imports_by_name(tmp_path: Path) -> Non
     dynamic = re.compile(r"import_module\(|__import__\(|\bexec\(|\beval\(|runpy|exec_module|spec_from_file_location|\bpickle\.loads?\(")
     found = sorted(
         (path.relative_to(root).as_posix(), line.strip())
-        for path in [*(root / "claude_lint").glob("*.py"), *(root / "rules").glob("*.py")]
+        for path in [*(root / "claude_lint").rglob("*.py"), *(root / "rules").glob("*.py")]
         for line in path.read_text(encoding="utf-8").splitlines()
         if dynamic.search(line)
     )
     assert found == [
-        ("claude_lint/registry.py", 'module = importlib.import_module(f"{package.__name__}.{info.name}")'),
-        ("claude_lint/report.py", 'formats = importlib.import_module("claude_lint.formats")'),
+        ("claude_lint/engine/registry.py", 'module = importlib.import_module(f"{package.__name__}.{info.name}")'),
+        ("claude_lint/output/formats.py", 'formats = importlib.import_module("claude_lint.output.ci")'),
     ]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import GOOD, is_root
 
-from claude_lint import atomic
+from claude_lint.core import atomic
 
 FIXED = GOOD.replace("    except:", "    except Exception:")  # CL101's (unsafe) fix
 
@@ -126,7 +126,7 @@ def test_a_failed_write_reports_the_file_as_it_is(tmp_path: Path, lint_tree, mon
 _KILLER = textwrap.dedent(
     """\
     import os, signal, sys
-    from claude_lint import atomic
+    from claude_lint.core import atomic
     real, when = os.replace, sys.argv[1]
     def replace(src, dst):
         if when == "before":
@@ -261,7 +261,7 @@ def test_a_file_with_nothing_to_fix_is_not_rewritten(tmp_path: Path, lint_tree) 
 
 
 def test_add_noqa_write_failure_leaves_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from claude_lint.suppress import add_noqa_to_files
+    from claude_lint.app.noqa import add_noqa_to_files
 
     path = tmp_path / "app.py"
     path.write_text(GOOD, encoding="utf-8")

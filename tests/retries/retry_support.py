@@ -16,16 +16,16 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from claude_lint.config import Settings
-from claude_lint.engine import lint_bytes
-from claude_lint.knowledge import load_knowledge
-from claude_lint.model import CallSite, ModuleModel, build_model
-from claude_lint.retries import (
+from claude_lint.analysis.model import CallSite, ModuleModel, build_model
+from claude_lint.analysis.retries import (
     RetryAnalysis,
     RetryMechanism,
     admitted_non_retryable,
     retry_analysis,
 )
+from claude_lint.config.settings import Settings
+from claude_lint.engine.lint import lint_bytes
+from claude_lint.sdk.load import load_knowledge
 
 SDK = "2.14.0"
 KNOWLEDGE = load_knowledge(SDK)

@@ -8,7 +8,6 @@ Snippets built on `H` start with:
 
 from __future__ import annotations
 
-import pytest
 from retry_support import Facts, analyse, diagnostics, lint, lint_at, lint_default
 
 H = """

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from retry_support import KNOWLEDGE, analyse, diagnostics, lint, lint_at, lint_default
 
-from claude_lint.retries import sdk_attempts
+from claude_lint.analysis.retries import sdk_attempts
 
 
 def client_facts(src: str, line: int) -> tuple:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from retry_support import KNOWLEDGE, Facts, analyse, diagnostics, lint, lint_at, lint_default
 
-from claude_lint.retries import Predicate, admitted_non_retryable
+from claude_lint.analysis.retries import Predicate, admitted_non_retryable
 
 ALL_NON_RETRYABLE = admitted_non_retryable(Predicate("all"), KNOWLEDGE)
 

@@ -1,0 +1,1 @@
+"""Analysis of one module: the CST walk, positions, the module model, values, responses, retries."""

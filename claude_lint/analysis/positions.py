@@ -1,0 +1,222 @@
+"""Positions of chosen nodes, computed in one code-generation pass.
+
+libcst's `PositionProvider` records a `CodeRange` for every node of the module,
+which costs about twice the parse. claude-lint needs positions only where it
+reports or fixes something, so this pass keeps the provider's semantics (the
+"syntactic" ranges that leave out leading comments and blank lines) but only
+books the nodes asked for, plus the child nodes their ranges are derived from.
+It is exact: the ranges equal `PositionProvider`'s (tests compare them).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
+
+import libcst as cst
+from libcst._nodes.internal import CodegenState
+
+from claude_lint.core.diagnostics import Location
+
+Range = tuple[Location, Location]
+OffsetRange = tuple[int, int]  # text offsets, end exclusive
+
+
+class _PositionState(CodegenState):  # type: ignore[misc]
+    """A codegen state that tracks the text offset and records the ranges of target nodes only.
+
+    libcst calls `add_token` for every token, `before_codegen`/`after_codegen`
+    for every node and `record_syntactic_position` for most: these stay as
+    cheap as possible. Generated code is the source text exactly (libcst
+    round-trips), so an offset into it is an offset into the file; lines and
+    columns are worked out later, for the few ranges that are used.
+    """
+
+    def __init__(self, module: cst.Module, targets: set[int]) -> None:
+        super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
+        self.offset = 0
+        self.last = 0  # the last token's length, for `pop_trailing_newline`
+        # No token list is kept. Module's codegen reads its length only to give an empty
+        # module its newline, which no position needs.
+        self.tokens = _NOT_EMPTY
+        self.targets = targets  # node ids
+        self.starts: dict[int, int] = {}
+        self.ranges: dict[int, OffsetRange] = {}
+
+    def add_indent_tokens(self) -> None:
+        for token in self.indent_tokens:
+            self.add_token(token)
+
+    def add_token(self, value: str) -> None:  # the text itself is not needed
+        self.last = length = len(value)
+        self.offset += length
+
+    def pop_trailing_newline(self) -> None:
+        self.offset -= self.last
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        key = id(node)
+        if key in self.targets:
+            self.starts[key] = self.offset
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        key = id(node)
+        # A syntactic range (recorded just before) wins, as in PositionProvider.
+        if key in self.targets and key not in self.ranges:
+            self.ranges[key] = (self.starts[key], self.offset)
+
+    def record_syntactic_position(  # type: ignore[override]
+        self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None, end_node: cst.CSTNode | None = None
+    ) -> AbstractContextManager[None]:
+        if id(node) not in self.targets:
+            return _UNWANTED
+        if start_node is None and end_node is None and _is_expression(type(node)) and not node.lpar:  # type: ignore[attr-defined]
+            # An expression's syntactic range leaves out its parentheses: with none, it is
+            # the range `after_codegen` records anyway.
+            return _UNWANTED
+        # The range is hoisted from children: book them too (they are generated inside).
+        for child in (start_node, end_node):
+            if child is not None:
+                self.targets.add(id(child))
+        return _Span(self, node, start_node, end_node)
+
+
+class _AllPositionsState(_PositionState):
+    """Every node's range (tests compare it with PositionProvider)."""
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        self.starts[id(node)] = self.offset
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        key = id(node)
+        if key not in self.ranges:
+            self.ranges[key] = (self.starts[key], self.offset)
+
+    def record_syntactic_position(  # type: ignore[override]
+        self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None, end_node: cst.CSTNode | None = None
+    ) -> AbstractContextManager[None]:
+        return _Span(self, node, start_node, end_node)
+
+
+class _Span:
+    """Records one node's syntactic range around the generation of its tokens."""
+
+    __slots__ = ("end_node", "node", "start", "start_node", "state")
+
+    def __init__(
+        self, state: _PositionState, node: cst.CSTNode, start_node: cst.CSTNode | None, end_node: cst.CSTNode | None
+    ) -> None:
+        self.state = state
+        self.node = node
+        self.start_node = start_node
+        self.end_node = end_node
+
+    def __enter__(self) -> None:
+        self.start = self.state.offset
+
+    def __exit__(self, *exc: object) -> None:
+        state = self.state
+        start = self.start if self.start_node is None else state.ranges[id(self.start_node)][0]
+        end = state.offset if self.end_node is None else state.ranges[id(self.end_node)][1]
+        state.ranges[id(self.node)] = (start, end)
+
+
+_UNWANTED = nullcontext()
+_NOT_EMPTY = [""]  # what `tokens` looks like once something was generated
+_EXPRESSION_TYPES: dict[type, bool] = {}
+
+
+def _is_expression(kind: type) -> bool:
+    known = _EXPRESSION_TYPES.get(kind)
+    if known is None:
+        known = _EXPRESSION_TYPES[kind] = issubclass(kind, cst.BaseExpression)
+    return known
+
+
+def offset_ranges(module: cst.Module, nodes: Iterable[cst.CSTNode] | None) -> tuple[dict[int, OffsetRange], int]:
+    """(start, end) offsets into the generated code by node id, and that code's length.
+
+    `nodes=None` computes all of them. It may hold a few more nodes than asked
+    for (the children a range is derived from). libcst reproduces the source
+    text, with rare exceptions (it drops a form feed that starts a line): when
+    the length differs from the text's, offsets are into `module.code`.
+    `location` turns an offset into a line and column.
+    """
+    if nodes is None:
+        state: _PositionState = _AllPositionsState(module, set())
+    else:
+        state = _PositionState(module, {id(node) for node in nodes})
+    module._codegen(state)
+    return state.ranges, state.offset
+
+
+def line_starts_for(module: cst.Module, text: str, generated_length: int) -> list[int]:
+    """Where each line starts in the code the offsets of `offset_ranges` count in."""
+    from claude_lint.core.edits import line_offsets
+
+    return line_offsets(text if generated_length == len(text) else module.code)
+
+
+def location(line_starts: Sequence[int], offset: int) -> Location:
+    """The (1-based line, 0-based column) of a text offset, given where each line starts."""
+    line = bisect_right(line_starts, offset)
+    return Location(line, offset - line_starts[line - 1])
+
+
+def node_ranges(module: cst.Module, nodes: Iterable[cst.CSTNode] | None) -> dict[int, Range]:
+    """Ranges as `Location`s by node id; `nodes=None` computes all of them."""
+    from claude_lint.core.edits import line_offsets
+
+    nodes = None if nodes is None else list(nodes)
+    wanted = None if nodes is None else {id(node) for node in nodes}
+    starts = line_offsets(module.code)
+    ranges, _ = offset_ranges(module, nodes)
+    return {
+        key: (location(starts, start), location(starts, end))
+        for key, (start, end) in ranges.items()
+        if wanted is None or key in wanted  # not the children booked along the way
+    }
+
+
+def likely_reported(model: Any) -> Iterator[cst.CSTNode]:
+    """Nodes rules report or edit: handlers, calls and their arguments, raises, loops, decorators."""
+    for handler in model.handlers:
+        yield handler.node
+        if handler.node.type is not None:
+            yield handler.node.type
+            yield from (t.node for t in handler.types)
+    for record in model.calls:
+        call = record.node
+        yield call
+        func: cst.BaseExpression = call.func
+        while isinstance(func, cst.Attribute):  # `client.messages.create`: the client too
+            yield func
+            func = func.value
+        yield func
+        for arg in call.args:
+            yield arg
+            yield arg.value
+    for record in model.raises:
+        yield record.node
+        if record.node.exc is not None:
+            yield record.node.exc
+    yield from model.module.body  # imports are added after the last top-level import
+    for try_info in model.trys:  # helper fixes copy a try body's statements
+        body = try_info.node.body
+        if isinstance(body, cst.IndentedBlock):
+            yield from body.body
+    for loop in model.loops:
+        yield loop.node
+        if loop.node.orelse is not None:
+            yield loop.node.orelse
+    for function in model.functions:
+        yield from function.decorators
+        body = function.node.body
+        if isinstance(body, cst.IndentedBlock):
+            yield from body.body
+    for attribute, _ in model.sdk_attribute_refs:
+        yield attribute
+        yield attribute.attr
+        yield attribute.value

@@ -1,0 +1,615 @@
+"""What code does with the value of a Claude call: the response, a stream, a coroutine.
+
+The module model records calls, bindings and control flow, but not attribute or
+subscript uses (`response.content[0].text`) nor what encloses an expression. The
+response, stream and async rules (CL401-CL404, CL503-CL505, and CL301/CL502's
+checks) need exactly that, so this module walks, once per module and only when one
+of those rules runs, the bodies of the *frames* that contain direct call sites: each
+function with one (not its nested functions, which are frames of their own) and the
+module's top-level code (class bodies included, methods excluded). The walk records
+each node's parent and every name use; the questions below are answered from those
+records without walking again. Functions without direct call sites are never walked.
+
+- `Frame.flows(expr)`: where a value goes (awaited, entered by `with`, an attribute
+  read, iterated, returned, passed on, dropped), following plain `name = value`
+  assignments to the name's uses.
+- `MessageUse`: for a `messages.create`/`parse` (and `stream(...).get_final_message()`)
+  result: `.content[i]` reads and loops over `.content`, the `.text` read from a block,
+  block type checks, size checks, `stop_reason` checks, and `json.loads` of the text
+  (also through `.strip()`-style copies, slices, `"".join(...)` and local names).
+
+Names are matched within one frame by identifier; a name rebound to something else
+later in the same function is not told apart (rare in call-site code, and it errs
+towards silence for the "unused value" questions).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal, cast
+
+import libcst as cst
+
+from claude_lint.analysis.model import CallSite, FunctionInfo, ModuleModel, Scope, literal_value
+from claude_lint.analysis.values import ScopeFactsCollector, values_for
+from claude_lint.analysis.walk import walk
+
+RESPONSE_METHODS = frozenset({"messages.create", "messages.parse", "beta.messages.create", "beta.messages.parse"})
+STREAM_METHODS = frozenset({"messages.stream", "beta.messages.stream"})
+# `str` methods that return another string (a copy of the reply text).
+_STR_METHODS = frozenset(
+    {"strip", "lstrip", "rstrip", "removeprefix", "removesuffix", "replace", "lower", "upper",
+     "casefold", "expandtabs", "format", "translate", "encode", "decode"}
+)
+_JSON_LOADS = frozenset({"json.loads"})
+_JSON_ERRORS = frozenset(
+    {"json.JSONDecodeError", "json.decoder.JSONDecodeError", "ValueError", "Exception", "BaseException"}
+)
+_INDEX_ERRORS = frozenset({"IndexError", "LookupError", "Exception", "BaseException"})
+
+FlowKind = Literal[
+    "await", "with", "attribute", "subscript", "iterate", "return", "yield", "argument",
+    "element", "statement", "unused", "stored", "other",
+]
+
+
+@dataclass(frozen=True)
+class Flow:
+    kind: FlowKind
+    node: cst.CSTNode  # the node that uses the value (the Await, Attribute, Call, ...)
+    value: cst.CSTNode  # the expression whose value is used there (the call, or a name)
+
+
+_OWN_SCOPES = frozenset({cst.FunctionDef, cst.Lambda, cst.ClassDef})
+# The node types `ScopeFactsCollector` has a `visit_` method for.
+_FACT_NODES = frozenset(
+    getattr(cst, name[len("visit_"):]) for name in vars(ScopeFactsCollector)
+    if name.startswith("visit_") and "_" not in name[len("visit_"):] and hasattr(cst, name[len("visit_"):])
+)
+
+
+class _FrameWalker(cst.CSTVisitor):
+    def __init__(self, root: cst.CSTNode, facts: ScopeFactsCollector | None) -> None:
+        self.root = root
+        self.stack: list[cst.CSTNode] = []
+        self.parents: dict[int, cst.CSTNode] = {}
+        self.order: dict[int, int] = {}
+        self.names: dict[str, list[cst.Name]] = defaultdict(list)
+        # The function's scope facts are collected in the same pass (one walk, not two);
+        # lambdas and nested classes are scopes of their own, so they are not fed to it.
+        self.facts = facts
+        self._own_scope_depth = 0
+
+    # Hot: called for every node of every frame, so it avoids isinstance chains.
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        key = id(node)
+        stack = self.stack
+        if stack:
+            self.parents[key] = stack[-1]
+        self.order[key] = len(self.order)
+        stack.append(node)
+        kind = type(node)
+        if kind is cst.Name:
+            name = cast(cst.Name, node)
+            self.names[name.value].append(name)
+        elif kind in _OWN_SCOPES and node is not self.root:
+            if kind is cst.FunctionDef:
+                return False  # a nested function is a frame of its own
+            self._own_scope_depth += 1
+            return True
+        if self.facts is not None and not self._own_scope_depth and kind in _FACT_NODES:
+            self.facts.on_visit(node)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.stack.pop()
+        if type(original_node) in _OWN_SCOPES and original_node is not self.root:
+            self._own_scope_depth -= 1
+
+
+@dataclass(eq=False)
+class Frame:
+    """A function (or the module's top-level code) holding direct call sites."""
+
+    node: cst.CSTNode
+    function: FunctionInfo | None
+    scope: Scope
+    model: ModuleModel
+    sites: list[CallSite] = field(default_factory=list)
+    parents: dict[int, cst.CSTNode] = field(default_factory=dict)
+    order: dict[int, int] = field(default_factory=dict)
+    names: dict[str, list[cst.Name]] = field(default_factory=dict)
+
+    @classmethod
+    def walk(cls, node: cst.CSTNode, function: FunctionInfo | None, scope: Scope, model: ModuleModel) -> Frame:
+        # A function frame is exactly its scope's own code: collect the scope facts on the way.
+        facts = ScopeFactsCollector(node, model.imports.qualify) if function is not None else None
+        walker = _FrameWalker(node, facts)
+        walk(node, walker)
+        if facts is not None:
+            values_for(model).remember_facts(node, facts.facts)
+        return cls(node, function, scope, model, [], walker.parents, walker.order, dict(walker.names))
+
+    @property
+    def is_async(self) -> bool:
+        return self.function is not None and self.function.is_async
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return self.parents.get(id(node))
+
+    def ancestors(self, node: cst.CSTNode) -> Iterator[tuple[cst.CSTNode, cst.CSTNode]]:
+        """(ancestor, its child on the way down to `node`), innermost first."""
+        child = node
+        parent = self.parent(child)
+        while parent is not None:
+            yield parent, child
+            if parent is self.node:
+                return
+            child, parent = parent, self.parent(parent)
+
+    def position(self, node: cst.CSTNode) -> int:
+        return self.order.get(id(node), -1)
+
+    def loads(self, name: str) -> list[cst.Name]:
+        """Uses of `name` that read it (not assignment targets, attributes or keywords)."""
+        return [n for n in self.names.get(name, ()) if _is_load(n, self.parent(n))]
+
+    def stores(self, name: str) -> list[cst.Name]:
+        return [n for n in self.names.get(name, ()) if _is_store(n, self.parent(n))]
+
+    # -- where values go -------------------------------------------------------------
+
+    def flows(self, expr: cst.CSTNode, depth: int = 0) -> list[Flow]:
+        """Every place the value of `expr` is used, through plain name assignments."""
+        parent = self.parent(expr)
+        if parent is None or depth > 6:
+            return [Flow("other", expr, expr)]
+        if isinstance(parent, (cst.IfExp, cst.BooleanOperation)):
+            return self.flows(parent, depth + 1)
+        name = _assigned_name(parent, expr)
+        if name is not None:
+            if isinstance(parent, (cst.Assign, cst.AnnAssign)) and len(self.stores(name)) == 1:
+                uses = [u for u in self.loads(name) if self.position(u) > self.position(expr)]
+                if not uses:
+                    return [Flow("unused", parent, expr)]
+                return [flow for use in uses for flow in self._flow_at(use)]
+            return [Flow("stored", parent, expr)]
+        return self._flow_at(expr)
+
+    def _flow_at(self, expr: cst.CSTNode) -> list[Flow]:
+        parent = self.parent(expr)
+        kind: FlowKind = "other"
+        node: cst.CSTNode = parent if parent is not None else expr
+        if isinstance(parent, cst.Await):
+            kind = "await"
+        elif isinstance(parent, cst.WithItem) and parent.item is expr:
+            kind = "with"
+        elif isinstance(parent, cst.Attribute) and parent.value is expr:
+            kind = "attribute"
+        elif isinstance(parent, cst.Subscript) and parent.value is expr:
+            kind = "subscript"
+        elif isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is expr:
+            kind = "iterate"
+        elif isinstance(parent, cst.Return):
+            kind = "return"
+        elif isinstance(parent, (cst.Yield, cst.From)):
+            kind = "yield"
+        elif isinstance(parent, cst.Arg):
+            call = self.parent(parent)
+            kind, node = "argument", call if call is not None else parent
+        elif isinstance(parent, (cst.Element, cst.StarredElement, cst.DictElement, cst.StarredDictElement)):
+            kind = "element"
+        elif isinstance(parent, cst.Expr):
+            kind = "statement"
+        elif isinstance(parent, (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.NamedExpr)):
+            kind = "stored"
+        elif isinstance(parent, (cst.IfExp, cst.BooleanOperation)):
+            return self.flows(parent)
+        return [Flow(kind, node, expr)]
+
+    # -- enclosing handlers -----------------------------------------------------------
+
+    def guarded_by(self, node: cst.CSTNode, catches: frozenset[str]) -> bool:
+        """Inside a `try` body whose handler catches one of `catches` (or a bare `except:`),
+        or a `with contextlib.suppress(...)` of one, within this frame."""
+        for ancestor, child in self.ancestors(node):
+            if isinstance(ancestor, (cst.Try, cst.TryStar)) and child is ancestor.body:
+                for handler in ancestor.handlers:
+                    if handler.type is None or any(self._names_type(t, catches) for t in _type_exprs(handler.type)):
+                        return True
+            elif isinstance(ancestor, cst.With) and child is ancestor.body:
+                for item in ancestor.items:
+                    call = item.item
+                    if (
+                        isinstance(call, cst.Call)
+                        and (self.model.qualify(call.func) or "").endswith("suppress")
+                        and any(self._names_type(arg.value, catches) for arg in call.args)
+                    ):
+                        return True
+        return False
+
+    def _names_type(self, expr: cst.BaseExpression, catches: frozenset[str]) -> bool:
+        qualname = self.model.qualify(expr)
+        return qualname is not None and (qualname in catches or qualname.rsplit(".", 1)[-1] in catches)
+
+
+def _type_exprs(expr: cst.BaseExpression) -> list[cst.BaseExpression]:
+    if isinstance(expr, cst.Tuple):
+        return [element.value for element in expr.elements]
+    return [expr]
+
+
+def _is_store(name: cst.Name, parent: cst.CSTNode | None) -> bool:
+    if isinstance(parent, cst.AssignTarget) and parent.target is name:
+        return True
+    if isinstance(parent, (cst.AnnAssign, cst.AugAssign)) and parent.target is name:
+        return True
+    if isinstance(parent, (cst.For, cst.CompFor)) and parent.target is name:
+        return True
+    if isinstance(parent, cst.AsName) and parent.name is name:
+        return True
+    return isinstance(parent, cst.NamedExpr) and parent.target is name
+
+
+def _is_load(name: cst.Name, parent: cst.CSTNode | None) -> bool:
+    if parent is None or _is_store(name, parent) and not isinstance(parent, cst.AugAssign):
+        return False
+    if isinstance(parent, cst.Attribute) and parent.attr is name:
+        return False
+    if isinstance(parent, cst.Arg) and parent.keyword is name:
+        return False
+    if isinstance(parent, (cst.FunctionDef, cst.ClassDef, cst.Param, cst.ImportAlias)):
+        return False
+    return not isinstance(parent, (cst.Global, cst.Nonlocal, cst.NameItem))
+
+
+def _assigned_name(parent: cst.CSTNode, value: cst.CSTNode) -> str | None:
+    """`name` when `parent` is `name = value` (or `name: T = value`)."""
+    if isinstance(parent, cst.Assign) and parent.value is value and len(parent.targets) == 1:
+        target = parent.targets[0].target
+        return target.value if isinstance(target, cst.Name) else None
+    if isinstance(parent, cst.AnnAssign) and parent.value is value and isinstance(parent.target, cst.Name):
+        return parent.target.value
+    return None
+
+
+# ---------------------------------------------------------------- responses
+
+
+@dataclass(eq=False)
+class ContentIndex:
+    """`response.content[i]`, and the `.text` read from that block (directly or through a name)."""
+
+    node: cst.Subscript
+    text: cst.Attribute | None = None
+
+    @property
+    def literal(self) -> int | None:
+        """`0` for `content[0]`, `-1` for `content[-1]`; None for a computed index."""
+        element = self.node.slice[0].slice
+        value = element.value if isinstance(element, cst.Index) else None
+        if isinstance(value, cst.Integer):
+            return int(literal_value(value))
+        if (
+            isinstance(value, cst.UnaryOperation)
+            and isinstance(value.operator, cst.Minus)
+            and isinstance(value.expression, cst.Integer)
+        ):
+            return -int(literal_value(value.expression))
+        return None
+
+
+@dataclass(eq=False)
+class ContentLoop:
+    """Iteration over `response.content` (a `for` or a comprehension)."""
+
+    node: cst.CSTNode  # the iterated `response.content` expression
+    text: cst.Attribute | None = None
+    type_checked: bool = False
+
+
+@dataclass(eq=False)
+class JsonParse:
+    node: cst.Call
+    guarded: bool
+
+
+@dataclass(eq=False)
+class MessageUse:
+    """How one call's Message is read in the frame that makes the call."""
+
+    site: CallSite
+    frame: Frame
+    indexes: list[ContentIndex] = field(default_factory=list)
+    loops: list[ContentLoop] = field(default_factory=list)
+    text_reads: list[cst.Attribute] = field(default_factory=list)
+    json_parses: list[JsonParse] = field(default_factory=list)
+    block_type_checked: bool = False
+    size_checked: bool = False
+    stop_reason_checked: bool = False
+    # String literals `stop_reason` is compared with (`== "tool_use"`, `in ("max_tokens", ...)`).
+    stop_reasons_compared: set[str] = field(default_factory=set)
+    # The Message itself leaves the frame (returned, passed on, stored): others may check it.
+    escapes: bool = False
+    # Names the Message is bound to, in order.
+    names: list[str] = field(default_factory=list)
+
+    def label(self) -> str:
+        """How to name the Message in a diagnostic: its variable, or the call."""
+        return self.names[0] if self.names else short_code(self.site.node)
+
+    def first_text_read(self) -> cst.Attribute | None:
+        return min(self.text_reads, key=self.frame.position) if self.text_reads else None
+
+
+class _MessageTracer:
+    def __init__(self, frame: Frame, use: MessageUse) -> None:
+        self.frame = frame
+        self.use = use
+        self.seen: set[int] = set()
+
+    def _first(self, node: cst.CSTNode) -> bool:
+        if id(node) in self.seen:
+            return False
+        self.seen.add(id(node))
+        return True
+
+    def message(self, expr: cst.CSTNode) -> None:
+        """`expr` evaluates to the Message."""
+        if not self._first(expr):
+            return
+        frame = self.frame
+        parent = frame.parent(expr)
+        name = _assigned_name(parent, expr) if parent is not None else None
+        if name is not None:
+            self.use.names.append(name)
+            for use in frame.loads(name):
+                if frame.position(use) > frame.position(expr):
+                    self.message(use)
+            return
+        if isinstance(parent, cst.Attribute) and parent.value is expr:
+            attr = parent.attr.value
+            if attr == "stop_reason":
+                self.use.stop_reason_checked = True
+                self.use.stop_reasons_compared.update(_compared_strings(frame, parent))
+            elif attr == "content":
+                self.content(parent)
+            return
+        if isinstance(parent, (cst.Arg, cst.Return, cst.Yield, cst.Element, cst.DictElement, cst.Assign)):
+            self.use.escapes = True
+
+    def content(self, expr: cst.CSTNode) -> None:
+        """`expr` evaluates to `message.content`."""
+        if not self._first(expr):
+            return
+        frame = self.frame
+        parent = frame.parent(expr)
+        if isinstance(parent, cst.Subscript) and parent.value is expr:
+            if len(parent.slice) == 1 and isinstance(parent.slice[0].slice, cst.Index):
+                index = ContentIndex(parent)
+                self.use.indexes.append(index)
+                self.block(parent, index)
+            return
+        if isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is expr:
+            loop = ContentLoop(expr)
+            self.use.loops.append(loop)
+            if isinstance(parent.target, cst.Name):
+                scope_node = parent if isinstance(parent, cst.For) else _comprehension_of(frame, parent)
+                for use in frame.loads(parent.target.value):
+                    if scope_node is not None and any(a is scope_node for a, _ in frame.ancestors(use)):
+                        self.block(use, loop)
+            return
+        name = _assigned_name(parent, expr) if parent is not None else None
+        if name is not None:
+            for use in frame.loads(name):
+                if frame.position(use) > frame.position(expr):
+                    self.content(use)
+            return
+        if _in_test(frame, expr):
+            self.use.size_checked = True
+
+    def block(self, expr: cst.CSTNode, owner: ContentIndex | ContentLoop) -> None:
+        """`expr` evaluates to one content block."""
+        frame = self.frame
+        parent = frame.parent(expr)
+        if isinstance(parent, cst.Attribute) and parent.value is expr:
+            if parent.attr.value == "text":
+                if owner.text is None:
+                    owner.text = parent
+                self.use.text_reads.append(parent)
+                self.text(parent)
+            elif parent.attr.value == "type":
+                self._type_checked(owner)
+            return
+        if isinstance(parent, cst.Arg):
+            call = frame.parent(parent)
+            if isinstance(call, cst.Call) and frame.model.qualify(call.func) in ("isinstance", "hasattr"):
+                self._type_checked(owner)
+            return
+        name = _assigned_name(parent, expr) if parent is not None else None
+        if name is not None:
+            for use in frame.loads(name):
+                if frame.position(use) > frame.position(expr):
+                    self.block(use, owner)
+
+    def _type_checked(self, owner: ContentIndex | ContentLoop) -> None:
+        if isinstance(owner, ContentLoop):
+            owner.type_checked = True
+        else:
+            self.use.block_type_checked = True
+
+    def text(self, expr: cst.CSTNode) -> None:
+        """`expr` evaluates to the reply text (or a copy of it)."""
+        if not self._first(expr):
+            return
+        frame = self.frame
+        parent = frame.parent(expr)
+        if isinstance(parent, cst.Arg):
+            call = frame.parent(parent)
+            if (
+                isinstance(call, cst.Call)
+                and frame.model.qualify(call.func) in _JSON_LOADS
+                and call.args
+                and call.args[0] is parent
+            ):
+                self.use.json_parses.append(JsonParse(call, frame.guarded_by(call, _JSON_ERRORS)))
+            return
+        if isinstance(parent, cst.Attribute) and parent.value is expr and parent.attr.value in _STR_METHODS:
+            call = frame.parent(parent)
+            if isinstance(call, cst.Call) and call.func is parent:
+                self.text(call)
+            return
+        if isinstance(parent, cst.Subscript) and parent.value is expr:
+            self.text(parent)
+            return
+        if isinstance(parent, (cst.GeneratorExp, cst.ListComp)) and parent.elt is expr:
+            arg = frame.parent(parent)  # `"".join(b.text for b in response.content)`
+            call = frame.parent(arg) if isinstance(arg, cst.Arg) else None
+            if isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and call.func.attr.value == "join":
+                self.text(call)
+            return
+        name = _assigned_name(parent, expr) if parent is not None else None
+        if name is not None:
+            for use in frame.loads(name):
+                if frame.position(use) > frame.position(expr):
+                    self.text(use)
+
+
+class _ElideArguments(cst.CSTTransformer):
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        if not updated_node.args:
+            return updated_node
+        return updated_node.with_changes(args=[cst.Arg(cst.Ellipsis())], whitespace_before_args=cst.SimpleWhitespace(""))
+
+
+def short_code(expr: cst.BaseExpression) -> str:
+    """An expression as written, with call arguments shown as `...` (for messages)."""
+    elided = expr.visit(_ElideArguments())
+    assert isinstance(elided, cst.BaseExpression)
+    return " ".join(cst.Module([]).code_for_node(elided).split())
+
+
+def _compared_strings(frame: Frame, expr: cst.CSTNode) -> set[str]:
+    parent = frame.parent(expr)
+    found: set[str] = set()
+    if isinstance(parent, cst.Comparison):
+        for target in parent.comparisons:
+            comparator = target.comparator
+            elements = comparator.elements if isinstance(comparator, (cst.Tuple, cst.List, cst.Set)) else None
+            for value in [e.value for e in elements] if elements is not None else [comparator]:
+                if isinstance(value, cst.SimpleString) and isinstance(literal_value(value), str):
+                    found.add(literal_value(value))
+    return found
+
+
+def _comprehension_of(frame: Frame, comp_for: cst.CompFor) -> cst.CSTNode | None:
+    for ancestor, _ in frame.ancestors(comp_for):
+        if isinstance(ancestor, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
+            return ancestor
+    return None
+
+
+def _in_test(frame: Frame, expr: cst.CSTNode) -> bool:
+    """Whether `expr` is read as a condition or a size (`if response.content`, `len(...)`)."""
+    for ancestor, child in frame.ancestors(expr):
+        if isinstance(ancestor, (cst.If, cst.While)) and child is ancestor.test:
+            return True
+        if isinstance(ancestor, cst.Assert) and child is ancestor.test:
+            return True
+        if isinstance(ancestor, cst.IfExp) and child is ancestor.test:
+            return True
+        if isinstance(ancestor, (cst.BooleanOperation, cst.Comparison, cst.UnaryOperation)):
+            return True
+        if isinstance(ancestor, cst.Call) and frame.model.qualify(ancestor.func) in ("len", "bool", "any", "all"):
+            return True
+        if isinstance(ancestor, cst.BaseStatement):
+            return False
+    return False
+
+
+def _value_of_call(frame: Frame, call: cst.Call) -> cst.CSTNode:
+    """The call, or the `await` around it."""
+    parent = frame.parent(call)
+    return parent if isinstance(parent, cst.Await) else call
+
+
+@dataclass(eq=False)
+class ModuleFrames:
+    model: ModuleModel
+    frames: list[Frame]
+    by_site: dict[int, Frame]
+    _messages: list[MessageUse] | None = None
+
+    def frame_of(self, site: CallSite) -> Frame | None:
+        return self.by_site.get(id(site))
+
+    def messages(self) -> list[MessageUse]:
+        """How each direct `create`/`parse` call's Message is read (and `stream(...).get_final_message()`)."""
+        if self._messages is None:
+            self._messages = [use for frame in self.frames for use in _trace_messages(frame)]
+        return self._messages
+
+
+def _trace_messages(frame: Frame) -> list[MessageUse]:
+    out: list[MessageUse] = []
+    for site in frame.sites:
+        if site.raw_response:
+            continue  # an APIResponse / streamed response, read through `.parse()`
+        if site.method in RESPONSE_METHODS:
+            stream = site.keyword("stream")
+            if stream is not None and not (isinstance(stream.value, cst.Name) and stream.value.value == "False"):
+                continue  # a Stream of events, not a Message
+            use = MessageUse(site, frame)
+            _MessageTracer(frame, use).message(_value_of_call(frame, site.node))
+            out.append(use)
+        elif site.method in STREAM_METHODS:
+            use = MessageUse(site, frame)
+            tracer = _MessageTracer(frame, use)
+            for final in _final_messages(frame, site):
+                tracer.message(final)
+            if tracer.seen:
+                out.append(use)
+    return out
+
+
+def _final_messages(frame: Frame, site: CallSite) -> Iterator[cst.CSTNode]:
+    """`stream.get_final_message()` calls on the stream a `with client.messages.stream(...) as stream` opens."""
+    parent = frame.parent(site.node)
+    if not (isinstance(parent, cst.WithItem) and parent.asname is not None and isinstance(parent.asname.name, cst.Name)):
+        return
+    for use in frame.loads(parent.asname.name.value):
+        attribute = frame.parent(use)
+        if isinstance(attribute, cst.Attribute) and attribute.attr.value == "get_final_message":
+            call = frame.parent(attribute)
+            if isinstance(call, cst.Call) and call.func is attribute:
+                yield _value_of_call(frame, call)
+
+
+def frames_for(model: ModuleModel) -> ModuleFrames:
+    """The frames of a module's direct call sites, walked once and shared by every rule.
+
+    Kept in `model.extras` (a WeakKeyDictionary keyed by the model leaked: its value
+    refers back to the model).
+    """
+    found = model.extras.get("frames")
+    if isinstance(found, ModuleFrames):
+        return found
+    frames: dict[int, Frame] = {}
+    by_site: dict[int, Frame] = {}
+    for site in model.direct_call_sites:
+        info = site.frame
+        key = id(info) if info is not None else 0
+        frame = frames.get(key)
+        if frame is None:
+            if info is not None:
+                frame = Frame.walk(info.node, info, info.scope, model)
+            else:
+                frame = Frame.walk(model.module, None, model.module_scope, model)
+            frames[key] = frame
+        frame.sites.append(site)
+        by_site[id(site)] = frame
+    found = ModuleFrames(model, list(frames.values()), by_site)
+    model.extras["frames"] = found
+    return found

@@ -1,0 +1,903 @@
+"""Retry mechanisms around Claude call sites, derived from the module model.
+
+Every form RULES.md names is turned into one `RetryMechanism` with its attempt
+bound, wait strategy, retry predicate and reraise behaviour, and the call
+sites it wraps: tenacity (decorators and `Retrying` loops), backoff, stamina,
+manual `for`/`while` loops, recursion, and the SDK's own `max_retries`. The
+CL2xx rules read this analysis; it is computed once per file, from the
+records the model already holds (no further walk of the tree).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+import libcst as cst
+
+from claude_lint.analysis.model import (
+    CallRecord,
+    CallSite,
+    ClientInfo,
+    FunctionInfo,
+    HandlerInfo,
+    LoopInfo,
+    ModuleModel,
+    dotted,
+    literal_value,
+    names_in,
+)
+from claude_lint.analysis.walk import walk
+from claude_lint.sdk.knowledge import Knowledge
+
+
+Family = Literal["tenacity", "backoff", "stamina", "manual", "recursion"]
+WaitKind = Literal["none", "fixed", "exponential", "jittered", "unknown"]
+
+SLEEP_FUNCTIONS = frozenset(
+    {"time.sleep", "asyncio.sleep", "trio.sleep", "anyio.sleep", "gevent.sleep", "eventlet.sleep"}
+)
+_TENACITY_DECORATORS = frozenset({"tenacity.retry"})
+_TENACITY_LOOPS = frozenset({"tenacity.Retrying", "tenacity.AsyncRetrying"})
+_BACKOFF_DECORATORS = frozenset({"backoff.on_exception", "backoff.on_predicate"})
+_STAMINA_DECORATORS = frozenset({"stamina.retry"})
+_JITTERED_WAITS = frozenset(
+    {"wait_random", "wait_random_exponential", "wait_full_jitter", "wait_exponential_jitter"}
+)
+_EXPONENTIAL_WAITS = frozenset({"wait_exponential", "wait_incrementing"})
+_FIXED_WAITS = frozenset({"wait_fixed", "wait_chain"})
+_UNBOUNDED_STOPS = frozenset({"stop_never"})
+_INSPECTING_PREDICATES = frozenset(
+    {"retry_if_exception", "retry_if_exception_message", "retry_if_not_exception_message",
+     "retry_if_exception_cause_type", "retry_unless_exception_type"}
+)
+_RESULT_PREDICATES = frozenset({"retry_if_result", "retry_if_not_result"})
+# What a handler reads when it decides whether to retry.
+_INSPECTING_ATTRIBUTES = frozenset({"status_code", "should_retry", "code", "type", "error_code"})
+INFINITE_RETRIES = frozenset({"float('inf')", 'float("inf")', "math.inf", "sys.maxsize"})
+
+
+@dataclass
+class Predicate:
+    """Which exceptions a mechanism retries."""
+
+    kind: Literal["all", "types", "inspects", "none"]
+    types: tuple[str, ...] = ()  # qualified names, for kind == "types"
+    excluded: tuple[str, ...] = ()  # `retry_if_not_exception_type(...)`
+
+    @staticmethod
+    def union(parts: Sequence[Predicate]) -> Predicate:
+        if any(p.kind == "all" and not p.excluded for p in parts):
+            return Predicate("all")
+        if any(p.kind == "all" for p in parts):
+            return next(p for p in parts if p.kind == "all")
+        types = tuple(t for p in parts if p.kind == "types" for t in p.types)
+        if types:
+            return Predicate("types", types)
+        if any(p.kind == "inspects" for p in parts):
+            return Predicate("inspects")
+        return Predicate("none")
+
+
+@dataclass(eq=False)
+class RetryMechanism:
+    family: Family
+    node: cst.CSTNode  # where its diagnostics are reported
+    call_sites: list[CallSite]
+    attempts: int | None  # a literal attempt count, when known
+    bounded: bool
+    wait: WaitKind
+    predicate: Predicate
+    reraise: bool
+    function: FunctionInfo | None = None  # the decorated function, or the one holding the loop
+    call: cst.Call | None = None  # the decorator / Retrying(...) call
+    loop: LoopInfo | None = None
+    handlers: list[HandlerInfo] = field(default_factory=list)  # manual: handlers that retry
+    sleeps: list[CallRecord] = field(default_factory=list)  # manual/recursion: the waits
+    reads_retry_after: bool = False
+
+    def keyword(self, name: str) -> cst.Arg | None:
+        if self.call is None:
+            return None
+        return next((a for a in self.call.args if a.keyword is not None and a.keyword.value == name), None)
+
+
+@dataclass
+class RetryAnalysis:
+    mechanisms: list[RetryMechanism]
+    # Functions whose every call is retried by a mechanism around it.
+    retried_functions: set[int]
+
+    def wrapping(self, site: CallSite) -> list[RetryMechanism]:
+        return [m for m in self.mechanisms if any(s is site for s in m.call_sites)]
+
+    def is_wrapped(self, site: CallSite) -> bool:
+        if self.wrapping(site):
+            return True
+        return site.frame is not None and id(site.frame) in self.retried_functions
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def sleep_name(model: ModuleModel, call: cst.Call) -> str | None:
+    qualname = model.qualify(call.func)
+    if qualname is None:
+        return None
+    if qualname in SLEEP_FUNCTIONS or qualname.endswith(".sleep") or qualname == "sleep":
+        return qualname
+    return None
+
+
+def _args(call: cst.Call) -> tuple[list[cst.Arg], dict[str, cst.Arg]]:
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    keywords = {a.keyword.value: a for a in call.args if a.keyword is not None}
+    return positional, keywords
+
+
+def _leaf(model: ModuleModel, expr: cst.BaseExpression) -> str:
+    """The last name of what an expression calls or names: `tenacity.wait_fixed(1)` -> wait_fixed."""
+    target = expr.func if isinstance(expr, cst.Call) else expr
+    qualname = model.qualify(target) or ""
+    return qualname.rsplit(".", 1)[-1]
+
+
+def _exception_types(model: ModuleModel, expr: cst.BaseExpression) -> tuple[str, ...]:
+    elements = [e.value for e in expr.elements] if isinstance(expr, (cst.Tuple, cst.List)) else [expr]
+    out = []
+    for element in elements:
+        qualname = model.qualify(element)
+        if qualname is not None:
+            out.append(qualname)
+    return tuple(out)
+
+
+def _is_local_callable(model: ModuleModel, expr: cst.BaseExpression) -> bool:
+    """`on=should_retry` (a function of this module) or a lambda: the predicate inspects."""
+    if isinstance(expr, cst.Lambda):
+        return True
+    return isinstance(expr, cst.Name) and any(f.name == expr.value for f in model.functions)
+
+
+# ---------------------------------------------------------------- tenacity
+
+
+def _tenacity_predicate(model: ModuleModel, expr: cst.BaseExpression | None) -> Predicate:
+    if expr is None:
+        return Predicate("all")  # tenacity's default: retry on any exception
+    if isinstance(expr, cst.BinaryOperation):
+        left = _tenacity_predicate(model, expr.left)
+        right = _tenacity_predicate(model, expr.right)
+        if isinstance(expr.operator, cst.BitOr):
+            return Predicate.union([left, right])
+        return Predicate("inspects")
+    if isinstance(expr, cst.Call):
+        leaf = _leaf(model, expr)
+        positional, keywords = _args(expr)
+        if leaf == "retry_if_exception_type":
+            arg = positional[0].value if positional else keywords.get("exception_types", None)
+            if arg is None:
+                return Predicate("all")
+            value = arg if isinstance(arg, cst.BaseExpression) else arg.value
+            return Predicate("types", _exception_types(model, value))
+        if leaf == "retry_if_not_exception_type":
+            arg = positional[0].value if positional else None
+            excluded = _exception_types(model, arg) if arg is not None else ("Exception",)
+            return Predicate("all", excluded=excluded)
+        if leaf in ("retry_any",):
+            return Predicate.union([_tenacity_predicate(model, a.value) for a in positional])
+        if leaf in _RESULT_PREDICATES:
+            return Predicate("none")
+        return Predicate("inspects")
+    leaf = _leaf(model, expr)
+    if leaf == "retry_always":
+        return Predicate("all")
+    if leaf == "retry_never":
+        return Predicate("none")
+    return Predicate("inspects")
+
+
+def _tenacity_stop(model: ModuleModel, expr: cst.BaseExpression | None) -> tuple[bool, int | None]:
+    """(bounded, literal attempts)."""
+    if expr is None:
+        return False, None
+    if isinstance(expr, cst.BinaryOperation):
+        left, right = _tenacity_stop(model, expr.left), _tenacity_stop(model, expr.right)
+        if isinstance(expr.operator, cst.BitOr):  # stop when either says stop
+            attempts = [a for a in (left[1], right[1]) if a is not None]
+            return left[0] or right[0], min(attempts) if attempts else None
+        return left[0] and right[0], None
+    leaf = _leaf(model, expr)
+    if leaf in _UNBOUNDED_STOPS:
+        return False, None
+    if leaf == "stop_after_attempt" and isinstance(expr, cst.Call) and expr.args:
+        value = expr.args[0].value
+        return True, int(literal_value(value)) if isinstance(value, cst.Integer) else None
+    return True, None
+
+
+def _tenacity_wait(model: ModuleModel, expr: cst.BaseExpression | None) -> WaitKind:
+    if expr is None:
+        return "none"
+    if isinstance(expr, cst.BinaryOperation):
+        kinds = {_tenacity_wait(model, expr.left), _tenacity_wait(model, expr.right)}
+        for kind in ("jittered", "exponential", "fixed", "unknown"):
+            if kind in kinds:
+                return kind  # type: ignore[return-value]
+        return "none"
+    leaf = _leaf(model, expr)
+    if leaf in _JITTERED_WAITS:
+        return "jittered"
+    if leaf in _EXPONENTIAL_WAITS:
+        return "exponential"
+    if leaf in _FIXED_WAITS:
+        return "fixed"
+    if leaf == "wait_none":
+        return "none"
+    return "unknown"
+
+
+def _is_true(arg: cst.Arg | None) -> bool:
+    return arg is not None and isinstance(arg.value, cst.Name) and arg.value.value == "True"
+
+
+def _tenacity(model: ModuleModel, call: cst.Call | None, node: cst.CSTNode, family_node_sites: list[CallSite]) -> RetryMechanism:
+    keywords = _args(call)[1] if call is not None else {}
+    bounded, attempts = _tenacity_stop(model, keywords["stop"].value if "stop" in keywords else None)
+    return RetryMechanism(
+        family="tenacity",
+        node=node,
+        call_sites=family_node_sites,
+        attempts=attempts,
+        bounded=bounded,
+        wait=_tenacity_wait(model, keywords["wait"].value if "wait" in keywords else None),
+        predicate=_tenacity_predicate(model, keywords["retry"].value if "retry" in keywords else None),
+        reraise=_is_true(keywords.get("reraise")),
+        call=call,
+    )
+
+
+# ---------------------------------------------------------------- backoff, stamina
+
+
+def _backoff(model: ModuleModel, call: cst.Call, node: cst.CSTNode, sites: list[CallSite]) -> RetryMechanism:
+    positional, keywords = _args(call)
+    on_predicate = _leaf(model, call) == "on_predicate"
+    if on_predicate:
+        predicate = Predicate("none")
+    elif "giveup" in keywords:
+        predicate = Predicate("inspects")
+    else:
+        exc = positional[1].value if len(positional) > 1 else (keywords["exception"].value if "exception" in keywords else None)
+        predicate = Predicate("types", _exception_types(model, exc)) if exc is not None else Predicate("all")
+    tries = keywords.get("max_tries")
+    attempts = int(literal_value(tries.value)) if tries is not None and isinstance(tries.value, cst.Integer) else None
+    bounded = (tries is not None and not _is_none(tries.value)) or (
+        "max_time" in keywords and not _is_none(keywords["max_time"].value)
+    )
+    wait_gen = _leaf(model, positional[0].value) if positional else ""
+    jitter = keywords.get("jitter")
+    if wait_gen == "constant":
+        wait: WaitKind = "fixed" if jitter is not None and _is_none(jitter.value) else "jittered"
+    elif jitter is not None and _is_none(jitter.value):
+        wait = "exponential"
+    else:
+        wait = "jittered"  # backoff's default jitter is full_jitter
+    raise_on_giveup = keywords.get("raise_on_giveup")
+    reraise = not (raise_on_giveup is not None and _is_false(raise_on_giveup.value))
+    return RetryMechanism("backoff", node, sites, attempts, bounded, wait, predicate, reraise=reraise, call=call)
+
+
+def _is_false(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "False"
+
+
+def _is_none(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "None"
+
+
+def _stamina(model: ModuleModel, call: cst.Call, node: cst.CSTNode, sites: list[CallSite]) -> RetryMechanism:
+    keywords = _args(call)[1]
+    on = keywords.get("on")
+    if on is None or _is_local_callable(model, on.value):
+        predicate = Predicate("inspects")
+    else:
+        predicate = Predicate("types", _exception_types(model, on.value))
+    attempts_arg, timeout_arg = keywords.get("attempts"), keywords.get("timeout")
+    # stamina defaults to 10 attempts and a 45 s timeout: bounded unless both are None.
+    unbounded = (
+        attempts_arg is not None and _is_none(attempts_arg.value)
+        and timeout_arg is not None and _is_none(timeout_arg.value)
+    )
+    attempts = 10 if attempts_arg is None else (
+        int(literal_value(attempts_arg.value)) if isinstance(attempts_arg.value, cst.Integer) else None
+    )
+    jitter = keywords.get("wait_jitter")
+    no_jitter = jitter is not None and isinstance(jitter.value, (cst.Integer, cst.Float)) and float(
+        literal_value(jitter.value)
+    ) == 0
+    wait: WaitKind = "exponential" if no_jitter else "jittered"
+    return RetryMechanism("stamina", node, sites, attempts, not unbounded, wait, predicate, reraise=True, call=call)
+
+
+# ---------------------------------------------------------------- manual loops
+
+
+def ends_with(block: cst.BaseSuite, kinds: tuple[type, ...]) -> bool:
+    """Whether control always leaves the block through one of `kinds`."""
+    statements = block.body if isinstance(block, cst.IndentedBlock) else [block]
+    if not statements:
+        return False
+    last = statements[-1]
+    if isinstance(last, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+        return any(isinstance(small, kinds) for small in last.body)
+    if isinstance(last, cst.If):
+        if last.orelse is None:
+            return False
+        other = last.orelse.body if isinstance(last.orelse, cst.Else) else last.orelse
+        if isinstance(other, cst.If):
+            return ends_with(last.body, kinds) and ends_with(cst.IndentedBlock(body=[other]), kinds)
+        return ends_with(last.body, kinds) and ends_with(other, kinds)
+    return False
+
+
+def handler_loops_again(handler: HandlerInfo) -> bool:
+    """The handler lets the loop run again: it can fall through, or it `continue`s."""
+    return not ends_with(handler.node.body, (cst.Raise, cst.Return, cst.Break)) or _contains(
+        handler.node.body, cst.Continue
+    )
+
+
+def handler_inspects(handler: HandlerInfo) -> bool:
+    """The handler decides by looking at the caught error (status, type), not only a counter."""
+    if handler.name is None:
+        return False
+    inspect = _Inspect(handler.name)
+    walk(handler.node.body, inspect)
+    return inspect.found
+
+
+class _Inspect(cst.CSTVisitor):
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.found = False
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value in _INSPECTING_ATTRIBUTES and self.name in names_in(node.value):
+            self.found = True
+
+    def visit_Call(self, node: cst.Call) -> None:
+        callee = (dotted(node.func) or "").rsplit(".", 1)[-1]
+        if callee in ("isinstance", "should_retry", "is_retryable", "getattr") and any(
+            self.name in names_in(arg.value) for arg in node.args
+        ):
+            self.found = True
+
+    def visit_If(self, node: cst.If) -> None:
+        if self.name in names_in(node.test) and _contains(node.body, cst.Raise):
+            self.found = True
+
+
+def _contains(node: cst.CSTNode, kind: type) -> bool:
+    """Whether `kind` occurs in `node`, outside nested functions (and nested loops, for `continue`)."""
+    find = _FindKind(kind, _LOOP_BARRIERS if kind in (cst.Continue, cst.Break) else _SCOPE_BARRIERS)
+    walk(node, find)
+    return find.hit
+
+
+_SCOPE_BARRIERS: tuple[type, ...] = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+_LOOP_BARRIERS = (*_SCOPE_BARRIERS, cst.For, cst.While)
+
+
+class _FindKind(cst.CSTVisitor):
+    def __init__(self, kind: type, barriers: tuple[type, ...]) -> None:
+        self.kind = kind
+        self.barriers = barriers
+        self.hit = False
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, self.kind):
+            self.hit = True
+        return not self.hit and not isinstance(node, self.barriers)
+
+
+def _counter_bounded_while(loop: cst.While) -> bool:
+    """An attempt counter bounds the loop: in its condition, or in an `if` that raises/breaks."""
+    scan = _CounterScan()
+    walk(loop.body, scan)
+    counters, exits = scan.counters, scan.exits
+    # `while attempt < 5` with `attempt += 1`; `while not done` alone has no attempt bound.
+    return bool(names_in(loop.test) & counters) or any(names_in(node.test) & counters for node in exits)
+
+
+def wait_kind(model: ModuleModel, sleeps: Sequence[CallRecord]) -> WaitKind:
+    if not sleeps:
+        return "none"
+    kinds: set[WaitKind] = set()
+    for record in sleeps:
+        if not record.node.args:
+            kinds.add("fixed")
+            continue
+        expr = record.node.args[0].value
+        names = names_in(expr)
+        text = model.module.code_for_node(expr)
+        # One level through local assignments: `delay = base * 2 ** attempt`.
+        for name in names:
+            for value in record.scope.bindings.get(name, ()):
+                text += " " + model.module.code_for_node(value)
+        if "random" in text or "uniform" in text or "jitter" in text:
+            kinds.add("jittered")
+        elif "**" in text or "<<" in text or "pow(" in text or "exp" in text:
+            kinds.add("exponential")
+        elif isinstance(expr, (cst.Integer, cst.Float)):
+            kinds.add("fixed")
+        else:
+            kinds.add("unknown")
+    for kind in ("jittered", "unknown", "exponential", "fixed"):
+        if kind in kinds:
+            return kind  # type: ignore[return-value]
+    return "none"
+
+
+def _reads_retry_after(model: ModuleModel, nodes: Sequence[cst.CSTNode]) -> bool:
+    for node in nodes:
+        text = model.module.code_for_node(node).lower()
+        if "retry-after" in text or "retry_after" in text or "retryafter" in text or ".headers" in text:
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- analysis
+
+
+def _sites_in_function(function: FunctionInfo, sites: Sequence[CallSite]) -> list[CallSite]:
+    return [s for s in sites if s.frame is function]
+
+
+def _decorator_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iterator[RetryMechanism]:
+    for function in model.functions:
+        if not function.calls_llm:
+            continue
+        if function.is_generator:
+            continue  # a retry decorator on a generator never sees the call's errors
+        wrapped = [s for s in _sites_in_function(function, sites) if not _swallowed(s)]
+        for decorator in function.decorators:
+            expr = decorator.decorator
+            call = expr if isinstance(expr, cst.Call) else None
+            target = expr.func if isinstance(expr, cst.Call) else expr
+            qualname = model.qualify(target)
+            if qualname is not None and qualname not in _ALL_DECORATORS and isinstance(target, cst.Name):
+                # A shared policy: `policy = tenacity.retry(...)` then `@policy`.
+                bound = model.resolver.binding_value(target.value, model.module_scope)
+                if isinstance(bound, cst.Call):
+                    call, qualname = bound, model.qualify(bound.func)
+            mechanism = None
+            if qualname in _TENACITY_DECORATORS:
+                mechanism = _tenacity(model, call, decorator, wrapped)
+            elif qualname in _BACKOFF_DECORATORS and call is not None:
+                mechanism = _backoff(model, call, decorator, wrapped)
+            elif qualname in _STAMINA_DECORATORS and call is not None:
+                mechanism = _stamina(model, call, decorator, wrapped)
+            if mechanism is not None:
+                mechanism.function = function
+                yield mechanism
+
+
+_ALL_DECORATORS = _TENACITY_DECORATORS | _BACKOFF_DECORATORS | _STAMINA_DECORATORS
+_CATCH_ALL_SDK = frozenset({"AnthropicError", "APIError"})
+
+
+def _swallowed(site: CallSite) -> bool:
+    """A handler in the same function catches every error of the call and never raises."""
+    for context in site.record.trys:
+        if context.part != "body":
+            continue
+        for handler in context.try_info.handlers:
+            catches_all = handler.catches_broad() or any(t.sdk_name in _CATCH_ALL_SDK for t in handler.types)
+            if catches_all and not _contains(handler.node.body, cst.Raise):
+                return True
+    return False
+
+
+def admits_sdk_errors(predicate: Predicate) -> bool:
+    """Whether a retry can repeat the Claude call: on its errors, or on its results.
+
+    False for predicates made only of other libraries' types (`openai.RateLimitError`).
+    """
+    if predicate.kind == "all":
+        return not any(q in ("Exception", "BaseException") for q in predicate.excluded)
+    if predicate.kind == "types":
+        return any(q in ("Exception", "BaseException") or q.startswith("anthropic.") for q in predicate.types)
+    return True  # "inspects" (cannot tell) and "none" (retries on results)
+
+
+def covers_sdk_retries(predicate: Predicate, knowledge: Knowledge) -> bool:
+    """Whether the mechanism retries everything the SDK's own retries would (429, 5xx, connection...)."""
+    if predicate.kind == "all":
+        return not predicate.excluded
+    if predicate.kind != "types":
+        return False
+    needed = [
+        name
+        for name in ("RateLimitError", "InternalServerError", "APIConnectionError", "ConflictError", "RequestTimeoutError")
+        if knowledge.is_exception(name)
+    ]
+    names = [q.rsplit(".", 1)[-1] for q in predicate.types]
+    broad = any(q in ("Exception", "BaseException") for q in predicate.types)
+    return broad or all(
+        any(knowledge.is_exception(n) and knowledge.is_subclass(name, n) for n in names) for name in needed
+    )
+
+
+def _loop_sites(loop: LoopInfo, sites: Sequence[CallSite]) -> list[CallSite]:
+    return [s for s in sites if any(l is loop for l in s.record.loops)]
+
+
+def _retrying_loop_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iterator[RetryMechanism]:
+    for loop in model.loops:
+        node = loop.node
+        if not isinstance(node, cst.For) or not isinstance(node.iter, (cst.Call, cst.Name)):
+            continue
+        call: cst.BaseExpression | None = node.iter
+        if isinstance(call, cst.Name):
+            call = model.resolver.binding_value(call.value, model.module_scope if loop.frame is None else loop.frame.scope)
+        if not isinstance(call, cst.Call) or model.qualify(call.func) not in _TENACITY_LOOPS:
+            continue
+        wrapped = _loop_sites(loop, sites)
+        if wrapped:
+            mechanism = _tenacity(model, call, call, wrapped)
+            mechanism.loop = loop
+            mechanism.function = loop.frame
+            yield mechanism
+
+
+def _manual_loop_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iterator[RetryMechanism]:
+    sleeps_by_loop: dict[int, list[CallRecord]] = {}
+    for record in model.calls:
+        if record.loops and sleep_name(model, record.node) is not None:
+            sleeps_by_loop.setdefault(id(record.loops[-1]), []).append(record)
+    for loop in model.loops:
+        if isinstance(loop.node, cst.For) and loop.node.asynchronous is None:
+            iter_name = model.qualify(loop.node.iter.func) if isinstance(loop.node.iter, cst.Call) else None
+            if iter_name in _TENACITY_LOOPS:
+                continue
+        wrapped = _loop_sites(loop, sites)
+        if not wrapped or not model.is_manual_retry_loop(loop, wrapped):
+            continue
+        handlers = []
+        for site in wrapped:
+            for ctx in reversed(site.record.trys):
+                if ctx.part != "body" or not any(l is loop for l in ctx.try_info.loops):
+                    continue
+                for handler in ctx.try_info.handlers:
+                    if handler.catches_call_site_errors() and handler_loops_again(handler) and handler not in handlers:
+                        handlers.append(handler)
+        if not handlers:
+            continue
+        sleeps = sleeps_by_loop.get(id(loop), [])
+        predicate = manual_predicate(model, handlers)
+        node = loop.node
+        if isinstance(node, cst.For):
+            bounded = True
+            attempts = _range_count(node.iter)
+            if isinstance(node.iter, cst.Call) and (model.qualify(node.iter.func) or "").startswith("itertools."):
+                bounded = model.qualify(node.iter.func) == "itertools.repeat" and len(node.iter.args) > 1
+        else:
+            bounded, attempts = _counter_bounded_while(node), None
+        yield RetryMechanism(
+            family="manual",
+            node=node,
+            call_sites=wrapped,
+            attempts=attempts,
+            bounded=bounded,
+            wait=wait_kind(model, sleeps),
+            predicate=predicate,
+            reraise=True,
+            function=loop.frame,
+            loop=loop,
+            handlers=handlers,
+            sleeps=sleeps,
+            reads_retry_after=_reads_retry_after(model, [h.node for h in handlers] + [s.node for s in sleeps]),
+        )
+
+
+def _range_count(expr: cst.BaseExpression) -> int | None:
+    if isinstance(expr, cst.Call) and dotted(expr.func) == "range":
+        args = [a.value for a in expr.args]
+        if len(args) == 1 and isinstance(args[0], cst.Integer):
+            return int(literal_value(args[0]))
+        if len(args) == 2 and isinstance(args[0], cst.Integer) and isinstance(args[1], cst.Integer):
+            return int(literal_value(args[1])) - int(literal_value(args[0]))
+    return None
+
+
+def manual_predicate(model: ModuleModel, handlers: Sequence[HandlerInfo]) -> Predicate:
+    """What the retrying handlers admit, minus what earlier handlers of the same try stop."""
+    parts = []
+    for handler in handlers:
+        if handler_inspects(handler):
+            parts.append(Predicate("inspects"))
+            continue
+        # Python gives an error to the first handler that matches: whatever an earlier
+        # handler of the same try catches never reaches this one.
+        earlier: list[str] = []
+        for other in handler.try_info.handlers:
+            if other is handler:
+                break
+            earlier.extend(t.qualname for t in other.types if t.qualname)
+        if handler.is_bare:
+            parts.append(Predicate("all", excluded=tuple(earlier)))
+        else:
+            types = tuple(t.qualname for t in handler.types if t.qualname)
+            parts.append(Predicate("types", types, excluded=tuple(earlier)))
+    merged = Predicate.union(parts)
+    # union() drops excluded lists of "types" parts; keep them from the first part.
+    if merged.kind == "types" and parts and parts[0].excluded:
+        merged.excluded = parts[0].excluded
+    return merged
+
+
+def _recursion_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iterator[RetryMechanism]:
+    by_handler: dict[int, HandlerInfo] = {id(h.node): h for h in model.handlers}
+    for record in model.calls:
+        function = record.frame
+        if function is None or not function.calls_llm:
+            continue
+        target = model.resolver.function_for(record.node.func, record.scope)
+        if target is not function:
+            continue
+        handler = next((ctx.handler for ctx in reversed(record.trys) if ctx.part == "handler"), None)
+        if handler is None or id(handler.node) not in by_handler:
+            continue
+        wrapped = [s for s in handler.try_info.call_sites if s.frame is function]
+        if not wrapped:
+            continue
+        sleeps = [
+            r for r in function.calls
+            if sleep_name(model, r.node) is not None and any(c.handler is handler for c in r.trys)
+        ]
+        yield RetryMechanism(
+            family="recursion",
+            node=record.node,
+            call_sites=wrapped,
+            attempts=None,
+            bounded=_recursion_bounded(function, record.node),
+            wait=wait_kind(model, sleeps),
+            predicate=manual_predicate(model, [handler]),
+            reraise=True,
+            function=function,
+            handlers=[handler],
+            sleeps=sleeps,
+            reads_retry_after=_reads_retry_after(model, [handler.node]),
+        )
+
+
+class _CounterScan(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.counters: set[str] = set()
+        self.exits: list[cst.If] = []
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.target, cst.Name):
+            self.counters.add(node.target.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        # `attempt = attempt + 1`
+        for target in node.targets:
+            if isinstance(target.target, cst.Name) and target.target.value in names_in(node.value):
+                self.counters.add(target.target.value)
+
+    def visit_If(self, node: cst.If) -> None:
+        if any(_contains(node.body, kind) for kind in (cst.Raise, cst.Break, cst.Return)):
+            self.exits.append(node)
+
+
+class _Compared(cst.CSTVisitor):
+    """Names tested anywhere: `if retries <= 0:`, `if not retries:`, `while tries:` guard on the counter."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        self.names.update(names_in(node))
+
+    def visit_If(self, node: cst.If) -> None:
+        self.names.update(names_in(node.test))
+
+
+def _recursion_bounded(function: FunctionInfo, call: cst.Call) -> bool:
+    """A counter parameter passed changed (`retries - 1`) and compared somewhere."""
+    params = {p.name.value for p in (*function.node.params.params, *function.node.params.kwonly_params)}
+    compares = _Compared()
+    walk(function.node.body, compares)
+    compared = compares.names
+    for arg in call.args:
+        value = arg.value
+        if (
+            isinstance(value, cst.BinaryOperation)
+            and isinstance(value.operator, (cst.Subtract, cst.Add))
+            and names_in(value) & params & compared
+        ):
+            return True
+    return False
+
+
+def analyse(model: ModuleModel) -> RetryAnalysis:
+    sites = model.call_sites
+    mechanisms = [
+        m
+        for m in (
+            *_decorator_mechanisms(model, sites),
+            *_retrying_loop_mechanisms(model, sites),
+            *_manual_loop_mechanisms(model, sites),
+            *_recursion_mechanisms(model, sites),
+        )
+        # `backoff.on_exception(..., openai.RateLimitError)` around a Claude call retries nothing of it.
+        if admits_sdk_errors(m.predicate)
+    ]
+    retried: set[int] = set()
+    # A function called from inside a mechanism is retried with it, transitively.
+    pending = [s.target for m in mechanisms for s in m.call_sites if s.target is not None]
+    pending += [m.function for m in mechanisms if m.family in ("tenacity", "backoff", "stamina") and m.loop is None and m.function]
+    while pending:
+        function = pending.pop()
+        if function is None or id(function) in retried:
+            continue
+        retried.add(id(function))
+        pending.extend(s.target for s in sites if s.frame is function and s.target is not None)
+    return RetryAnalysis(mechanisms, retried)
+
+
+def retry_analysis(model: ModuleModel) -> RetryAnalysis:
+    """The analysis for a model, computed once and shared by every CL2xx rule."""
+    cached = model.extras.get("retries")
+    if not isinstance(cached, RetryAnalysis):
+        cached = model.extras["retries"] = analyse(model)
+    return cached
+
+
+# ---------------------------------------------------------------- facts for rules
+
+
+def direct_sites(site: CallSite, model: ModuleModel) -> list[CallSite]:
+    """The direct call sites a (possibly indirect) call site reaches."""
+    if site.direct:
+        return [site]
+    out: list[CallSite] = []
+    seen: set[int] = set()
+    pending = [site.target]
+    while pending:
+        function = pending.pop()
+        if function is None or id(function) in seen:
+            continue
+        seen.add(id(function))
+        for other in model.call_sites:
+            if other.frame is function:
+                if other.direct:
+                    out.append(other)
+                else:
+                    pending.append(other.target)
+    return out
+
+
+def sdk_attempts(client: ClientInfo | None, knowledge: Knowledge) -> int:
+    """HTTP attempts the SDK makes per call: retries + 1 (default when not visible)."""
+    retries = knowledge.default_max_retries if client is None else client.effective_max_retries(knowledge)
+    return max(retries, 0) + 1
+
+
+def admitted_non_retryable(predicate: Predicate, knowledge: Knowledge) -> list[str]:
+    """The non-retryable SDK errors a predicate retries, ordered by status code."""
+    if predicate.kind == "all":
+        roots = ["AnthropicError"]
+    elif predicate.kind == "types":
+        roots = []
+        for qualname in predicate.types:
+            name = qualname.rsplit(".", 1)[-1]
+            if qualname in ("Exception", "BaseException"):
+                roots.append("AnthropicError")
+            elif qualname.startswith("anthropic.") and knowledge.is_exception(name):
+                roots.append(name)
+    else:
+        return []
+    excluded = [q.rsplit(".", 1)[-1] for q in predicate.excluded]
+    excluded_all = any(q in ("Exception", "BaseException") for q in predicate.excluded)
+    found: list[str] = []
+    for root in roots:
+        for name in knowledge.non_retryable_subclasses(root):
+            # RULES.md's non-retryable family: the 4xx status errors (not, say, CredentialsError).
+            if knowledge.exceptions[name].status_code is None:
+                continue
+            if excluded_all or any(knowledge.is_exception(e) and knowledge.is_subclass(name, e) for e in excluded):
+                continue
+            if name not in found:
+                found.append(name)
+    found.sort(key=lambda n: (knowledge.exceptions[n].status_code or 999, n))
+    return found
+
+
+def describe_errors(names: Sequence[str], knowledge: Knowledge, limit: int = 4) -> str:
+    parts = []
+    for name in names[:limit]:
+        status = knowledge.exceptions[name].status_code
+        parts.append(f"{name} ({status})" if status else name)
+    more = len(names) - limit
+    return ", ".join(parts) + (f" and {more} more" if more > 0 else "")
+
+
+def header_width(node: cst.CSTNode) -> int | None:
+    """Underline only the keyword of a loop header (`for`, `async for`, `while`)."""
+    if isinstance(node, cst.For):
+        return len("async for") if node.asynchronous is not None else len("for")
+    if isinstance(node, cst.While):
+        return len("while")
+    if isinstance(node, (cst.ExceptHandler, cst.ExceptStarHandler)):
+        return len("except")
+    return None
+
+
+def mechanism_name(m: RetryMechanism, model: ModuleModel) -> str:
+    """How a message names the mechanism: `@retry(...)`, `Retrying(...)`, this loop, ..."""
+    if m.family == "manual":
+        return f"the `{'for' if isinstance(m.node, cst.For) else 'while'}` retry loop"
+    if m.family == "recursion":
+        assert m.function is not None
+        return f"the recursive retry of `{m.function.name}()`"
+    if isinstance(m.node, cst.Decorator):
+        expr = m.node.decorator
+        head = model.module.code_for_node(expr.func if isinstance(expr, cst.Call) else expr)
+        return f"`@{head}{'(...)' if isinstance(expr, cst.Call) else ''}`"
+    assert m.call is not None
+    return f"`{model.module.code_for_node(m.call.func)}(...)`"
+
+
+
+
+def own_calls(m: RetryMechanism) -> tuple[cst.Call, ...]:
+    """The mechanism's call when it is written at the site (not a shared policy variable)."""
+    if isinstance(m.node, cst.Decorator):
+        return (m.node.decorator,) if isinstance(m.node.decorator, cst.Call) else ()
+    return (m.call,) if m.call is not None and m.node is m.call else ()
+
+
+def statements_after(root: cst.CSTNode, target: cst.CSTNode) -> list[cst.BaseStatement] | None:
+    """The statements that follow `target` in the block that holds it."""
+    find = _StatementsAfter(target)
+    walk(root, find)
+    return find.found
+
+
+class _StatementsAfter(cst.CSTVisitor):
+    def __init__(self, target: cst.CSTNode) -> None:
+        self.target = target
+        self.found: list[cst.BaseStatement] | None = None
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self.found is not None:
+            return False
+        if isinstance(node, (cst.IndentedBlock, cst.Module)):
+            for index, statement in enumerate(node.body):
+                if statement is self.target:
+                    self.found = list(node.body[index + 1 :])
+                    return False
+        return True
+
+
+def contains_raise(node: cst.CSTNode) -> bool:
+    return _contains(node, cst.Raise)
+
+
+def admits_retryable(handler: HandlerInfo, knowledge: Knowledge) -> bool:
+    """Whether the handler catches at least one error the SDK would retry."""
+    if handler.catches_broad():
+        return True
+    for caught in handler.types:
+        name = caught.sdk_name
+        if name is None:
+            continue
+        if knowledge.is_retryable(name) or any(
+            info.retryable and knowledge.is_subclass(other, name) for other, info in knowledge.exceptions.items()
+        ):
+            return True
+    return False

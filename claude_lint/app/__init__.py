@@ -1,0 +1,1 @@
+"""A whole run: discovery, workers, the results cache, baselines, progress, noqa writing."""

@@ -1,0 +1,357 @@
+"""A whole run: discover files, prefilter them, lint the rest (in worker processes when many), collect.
+
+The parent reads every file and applies the byte prefilter; a file that
+passes is answered from the cache when its entry is current, and otherwise
+becomes a task (its path and settings). More than `PARALLEL_MIN_FILES` tasks
+go to a pool of worker processes, where each task reads its file, lints it,
+fixes and writes it in fix mode, and stores its cache entry. Results are put
+back in discovery order and sorted as before, so the output does not depend
+on the number of workers.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from claude_lint.app.discover import Candidate, discover
+from claude_lint.app.progress import Progress
+from claude_lint.config.settings import ConfigResolver, Settings
+from claude_lint.core.atomic import write_bytes_atomically
+from claude_lint.core.diagnostics import Applicability, Diagnostic, Location
+from claude_lint.core.source import SourceError, decode_source
+from claude_lint.engine.lint import LintResult, engine_code_enabled, lint_bytes
+from claude_lint.engine.prefilter import needs_parsing, triggers_for
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
+
+    from claude_lint.app.cache import CacheSpec, ResultCache
+
+# Above this many files to parse, worker processes beat one process (their
+# start-up and imports cost about as much as parsing a few files).
+PARALLEL_MIN_FILES = 8
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    force_exclude: bool = False
+    stdin_filename: str | None = None
+    fix: bool = False  # compute fixes (`--fix`, `--diff`, `--fix-only`)
+    unsafe_fixes: bool = False
+    write: bool = True  # write fixed files (False for `--diff`)
+    jobs: int = 1  # worker processes; the CLI defaults to the CPU count
+    cache: bool = False  # read and write the results cache; the CLI turns it on
+
+
+@dataclass
+class Outcome:
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # not suppressed, sorted
+    suppressed: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)  # text of files with diagnostics
+    errors: list[str] = field(default_factory=list)
+    files_checked: int = 0
+    checked: list[str] = field(default_factory=list)  # the paths, as reported
+    fixes: list[FixedFile] = field(default_factory=list)  # files the fixer changed
+    stdin_data: bytes | None = None
+    warnings: list[str] = field(default_factory=list)  # fixes dropped, fixpoint not reached
+
+    @property
+    def fixed_count(self) -> int:
+        return sum(sum(f.applied.values()) for f in self.fixes)
+
+
+@dataclass
+class FixedFile:
+    path: str
+    original: str
+    fixed: str
+    applied: dict[str, int]
+    data: bytes  # the new file content, encoded like the original
+
+
+@dataclass(frozen=True)
+class LintTask:
+    """One file to lint in a worker: it reads the file itself (picklable, small)."""
+
+    path: str
+    settings: Settings
+    options: RunOptions
+    cache: CacheSpec | None = None
+
+
+@dataclass
+class FileOutcome:
+    """What linting one file produced; travels back from a worker."""
+
+    result: LintResult
+    data: bytes | None  # the content the result is about, when excerpts need it
+    fixed: FixedFile | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def default_jobs() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def _with_cli_options(base: Settings, options: RunOptions) -> Settings:
+    return base.with_overrides(
+        select=options.select,
+        extend_select=base.extend_select + options.extend_select,
+        ignore=base.ignore + options.ignore,
+    )
+
+
+def _read(path: Path) -> bytes | str:
+    """The file's bytes, or the reason it cannot be read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return "No such file or directory"
+    except IsADirectoryError:
+        return "Is a directory"
+    except PermissionError:
+        return "Permission denied"
+    except OSError as e:
+        return e.strerror or str(e)
+
+
+def _text(data: bytes) -> str:
+    """The file's text as the engine decoded it (PEP 263 cookie, BOM), for excerpts and fingerprints."""
+    try:
+        return decode_source(data).text
+    except SourceError:
+        return data.decode("utf-8", "replace").removeprefix("\ufeff")
+
+
+def _unreadable(path: str, reason: str, settings: Settings) -> LintResult:
+    result = LintResult(path)
+    if engine_code_enabled("CL002", path, settings):
+        start = Location(1, 0)
+        result.diagnostics.append(Diagnostic(path, "CL002", f"Cannot read file: {reason}", start, start, noqa_line=1))
+    return result
+
+
+def _decoded_only(path: str, data: bytes, settings: Settings) -> LintResult:
+    """A file the prefilter skips is still decoded: undecodable bytes are CL002 all the same."""
+    try:
+        decode_source(data)
+    except SourceError:
+        return lint_bytes(path, data, settings)  # the engine words and places the CL002
+    return LintResult(path)
+
+
+def _offers_fix(diagnostics: list[Diagnostic], options: RunOptions) -> bool:
+    return any(
+        d.fix is not None and not d.suppressed and (options.unsafe_fixes or d.fix.applicability is Applicability.SAFE)
+        for d in diagnostics
+    )
+
+
+def _lint_or_fix(path: str, data: bytes, settings: Settings, options: RunOptions, stdin: bool = False) -> FileOutcome:
+    """Lint a file; in fix mode, fix it when it has fixes to offer, write it, and lint the result."""
+    result = lint_bytes(path, data, settings)
+    if not options.fix or not _offers_fix(result.diagnostics, options):
+        return FileOutcome(result, data)
+    from claude_lint.engine.fixer import fix_bytes
+
+    fixed = fix_bytes(path, data, settings, unsafe=options.unsafe_fixes)
+    if fixed is None:
+        return FileOutcome(result, data)
+    fix_outcome, new_data = fixed
+    warnings = list(fix_outcome.errors)
+    if not fix_outcome.changed:
+        return FileOutcome(result, data, warnings=warnings)
+    fixed_file = FixedFile(path, fix_outcome.original, fix_outcome.fixed, dict(fix_outcome.applied), new_data)
+    if options.write and not stdin:  # fixed stdin goes to stdout, written by the CLI
+        try:
+            write_bytes_atomically(Path(path), new_data)
+        except OSError as e:
+            # Nothing was fixed on disk: report the file as it is.
+            warnings.append(f"{path}: cannot write the fixed file: {e.strerror or e}")
+            return FileOutcome(result, data, warnings=warnings)
+    return FileOutcome(lint_bytes(path, new_data, settings), new_data, fixed_file, warnings)
+
+
+def lint_file(task: LintTask) -> FileOutcome:
+    """Read, lint (fix, write) and cache one file: the unit of work of a worker process."""
+    data = _read(Path(task.path))
+    if isinstance(data, str):  # vanished or became unreadable since the parent read it
+        return FileOutcome(_unreadable(task.path, data, task.settings), None)
+    outcome = _lint_or_fix(task.path, data, task.settings, task.options)
+    # A file the fixer changed is not cached: its result is about content written (or,
+    # with --diff, not written) after the read.
+    if task.cache is not None and outcome.fixed is None and not outcome.result.errors:
+        from claude_lint.app.cache import store
+
+        store(task.cache, task.path, data, outcome.result.diagnostics)
+    if not outcome.result.diagnostics:
+        outcome.data = None  # no excerpt to show: do not send the bytes back
+    return outcome
+
+
+def lint_files(tasks: list[LintTask]) -> list[FileOutcome]:
+    return [lint_file(task) for task in tasks]
+
+
+def run(paths: list[str], resolver: ConfigResolver, options: RunOptions, progress: Progress | None = None) -> Outcome:
+    outcome = Outcome()
+    files: list[FileOutcome] = []
+    for raw in paths:
+        if raw == "-":
+            display = options.stdin_filename or "-"
+            settings = _with_cli_options(resolver.for_path(Path(display).absolute()), options)
+            data = sys.stdin.buffer.read()
+            outcome.stdin_data = data
+            files.append(_lint_or_fix(display, data, settings, options, stdin=True))
+    candidates = list(discover((p for p in paths if p != "-"), resolver, options.force_exclude))
+    if progress is not None:
+        progress.start(len(candidates))
+    try:
+        files.extend(_lint_candidates(candidates, resolver, options, progress, outcome))
+    finally:
+        if progress is not None:
+            progress.finish()
+    for file in files:
+        result = file.result
+        outcome.files_checked += 1
+        outcome.checked.append(result.path)
+        outcome.errors.extend(result.errors)
+        outcome.warnings.extend(file.warnings)
+        if file.fixed is not None:
+            outcome.fixes.append(file.fixed)
+        for diagnostic in result.diagnostics:
+            (outcome.suppressed if diagnostic.suppressed else outcome.diagnostics).append(diagnostic)
+        if result.diagnostics and file.data is not None:
+            outcome.sources[result.path] = _text(file.data)
+    outcome.diagnostics.sort(key=Diagnostic.sort_key)
+    outcome.suppressed.sort(key=Diagnostic.sort_key)
+    return outcome
+
+
+def _lint_candidates(
+    candidates: list[Candidate],
+    resolver: ConfigResolver,
+    options: RunOptions,
+    progress: Progress | None,
+    outcome: Outcome,
+) -> list[FileOutcome]:
+    """Prefilter and look up the cache here; lint what is left, in workers if there is much."""
+    done: list[FileOutcome | None] = [None] * len(candidates)
+    pending: list[tuple[int, LintTask, int]] = []  # (index, task, size)
+    # Settings depend on a file's directory only (candidates are never directories).
+    by_directory: dict[Path, tuple[Settings, tuple[bytes, ...]]] = {}
+    cache: ResultCache | None = None
+    for index, candidate in enumerate(candidates):
+        directory = candidate.path.parent
+        if directory not in by_directory:
+            merged = _with_cli_options(resolver.for_path(candidate.path), options)
+            by_directory[directory] = (merged, triggers_for(merged.client_factories))
+        settings, triggers = by_directory[directory]
+        path = str(candidate.path)
+        data = _read(candidate.path)
+        if isinstance(data, str):
+            done[index] = FileOutcome(_unreadable(path, data, settings), None)
+        elif not needs_parsing(data, triggers):
+            done[index] = FileOutcome(_decoded_only(path, data, settings), data)
+        else:
+            if options.cache and cache is None:
+                from claude_lint.app.cache import ResultCache  # hashlib and friends: only now
+
+                cache = ResultCache()
+            spec = cache.spec_for(settings) if cache is not None else None
+            hit = _cache_hit(spec, path, data, options) if spec is not None else None
+            if hit is None:
+                pending.append((index, LintTask(path, settings, options, spec), len(data)))
+                continue
+            done[index] = FileOutcome(hit, data)
+        if progress is not None:
+            progress.advance()
+    for index, file in _run_tasks(pending, options.jobs, progress, outcome):
+        done[index] = file
+    return [file for file in done if file is not None]
+
+
+def _cache_hit(spec: CacheSpec, path: str, data: bytes, options: RunOptions) -> LintResult | None:
+    """The cached result of this content, unless there is none or fix mode has fixes to apply."""
+    from claude_lint.app.cache import load
+
+    diagnostics = load(spec, path, data)
+    if diagnostics is None or (options.fix and _offers_fix(diagnostics, options)):
+        return None
+    return LintResult(path, diagnostics, parsed=True)
+
+
+def _run_tasks(
+    pending: list[tuple[int, LintTask, int]], jobs: int, progress: Progress | None, outcome: Outcome
+) -> Iterator[tuple[int, FileOutcome]]:
+    if jobs > 1 and len(pending) > PARALLEL_MIN_FILES:
+        yield from _run_in_workers(pending, jobs, progress, outcome)
+    else:
+        yield from _in_this_process(((index, task) for index, task, _ in pending), progress)
+
+
+def _in_this_process(tasks: Iterable[tuple[int, LintTask]], progress: Progress | None) -> Iterator[tuple[int, FileOutcome]]:
+    for index, task in tasks:
+        yield index, lint_file(task)
+        if progress is not None:
+            progress.advance()
+
+
+def _chunks(pending: list[tuple[int, LintTask, int]], workers: int) -> list[list[tuple[int, LintTask, int]]]:
+    """Largest files first, in chunks small enough to balance the load and big enough to save IPC."""
+    ordered = sorted(pending, key=lambda item: -item[2])
+    size = max(1, min(16, len(ordered) // (workers * 8)))
+    return [ordered[start : start + size] for start in range(0, len(ordered), size)]
+
+
+def _pool_context() -> BaseContext | None:
+    """fork on Linux: a worker starts in a millisecond with the parent's imports and memos."""
+    import multiprocessing
+
+    if sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return None
+
+
+def _run_in_workers(
+    pending: list[tuple[int, LintTask, int]], jobs: int, progress: Progress | None, outcome: Outcome
+) -> Iterator[tuple[int, FileOutcome]]:
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    workers = min(jobs, len(pending))
+    left = {index: task for index, task, _ in pending}
+    try:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context())
+    except (OSError, NotImplementedError, ImportError):  # no semaphores here (some sandboxes)
+        yield from _in_this_process(sorted(left.items()), progress)
+        return
+    try:
+        with pool:
+            futures = {
+                pool.submit(lint_files, [task for _, task, _ in chunk]): [index for index, _, _ in chunk]
+                for chunk in _chunks(pending, workers)
+            }
+            for future in as_completed(futures):
+                indexes = futures[future]
+                for index, file in zip(indexes, future.result(), strict=True):
+                    del left[index]
+                    yield index, file
+                    if progress is not None:
+                        progress.advance()
+    except BrokenProcessPool:
+        # A worker died (killed, out of memory): lint what it left in this process.
+        outcome.warnings.append(f"a worker process stopped unexpectedly; linting the {len(left)} files left here")
+        yield from _in_this_process(sorted(left.items()), progress)

@@ -1,0 +1,1 @@
+"""Configuration: settings from pyproject.toml or claude-lint.toml, and rule selection."""

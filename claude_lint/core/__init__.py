@@ -1,0 +1,1 @@
+"""Core utilities: diagnostics, source decoding, text edits, atomic writes, paths, secrets (no libcst)."""

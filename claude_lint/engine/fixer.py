@@ -1,0 +1,183 @@
+"""The fixer: apply fixes in non-overlapping passes, re-lint, repeat to a fixpoint.
+
+A pass takes every offered fix of the allowed applicability whose edits do
+not overlap an earlier one, applies them, and checks that the result still
+parses; a fix that breaks the parse (or has edits outside the text) is
+dropped and reported, never written, and a fix that changes nothing is
+dropped quietly. The loop stops when no fix is left, when a pass would bring
+back a text an earlier pass had (fixes that undo each other; reported), or
+after `MAX_PASSES` passes that changed the text (reported).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+
+from claude_lint.config.settings import Settings
+from claude_lint.core.diagnostics import Applicability, Diagnostic, Fix
+from claude_lint.core.edits import apply_edits, select_non_overlapping
+from claude_lint.core.nesting import check_nesting
+from claude_lint.core.source import SourceError, decode_source, encode_like
+from claude_lint.engine.lint import lint_text
+
+MAX_PASSES = 10
+
+
+@dataclass
+class FixOutcome:
+    path: str
+    original: str
+    fixed: str
+    applied: Counter[str] = field(default_factory=Counter)  # fixes applied per rule code
+    remaining: list[Diagnostic] = field(default_factory=list)  # diagnostics left in the fixed text
+    errors: list[str] = field(default_factory=list)
+    rejected: set[tuple[object, ...]] = field(default_factory=set)  # fixes that broke the parse
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed != self.original
+
+
+def _compiles(text: str) -> bool:
+    """CPython can compile it. Compiling builds bytecode; nothing is run."""
+    try:
+        with warnings.catch_warnings():  # `"\d"` and the like: the user's business, not ours
+            warnings.simplefilter("ignore")
+            compile(text, "<fixed>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return False
+    return True
+
+
+def _parses(text: str, must_compile: bool = True) -> bool:
+    """libcst can parse it and, when the original compiled, CPython can compile it (a
+    repeated keyword argument, say, parses but does not compile). Code that never
+    compiled here (newer syntax than this Python, `await` at module level) is held
+    to libcst's parse only."""
+    import libcst as cst
+
+    if check_nesting(text) is not None:  # libcst would crash on it
+        return False
+    try:
+        cst.parse_module(text)
+    except Exception:  # noqa: BLE001  (ParserSyntaxError, CSTValidationError, RecursionError...: not code)
+        return False
+    return not must_compile or _compiles(text)
+
+
+def _allowed(fix: Fix | None, unsafe: bool) -> bool:
+    return fix is not None and (unsafe or fix.applicability is Applicability.SAFE)
+
+
+def fix_text(
+    path: str,
+    text: str,
+    settings: Settings,
+    enabled: frozenset[str] | None = None,
+    unsafe: bool = False,
+) -> FixOutcome:
+    outcome = FixOutcome(path, text, text)
+    current = text
+    must_compile = _compiles(text)
+    seen = {text}  # every text a pass produced: coming back to one means fixes undo each other
+    passes = 0  # passes that changed the text; passes that only drop fixes are bounded by the fixes
+    while True:
+        result = lint_text(path, current, settings, enabled)
+        outcome.errors.extend(e for e in result.errors if e not in outcome.errors)
+        candidates = [
+            d for d in result.diagnostics
+            if not d.suppressed and _allowed(d.fix, unsafe) and _key(d.fix) not in outcome.rejected  # type: ignore[arg-type]
+        ]
+        outcome.remaining = [d for d in result.diagnostics if not d.suppressed]
+        if not candidates:
+            break
+        if passes == MAX_PASSES:
+            outcome.errors.append(
+                f"{path}: fixes did not settle after {MAX_PASSES} passes; the file may need another run"
+            )
+            break
+        chosen = select_non_overlapping(d.fix for d in candidates)  # type: ignore[misc]
+        code_of = {id(d.fix): d.code for d in candidates}
+        applied, new = _apply_pass(path, current, chosen, code_of, outcome, must_compile)
+        if not applied:
+            continue  # every chosen fix was dropped (and remembered): try the others
+        if new in seen:
+            codes = ", ".join(sorted({code_of[id(fix)] for fix in chosen}))
+            outcome.errors.append(
+                f"{path}: fixes ({codes}) undo each other; stopped before repeating them"
+            )
+            for fix in chosen:
+                outcome.applied[code_of[id(fix)]] -= 1
+            outcome.applied += Counter()  # drop zero counts
+            outcome.remaining = [d for d in result.diagnostics if not d.suppressed]
+            break
+        seen.add(new)
+        current = new
+        passes += 1
+    outcome.fixed = current
+    return outcome
+
+
+def _key(fix: Fix) -> tuple[object, ...]:
+    return (fix.message, tuple(e.content for e in fix.edits))
+
+
+def _edited(text: str, fixes: list[Fix]) -> str | None:
+    """`text` with the fixes' edits, or None when they cannot apply (overlapping, or out of range)."""
+    try:
+        return apply_edits(text, [edit for fix in fixes for edit in fix.edits])
+    except (ValueError, IndexError):
+        return None
+
+
+def _apply_pass(
+    path: str, text: str, fixes: list[Fix], code_of: dict[int, str], outcome: FixOutcome, must_compile: bool = True
+) -> tuple[int, str]:
+    """Apply a pass's fixes; if together they break the parse, keep the ones that parse alone.
+
+    A fix that would not parse, cannot apply, or changes nothing is remembered
+    in `outcome.rejected` and not offered again.
+    """
+    candidate = _edited(text, fixes)
+    if candidate is not None and candidate != text and _parses(candidate, must_compile):
+        outcome.applied.update(code_of[id(fix)] for fix in fixes)
+        return len(fixes), candidate
+    for fix in fixes:
+        attempt = _edited(text, [fix])
+        if attempt == text:  # a no-op (moving a handler above its own duplicate, say): nothing to do
+            outcome.rejected.add(_key(fix))
+            continue
+        if attempt is not None and _parses(attempt, must_compile):
+            outcome.applied[code_of[id(fix)]] += 1
+            return 1, attempt  # one at a time: the other edits' positions refer to the old text
+        outcome.rejected.add(_key(fix))
+        why = "would not parse" if attempt is not None else "has edits that cannot apply"
+        outcome.errors.append(f"{path}: the {code_of[id(fix)]} fix ({fix.message}) {why}; it was not applied")
+    return 0, text
+
+
+
+
+def fix_bytes(
+    path: str,
+    data: bytes,
+    settings: Settings,
+    enabled: frozenset[str] | None = None,
+    unsafe: bool = False,
+) -> tuple[FixOutcome, bytes] | None:
+    """Fix a file's bytes; None when the file cannot be decoded (nothing to fix)."""
+    try:
+        source = decode_source(data)
+    except SourceError:
+        return None
+    outcome = fix_text(path, source.text, settings, enabled, unsafe)
+    if not outcome.changed:
+        return outcome, data
+    try:
+        return outcome, encode_like(source, outcome.fixed)
+    except (UnicodeError, LookupError, ValueError):
+        outcome.errors.append(f"{path}: the fixed code cannot be written in the file's encoding {source.encoding}")
+        outcome.fixed = outcome.original
+        return outcome, data

@@ -1,0 +1,226 @@
+"""What a rule sees: the module model, settings, and a way to report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from claude_lint.analysis.model import HandlerInfo, ModuleModel
+from claude_lint.analysis.responses import ModuleFrames, frames_for
+from claude_lint.analysis.retries import RetryAnalysis, retry_analysis
+from claude_lint.analysis.values import Values, values_for
+from claude_lint.config.settings import Settings
+from claude_lint.core.diagnostics import Applicability, Edit, Fix, Location
+from claude_lint.sdk.knowledge import Knowledge
+
+# Handler diagnostics underline the `except` keyword only.
+EXCEPT_WIDTH = len("except")
+
+if TYPE_CHECKING:
+    from claude_lint.analysis.positions import Range
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    node: cst.CSTNode
+    message: str
+    fix: Fix | None
+    # Report a sub-range of the node's first line, e.g. just the `except` keyword.
+    width: int | None = None
+
+
+@dataclass
+class RuleContext:
+    path: str
+    model: ModuleModel
+    settings: Settings
+    findings: list[Finding] = field(default_factory=list)
+    code: str = ""  # the rule being run
+    text: str = ""  # the file's source text (`module.code` would re-render it on every use)
+    _ranges: dict[int, Range] = field(default_factory=dict)
+    _offset_ranges: dict[int, tuple[int, int]] = field(default_factory=dict)
+    _line_starts: list[int] | None = None  # of the code position offsets count in
+    _all_ranges: bool = False
+    _offsets: list[int] | None = None
+    # Per file, asked again by every fix that adds an import.
+    _from_imports: dict[str, cst.ImportFrom | None] = field(default_factory=dict)
+
+    @property
+    def knowledge(self) -> Knowledge:
+        return self.model.knowledge
+
+    # -- the shared analyses, each computed once per file ------------------------------
+
+    @property
+    def frames(self) -> ModuleFrames:
+        """Where each call's value goes (responses, streams, coroutines)."""
+        return frames_for(self.model)
+
+    @property
+    def values(self) -> Values:
+        """What values reach a call's arguments."""
+        if any(f.direct_call_sites for f in self.model.functions):
+            frames_for(self.model)  # its walk of each calling function collects their value facts too
+        return values_for(self.model)
+
+    @property
+    def retries(self) -> RetryAnalysis:
+        """The retry mechanisms around the call sites."""
+        return retry_analysis(self.model)
+
+    def report(self, node: cst.CSTNode, message: str, fix: Fix | None = None, width: int | None = None) -> None:
+        self.findings.append(Finding(self.code, node, message, fix, width))
+
+    # Positions are computed only for files with findings, and only for nodes rules use:
+    # first for every node they usually report or edit, then (on a miss) for all nodes.
+    def range_of(self, node: cst.CSTNode) -> Range:
+        key = id(node)
+        found = self._ranges.get(key)
+        if found is not None:
+            return found
+        offsets = self._offset_ranges.get(key)
+        if offsets is None:
+            from claude_lint.analysis.positions import (
+                likely_reported,
+                line_starts_for,
+                offset_ranges,
+            )
+
+            module = self.model.module
+            if not self._offset_ranges:
+                self._offset_ranges, length = offset_ranges(module, [*likely_reported(self.model), node])
+            elif not self._all_ranges:
+                self._offset_ranges, length = offset_ranges(module, None)
+                self._all_ranges = True
+            else:
+                length = -1
+            if length >= 0 and self._line_starts is None:
+                self._line_starts = line_starts_for(module, self.text, length)
+            offsets = self._offset_ranges.get(key)
+            if offsets is None:  # a node built by a rule, not part of the module
+                raise KeyError(f"no position for {type(node).__name__}: not a node of this module")
+        from claude_lint.analysis.positions import location
+
+        starts = self._line_starts
+        assert starts is not None
+        found = self._ranges[key] = (location(starts, offsets[0]), location(starts, offsets[1]))
+        return found
+
+    def start(self, node: cst.CSTNode) -> Location:
+        return self.range_of(node)[0]
+
+    def end(self, node: cst.CSTNode) -> Location:
+        return self.range_of(node)[1]
+
+    def replace(self, node: cst.CSTNode, text: str) -> Edit:
+        return Edit(self.start(node), self.end(node), text)
+
+    def insert_after(self, node: cst.CSTNode, text: str) -> Edit:
+        end = self.end(node)
+        return Edit(end, end, text)
+
+    def except_clause(self, handler: HandlerInfo) -> str:
+        """How messages quote a handler: `except:` or `except anthropic.APIError`."""
+        if handler.node.type is None:
+            return "except:"
+        return f"except {self.code_for(handler.node.type)}"
+
+    def code_for(self, node: cst.CSTNode) -> str:
+        """A node rendered alone (continuation lines lose their block indentation)."""
+        return self.model.module.code_for_node(node)
+
+    @property
+    def line_offsets(self) -> list[int]:
+        """The text offset where each line starts (computed once per file)."""
+        if self._offsets is None:
+            from claude_lint.core.edits import line_offsets
+
+            self._offsets = line_offsets(self.text)
+        return self._offsets
+
+    def source_of(self, node: cst.CSTNode) -> str:
+        """The node's exact text in the file, continuation-line indentation included."""
+        start, end = self.start(node), self.end(node)
+        offsets = self.line_offsets
+        return self.text[offsets[start.line - 1] + start.column : offsets[end.line - 1] + end.column]
+
+    def import_name(self, module: str, name: str | None = None) -> tuple[str, list[Edit]]:
+        """How this file can refer to `module.name` (or `module`), with the import to add if any.
+
+        Reuses an existing import under any alias; otherwise adds
+        `from module import name` (or `import module`) after the last
+        top-level import.
+        """
+        target = f"{module}.{name}" if name else module
+        names = self.model.imports.names
+        for local, qualname in names.items():
+            if qualname == target:
+                return local, []
+        if name is not None:
+            for local, qualname in names.items():
+                if qualname == module:
+                    return f"{local}.{name}", []
+        if name is not None:
+            existing = self._from_import(module)
+            if existing is not None:  # `from m import a` becomes `from m import a, name`
+                assert not isinstance(existing.names, cst.ImportStar)
+                return name, [self.insert_after(existing.names[-1].name if existing.names[-1].asname is None else existing.names[-1].asname, f", {name}")]
+        statement = f"from {module} import {name}" if name else f"import {module}"
+        return (name or module), [self.import_statement_edit(statement)]
+
+    def has_from_import(self, module: str) -> bool:
+        return self._from_import(module) is not None
+
+    def _from_import(self, module: str) -> cst.ImportFrom | None:
+        """A top-level `from module import ...` (not `*`) to extend, if the file has one."""
+        if module not in self._from_imports:
+            self._from_imports[module] = self._find_from_import(module)
+        return self._from_imports[module]
+
+    def _find_from_import(self, module: str) -> cst.ImportFrom | None:
+        for node in self.model.module.body:
+            if not isinstance(node, cst.SimpleStatementLine):
+                continue
+            for small in node.body:
+                if (
+                    isinstance(small, cst.ImportFrom)
+                    and not small.relative
+                    and small.module is not None
+                    and self.model.module.code_for_node(small.module) == module
+                    and not isinstance(small.names, cst.ImportStar)
+                ):
+                    return small
+        return None
+
+    def import_statement_edit(self, statement: str) -> Edit:
+        """Insert an import statement after the module's last top-level import."""
+        module = self.model.module
+        newline = module.default_newline
+        anchor = self._import_anchor
+        if anchor is None:
+            return Edit(Location(1, 0), Location(1, 0), statement + newline)
+        end = self.end(anchor)
+        return Edit(end, end, newline + statement)
+
+    @cached_property
+    def _import_anchor(self) -> cst.CSTNode | None:
+        """The last top-level import statement, else the module docstring, else None."""
+        module = self.model.module
+        last_import: cst.CSTNode | None = None
+        docstring: cst.CSTNode | None = None
+        for index, node in enumerate(module.body):
+            if isinstance(node, cst.SimpleStatementLine) and any(
+                isinstance(small, (cst.Import, cst.ImportFrom)) for small in node.body
+            ):
+                last_import = node
+            elif index == 0 and isinstance(node, cst.SimpleStatementLine) and module.get_docstring() is not None:
+                docstring = node
+        return last_import or docstring
+
+    @staticmethod
+    def fix(message: str, *edits: Edit, safe: bool) -> Fix:
+        return Fix(message, Applicability.SAFE if safe else Applicability.UNSAFE, tuple(edits))

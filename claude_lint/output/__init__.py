@@ -1,0 +1,1 @@
+"""Output: the report, text and JSON formats, CI formats, rule documentation."""

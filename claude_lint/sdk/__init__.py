@@ -1,0 +1,1 @@
+"""What the linter knows about the Anthropic SDK: facts, generation from SDK source, loading."""

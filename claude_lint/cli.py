@@ -12,7 +12,7 @@ import click
 
 from claude_lint import __version__
 from claude_lint.config.settings import ConfigError, ConfigResolver, load_config_file
-from claude_lint.output.formats import OUTPUT_FORMATS
+from claude_lint.output.format_names import OUTPUT_FORMATS
 
 if TYPE_CHECKING:
     from claude_lint.app.baseline import Baseline
@@ -253,13 +253,13 @@ def _report(
     stdout_taken: bool = False,
 ) -> None:
     """Print the findings; to stderr when stdout carries fixed code from stdin."""
-    from claude_lint.output import formats, report
+    from claude_lint.output import format_names, report, text_formats
 
     def echo(text: str = "", nl: bool = True) -> None:
         click.echo(text, nl=nl, err=stdout_taken)
 
     if statistics:
-        echo(report.statistics(reported), nl=False)
+        echo(text_formats.statistics(reported), nl=False)
         return
     data = report.Report(
         diagnostics=reported,
@@ -267,16 +267,16 @@ def _report(
         suppressed=outcome.suppressed,
         baselined=accepted,
         checked=outcome.checked,
-        base=formats.base_directory(output_format, os.environ, Path.cwd()),
+        base=format_names.base_directory(output_format, os.environ, Path.cwd()),
     )
-    text = formats.formatter(output_format)(data)
-    if output_format in formats.HUMAN_FORMATS:
+    text = format_names.formatter(output_format)(data)
+    if output_format in format_names.HUMAN_FORMATS:
         if text:
             echo(text, nl=False)
         if not quiet:
             if text and output_format != "concise":
                 echo("")
-            summary = report.summary(reported)
+            summary = text_formats.summary(reported)
             if outcome.fixes:  # ruff's wording: "Found 8 errors (1 fixed, 7 remaining)."
                 fixed, remaining = outcome.fixed_count, len(reported)
                 total = fixed + remaining

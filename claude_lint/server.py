@@ -3,7 +3,7 @@
 Diagnostics on open, change and save; per diagnostic a quick fix (when the
 rule has one; unsafe ones say so) and a "suppress with noqa" action; and a
 `source.fixAll.claude-lint` action that applies every safe fix, re-linting
-until none is left (`claude_lint.engine.fixer`, which also drops any fix whose
+until none is left (`claude_lint.engine.fix_loop`, which also drops any fix whose
 result would not parse). Settings come from the document's own
 pyproject.toml or claude-lint.toml, read afresh on each lint so edits to them
 apply at once.
@@ -164,7 +164,7 @@ def publish(server: ClaudeLintServer, uri: str) -> None:
 
 def fix_all(server: ClaudeLintServer, text: str, path: Path) -> str:
     """The text with every safe fix applied, re-linted to a fixpoint by the fixer."""
-    from claude_lint.engine.fixer import fix_text
+    from claude_lint.engine.fix_loop import fix_text
 
     settings = _settings(server, path)
     if settings is None:

@@ -2,7 +2,8 @@
 
 import libcst as cst
 
-from claude_lint.analysis.model import HandlerInfo, literal_value
+from claude_lint.analysis.model import HandlerInfo
+from claude_lint.analysis.syntax import literal_value
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import EXCEPT_WIDTH, RuleContext
 from claude_lint.lint.rule import Rule

@@ -2,7 +2,8 @@
 
 import libcst as cst
 
-from claude_lint.analysis.model import HandlerInfo, RaiseRecord, dotted, names_in
+from claude_lint.analysis.model import HandlerInfo, RaiseRecord
+from claude_lint.analysis.syntax import dotted, names_in
 from claude_lint.core.diagnostics import Edit, FixKind, Location
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext

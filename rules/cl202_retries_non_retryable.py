@@ -1,18 +1,12 @@
 """CL202 retries-non-retryable: A retry around a Claude call retries errors that can never succeed."""
 
 from claude_lint.analysis.model import HandlerInfo
-from claude_lint.analysis.retries import (
-    RetryMechanism,
-    admitted_non_retryable,
-    describe_errors,
-    header_width,
-    manual_predicate,
-    mechanism_name,
-)
+from claude_lint.analysis.retries import RetryMechanism, admitted_non_retryable, manual_predicate
 from claude_lint.core.diagnostics import FixKind
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
 from claude_lint.lint.helper_adoption import helper_fix
+from claude_lint.lint.retry_wording import describe_errors, header_width, mechanism_name
 from claude_lint.lint.rule import Rule
 
 

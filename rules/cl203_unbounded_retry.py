@@ -2,16 +2,12 @@
 
 
 from claude_lint.analysis.model import ClientInfo
-from claude_lint.analysis.retries import (
-    INFINITE_RETRIES,
-    RetryMechanism,
-    header_width,
-    mechanism_name,
-)
+from claude_lint.analysis.retries import INFINITE_RETRIES, RetryMechanism
 from claude_lint.core.diagnostics import Fix, FixKind
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
 from claude_lint.lint.retry_fixes import add_keyword_edit
+from claude_lint.lint.retry_wording import header_width, mechanism_name
 from claude_lint.lint.rule import Rule
 
 _WHY = {

@@ -2,15 +2,12 @@
 
 import libcst as cst
 
-from claude_lint.analysis.retries import (
-    RetryMechanism,
-    header_width,
-    mechanism_name,
-)
+from claude_lint.analysis.retries import RetryMechanism
 from claude_lint.core.diagnostics import FixKind
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
 from claude_lint.lint.retry_fixes import add_keyword_edit
+from claude_lint.lint.retry_wording import header_width, mechanism_name
 from claude_lint.lint.rule import Rule
 
 

@@ -1,8 +1,9 @@
 """CL205 retry-without-jitter: Retry waits around a Claude call with no random jitter."""
 
-from claude_lint.analysis.retries import mechanism_name, wait_kind
+from claude_lint.analysis.retries import wait_kind
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
+from claude_lint.lint.retry_wording import mechanism_name
 from claude_lint.lint.rule import Rule
 
 

@@ -1,16 +1,11 @@
 """CL207 stacked-retries: A retry around a Claude call whose client also retries."""
 
 from claude_lint.analysis.model import CallSite
-from claude_lint.analysis.retries import (
-    covers_sdk_retries,
-    direct_sites,
-    header_width,
-    mechanism_name,
-    sdk_attempts,
-)
+from claude_lint.analysis.retries import covers_sdk_retries, direct_sites, sdk_attempts
 from claude_lint.core.diagnostics import Edit, FixKind
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
+from claude_lint.lint.retry_wording import header_width, mechanism_name
 from claude_lint.lint.rule import Rule
 
 

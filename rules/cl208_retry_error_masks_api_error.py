@@ -1,10 +1,10 @@
 """CL208 retry-error-masks-api-error: tenacity around a Claude call without `reraise=True`."""
 
-from claude_lint.analysis.retries import mechanism_name
 from claude_lint.core.diagnostics import FixKind
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
 from claude_lint.lint.retry_fixes import add_keyword_edit
+from claude_lint.lint.retry_wording import mechanism_name
 from claude_lint.lint.rule import Rule
 
 

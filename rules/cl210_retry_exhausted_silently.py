@@ -2,19 +2,14 @@
 
 import libcst as cst
 
-from claude_lint.analysis.model import HandlerInfo, LoopInfo, names_in
-from claude_lint.analysis.retries import (
-    contains_raise,
-    ends_with,
-    header_width,
-    mechanism_name,
-    statements_after,
-)
+from claude_lint.analysis.model import HandlerInfo, LoopInfo
+from claude_lint.analysis.syntax import contains_raise, ends_with, names_in, statements_after
 from claude_lint.analysis.walk import walk
 from claude_lint.core.diagnostics import FixKind
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
 from claude_lint.lint.helper_adoption import helper_fix
+from claude_lint.lint.retry_wording import header_width, mechanism_name
 from claude_lint.lint.rule import Rule
 
 

@@ -2,7 +2,8 @@
 
 import libcst as cst
 
-from claude_lint.analysis.retries import admits_retryable, ends_with, sleep_name
+from claude_lint.analysis.retries import admits_retryable, sleep_name
+from claude_lint.analysis.syntax import ends_with
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
 from claude_lint.lint.rule import Rule

@@ -6,7 +6,8 @@ from typing import ClassVar
 
 import libcst as cst
 
-from claude_lint.analysis.model import Scope, dotted
+from claude_lint.analysis.model import Scope
+from claude_lint.analysis.syntax import dotted
 from claude_lint.analysis.values import Values
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext

@@ -7,7 +7,8 @@ from typing import ClassVar
 
 import libcst as cst
 
-from claude_lint.analysis.model import ClientInfo, ModuleModel, Scope, literal_value
+from claude_lint.analysis.model import ClientInfo, ModuleModel, Scope
+from claude_lint.analysis.syntax import literal_value
 from claude_lint.analysis.values import Known, Values
 from claude_lint.analysis.walk import walk
 from claude_lint.core.diagnostics import Edit, Fix, FixKind, Location

@@ -8,7 +8,7 @@ import textwrap
 import libcst as cst
 
 from claude_lint.config.settings import Settings
-from claude_lint.engine.fixer import fix_bytes, fix_text
+from claude_lint.engine.fix_loop import fix_bytes, fix_text
 
 SETTINGS = Settings(sdk_version="2.14.0")
 # Without CL202, whose helper-adopting fix would replace the call (tested below).
@@ -151,9 +151,9 @@ def test_latin1_cookie_survives() -> None:
 
 def test_a_fix_that_would_not_parse_is_dropped_and_reported(monkeypatch) -> None:
     from claude_lint.core.diagnostics import Edit
-    from claude_lint.engine import fixer
+    from claude_lint.engine import fix_loop
 
-    real = fixer.apply_edits
+    real = fix_loop.apply_edits
 
     def breaking(text, edits):
         edits = list(edits)
@@ -161,8 +161,8 @@ def test_a_fix_that_would_not_parse_is_dropped_and_reported(monkeypatch) -> None
             edits = [Edit(e.start, e.end, " from (") for e in edits]
         return real(text, edits)
 
-    monkeypatch.setattr(fixer, "apply_edits", breaking)
-    outcome = fixer.fix_text("legacy.py", LEGACY, SETTINGS)
+    monkeypatch.setattr(fix_loop, "apply_edits", breaking)
+    outcome = fix_loop.fix_text("legacy.py", LEGACY, SETTINGS)
     assert dict(outcome.applied) == {"CL206": 1}
     assert any("CL105 fix" in e and "would not parse" in e for e in outcome.errors)
     cst.parse_module(outcome.fixed)
@@ -170,7 +170,7 @@ def test_a_fix_that_would_not_parse_is_dropped_and_reported(monkeypatch) -> None
 
 def test_an_insertion_touching_an_edited_range_waits_for_the_next_pass() -> None:
     from claude_lint.core.diagnostics import Applicability, Edit, Fix, Location
-    from claude_lint.core.edits import select_non_overlapping
+    from claude_lint.core.text_edits import select_non_overlapping
 
     def fix(start: tuple[int, int], end: tuple[int, int], content: str) -> Fix:
         return Fix(content, Applicability.SAFE, (Edit(Location(*start), Location(*end), content),))

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from claude_lint import __version__
 from claude_lint.cli import main
 from claude_lint.core.diagnostics import Diagnostic, Location
-from claude_lint.output.formats import formatter
+from claude_lint.output.format_names import formatter
 from claude_lint.output.report import Report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -414,9 +414,9 @@ def test_human_formats_do_not_import_the_ci_formats() -> None:
 
     code = (
         "import sys\n"
-        "from claude_lint.output import formats\n"
-        "formats.formatter('text'); formats.formatter('json-lines')\n"
-        "print('claude_lint.output.ci' in sys.modules, 'libcst' in sys.modules)\n"
+        "from claude_lint.output import format_names\n"
+        "format_names.formatter('text'); format_names.formatter('json-lines')\n"
+        "print('claude_lint.output.ci_formats' in sys.modules, 'libcst' in sys.modules)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout == "False False\n"

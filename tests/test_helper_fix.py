@@ -13,7 +13,7 @@ import pytest
 from fake_api import FakeAnthropicAPI, Reply, error, fake_api  # noqa: F401  (fixture)
 
 from claude_lint.config.settings import Settings
-from claude_lint.engine.fixer import fix_text
+from claude_lint.engine.fix_loop import fix_text
 
 SETTINGS = Settings(sdk_version="2.14.0")
 RETRY_RULES = frozenset({"CL201", "CL202", "CL203", "CL204", "CL207", "CL208", "CL210", "CL211"})

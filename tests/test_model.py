@@ -1289,7 +1289,7 @@ def test_call_through_an_alias_of_the_resource() -> None:
 )
 @pytest.mark.filterwarnings("ignore:invalid escape sequence")
 def test_literal_value_is_libcsts_evaluated_value(text: str) -> None:
-    from claude_lint.analysis.model import literal_value
+    from claude_lint.analysis.syntax import literal_value
 
     node = cst.parse_expression(text)
     assert literal_value(node) == node.evaluated_value

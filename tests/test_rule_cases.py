@@ -6,8 +6,8 @@ import libcst as cst
 import pytest
 
 from claude_lint.config.settings import Settings
-from claude_lint.core.edits import apply_fixes
-from claude_lint.engine.fixer import fix_text
+from claude_lint.core.text_edits import apply_fixes
+from claude_lint.engine.fix_loop import fix_text
 from claude_lint.engine.lint import lint_bytes
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.engine.registry import all_rules

@@ -1,1 +1,2 @@
-"""Analysis of one module: the CST walk, positions, the module model, values, responses, retries."""
+"""Analysis of one module: the CST walk, node questions (syntax), positions, the module model
+(records, imports, collector, resolution), values, responses, retries."""

@@ -32,7 +32,8 @@ from typing import Literal, cast
 
 import libcst as cst
 
-from claude_lint.analysis.model import CallSite, FunctionInfo, ModuleModel, Scope, literal_value
+from claude_lint.analysis.model import CallSite, FunctionInfo, ModuleModel, Scope
+from claude_lint.analysis.syntax import literal_value
 from claude_lint.analysis.values import ScopeFactsCollector, values_for
 from claude_lint.analysis.walk import walk
 

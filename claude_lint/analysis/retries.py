@@ -1,18 +1,21 @@
 """Retry mechanisms around Claude call sites, derived from the module model.
 
-Every form RULES.md names is turned into one `RetryMechanism` with its attempt
-bound, wait strategy, retry predicate and reraise behaviour, and the call
-sites it wraps: tenacity (decorators and `Retrying` loops), backoff, stamina,
-manual `for`/`while` loops, recursion, and the SDK's own `max_retries`. The
-CL2xx rules read this analysis; it is computed once per file, from the
-records the model already holds (no further walk of the tree).
+Every retry form the rules know is turned into one `RetryMechanism` with its
+attempt bound, wait strategy, retry predicate and reraise behaviour, and the
+call sites it wraps: tenacity (decorators and `Retrying` loops), backoff,
+stamina, manual `for`/`while` loops, recursion, and the SDK's own
+`max_retries`. Computed once per file and shared by the CL2xx rules
+(`RuleContext.retries`): it starts from the model's records and walks only
+the subtrees it must look inside (handler bodies, loop bodies for attempt
+counters, recursive functions for the counter they compare). How messages
+name a mechanism is `claude_lint.lint.retry_wording`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import libcst as cst
 
@@ -24,13 +27,10 @@ from claude_lint.analysis.model import (
     HandlerInfo,
     LoopInfo,
     ModuleModel,
-    dotted,
-    literal_value,
-    names_in,
 )
+from claude_lint.analysis.syntax import contains_kind, dotted, ends_with, literal_value, names_in
 from claude_lint.analysis.walk import walk
 from claude_lint.sdk.knowledge import Knowledge
-
 
 Family = Literal["tenacity", "backoff", "stamina", "manual", "recursion"]
 WaitKind = Literal["none", "fixed", "exponential", "jittered", "unknown"]
@@ -324,27 +324,9 @@ def _stamina(model: ModuleModel, call: cst.Call, node: cst.CSTNode, sites: list[
 # ---------------------------------------------------------------- manual loops
 
 
-def ends_with(block: cst.BaseSuite, kinds: tuple[type, ...]) -> bool:
-    """Whether control always leaves the block through one of `kinds`."""
-    statements = block.body if isinstance(block, cst.IndentedBlock) else [block]
-    if not statements:
-        return False
-    last = statements[-1]
-    if isinstance(last, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
-        return any(isinstance(small, kinds) for small in last.body)
-    if isinstance(last, cst.If):
-        if last.orelse is None:
-            return False
-        other = last.orelse.body if isinstance(last.orelse, cst.Else) else last.orelse
-        if isinstance(other, cst.If):
-            return ends_with(last.body, kinds) and ends_with(cst.IndentedBlock(body=[other]), kinds)
-        return ends_with(last.body, kinds) and ends_with(other, kinds)
-    return False
-
-
 def handler_loops_again(handler: HandlerInfo) -> bool:
     """The handler lets the loop run again: it can fall through, or it `continue`s."""
-    return not ends_with(handler.node.body, (cst.Raise, cst.Return, cst.Break)) or _contains(
+    return not ends_with(handler.node.body, (cst.Raise, cst.Return, cst.Break)) or contains_kind(
         handler.node.body, cst.Continue
     )
 
@@ -375,31 +357,8 @@ class _Inspect(cst.CSTVisitor):
             self.found = True
 
     def visit_If(self, node: cst.If) -> None:
-        if self.name in names_in(node.test) and _contains(node.body, cst.Raise):
+        if self.name in names_in(node.test) and contains_kind(node.body, cst.Raise):
             self.found = True
-
-
-def _contains(node: cst.CSTNode, kind: type) -> bool:
-    """Whether `kind` occurs in `node`, outside nested functions (and nested loops, for `continue`)."""
-    find = _FindKind(kind, _LOOP_BARRIERS if kind in (cst.Continue, cst.Break) else _SCOPE_BARRIERS)
-    walk(node, find)
-    return find.hit
-
-
-_SCOPE_BARRIERS: tuple[type, ...] = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
-_LOOP_BARRIERS = (*_SCOPE_BARRIERS, cst.For, cst.While)
-
-
-class _FindKind(cst.CSTVisitor):
-    def __init__(self, kind: type, barriers: tuple[type, ...]) -> None:
-        self.kind = kind
-        self.barriers = barriers
-        self.hit = False
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, self.kind):
-            self.hit = True
-        return not self.hit and not isinstance(node, self.barriers)
 
 
 def _counter_bounded_while(loop: cst.While) -> bool:
@@ -495,7 +454,7 @@ def _swallowed(site: CallSite) -> bool:
             continue
         for handler in context.try_info.handlers:
             catches_all = handler.catches_broad() or any(t.sdk_name in _CATCH_ALL_SDK for t in handler.types)
-            if catches_all and not _contains(handler.node.body, cst.Raise):
+            if catches_all and not contains_kind(handler.node.body, cst.Raise):
                 return True
     return False
 
@@ -689,7 +648,7 @@ class _CounterScan(cst.CSTVisitor):
                 self.counters.add(target.target.value)
 
     def visit_If(self, node: cst.If) -> None:
-        if any(_contains(node.body, kind) for kind in (cst.Raise, cst.Break, cst.Return)):
+        if any(contains_kind(node.body, kind) for kind in (cst.Raise, cst.Break, cst.Return)):
             self.exits.append(node)
 
 
@@ -817,75 +776,11 @@ def admitted_non_retryable(predicate: Predicate, knowledge: Knowledge) -> list[s
     return found
 
 
-def describe_errors(names: Sequence[str], knowledge: Knowledge, limit: int = 4) -> str:
-    parts = []
-    for name in names[:limit]:
-        status = knowledge.exceptions[name].status_code
-        parts.append(f"{name} ({status})" if status else name)
-    more = len(names) - limit
-    return ", ".join(parts) + (f" and {more} more" if more > 0 else "")
-
-
-def header_width(node: cst.CSTNode) -> int | None:
-    """Underline only the keyword of a loop header (`for`, `async for`, `while`)."""
-    if isinstance(node, cst.For):
-        return len("async for") if node.asynchronous is not None else len("for")
-    if isinstance(node, cst.While):
-        return len("while")
-    if isinstance(node, (cst.ExceptHandler, cst.ExceptStarHandler)):
-        return len("except")
-    return None
-
-
-def mechanism_name(m: RetryMechanism, model: ModuleModel) -> str:
-    """How a message names the mechanism: `@retry(...)`, `Retrying(...)`, this loop, ..."""
-    if m.family == "manual":
-        return f"the `{'for' if isinstance(m.node, cst.For) else 'while'}` retry loop"
-    if m.family == "recursion":
-        assert m.function is not None
-        return f"the recursive retry of `{m.function.name}()`"
-    if isinstance(m.node, cst.Decorator):
-        expr = m.node.decorator
-        head = model.module.code_for_node(expr.func if isinstance(expr, cst.Call) else expr)
-        return f"`@{head}{'(...)' if isinstance(expr, cst.Call) else ''}`"
-    assert m.call is not None
-    return f"`{model.module.code_for_node(m.call.func)}(...)`"
-
-
-
-
 def own_calls(m: RetryMechanism) -> tuple[cst.Call, ...]:
     """The mechanism's call when it is written at the site (not a shared policy variable)."""
     if isinstance(m.node, cst.Decorator):
         return (m.node.decorator,) if isinstance(m.node.decorator, cst.Call) else ()
     return (m.call,) if m.call is not None and m.node is m.call else ()
-
-
-def statements_after(root: cst.CSTNode, target: cst.CSTNode) -> list[cst.BaseStatement] | None:
-    """The statements that follow `target` in the block that holds it."""
-    find = _StatementsAfter(target)
-    walk(root, find)
-    return find.found
-
-
-class _StatementsAfter(cst.CSTVisitor):
-    def __init__(self, target: cst.CSTNode) -> None:
-        self.target = target
-        self.found: list[cst.BaseStatement] | None = None
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if self.found is not None:
-            return False
-        if isinstance(node, (cst.IndentedBlock, cst.Module)):
-            for index, statement in enumerate(node.body):
-                if statement is self.target:
-                    self.found = list(node.body[index + 1 :])
-                    return False
-        return True
-
-
-def contains_raise(node: cst.CSTNode) -> bool:
-    return _contains(node, cst.Raise)
 
 
 def admits_retryable(handler: HandlerInfo, knowledge: Knowledge) -> bool:

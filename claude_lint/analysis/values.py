@@ -36,7 +36,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from claude_lint.analysis.model import CallSite, ModuleModel, Scope, dotted, literal_value
+from claude_lint.analysis.model import CallSite, ModuleModel, Scope
+from claude_lint.analysis.syntax import dotted, literal_value
 from claude_lint.analysis.walk import walk
 
 Scalar = str | bytes | int | float | bool | None
@@ -89,7 +90,7 @@ class Item:
 
 
 @dataclass
-class Sequence:
+class SequenceValue:
     """A list's (or tuple's) elements as far as known."""
 
     items: list[Item] = field(default_factory=list)
@@ -101,7 +102,7 @@ class Sequence:
     def definitely_empty(self) -> bool:
         return self.complete and not self.items
 
-    def absorb(self, inner: Sequence | None) -> None:
+    def absorb(self, inner: SequenceValue | None) -> None:
         """Take in a nested sequence (`*other`, a name's value); None: one we cannot read."""
         if inner is None:
             self.complete = False
@@ -112,14 +113,14 @@ class Sequence:
 
 
 @dataclass
-class Mapping:
+class MappingValue:
     """A dict's entries with string keys, as far as known."""
 
     entries: dict[str, Item] = field(default_factory=dict)
     complete: bool = True
     may_shrink: bool = False
 
-    def absorb(self, inner: Mapping | None, *, shrink: bool = True) -> None:
+    def absorb(self, inner: MappingValue | None, *, shrink: bool = True) -> None:
         """Take in a nested mapping (`**other`); None: one we cannot read.
 
         `shrink=False` for a copy (`dict(other)`): removals from `other` are taken to
@@ -482,12 +483,12 @@ class Values:
 
     # -- containers ----------------------------------------------------------------
 
-    def sequence(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> Sequence | None:
+    def sequence(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> SequenceValue | None:
         """The elements of a list/tuple expression, or None if it is not one we can read."""
         if depth > _MAX_DEPTH:
             return None
         if isinstance(expr, (cst.List, cst.Tuple)):
-            result = Sequence()
+            result = SequenceValue()
             for element in expr.elements:
                 if isinstance(element, cst.StarredElement):
                     result.absorb(self.sequence(element.value, scope, depth + 1))
@@ -500,7 +501,7 @@ class Values:
             if left is None and right is None:
                 return None
             parts = [p for p in (left, right) if p is not None]
-            return Sequence(
+            return SequenceValue(
                 [item for p in parts for item in p.items],
                 complete=left is not None and right is not None and all(p.complete for p in parts),
                 may_shrink=any(p.may_shrink for p in parts),
@@ -510,7 +511,7 @@ class Values:
             if where is None or not bound:
                 return None
             facts = self.facts(where)
-            result = Sequence(complete=complete)
+            result = SequenceValue(complete=complete)
             readable = False
             for value, value_scope in bound:
                 inner = self.sequence(value, value_scope, depth + 1)
@@ -526,12 +527,12 @@ class Values:
             return result
         return None
 
-    def mapping(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> Mapping | None:
+    def mapping(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> MappingValue | None:
         """The string-keyed entries of a dict expression, or None if it is not one we can read."""
         if depth > _MAX_DEPTH:
             return None
         if isinstance(expr, cst.Dict):
-            result = Mapping()
+            result = MappingValue()
             for element in expr.elements:
                 if isinstance(element, cst.StarredDictElement):
                     result.absorb(self.mapping(element.value, scope, depth + 1))
@@ -544,7 +545,7 @@ class Values:
                 result.entries[key.value] = Item(element.value, scope, element)
             return result
         if isinstance(expr, cst.Call) and self._is_dict_constructor(expr.func):
-            result = Mapping()
+            result = MappingValue()
             for arg in expr.args:
                 if arg.keyword is not None and not arg.star:
                     result.entries[arg.keyword.value] = Item(arg.value, scope, arg)
@@ -603,7 +604,7 @@ class Values:
     def request_arguments(self, site: CallSite) -> Arguments:
         return self.arguments(site.node, site.record.scope)
 
-    def _batch_params(self, site: CallSite) -> list[Mapping]:
+    def _batch_params(self, site: CallSite) -> list[MappingValue]:
         """The `params` of each request in `messages.batches.create(requests=[...])`."""
         item = self.request_arguments(site).keywords.get("requests")
         if item is None or not site.method.endswith("batches.create"):
@@ -630,9 +631,9 @@ class Values:
                 found.extend(self.strings(entry.expr, entry.scope))
         return found
 
-    def request_messages(self, site: CallSite) -> list[Sequence]:
+    def request_messages(self, site: CallSite) -> list[SequenceValue]:
         """The `messages` lists of a call's request (or batch requests) that can be read."""
-        found: list[Sequence] = []
+        found: list[SequenceValue] = []
         item = self.request_arguments(site).keywords.get("messages")
         if item is not None:
             sequence = self.sequence(item.expr, item.scope)

@@ -164,7 +164,7 @@ def _lint_or_fix(path: str, data: bytes, settings: Settings, options: RunOptions
     result = lint_bytes(path, data, settings)
     if not options.fix or not _offers_fix(result.diagnostics, options):
         return FileOutcome(result, data)
-    from claude_lint.engine.fixer import fix_bytes
+    from claude_lint.engine.fix_loop import fix_bytes
 
     fixed = fix_bytes(path, data, settings, unsafe=options.unsafe_fixes)
     if fixed is None:

@@ -1,1 +1,1 @@
-"""Linting one file: parse, run the rules, apply suppressions; the fixer."""
+"""Linting one file: parse, run the rules, apply suppressions; the fix loop."""

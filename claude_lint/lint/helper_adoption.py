@@ -22,13 +22,9 @@ import textwrap
 
 import libcst as cst
 
-from claude_lint.analysis.model import CallSite, LoopInfo, Scope, literal_value, names_in
-from claude_lint.analysis.retries import (
-    RetryMechanism,
-    retry_analysis,
-    sleep_name,
-    statements_after,
-)
+from claude_lint.analysis.model import CallSite, LoopInfo, Scope
+from claude_lint.analysis.retries import RetryMechanism, retry_analysis, sleep_name
+from claude_lint.analysis.syntax import literal_value, names_in, statements_after
 from claude_lint.core.diagnostics import Edit, Fix, Location
 from claude_lint.lint.context import RuleContext
 

@@ -1,1 +1,1 @@
-"""Output: the report, text and JSON formats, CI formats, rule documentation."""
+"""Output: the Report, the text and JSON formats, the CI formats, formats by name, rule documentation."""

@@ -269,7 +269,8 @@ def test_dangling_symlink_is_cl002_under_its_own_name(tmp_path: Path, lint_tree)
     os.symlink("nowhere.py", tmp_path / "dangling.py")
     outcome = lint_tree()
     assert findings(outcome)["dangling.py"] == [(CL002, 1, 0, "Cannot read file: No such file or directory")]
-    from claude_lint.output.report import Report, format_concise
+    from claude_lint.output.report import Report
+    from claude_lint.output.text_formats import format_concise
 
     text = format_concise(Report(outcome.diagnostics, base=tmp_path))
     assert text.splitlines()[0] == "dangling.py:1:1: CL002 Cannot read file: No such file or directory"
@@ -404,7 +405,8 @@ def test_non_utf8_file_name_in_every_format_on_a_strict_utf8_stdout(tmp_path: Pa
 
 @pytest.mark.skipif(sys.platform != "linux", reason="file names may hold control characters on Linux")
 def test_file_name_with_newline_and_escape_cannot_forge_output_lines(tmp_path: Path, lint_tree) -> None:
-    from claude_lint.output.report import Report, format_concise, format_text
+    from claude_lint.output.report import Report
+    from claude_lint.output.text_formats import format_concise, format_text
 
     evil = "a\nfake.py:1:1: CL999 forged\x1b[2J.py"
     (tmp_path / evil).write_text(GOOD, encoding="utf-8")
@@ -416,7 +418,8 @@ def test_file_name_with_newline_and_escape_cannot_forge_output_lines(tmp_path: P
 
 
 def test_control_characters_in_source_do_not_reach_the_terminal(tmp_path: Path, lint_tree) -> None:
-    from claude_lint.output.report import Report, format_text
+    from claude_lint.output.report import Report
+    from claude_lint.output.text_formats import format_text
 
     source = GOOD.replace("    except:\n", "    except:  # '\x1b[2J\x1b]0;pwned\x07\u202e'\n")
     (tmp_path / "esc.py").write_text(source, encoding="utf-8")

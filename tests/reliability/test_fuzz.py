@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from claude_lint.config.settings import Settings
-from claude_lint.engine.fixer import fix_bytes, fix_text
+from claude_lint.engine.fix_loop import fix_bytes, fix_text
 from claude_lint.engine.lint import lint_bytes, lint_text
 from claude_lint.engine.registry import all_rules
 
@@ -194,7 +194,7 @@ class Service:
 
 def test_cl202_helper_fix_on_a_decorated_method_parses() -> None:
     """Found by the call-site fuzzer (the decorator went, its indentation stayed); fixed in helper_fix.py."""
-    from claude_lint.core.edits import apply_edits
+    from claude_lint.core.text_edits import apply_edits
 
     result = lint_text("svc.py", DECORATED_METHOD, SETTINGS, frozenset({"CL202"}))
     [diagnostic] = result.diagnostics

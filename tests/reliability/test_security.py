@@ -278,5 +278,5 @@ def test_config_keys_are_data_and_nothing_imports_by_name(tmp_path: Path) -> Non
     )
     assert found == [
         ("claude_lint/engine/registry.py", 'module = importlib.import_module(f"{package.__name__}.{info.name}")'),
-        ("claude_lint/output/formats.py", 'formats = importlib.import_module("claude_lint.output.ci")'),
+        ("claude_lint/output/format_names.py", 'formats = importlib.import_module("claude_lint.output.ci_formats")'),
     ]

@@ -1,4 +1,4 @@
-"""Output formats by name: the local ones, and the CI ones imported on use."""
+"""Output formats by name (the local ones, and the CI ones imported on use), and where each one's paths are relative to."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import importlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from claude_lint.output.report import (
-    Report,
+from claude_lint.output.report import Report
+from claude_lint.output.text_formats import (
     format_concise,
     format_json,
     format_json_lines,
@@ -26,7 +26,7 @@ _LOCAL: dict[str, Formatter] = {
 }
 
 
-# name -> function in claude_lint.output.ci (imported on use: it may need the rules' metadata)
+# name -> function in claude_lint.output.ci_formats (imported on use: it may need the rules' metadata)
 _CI = {"sarif": "format_sarif", "github": "format_github", "gitlab": "format_gitlab", "junit": "format_junit"}
 
 
@@ -39,7 +39,7 @@ HUMAN_FORMATS = frozenset({"text", "full", "concise"})
 def formatter(name: str) -> Formatter:
     if name in _LOCAL:
         return _LOCAL[name]
-    formats = importlib.import_module("claude_lint.output.ci")
+    formats = importlib.import_module("claude_lint.output.ci_formats")
     return getattr(formats, _CI[name])  # type: ignore[no-any-return]
 
 

@@ -1,4 +1,4 @@
-"""The fixer: apply fixes in non-overlapping passes, re-lint, repeat to a fixpoint.
+"""The fix loop (`--fix`): apply fixes in non-overlapping passes, re-lint, repeat to a fixpoint.
 
 A pass takes every offered fix of the allowed applicability whose edits do
 not overlap an earlier one, applies them, and checks that the result still
@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 from claude_lint.config.settings import Settings
 from claude_lint.core.diagnostics import Applicability, Diagnostic, Fix
-from claude_lint.core.edits import apply_edits, select_non_overlapping
 from claude_lint.core.nesting import check_nesting
 from claude_lint.core.source import SourceError, decode_source, encode_like
+from claude_lint.core.text_edits import apply_edits, select_non_overlapping
 from claude_lint.engine.lint import lint_text
 
 MAX_PASSES = 10

@@ -1,4 +1,7 @@
-"""Applying fixes: text edits at (line, column) locations, never overlapping."""
+"""Text edits: applying (line, column) edits to a string, and choosing fixes whose edits do not overlap.
+
+Pure text work; the loop that applies fixes, re-lints and repeats is `engine.fix_loop`.
+"""
 
 from __future__ import annotations
 

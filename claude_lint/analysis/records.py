@@ -1,0 +1,214 @@
+"""The module model's records: scopes, functions, calls, try statements, handlers, loops, clients, call sites.
+
+Plain data filled in by the collector (one pass over the tree) and completed by
+`build_model`; rules read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+import libcst as cst
+
+from claude_lint.analysis.syntax import keyword_arg
+from claude_lint.sdk.knowledge import Knowledge
+
+Part = Literal["body", "handler", "else", "finally"]
+
+
+@dataclass(eq=False)
+class Scope:
+    """A module, class or function body: where names are bound."""
+
+    kind: Literal["module", "class", "function"]
+    node: cst.CSTNode
+    parent: Scope | None
+    name: str = ""
+    bindings: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)
+    annotations: dict[str, cst.BaseExpression] = field(default_factory=dict)
+    functions: dict[str, FunctionInfo] = field(default_factory=dict)
+
+    @property
+    def class_scope(self) -> Scope | None:
+        """The class a method belongs to (for `self.attr`)."""
+        scope: Scope | None = self
+        while scope is not None and scope.kind == "function":
+            if scope.parent is not None and scope.parent.kind == "class":
+                return scope.parent
+            scope = scope.parent
+        return None
+
+
+@dataclass(eq=False)
+class FunctionInfo:
+    node: cst.FunctionDef
+    name: str
+    scope: Scope  # the function's own scope
+    is_async: bool
+    decorators: tuple[cst.Decorator, ...]
+    direct_call_sites: list[CallSite] = field(default_factory=list)
+    calls: list[CallRecord] = field(default_factory=list)
+    calls_llm: bool = False
+    is_generator: bool = False  # its body yields (a retry decorator then never sees the call's errors)
+
+
+@dataclass(eq=False)
+class LoopInfo:
+    node: cst.For | cst.While
+    frame: FunctionInfo | None
+    trys: tuple[TryContext, ...]
+
+    @property
+    def kind(self) -> Literal["for", "while"]:
+        return "for" if isinstance(self.node, cst.For) else "while"
+
+
+@dataclass(eq=False)
+class CaughtType:
+    node: cst.BaseExpression
+    qualname: str | None
+    sdk_name: str | None  # the SDK exception class, if this names one
+
+
+@dataclass(eq=False)
+class HandlerInfo:
+    node: cst.ExceptHandler | cst.ExceptStarHandler
+    try_info: TryInfo
+    types: tuple[CaughtType, ...]  # empty for a bare `except:`
+    name: str | None
+    loops: tuple[LoopInfo, ...]
+
+    @property
+    def is_bare(self) -> bool:
+        return self.node.type is None
+
+    def catches_broad(self) -> bool:
+        """Bare, BaseException or Exception: catches whatever the call raises."""
+        return self.is_bare or any(t.qualname in ("Exception", "BaseException") for t in self.types)
+
+    def catches_sdk_error(self) -> bool:
+        return any(t.sdk_name is not None for t in self.types)
+
+    def catches_call_site_errors(self) -> bool:
+        """Whether this handler can catch an error raised by a Claude call in its try."""
+        if self.catches_sdk_error():
+            return True
+        return self.catches_broad() and bool(self.try_info.call_sites)
+
+
+@dataclass(eq=False)
+class TryInfo:
+    node: cst.Try | cst.TryStar
+    frame: FunctionInfo | None
+    loops: tuple[LoopInfo, ...]
+    handlers: list[HandlerInfo] = field(default_factory=list)
+    body_calls: list[CallRecord] = field(default_factory=list)
+    call_sites: list[CallSite] = field(default_factory=list)
+
+    @property
+    def holds_call_site(self) -> bool:
+        return bool(self.call_sites)
+
+
+@dataclass(frozen=True, eq=False)
+class TryContext:
+    try_info: TryInfo
+    part: Part
+    handler: HandlerInfo | None = None
+
+
+@dataclass(eq=False)
+class CallRecord:
+    """Every call in the module, with where it sits."""
+
+    node: cst.Call
+    frame: FunctionInfo | None
+    scope: Scope
+    trys: tuple[TryContext, ...]
+    loops: tuple[LoopInfo, ...]
+    awaited: bool = False
+
+
+@dataclass(eq=False)
+class WithRecord:
+    """A `with`/`async with` statement and where it sits."""
+
+    node: cst.With
+    frame: FunctionInfo | None
+    scope: Scope
+
+    @property
+    def is_async(self) -> bool:
+        return self.node.asynchronous is not None
+
+
+@dataclass(eq=False)
+class RaiseRecord:
+    node: cst.Raise
+    handler: HandlerInfo | None  # the innermost handler in the same function
+
+
+@dataclass(eq=False)
+class ClientInfo:
+    """An Anthropic client as the code builds it."""
+
+    class_name: str  # e.g. "Anthropic", "AsyncAnthropicBedrock"; "" when only annotated
+    is_async: bool
+    max_retries: int | None  # None: not visible, the SDK default applies
+    max_retries_node: cst.Arg | None
+    node: cst.CSTNode | None  # constructor/with_options call or annotation
+    origin: Literal["constructor", "annotation", "factory", "with_options"]
+
+    def effective_max_retries(self, knowledge: Knowledge) -> int:
+        return knowledge.default_max_retries if self.max_retries is None else self.max_retries
+
+
+class NotClient:
+    """Marker: an object known to belong to another library (e.g. an OpenAI client)."""
+
+
+NOT_CLIENT = NotClient()
+
+
+@dataclass(eq=False)
+class CallSite:
+    """A Claude call (direct) or a call to a function of this module that makes one."""
+
+    record: CallRecord
+    method: str  # "messages.create", "beta.messages.stream", ...; "" for indirect
+    client: ClientInfo | None
+    client_node: cst.BaseExpression | None
+    heuristic: bool
+    target: FunctionInfo | None = None  # for indirect call sites
+    raw_response: bool = False
+
+    @property
+    def node(self) -> cst.Call:
+        return self.record.node
+
+    @property
+    def direct(self) -> bool:
+        return self.target is None
+
+    @property
+    def frame(self) -> FunctionInfo | None:
+        return self.record.frame
+
+    @property
+    def is_async(self) -> bool:
+        if self.target is not None:
+            return self.target.is_async
+        return self.client is not None and self.client.is_async
+
+    def keyword(self, name: str) -> cst.Arg | None:
+        return keyword_arg(self.node, name)
+
+    def enclosing_handlers(self) -> Iterator[HandlerInfo]:
+        """Handlers that can catch this call's errors, innermost first."""
+        for ctx in reversed(self.record.trys):
+            if ctx.part == "body":
+                yield from ctx.try_info.handlers
+
+

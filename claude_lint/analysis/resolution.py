@@ -1,0 +1,296 @@
+"""Resolving names in a module: Anthropic clients, functions of the module, bound values, Claude call sites.
+
+Client resolution follows bindings, `self.` attributes, annotations, factories
+and `with_options`. A `messages.create` whose client cannot be resolved is a
+Claude call only if the file looks like Anthropic code (it imports `anthropic`,
+passes a `claude-` model, or `max_tokens` with `messages`); known other
+libraries with a `.messages.create` of their own (OpenAI, Twilio, ...) are
+ruled out by their import roots and their keywords (`to=`, `body=`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from claude_lint.analysis.imports import ImportTable
+from claude_lint.analysis.records import (
+    NOT_CLIENT,
+    CallRecord,
+    CallSite,
+    ClientInfo,
+    FunctionInfo,
+    NotClient,
+    Scope,
+)
+from claude_lint.analysis.syntax import dotted, int_literal, keyword_arg, literal_value
+from claude_lint.sdk.knowledge import Knowledge
+
+# Methods reachable from a client, as (path after the client) -> kind.
+_RESOURCE_METHODS = {"create", "stream", "parse", "count_tokens"}
+_RAW_WRAPPERS = {"with_raw_response", "with_streaming_response"}
+# Libraries whose clients have a `.messages.create` of their own.
+FOREIGN_CLIENT_ROOTS = frozenset(
+    {"openai", "twilio", "mistralai", "cohere", "groq", "together", "litellm", "google",
+     "vertexai", "boto3", "botocore", "ollama", "replicate", "huggingface_hub", "slack_sdk"}
+)
+_ASYNC_PREFIX = "Async"
+
+
+def _strip_optional(annotation: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """`X | None`, `Optional[X]`, `"X"` -> the candidate type expressions."""
+    if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+        return _strip_optional(annotation.left) + _strip_optional(annotation.right)
+    if isinstance(annotation, cst.Subscript):
+        base = dotted(annotation.value)
+        if base is not None and base.split(".")[-1] in ("Optional", "Union", "Annotated"):
+            out: list[cst.BaseExpression] = []
+            for element in annotation.slice:
+                if isinstance(element.slice, cst.Index):
+                    out.extend(_strip_optional(element.slice.value))
+                if base.endswith("Annotated"):
+                    break
+            return out
+    if isinstance(annotation, cst.SimpleString):
+        text = literal_value(annotation)
+        if isinstance(text, str):
+            try:
+                return _strip_optional(cst.parse_expression(text))
+            except cst.ParserSyntaxError:
+                return []
+    return [annotation]
+
+
+class Resolver:
+    """What a name or expression of the module refers to: an Anthropic client (or another
+    library's), a function of this module, the value bound to a name, a Claude call site.
+
+    Rules that need more than the model's records ask it through `model.resolver`.
+    """
+
+    def __init__(
+        self, imports: ImportTable, module_scope: Scope, knowledge: Knowledge, client_factories: Sequence[str] = ()
+    ) -> None:
+        self.imports = imports
+        self.module_scope = module_scope
+        self.knowledge = knowledge
+        self.factories = frozenset(client_factories)
+        self._client_classes = {f"anthropic.{name}" for name in knowledge.client_classes}
+
+    # clients --------------------------------------------------------------
+
+    def client_class(self, qualname: str | None) -> str | None:
+        """The SDK client class a qualified name refers to (any submodule path)."""
+        if qualname is None or not qualname.startswith("anthropic."):
+            return None
+        last = qualname.rsplit(".", 1)[-1]
+        return last if last in self.knowledge.client_classes else None
+
+    def _is_async_class(self, name: str) -> bool:
+        return name in self.knowledge.async_client_classes or name.startswith(_ASYNC_PREFIX)
+
+    def client_from_annotation(self, annotation: cst.BaseExpression) -> ClientInfo | NotClient | None:
+        foreign = False
+        for candidate in _strip_optional(annotation):
+            qualname = self.imports.qualify(candidate)
+            name = self.client_class(qualname)
+            if name is not None:
+                return ClientInfo(name, self._is_async_class(name), None, None, annotation, "annotation")
+            foreign = foreign or (qualname is not None and qualname.split(".", 1)[0] in FOREIGN_CLIENT_ROOTS)
+        return NOT_CLIENT if foreign else None
+
+    def _constructor(self, call: cst.Call, name: str) -> ClientInfo:
+        retries_arg = keyword_arg(call, "max_retries")
+        retries = int_literal(retries_arg.value) if retries_arg is not None else None
+        return ClientInfo(name, self._is_async_class(name), retries, retries_arg, call, "constructor")
+
+    def client_of(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> ClientInfo | NotClient | None:
+        if depth > 8:
+            return None
+        if isinstance(expr, cst.Await):
+            return self.client_of(expr.expression, scope, depth + 1)
+        if isinstance(expr, cst.Call):
+            return self._client_of_call(expr, scope, depth)
+        if isinstance(expr, cst.Name):
+            return self._client_of_binding(expr.value, scope, depth)
+        if isinstance(expr, cst.Attribute):
+            key = dotted(expr)
+            if key is not None and key.split(".", 1)[0] in ("self", "cls") and key.count(".") == 1:
+                owner = scope.class_scope
+                if owner is not None:
+                    return self._client_of_class_attr(owner, "self." + expr.attr.value, depth)
+            qualname = self.imports.qualify(expr)
+            if qualname is not None and qualname.split(".", 1)[0] in FOREIGN_CLIENT_ROOTS:
+                return NOT_CLIENT
+        return None
+
+    def _client_of_call(self, call: cst.Call, scope: Scope, depth: int) -> ClientInfo | NotClient | None:
+        func = call.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "with_options":
+            base = self.client_of(func.value, scope, depth + 1)
+            retries_arg = keyword_arg(call, "max_retries")
+            if isinstance(base, NotClient) or retries_arg is None:
+                return base
+            # `x.with_options(max_retries=...)` on an unseen client still sets its retries.
+            class_name, is_async = (base.class_name, base.is_async) if base else ("", False)
+            return ClientInfo(class_name, is_async, int_literal(retries_arg.value), retries_arg, call, "with_options")
+        qualname = self.imports.qualify(func)
+        name = self.client_class(qualname)
+        if name is not None:
+            return self._constructor(call, name)
+        if qualname is not None:
+            if qualname in self.factories or qualname.rsplit(".", 1)[-1] in self.factories:
+                return ClientInfo("", False, None, None, call, "factory")
+            if qualname.split(".", 1)[0] in FOREIGN_CLIENT_ROOTS:
+                return NOT_CLIENT
+        target = self.function_for(func, scope)
+        if target is not None and target.node.returns is not None:
+            info = self.client_from_annotation(target.node.returns.annotation)
+            if isinstance(info, ClientInfo):
+                return ClientInfo(info.class_name, info.is_async, None, None, call, "factory")
+            return info
+        return None
+
+    def _client_of_binding(self, name: str, scope: Scope, depth: int) -> ClientInfo | NotClient | None:
+        current: Scope | None = scope
+        while current is not None:
+            if current.kind == "class":  # class bodies are not enclosing scopes for methods
+                current = current.parent
+                continue
+            found = self._client_in_scope(current, name, current, depth)
+            if found is not None:
+                return found
+            if name in current.bindings or name in current.annotations:
+                return None
+            current = current.parent
+        return None
+
+    def _client_in_scope(self, scope: Scope, key: str, lookup: Scope, depth: int) -> ClientInfo | NotClient | None:
+        result: ClientInfo | NotClient | None = None
+        for value in scope.bindings.get(key, ()):
+            found = self.client_of(value, lookup, depth + 1)
+            if isinstance(found, ClientInfo):
+                return found
+            result = result or found
+        annotation = scope.annotations.get(key)
+        if annotation is not None:
+            info = self.client_from_annotation(annotation)
+            if info is not None:
+                return info
+        return result
+
+    def _client_of_class_attr(self, owner: Scope, key: str, depth: int) -> ClientInfo | NotClient | None:
+        # `self.x = ...` values are evaluated in the method that assigned them; the
+        # names they use are usually parameters of that method (`__init__(self, client)`).
+        for method in owner.functions.values():
+            for value in owner.bindings.get(key, ()):
+                found = self.client_of(value, method.scope, depth + 1)
+                if isinstance(found, ClientInfo):
+                    return found
+        result: ClientInfo | NotClient | None = None
+        # `self.x` also reads a class attribute `x = ...` of the class body.
+        for value in (*owner.bindings.get(key, ()), *owner.bindings.get(key.removeprefix("self."), ())):
+            found = self.client_of(value, owner, depth + 1)
+            if isinstance(found, ClientInfo):
+                return found
+            result = result or found
+        annotation = owner.annotations.get(key)
+        if annotation is not None:
+            info = self.client_from_annotation(annotation)
+            if info is not None:
+                return info
+        return result
+
+    def binding_value(self, key: str, scope: Scope) -> cst.BaseExpression | None:
+        """The first value bound to a name (or `self.attr`) visible from a scope."""
+        if key.startswith(("self.", "cls.")):
+            owner = scope.class_scope
+            values = owner.bindings.get("self." + key.split(".", 1)[1], []) if owner else []
+            return values[0] if values else None
+        current: Scope | None = scope
+        while current is not None:
+            if current.kind != "class" and key in current.bindings:
+                values = current.bindings[key]
+                return values[0] if values else None  # a parameter: value unknown
+            current = current.parent
+        return None
+
+    # functions ------------------------------------------------------------
+
+    def function_for(self, func: cst.BaseExpression, scope: Scope) -> FunctionInfo | None:
+        """The function of this module a call's callee refers to, if any."""
+        if isinstance(func, cst.Name):
+            if func.value in self.imports.names:
+                return None
+            current: Scope | None = scope
+            while current is not None:
+                if current.kind != "class" and func.value in current.functions:
+                    return current.functions[func.value]
+                current = current.parent
+            return None
+        if isinstance(func, cst.Attribute) and dotted(func.value) in ("self", "cls"):
+            owner = scope.class_scope
+            if owner is not None:
+                return owner.functions.get(func.attr.value)
+        return None
+
+    # call sites -----------------------------------------------------------
+
+    def direct_call_site(self, record: CallRecord) -> CallSite | None:
+        func = record.node.func
+        if not isinstance(func, cst.Attribute) or func.attr.value not in _RESOURCE_METHODS:
+            return None
+        method = func.attr.value
+        raw = False
+        cur: cst.BaseExpression = func.value
+        while isinstance(cur, cst.Attribute) and cur.attr.value in _RAW_WRAPPERS:
+            raw = True
+            cur = cur.value
+        if isinstance(cur, cst.Name):
+            # `messages = client.messages` then `messages.create(...)`: follow the alias.
+            bound = self.binding_value(cur.value, record.scope)
+            if isinstance(bound, cst.Attribute) and bound.attr.value in ("messages", "completions", "batches"):
+                cur = bound
+        if not isinstance(cur, cst.Attribute):
+            return None
+        path = [method]
+        if cur.attr.value == "batches" and method == "create":
+            path.insert(0, "batches")
+            cur = cur.value
+            if not isinstance(cur, cst.Attribute):
+                return None
+        resource = cur.attr.value
+        if resource == "completions":
+            if path != ["create"]:
+                return None
+        elif resource != "messages":
+            return None
+        path.insert(0, resource)
+        client_node = cur.value
+        if isinstance(client_node, cst.Attribute) and client_node.attr.value in ("threads", "chat"):
+            return None  # OpenAI: client.beta.threads.messages.create, client.chat.completions.create
+        if isinstance(client_node, cst.Attribute) and client_node.attr.value == "beta":
+            path.insert(0, "beta")
+            client_node = client_node.value
+        client = self.client_of(client_node, record.scope)
+        if isinstance(client, NotClient):
+            return None
+        heuristic = client is None
+        if heuristic and not self._heuristic_accepts(record.node):
+            return None
+        return CallSite(record, ".".join(path), client, client_node, heuristic, raw_response=raw)
+
+    def _heuristic_accepts(self, call: cst.Call) -> bool:
+        keywords = {arg.keyword.value: arg for arg in call.args if arg.keyword is not None}
+        if "to" in keywords or "body" in keywords:  # Twilio-style messages.create
+            return False
+        if self.imports.imports_root("anthropic"):
+            return True
+        model = keywords.get("model")
+        if model is not None and isinstance(model.value, cst.SimpleString):
+            value = literal_value(model.value)
+            if isinstance(value, str) and value.startswith("claude-"):
+                return True
+        return "max_tokens" in keywords and "messages" in keywords
+

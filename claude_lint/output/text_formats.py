@@ -1,0 +1,160 @@
+"""The local output formats: `text` (with source excerpts), `concise`, `json`, `json-lines`; the summary.
+
+They import neither libcst nor the rules (the CI formats are `ci_formats`,
+imported only when asked for).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+from claude_lint.core.diagnostics import Applicability, Diagnostic
+from claude_lint.core.paths import display
+from claude_lint.core.secrets import API_KEY, mask_secrets, redact, secret_spans
+from claude_lint.lint.rule import DOCS_URL
+from claude_lint.output.escape import printable
+from claude_lint.output.report import Report, display_path
+
+
+def _fix_marker(d: Diagnostic) -> str:
+    if d.fix is None:
+        return ""
+    return "[*] " if d.fix.applicability is Applicability.SAFE else "[-] "
+
+
+def format_concise(report: Report) -> str:
+    return "".join(
+        f"{display_path(d.path, report)}:{d.start.line}:{d.start.column + 1}: {d.code} {_fix_marker(d)}{printable(redact(d.message))}\n"
+        for d in report.diagnostics
+    )
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # Python's own; str.splitlines also breaks at \f, \x1c, \u2028...
+
+
+
+
+
+
+
+
+def _source_lines(text: str | None) -> list[str]:
+    if not text:
+        return []
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def _excerpt(
+    d: Diagnostic, lines: Sequence[str], secrets: Mapping[tuple[str, int], Sequence[tuple[int, int]]] | None = None
+) -> list[str]:
+    if not 1 <= d.start.line <= len(lines):
+        return []
+    secrets = secrets or {}
+    first = max(1, d.start.line - 2)
+    last = min(len(lines), d.start.line + 2)
+    width = len(str(last))
+    pad = " " * width
+    out = [f"{pad} |"]
+    for number in range(first, last + 1):
+        line = printable(mask_secrets(lines[number - 1], secrets.get((d.path, number), ())))
+        out.append(f"{number:>{width}} | {line}".rstrip())
+        if number == d.start.line:
+            end_col = d.end.column if d.end.line == d.start.line and d.end.column > d.start.column else len(line)
+            carets = "^" * max(1, end_col - d.start.column)
+            out.append(f"{pad} | {' ' * d.start.column}{carets} {d.code}")
+    out.append(f"{pad} |")
+    if d.fix is not None:
+        kind = "" if d.fix.applicability is Applicability.SAFE else " (unsafe)"
+        out.append(f"{pad} = help: {printable(redact(d.fix.message))}{kind}")
+    return out
+
+
+def format_text(report: Report) -> str:
+    secrets = secret_spans(d for d, _ in report.everything())
+    blocks = []
+    lines_of: dict[str, list[str]] = {}  # split once per file, not once per finding
+    for d in report.diagnostics:
+        lines = lines_of.get(d.path)
+        if lines is None:
+            lines = lines_of[d.path] = _source_lines(report.sources.get(d.path))
+        head = f"{display_path(d.path, report)}:{d.start.line}:{d.start.column + 1}: {d.code} {_fix_marker(d)}{printable(redact(d.message))}"
+        blocks.append("\n".join([head, *_excerpt(d, lines, secrets)]) + "\n")
+    return "\n".join(blocks)
+
+
+def summary(diagnostics: Sequence[Diagnostic], unsafe_hint: bool = True) -> str:
+    if not diagnostics:
+        return "All checks passed!\n"
+    count = len(diagnostics)
+    lines = [f"Found {count} error{'s' if count != 1 else ''}."]
+    safe = sum(1 for d in diagnostics if d.fix and d.fix.applicability is Applicability.SAFE)
+    unsafe = sum(1 for d in diagnostics if d.fix and d.fix.applicability is Applicability.UNSAFE)
+    if safe:
+        lines.append(f"[*] {safe} fixable with the `--fix` option.")
+    if unsafe and unsafe_hint:
+        lines.append(f"[-] {unsafe} fixable with the `--fix --unsafe-fixes` options.")
+    return "\n".join(lines) + "\n"
+
+
+def statistics(diagnostics: Sequence[Diagnostic]) -> str:
+    from claude_lint.engine.registry import rules_by_code
+
+    names = {code: rule.name for code, rule in rules_by_code().items()}
+    counts = Counter(d.code for d in diagnostics)
+    fixable = {d.code for d in diagnostics if d.fix is not None}
+    width = max((len(str(n)) for n in counts.values()), default=1)
+    return "".join(
+        f"{n:>{width}}\t{code}\t{'[*] ' if code in fixable else ''}{names.get(code, '')}\n"
+        for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    )
+
+
+def _location(line: int, column: int) -> dict[str, int]:
+    return {"row": line, "column": column + 1}
+
+
+def to_json_object(d: Diagnostic) -> dict[str, object]:
+    """One diagnostic with ruff's JSON keys (1-based columns)."""
+    fix = None
+    # A fix whose new text would carry an API key (a call rewritten with its arguments, say)
+    # is left out: the JSON goes to CI logs and artifacts, and a masked edit would corrupt code.
+    if d.fix is not None and not any(API_KEY.search(e.content) for e in d.fix.edits):
+        fix = {
+            "applicability": d.fix.applicability.value,
+            "message": redact(d.fix.message),
+            "edits": [
+                {
+                    "content": e.content,
+                    "location": _location(e.start.line, e.start.column),
+                    "end_location": _location(e.end.line, e.end.column),
+                }
+                for e in d.fix.edits
+            ],
+        }
+    return {
+        "cell": None,
+        "code": d.code,
+        "message": redact(d.message),
+        "filename": display(os.path.abspath(d.path)) if d.path != "-" else d.path,
+        "location": _location(d.start.line, d.start.column),
+        "end_location": _location(d.end.line, d.end.column),
+        "fix": fix,
+        "noqa_row": d.noqa_line,
+        "url": DOCS_URL.format(code=d.code),
+    }
+
+
+def format_json(report: Report) -> str:
+    return json.dumps([to_json_object(d) for d in report.diagnostics], indent=2) + "\n"
+
+
+def format_json_lines(report: Report) -> str:
+    """One JSON object per line, with the `json` format's keys."""
+    return "".join(json.dumps(to_json_object(d)) + "\n" for d in report.diagnostics)

@@ -166,21 +166,11 @@ def check(
 
 def _after_fixes(outcome: Outcome, paths: tuple[str, ...], diff: bool, fix_only: bool, show_fixes: bool, quiet: bool) -> None:
     """Print what the fixer did: the diff, the fixed stdin, or the list of fixes."""
-    import difflib
-
     if diff:
+        from claude_lint.output.diff import format_diff
+
         for fixed in outcome.fixes:
-            click.echo(
-                "".join(
-                    difflib.unified_diff(
-                        fixed.original.splitlines(keepends=True),
-                        fixed.fixed.splitlines(keepends=True),
-                        fromfile=fixed.path,
-                        tofile=fixed.path,
-                    )
-                ),
-                nl=False,
-            )
+            click.echo(format_diff(fixed.path, fixed.original, fixed.fixed, fixed.secrets), nl=False)
         if not quiet:
             count = outcome.fixed_count
             click.echo(f"Would fix {count} error{'s' if count != 1 else ''}.", err=True)

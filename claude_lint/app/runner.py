@@ -23,6 +23,7 @@ from claude_lint.app.progress import Progress
 from claude_lint.config.settings import ConfigResolver, Settings
 from claude_lint.core.atomic import write_bytes_atomically
 from claude_lint.core.diagnostics import Applicability, Diagnostic, Location
+from claude_lint.core.secrets import reported_literals
 from claude_lint.core.source import SourceError, decode_source
 from claude_lint.engine.lint import LintResult, engine_code_enabled, lint_bytes
 from claude_lint.engine.prefilter import needs_parsing, triggers_for
@@ -75,6 +76,7 @@ class FixedFile:
     fixed: str
     applied: dict[str, int]
     data: bytes  # the new file content, encoded like the original
+    secrets: tuple[str, ...] = ()  # literals CL501 reported in either text, masked in a diff
 
 
 @dataclass(frozen=True)
@@ -173,7 +175,8 @@ def _lint_or_fix(path: str, data: bytes, settings: Settings, options: RunOptions
     warnings = list(fix_outcome.errors)
     if not fix_outcome.changed:
         return FileOutcome(result, data, warnings=warnings)
-    fixed_file = FixedFile(path, fix_outcome.original, fix_outcome.fixed, dict(fix_outcome.applied), new_data)
+    secrets = reported_literals(result.diagnostics, fix_outcome.original)
+    fixed_file = FixedFile(path, fix_outcome.original, fix_outcome.fixed, dict(fix_outcome.applied), new_data, secrets)
     if options.write and not stdin:  # fixed stdin goes to stdout, written by the CLI
         try:
             write_bytes_atomically(Path(path), new_data)
@@ -181,7 +184,9 @@ def _lint_or_fix(path: str, data: bytes, settings: Settings, options: RunOptions
             # Nothing was fixed on disk: report the file as it is.
             warnings.append(f"{path}: cannot write the fixed file: {e.strerror or e}")
             return FileOutcome(result, data, warnings=warnings)
-    return FileOutcome(lint_bytes(path, new_data, settings), new_data, fixed_file, warnings)
+    after = lint_bytes(path, new_data, settings)
+    fixed_file.secrets += tuple(s for s in reported_literals(after.diagnostics, fix_outcome.fixed) if s not in secrets)
+    return FileOutcome(after, new_data, fixed_file, warnings)
 
 
 def lint_file(task: LintTask) -> FileOutcome:

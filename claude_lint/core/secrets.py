@@ -44,3 +44,24 @@ def secret_spans(diagnostics: Iterable[Diagnostic]) -> dict[tuple[str, int], lis
         if d.code == "CL501" and d.start.line == d.end.line:
             spans.setdefault((d.path, d.start.line), []).append((d.start.column, d.end.column))
     return spans
+
+
+def reported_literals(diagnostics: Iterable[Diagnostic], text: str) -> tuple[str, ...]:
+    """The literals CL501 reported in `text` that are not `sk-ant-` keys (`api_key="zk-..."`),
+    so that output which shows them elsewhere (a diff's removed lines) can mask them too."""
+    lines = re.split(r"\r\n|\r|\n", text)  # Python's line breaks, not str.splitlines's
+    found: list[str] = []
+    for d in diagnostics:
+        if d.code == "CL501" and d.start.line == d.end.line and d.start.line <= len(lines):
+            literal = lines[d.start.line - 1][d.start.column : d.end.column].strip("'\"")
+            if len(literal) > 7 and not API_KEY.fullmatch(literal) and literal not in found:
+                found.append(literal)
+    return tuple(found)
+
+
+def mask_literals(line: str, literals: Iterable[str]) -> str:
+    """The line with `sk-ant-` keys starred out and each of `literals` after its first 7 characters."""
+    line = mask_secrets(line)
+    for literal in literals:
+        line = line.replace(literal, literal[:7] + "*" * (len(literal) - 7))
+    return line

@@ -22,7 +22,7 @@ from claude_lint.core.diagnostics import Diagnostic
 from claude_lint.core.paths import uri_bytes
 from claude_lint.core.secrets import redact
 from claude_lint.lint.rule import DOCS_URL, Rule
-from claude_lint.output.report import Report, relative_path
+from claude_lint.output.report import Report, printable, relative_path
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/claude-lint/claude-lint"
@@ -45,6 +45,16 @@ def _doc_section(rule: type[Rule], heading: str) -> str:
 def _site_hash(path_key: str, code: str, line_text: str, occurrence: int) -> str:
     data = f"{path_key}\0{code}\0{line_text}\0{occurrence}".encode("utf-8", "surrogatepass")
     return hashlib.sha256(data).hexdigest()
+
+
+# What json.dumps leaves raw with ensure_ascii=False and a terminal acts on: DEL, C1 controls and
+# the bidirectional overrides. They can only stand inside JSON strings, where `\uXXXX` is the same text.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _json(data: object) -> str:
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 # ---------------------------------------------------------------- SARIF 2.1.0
@@ -131,14 +141,16 @@ def format_sarif(report: Report) -> str:
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return _json(log)
 
 
 # ---------------------------------------------------------------- GitHub workflow commands
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's value: `%`, CR and LF in the runner's own escapes (it reads them back),
+    any other control character (ESC, BEL, U+202E...) made visible as in the text format."""
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
@@ -197,7 +209,7 @@ def format_gitlab(report: Report) -> str:
                 },
             }
         )
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return _json(issues)
 
 
 # ---------------------------------------------------------------- JUnit XML
@@ -207,7 +219,8 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _xml_text(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
+    """Visible characters only (a raw CR would be read back as a line break, ESC reach a terminal)."""
+    return _NOT_XML.sub("\ufffd", printable(text))
 
 
 def format_junit(report: Report) -> str:

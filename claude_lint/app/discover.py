@@ -22,6 +22,7 @@ PYTHON_SUFFIXES = (".py", ".pyi")
 class Candidate:
     path: Path
     explicit: bool  # named on the command line (pre-commit passes files this way)
+    skipped: str | None = None  # why it is reported but neither read nor fixed
 
 
 def _relative_parts(path: Path, root: Path, resolved: Path | None = None) -> tuple[str, ...]:
@@ -95,10 +96,17 @@ def _walk(directory: Path, resolver: ConfigResolver) -> Iterator[Path]:
             yield here / name
 
 
+def _inside(resolved: Path, *roots: Path) -> bool:
+    return any(resolved == root or resolved.is_relative_to(root) for root in roots)
+
+
 def discover(paths: Iterable[str], resolver: ConfigResolver, force_exclude: bool = False) -> Iterator[Candidate]:
     """Files to lint, sorted and without duplicates.
 
-    Missing paths are yielded too (explicit=True) so the engine reports them.
+    Missing paths are yielded too (explicit=True) so the engine reports them. A
+    symlink found in a directory that leads out of both that directory and the
+    project root is yielded with the reason it is skipped: `--fix` would write
+    outside the project, and excerpts would show a file nobody asked about.
     """
     seen: set[Path] = set()
     for raw in paths:
@@ -111,6 +119,7 @@ def discover(paths: Iterable[str], resolver: ConfigResolver, force_exclude: bool
             # the files of a sparse tree: do it once per directory; a file that is not a
             # symlink resolves to its resolved directory / its name.
             by_directory: dict[Path, tuple[Settings, Path]] = {}
+            walked = resolve(path)
             for file in files:
                 if file.suffix not in PYTHON_SUFFIXES or file in seen:
                     continue
@@ -124,6 +133,9 @@ def discover(paths: Iterable[str], resolver: ConfigResolver, force_exclude: bool
                 if listed is not None and not os.path.lexists(file):
                     continue  # deleted in the work tree but still in the index
                 seen.add(file)
+                if os.path.islink(file) and not _inside(resolved, walked, resolve(file_settings.root)):
+                    yield Candidate(file, False, f"a symlink to {resolved}, outside the project; not checked")
+                    continue
                 yield Candidate(file, explicit=False)
         else:
             if path in seen:

@@ -108,13 +108,13 @@ def add_noqa_to_files(lines_by_path: dict[str, dict[int, set[str]]]) -> tuple[in
     from pathlib import Path
 
     from claude_lint.core.atomic import write_bytes_atomically
-    from claude_lint.core.source import SourceError, decode_source
+    from claude_lint.core.source import SourceError, decode_source, read_source_file
 
     added = 0
     warnings: list[str] = []
     for path in sorted(lines_by_path):
         try:
-            data = Path(path).read_bytes()
+            data = read_source_file(path)
             source = decode_source(data)
         except (OSError, SourceError) as e:
             warnings.append(f"{path}: cannot add noqa directives: {getattr(e, 'strerror', None) or e}")

@@ -24,7 +24,7 @@ from claude_lint.config.settings import ConfigResolver, Settings
 from claude_lint.core.atomic import write_bytes_atomically
 from claude_lint.core.diagnostics import Applicability, Diagnostic, Location
 from claude_lint.core.secrets import reported_literals
-from claude_lint.core.source import SourceError, decode_source
+from claude_lint.core.source import SourceError, decode_source, read_source_file
 from claude_lint.engine.lint import LintResult, engine_code_enabled, lint_bytes
 from claude_lint.engine.prefilter import needs_parsing, triggers_for
 
@@ -116,9 +116,11 @@ def _with_cli_options(base: Settings, options: RunOptions) -> Settings:
 
 
 def _read(path: Path) -> bytes | str:
-    """The file's bytes, or the reason it cannot be read."""
+    """The file's bytes, or the reason it cannot be read (not a regular file, over the size limit)."""
     try:
-        return path.read_bytes()
+        return read_source_file(path)
+    except SourceError as e:
+        return str(e)
     except FileNotFoundError:
         return "No such file or directory"
     except IsADirectoryError:
@@ -259,6 +261,11 @@ def _lint_candidates(
     by_directory: dict[Path, tuple[Settings, tuple[bytes, ...]]] = {}
     cache: ResultCache | None = None
     for index, candidate in enumerate(candidates):
+        if candidate.skipped is not None:
+            outcome.warnings.append(f"{candidate.path}: {candidate.skipped}")
+            if progress is not None:
+                progress.advance()
+            continue
         directory = candidate.path.parent
         if directory not in by_directory:
             merged = _with_cli_options(resolver.for_path(candidate.path), options)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -14,12 +15,17 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
 
     The rename is atomic on POSIX and Windows; the file keeps its mode bits,
     and a symlink keeps pointing at the file it named (its target is replaced).
+    A file this process may not write (`chmod 444` for its owner) is refused
+    with PermissionError, as an editor does: the rename alone would ignore
+    the file's own permissions, needing only the directory's.
     """
     target = Path(os.path.realpath(path))
     try:
         st: os.stat_result | None = target.stat()
     except FileNotFoundError:
         st = None
+    if st is not None and not os.access(target, os.W_OK):
+        raise PermissionError(errno.EACCES, "the file is read-only", str(path))
     mode = stat.S_IMODE(st.st_mode) if st is not None else None
     fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:

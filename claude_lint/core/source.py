@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 import re
+import stat
 import tokenize
 from dataclasses import dataclass
 
@@ -13,6 +15,56 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 
 class SourceError(Exception):
     """The file cannot be linted as text (becomes CL002)."""
+
+
+def _too_large(size: int) -> SourceError:
+    return SourceError(f"file is {size / 1024 / 1024:.1f} MB, over the {MAX_FILE_BYTES // 1024 // 1024} MB limit")
+
+
+def read_source_file(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> bytes:
+    """A regular file's bytes, reading no more than `limit` + 1 of them.
+
+    SourceError for anything that is not a regular file (a FIFO, a device such as
+    `/dev/zero`, a socket) and for a file over the limit, said before reading it;
+    OSError when it cannot be opened or read. The open never blocks (O_NONBLOCK:
+    a FIFO without a writer would), and the size is checked on the open file
+    descriptor, so a file swapped for a FIFO after discovery is refused all the same.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise SourceError(f"not a regular file ({_file_kind(st.st_mode)})")
+        if st.st_size > limit:
+            raise _too_large(st.st_size)
+        chunks = []
+        left = limit + 1  # one byte more tells a file that grew past the limit since the fstat
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise _too_large(len(data))
+    return data
+
+
+def _file_kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, "a directory"),
+    ):
+        if test(mode):
+            return name
+    return "a special file"
 
 
 @dataclass(frozen=True)
@@ -26,9 +78,7 @@ class SourceText:
 def decode_source(data: bytes) -> SourceText:
     """Decode with the BOM or PEP 263 cookie, as the interpreter does."""
     if len(data) > MAX_FILE_BYTES:
-        raise SourceError(
-            f"file is {len(data) / 1024 / 1024:.1f} MB, over the {MAX_FILE_BYTES // 1024 // 1024} MB limit"
-        )
+        raise _too_large(len(data))
     if b"\x00" in data:
         raise SourceError("file contains NUL bytes")
     bom = data.startswith(codecs.BOM_UTF8)

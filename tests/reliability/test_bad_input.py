@@ -280,14 +280,16 @@ def test_unreadable_file_is_cl002_simulated(tmp_path: Path, lint_tree, monkeypat
     """Root reads anything, so the permission error is simulated where the file is read."""
     (tmp_path / "good.py").write_text(GOOD, encoding="utf-8")
     (tmp_path / "secret.py").write_text(GOOD, encoding="utf-8")
-    real = Path.read_bytes
+    from claude_lint.app import runner
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "secret.py":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    real = runner.read_source_file
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    def read(path: Path) -> bytes:
+        if Path(path).name == "secret.py":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(runner, "read_source_file", read)
     outcome = lint_tree()
     assert findings(outcome) == {
         "good.py": GOOD_FINDINGS,
@@ -313,14 +315,16 @@ def test_unreadable_file_is_cl002_real(tmp_path: Path, lint_tree) -> None:
 def test_other_os_errors_are_cl002_with_their_reason(tmp_path: Path, lint_tree, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "good.py").write_text(GOOD, encoding="utf-8")
     (tmp_path / "flaky.py").write_text(GOOD, encoding="utf-8")
-    real = Path.read_bytes
+    from claude_lint.app import runner
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "flaky.py":
-            raise OSError(5, "Input/output error", str(self))
-        return real(self)
+    real = runner.read_source_file
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    def read(path: Path) -> bytes:
+        if Path(path).name == "flaky.py":
+            raise OSError(5, "Input/output error", str(path))
+        return real(path)
+
+    monkeypatch.setattr(runner, "read_source_file", read)
     assert findings(lint_tree())["flaky.py"] == [(CL002, 1, 0, "Cannot read file: Input/output error")]
 
 
@@ -350,17 +354,17 @@ def test_file_deleted_between_reads_is_cl002(tmp_path: Path, lint_tree, monkeypa
     (tmp_path / "good.py").write_text(GOOD, encoding="utf-8")
     gone = tmp_path / "gone.py"
     gone.write_text(GOOD, encoding="utf-8")
-    real = Path.read_bytes
-    reads: list[str] = []
+    from claude_lint.app import runner
 
-    def read_bytes(self: Path) -> bytes:
-        reads.append(self.name)
-        data = real(self)
-        if self.name == "gone.py":
+    real = runner.read_source_file
+
+    def read(path: Path) -> bytes:
+        data = real(path)
+        if Path(path).name == "gone.py":
             gone.unlink(missing_ok=True)  # gone as soon as it was read once
         return data
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(runner, "read_source_file", read)
     outcome = lint_tree()
     assert findings(outcome)["good.py"] == GOOD_FINDINGS
     # Either the content read first is linted, or the second read finds it gone: never a crash.

@@ -22,7 +22,8 @@ from claude_lint.core.diagnostics import Diagnostic
 from claude_lint.core.paths import uri_bytes
 from claude_lint.core.secrets import redact
 from claude_lint.lint.rule import DOCS_URL, Rule
-from claude_lint.output.report import Report, printable, relative_path
+from claude_lint.output.escape import printable
+from claude_lint.output.report import Report, relative_path
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/claude-lint/claude-lint"

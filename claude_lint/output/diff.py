@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from claude_lint.core.secrets import mask_literals
-from claude_lint.output.report import printable
+from claude_lint.output.escape import printable
 
 # Python's own line breaks (str.splitlines also breaks at \f, \x1c, \u2028...), line end kept.
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")

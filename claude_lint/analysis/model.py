@@ -11,8 +11,9 @@ re-exported here: they are the model's vocabulary.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import libcst as cst
 
@@ -62,6 +63,8 @@ __all__ = [
     "build_model",
 ]
 
+T = TypeVar("T")
+
 
 @dataclass(eq=False)
 class ModuleModel:
@@ -80,8 +83,20 @@ class ModuleModel:
     # `anthropic.<Name>` attribute references in `except` clauses and retry predicates.
     sdk_attribute_refs: list[tuple[cst.Attribute, str]]
     resolver: Resolver
-    # Derived analyses computed on demand and shared by rules (e.g. "retries").
-    extras: dict[str, object] = field(default_factory=dict)
+    # Analyses derived from the model (values, response frames, retries), by the function
+    # that computes them: see `shared`.
+    _shared: dict[Callable[[ModuleModel], object], object] = field(default_factory=dict, repr=False)
+
+    def shared(self, analysis: Callable[[ModuleModel], T]) -> T:
+        """`analysis(self)`, computed on first use and then shared by every rule of this file.
+
+        Kept on the model (not in a module-level cache keyed by it), so it goes with it.
+        """
+        try:
+            return self._shared[analysis]  # type: ignore[return-value]
+        except KeyError:
+            result = self._shared[analysis] = analysis(self)
+            return result
 
     @property
     def direct_call_sites(self) -> list[CallSite]:
@@ -135,7 +150,7 @@ class ModuleModel:
         return None
 
     def is_manual_retry_loop(self, loop: LoopInfo, sites: Sequence[CallSite]) -> bool:
-        """A loop that re-attempts the same request (RULES.md "manual retry loop").
+        """A manual retry loop: one that re-attempts the same request.
 
         `while` loops, and `for` over `range()`/`itertools.count()`/`repeat()`
         whose target the request does not use; `for item in items` moving on to

@@ -589,14 +589,11 @@ def _final_messages(frame: Frame, site: CallSite) -> Iterator[cst.CSTNode]:
 
 
 def frames_for(model: ModuleModel) -> ModuleFrames:
-    """The frames of a module's direct call sites, walked once and shared by every rule.
+    """The frames of a module's direct call sites, walked once and shared by every rule."""
+    return model.shared(_walk_frames)
 
-    Kept in `model.extras` (a WeakKeyDictionary keyed by the model leaked: its value
-    refers back to the model).
-    """
-    found = model.extras.get("frames")
-    if isinstance(found, ModuleFrames):
-        return found
+
+def _walk_frames(model: ModuleModel) -> ModuleFrames:
     frames: dict[int, Frame] = {}
     by_site: dict[int, Frame] = {}
     for site in model.direct_call_sites:
@@ -611,6 +608,4 @@ def frames_for(model: ModuleModel) -> ModuleFrames:
             frames[key] = frame
         frame.sites.append(site)
         by_site[id(site)] = frame
-    found = ModuleFrames(model, list(frames.values()), by_site)
-    model.extras["frames"] = found
-    return found
+    return ModuleFrames(model, list(frames.values()), by_site)

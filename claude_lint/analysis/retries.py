@@ -710,10 +710,7 @@ def analyse(model: ModuleModel) -> RetryAnalysis:
 
 def retry_analysis(model: ModuleModel) -> RetryAnalysis:
     """The analysis for a model, computed once and shared by every CL2xx rule."""
-    cached = model.extras.get("retries")
-    if not isinstance(cached, RetryAnalysis):
-        cached = model.extras["retries"] = analyse(model)
-    return cached
+    return model.shared(analyse)
 
 
 # ---------------------------------------------------------------- facts for rules
@@ -765,7 +762,7 @@ def admitted_non_retryable(predicate: Predicate, knowledge: Knowledge) -> list[s
     found: list[str] = []
     for root in roots:
         for name in knowledge.non_retryable_subclasses(root):
-            # RULES.md's non-retryable family: the 4xx status errors (not, say, CredentialsError).
+            # The non-retryable family the rules mean: the 4xx status errors (not, say, CredentialsError).
             if knowledge.exceptions[name].status_code is None:
                 continue
             if excluded_all or any(knowledge.is_exception(e) and knowledge.is_subclass(name, e) for e in excluded):

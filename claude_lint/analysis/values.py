@@ -742,12 +742,5 @@ def _literal(expr: cst.BaseExpression) -> Scalar | _NoValue:
 
 
 def values_for(model: ModuleModel) -> Values:
-    """The one `Values` of a module model, shared by every rule that runs on it.
-
-    Kept on the model itself: a module-level WeakKeyDictionary would never drop an
-    entry, since the value refers back to its model (that leaked every parsed file).
-    """
-    found = model.extras.get("values")
-    if not isinstance(found, Values):
-        found = model.extras["values"] = Values(model)
-    return found
+    """The one `Values` of a module model, shared by every rule that runs on it."""
+    return model.shared(Values)

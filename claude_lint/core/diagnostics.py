@@ -14,7 +14,7 @@ class Applicability(enum.Enum):
 
 
 class FixKind(enum.Enum):
-    """What a rule can offer: RULES.md's S, U, H (helper adoption is unsafe) and -."""
+    """What a rule can offer: S (safe fix), U (unsafe fix), H (helper adoption, unsafe) or - (none)."""
 
     NONE = "-"
     SAFE = "S"

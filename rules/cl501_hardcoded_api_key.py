@@ -11,7 +11,7 @@ from claude_lint.analysis.model import ClientInfo, ModuleModel, Scope
 from claude_lint.analysis.syntax import literal_value
 from claude_lint.analysis.values import Known, Values
 from claude_lint.analysis.walk import walk
-from claude_lint.core.diagnostics import Edit, Fix, FixKind, Location
+from claude_lint.core.diagnostics import Fix, FixKind
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
 from claude_lint.lint.rule import Rule
@@ -104,8 +104,8 @@ class HardcodedApiKey(Rule):
 
     ## Fix safety
     The fix replaces the literal with `os.environ["ANTHROPIC_API_KEY"]`, adding
-    `import os` at the top of the module (after the docstring and `__future__`
-    imports) when the module does not import it. It is unsafe: the program
+    `import os` after the module's last top-level import (after its docstring
+    when it has none) when the module does not import it. It is unsafe: the program
     then needs the variable set where it runs, and raises `KeyError` without
     it. The key itself must still be revoked: it stays in the history.
     """
@@ -160,8 +160,8 @@ class HardcodedApiKey(Rule):
                 "and revoke this one"
             ),
             fixed="""
-            import os
             import anthropic
+            import os
 
             client = anthropic.Anthropic(api_key=os.environ["ANTHROPIC_API_KEY"])
             """,
@@ -209,10 +209,24 @@ class HardcodedApiKey(Rule):
 
             from __future__ import annotations
 
-            import os
             import anthropic
+            import os
 
             client = anthropic.Anthropic(api_key=os.environ["ANTHROPIC_API_KEY"])
+            ''',
+        ),
+        # No import to follow: `import os` goes after the docstring.
+        Invalid(
+            '''
+            """Checks a key against the gateway."""
+            verify_key("anthropic", api_key="sk-ant-api03-Pp0Oo9Ii8Uu7Yy6Tt5")
+            ''',
+            line=2,
+            column=33,
+            fixed='''
+            """Checks a key against the gateway."""
+            import os
+            verify_key("anthropic", api_key=os.environ["ANTHROPIC_API_KEY"])
             ''',
         ),
         Invalid(
@@ -245,6 +259,7 @@ class HardcodedApiKey(Rule):
                 f"An API key (`{mask(str(known.value))}`) is written in the code as `api_key=`: anyone who "
                 f"can read the code can use it. Read it from the environment (`{_ENV_NAME}`), and revoke this one",
                 self._fix(ctx, known.node) if direct else None,
+                secret=True,
             )
         for known in self._env_literals(ctx, values) if "environ" in ctx.text else ():
             if id(known.node) in seen:
@@ -255,6 +270,7 @@ class HardcodedApiKey(Rule):
                 f"An API key (`{mask(str(known.value))}`) is written in the code as `{_ENV_NAME}`: anyone who "
                 f"can read the code can use it. Set the variable outside the program (the shell, a secrets "
                 f"manager), and revoke this one",
+                secret=True,
             )
 
     def _api_key_literals(self, ctx: RuleContext) -> Iterator[tuple[Known, bool]]:
@@ -296,10 +312,8 @@ class HardcodedApiKey(Rule):
             yield from (k for k in values.strings(assign.value, model.module_scope) if looks_like_a_key(str(k.value)))
 
     def _fix(self, ctx: RuleContext, node: cst.BaseExpression) -> Fix:
-        environ, import_edit = _environ_access(ctx)
-        edits = [ctx.replace(node, f'{environ}["{_ENV_NAME}"]')]
-        if import_edit is not None:
-            edits.insert(0, import_edit)
+        environ, import_edits = ctx.import_name("os", "environ", from_import=False)
+        edits = [*import_edits, ctx.replace(node, f'{environ}["{_ENV_NAME}"]')]
         return ctx.fix(f'Read the key from `{environ}["{_ENV_NAME}"]`', *edits, safe=False)
 
 
@@ -311,46 +325,3 @@ def _is_bound_whole(node: cst.BaseExpression, scope: Scope) -> bool:
             return True
         current = current.parent
     return False
-
-
-def _environ_access(ctx: RuleContext) -> tuple[str, Edit | None]:
-    """How this module spells `os.environ`, and the edit adding `import os` if it cannot yet."""
-    names = ctx.model.imports.names
-    for local, target in names.items():
-        if target == "os.environ":
-            return local, None
-    for local, target in names.items():
-        if target == "os":
-            return f"{local}.environ", None
-    return "os.environ", Edit(_import_position(ctx), _import_position(ctx), "import os\n")
-
-
-def _import_position(ctx: RuleContext) -> Location:
-    """The start of the first statement after the docstring and `from __future__` imports."""
-    body = ctx.model.module.body
-    for index, statement in enumerate(body):
-        if index == 0 and _is_docstring(statement):
-            continue
-        if _is_future_import(statement):
-            continue
-        return Location(ctx.start(statement).line, 0)
-    return Location(ctx.end(body[-1]).line + 1, 0) if body else Location(1, 0)
-
-
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
-
-
-def _is_future_import(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and all(
-            isinstance(small, cst.ImportFrom) and isinstance(small.module, cst.Name) and small.module.value == "__future__"
-            for small in statement.body
-        )
-    )

@@ -244,7 +244,7 @@ def _encode(d: Diagnostic) -> list[Any]:
     if d.fix is not None:
         edits = [[e.start.line, e.start.column, e.end.line, e.end.column, e.content] for e in d.fix.edits]
         fix = [d.fix.message, d.fix.applicability.value, edits]
-    return [d.code, d.message, d.start.line, d.start.column, d.end.line, d.end.column, d.noqa_line, d.suppressed, fix]
+    return [d.code, d.message, d.start.line, d.start.column, d.end.line, d.end.column, d.noqa_line, d.suppressed, d.secret, fix]
 
 
 _APPLICABILITY = {a.value: a for a in Applicability}
@@ -255,7 +255,7 @@ def _decode(path: str, item: list[Any]) -> Diagnostic:
 
     A warm run decodes every diagnostic of every file, so the checks are inline.
     """
-    code, message, start_line, start_column, end_line, end_column, noqa_line, suppressed, fix = item
+    code, message, start_line, start_column, end_line, end_column, noqa_line, suppressed, secret, fix = item
     if not (
         type(code) is str
         and type(message) is str
@@ -265,6 +265,7 @@ def _decode(path: str, item: list[Any]) -> Diagnostic:
         and type(end_column) is int
         and (noqa_line is None or type(noqa_line) is int)
         and type(suppressed) is bool
+        and type(secret) is bool
     ):
         raise TypeError("bad diagnostic")
     return Diagnostic(
@@ -276,6 +277,7 @@ def _decode(path: str, item: list[Any]) -> Diagnostic:
         None if fix is None else _decode_fix(fix),
         noqa_line,
         suppressed,
+        secret,
     )
 
 

@@ -62,6 +62,8 @@ class Diagnostic:
     # The line a `# noqa` must sit on to suppress this diagnostic.
     noqa_line: int | None = None
     suppressed: bool = field(default=False, compare=False)
+    # The reported range is a secret (a hard-coded key): output masks it in source excerpts.
+    secret: bool = field(default=False, compare=False)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.start.line, self.start.column, self.code)

@@ -21,12 +21,12 @@ def mask_secrets(line: str, spans: Sequence[tuple[int, int]] = ()) -> str:
     """The line with API keys starred out, keeping its length so carets still line up.
 
     `sk-ant-` keys are masked wherever they are; `spans` (column ranges of
-    literals CL501 reported, which may be keys of another form) are masked
-    too, inside their quotes.
+    literals reported as secrets, which may be keys of another form) are
+    masked too, inside their quotes.
     """
     chars = list(API_KEY.sub(lambda m: "sk-ant-" + "*" * (len(m.group()) - 7), line))
     for start, end in spans:
-        shown = 0  # the first 7 characters stay, as in CL501's message
+        shown = 0  # the first 7 characters stay, as in the messages that report a key
         for column in range(max(start, 0), min(end, len(chars))):
             if chars[column] in "'\"":
                 continue
@@ -38,10 +38,10 @@ def mask_secrets(line: str, spans: Sequence[tuple[int, int]] = ()) -> str:
 
 
 def secret_spans(diagnostics: Iterable[Diagnostic]) -> dict[tuple[str, int], list[tuple[int, int]]]:
-    """(path, line) -> column ranges of the literals CL501 reported there."""
+    """(path, line) -> column ranges of the secrets diagnostics reported there (`Diagnostic.secret`)."""
     spans: dict[tuple[str, int], list[tuple[int, int]]] = {}
     for d in diagnostics:
-        if d.code == "CL501" and d.start.line == d.end.line:
+        if d.secret and d.start.line == d.end.line:
             spans.setdefault((d.path, d.start.line), []).append((d.start.column, d.end.column))
     return spans
 

@@ -250,6 +250,7 @@ def _to_diagnostic(ctx: RuleContext, finding: Finding) -> Diagnostic:
         end=end,
         fix=finding.fix,
         noqa_line=start.line,
+        secret=finding.secret,
     )
 
 

@@ -31,6 +31,7 @@ class Finding:
     fix: Fix | None
     # Report a sub-range of the node's first line, e.g. just the `except` keyword.
     width: int | None = None
+    secret: bool = False  # the node is a secret literal: output masks it (`Diagnostic.secret`)
 
 
 @dataclass
@@ -72,8 +73,10 @@ class RuleContext:
         """The retry mechanisms around the call sites."""
         return retry_analysis(self.model)
 
-    def report(self, node: cst.CSTNode, message: str, fix: Fix | None = None, width: int | None = None) -> None:
-        self.findings.append(Finding(self.code, node, message, fix, width))
+    def report(
+        self, node: cst.CSTNode, message: str, fix: Fix | None = None, width: int | None = None, *, secret: bool = False
+    ) -> None:
+        self.findings.append(Finding(self.code, node, message, fix, width, secret))
 
     # Positions are computed only for files with findings, and only for nodes rules use:
     # first for every node they usually report or edit, then (on a miss) for all nodes.
@@ -148,12 +151,13 @@ class RuleContext:
         offsets = self.line_offsets
         return self.text[offsets[start.line - 1] + start.column : offsets[end.line - 1] + end.column]
 
-    def import_name(self, module: str, name: str | None = None) -> tuple[str, list[Edit]]:
+    def import_name(self, module: str, name: str | None = None, *, from_import: bool = True) -> tuple[str, list[Edit]]:
         """How this file can refer to `module.name` (or `module`), with the import to add if any.
 
         Reuses an existing import under any alias; otherwise adds
-        `from module import name` (or `import module`) after the last
-        top-level import.
+        `from module import name` (or, with `from_import=False` or no name,
+        `import module` and spells `module.name`) after the last top-level
+        import. Every fix that needs an import goes through here.
         """
         target = f"{module}.{name}" if name else module
         names = self.model.imports.names
@@ -164,6 +168,8 @@ class RuleContext:
             for local, qualname in names.items():
                 if qualname == module:
                     return f"{local}.{name}", []
+        if name is not None and not from_import:
+            return f"{module}.{name}", [self.import_statement_edit(f"import {module}")]
         if name is not None:
             existing = self._from_import(module)
             if existing is not None:  # `from m import a` becomes `from m import a, name`

@@ -172,6 +172,17 @@ def test_excerpts_mask_keys_and_keep_carets_aligned(tmp_path: Path, monkeypatch:
     ]
 
 
+def test_a_warm_run_masks_the_reported_key_as_the_cold_run_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Which ranges are secrets travels with each diagnostic (`Diagnostic.secret`), through the cache too.
+    _keyed_project(tmp_path, monkeypatch)
+    args = ["check", "-j", "1", "--select", "CL501", "app.py"]
+    cold = CliRunner().invoke(main, args)
+    warm = CliRunner().invoke(main, args)
+    assert (tmp_path / ".claude_lint_cache").is_dir()
+    assert warm.stdout == cold.stdout
+    assert f'6 | other = anthropic.Anthropic(api_key="{OTHER_KEY[:7]}{"*" * (len(OTHER_KEY) - 7)}")' in warm.stdout.splitlines()
+
+
 def test_json_leaves_out_a_fix_whose_new_text_carries_a_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _keyed_project(tmp_path, monkeypatch)
     result = CliRunner().invoke(main, ["check", "--no-cache", "-j", "1", "--output-format", "json", "--select", "CL201", "app.py"])

@@ -3,6 +3,7 @@
 import libcst as cst
 
 from claude_lint.analysis.model import HandlerInfo, LoopInfo
+from claude_lint.analysis.retries import attempt_counters
 from claude_lint.analysis.syntax import contains_raise, ends_with, names_in, statements_after
 from claude_lint.analysis.walk import walk
 from claude_lint.core.diagnostics import FixKind
@@ -13,28 +14,12 @@ from claude_lint.lint.retry_wording import header_width, mechanism_name
 from claude_lint.lint.rule import Rule
 
 
-def _changed_names(loop: cst.While) -> set[str]:
-    """Names the loop body counts with (`attempt += 1`)."""
-    counts = _Counts()
-    walk(loop.body, counts)
-    return counts.names
-
-
-class _Counts(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.names: set[str] = set()
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if isinstance(node.target, cst.Name):
-            self.names.add(node.target.value)
-
-
 def raises_on_last_attempt(handler: HandlerInfo, loop: LoopInfo) -> bool:
     """The handler re-raises unconditionally, or under a test of the attempt counter."""
     if ends_with(handler.node.body, (cst.Raise,)):
         return True
     node = loop.node
-    counters = names_in(node.target) if isinstance(node, cst.For) else names_in(node.test) | _changed_names(node)
+    counters = names_in(node.target) if isinstance(node, cst.For) else names_in(node.test) | attempt_counters(node)
     guards = _Guards(counters)
     walk(handler.node.body, guards)
     return guards.found
@@ -146,6 +131,23 @@ class RetryExhaustedSilently(Rule):
                 else:
                     raise last
                 return reply
+            """
+        ),
+        # A counter written `attempt = attempt + 1` guards the raise as well as `attempt += 1` does.
+        Valid(
+            """
+            import anthropic, time
+            client = anthropic.Anthropic(max_retries=0)
+            def ask():
+                attempt = 0
+                while True:
+                    try:
+                        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+                    except anthropic.RateLimitError:
+                        attempt = attempt + 1
+                        if attempt >= 3:
+                            raise
+                        time.sleep(2 ** attempt)
             """
         ),
         # An unbounded loop never exhausts (CL203 reports it).

@@ -27,6 +27,7 @@ from claude_lint.analysis.model import (
     HandlerInfo,
     LoopInfo,
     ModuleModel,
+    Scope,
 )
 from claude_lint.analysis.syntax import contains_kind, dotted, ends_with, literal_value, names_in
 from claude_lint.analysis.walk import walk
@@ -361,6 +362,13 @@ class _Inspect(cst.CSTVisitor):
             self.found = True
 
 
+def attempt_counters(loop: cst.While) -> set[str]:
+    """Names the loop's body counts attempts with: `attempt += 1`, `attempt = attempt + 1`."""
+    scan = _CounterScan()
+    walk(loop.body, scan)
+    return scan.counters
+
+
 def _counter_bounded_while(loop: cst.While) -> bool:
     """An attempt counter bounds the loop: in its condition, or in an `if` that raises/breaks."""
     scan = _CounterScan()
@@ -543,7 +551,8 @@ def _manual_loop_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> It
             if isinstance(node.iter, cst.Call) and (model.qualify(node.iter.func) or "").startswith("itertools."):
                 bounded = model.qualify(node.iter.func) == "itertools.repeat" and len(node.iter.args) > 1
         else:
-            bounded, attempts = _counter_bounded_while(node), None
+            bounded = _counter_bounded_while(node)
+            attempts = _while_attempts(node, loop.frame.scope if loop.frame is not None else model.module_scope) if bounded else None
         yield RetryMechanism(
             family="manual",
             node=node,
@@ -559,6 +568,27 @@ def _manual_loop_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> It
             sleeps=sleeps,
             reads_retry_after=_reads_retry_after(model, [h.node for h in handlers] + [s.node for s in sleeps]),
         )
+
+
+def _while_attempts(node: cst.While, scope: Scope) -> int | None:
+    """Attempts of `while n < N` (n from its literal start, else 0) or `while left > 0`."""
+    test = node.test
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return None
+    target = test.comparisons[0]
+    if not isinstance(test.left, cst.Name) or not isinstance(target.comparator, cst.Integer):
+        return None
+    bound = int(literal_value(target.comparator))
+    values = scope.bindings.get(test.left.value, [])
+    start = int(literal_value(values[0])) if values and isinstance(values[0], cst.Integer) else None
+    operator = target.operator
+    if isinstance(operator, (cst.LessThan, cst.LessThanEqual)):
+        count = bound - (start or 0) + (1 if isinstance(operator, cst.LessThanEqual) else 0)
+    elif isinstance(operator, (cst.GreaterThan, cst.GreaterThanEqual)) and start is not None:
+        count = start - bound + (1 if isinstance(operator, cst.GreaterThanEqual) else 0)
+    else:
+        return None
+    return count if count > 0 else None
 
 
 def _range_count(expr: cst.BaseExpression) -> int | None:

@@ -22,9 +22,9 @@ import textwrap
 
 import libcst as cst
 
-from claude_lint.analysis.model import CallSite, LoopInfo, Scope
+from claude_lint.analysis.model import CallSite, LoopInfo
 from claude_lint.analysis.retries import RetryMechanism, retry_analysis, sleep_name
-from claude_lint.analysis.syntax import literal_value, names_in, statements_after
+from claude_lint.analysis.syntax import names_in, statements_after
 from claude_lint.core.diagnostics import Edit, Fix, Location
 from claude_lint.lint.context import RuleContext
 
@@ -165,7 +165,7 @@ def _makes_call(statement: cst.BaseStatement, call: cst.Call) -> bool:
 
 def _replace_loop(ctx: RuleContext, site: CallSite, m: RetryMechanism) -> Fix | None:
     loop = m.loop
-    if loop is None or m.attempts is None and not isinstance(loop.node, cst.While):
+    if loop is None or m.attempts is None:
         return None
     node = loop.node
     statements = node.body.body if isinstance(node.body, cst.IndentedBlock) else []
@@ -183,10 +183,6 @@ def _replace_loop(ctx: RuleContext, site: CallSite, m: RetryMechanism) -> Fix | 
     if not any(ctx_.try_info.node is try_node and ctx_.part == "body" for ctx_ in site.record.trys):
         return None
     attempts = m.attempts
-    if attempts is None and isinstance(node, cst.While):
-        attempts = _while_attempts(node, site.record.scope)
-    if attempts is None:
-        return None
     if isinstance(node, cst.For) and names_in(node.target) & names_in(try_node.body):
         return None  # the body uses the loop variable, which would vanish with the loop
     body_text = _block_text(ctx, try_node.body)
@@ -263,27 +259,6 @@ def _only_raises(orelse: cst.Else) -> bool:
         isinstance(s, cst.SimpleStatementLine) and all(isinstance(small, cst.Raise) for small in s.body)
         for s in statements
     )
-
-
-def _while_attempts(node: cst.While, scope: Scope) -> int | None:
-    """Attempts of `while n < N` (n from its literal start, else 0) or `while left > 0`."""
-    test = node.test
-    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
-        return None
-    target = test.comparisons[0]
-    if not isinstance(test.left, cst.Name) or not isinstance(target.comparator, cst.Integer):
-        return None
-    bound = int(literal_value(target.comparator))
-    values = scope.bindings.get(test.left.value, [])
-    start = int(literal_value(values[0])) if values and isinstance(values[0], cst.Integer) else None
-    operator = target.operator
-    if isinstance(operator, (cst.LessThan, cst.LessThanEqual)):
-        count = bound - (start or 0) + (1 if isinstance(operator, cst.LessThanEqual) else 0)
-    elif isinstance(operator, (cst.GreaterThan, cst.GreaterThanEqual)) and start is not None:
-        count = start - bound + (1 if isinstance(operator, cst.GreaterThanEqual) else 0)
-    else:
-        return None
-    return count if count > 0 else None
 
 
 def _block_text(ctx: RuleContext, block: cst.BaseSuite) -> str | None:

@@ -83,7 +83,7 @@ def ask(q):
 """
     a = analyse(src)
     assert a.only() == Facts(
-        family="manual", line=5, attempts=None, bounded=True, wait="fixed", predicate="types",
+        family="manual", line=5, attempts=4, bounded=True, wait="fixed", predicate="types",
         types=("anthropic.RateLimitError", "anthropic.InternalServerError"), excluded=(), reraise=True, sites=(7,),
     )
     assert lint_default(src) == []
@@ -403,7 +403,7 @@ def ask(q):
 """
     a = analyse(src)
     assert a.only() == Facts(
-        family="manual", line=6, attempts=None, bounded=True, wait="none", predicate="types",
+        family="manual", line=6, attempts=3, bounded=True, wait="none", predicate="types",
         types=("anthropic.APIConnectionError",), excluded=(), reraise=True, sites=(8,),
     )
     assert lint_at(src) == [("CL210", 6, 4), ("CL204", 10, 8)]
@@ -639,7 +639,7 @@ def ask(q):
     assert d.fix is None
 
 
-def test_client_parameter_while_loop_stacks_without_attempt_count() -> None:
+def test_client_parameter_while_loop_stacks_with_its_counted_attempts() -> None:
     src = """
 import anthropic, time, random
 def ask(client, q):
@@ -654,7 +654,11 @@ def ask(client, q):
 """
     [d] = diagnostics(src)
     assert (d.code, d.start.line) == ("CL207", 4)
-    assert "each attempt makes up to 3 requests" in d.message
+    # `while attempt < 5` from `attempt = 0`: the analysis counts the loop's attempts.
+    assert d.message == (
+        "The `while` retry loop retries a Claude call whose client also retries: 5 attempts x 3 SDK attempts "
+        "= up to 15 requests per call; call through `client.with_options(max_retries=0)`"
+    )
 
 
 def test_loop_around_an_llm_calling_function() -> None:

@@ -76,7 +76,7 @@ class FixedFile:
     fixed: str
     applied: dict[str, int]
     data: bytes  # the new file content, encoded like the original
-    secrets: tuple[str, ...] = ()  # literals CL501 reported in either text, masked in a diff
+    secrets: tuple[str, ...] = ()  # secret literals reported in either text, masked in a diff
 
 
 @dataclass(frozen=True)

@@ -47,12 +47,12 @@ def secret_spans(diagnostics: Iterable[Diagnostic]) -> dict[tuple[str, int], lis
 
 
 def reported_literals(diagnostics: Iterable[Diagnostic], text: str) -> tuple[str, ...]:
-    """The literals CL501 reported in `text` that are not `sk-ant-` keys (`api_key="zk-..."`),
+    """The secret literals reported in `text` that are not `sk-ant-` keys (`api_key="zk-..."`),
     so that output which shows them elsewhere (a diff's removed lines) can mask them too."""
     lines = re.split(r"\r\n|\r|\n", text)  # Python's line breaks, not str.splitlines's
     found: list[str] = []
     for d in diagnostics:
-        if d.code == "CL501" and d.start.line == d.end.line and d.start.line <= len(lines):
+        if d.secret and d.start.line == d.end.line and d.start.line <= len(lines):
             literal = lines[d.start.line - 1][d.start.column : d.end.column].strip("'\"")
             if len(literal) > 7 and not API_KEY.fullmatch(literal) and literal not in found:
                 found.append(literal)

@@ -23,7 +23,7 @@ def _lines(text: str) -> list[str]:
 
 def format_diff(path: str, original: str, fixed: str, secrets: Sequence[str] = ()) -> str:
     """One file's unified diff, safe to print: every line ends in `\\n`, keys are masked (as in
-    excerpts, with `secrets`: other literals CL501 reported) and control characters shown as
+    excerpts, with `secrets`: other literals reported as secrets) and control characters shown as
     symbols; a hunk changed that way says so in its `@@` header, since it no longer applies as
     a patch."""
     old, new = _lines(original), _lines(fixed)

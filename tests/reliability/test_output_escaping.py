@@ -57,8 +57,8 @@ def test_diff_masks_api_keys_on_every_line(tmp_path: Path, monkeypatch: pytest.M
         "--- app.py",
         "+++ app.py",
         "@@ -1,8 +1,9 @@" + note,
-        "+import os",
         " import anthropic",
+        "+import os",
         " ",
         f'-client = anthropic.Anthropic(api_key="{key[1]}")',
         '-other = anthropic.Anthropic(api_key="zk-live*****************")',  # gone from the fixed file, masked all the same

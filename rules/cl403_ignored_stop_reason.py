@@ -11,9 +11,15 @@ from claude_lint.lint.rule import Rule
 class IgnoredStopReason(Rule):
     """## What it does
     Finds a Claude reply whose text is used (`.content[0].text`, a loop reading
-    `.text`) in the function that made the call, when that function never
-    looks at the reply's `stop_reason` and does not hand the reply itself on
-    (returned or passed to other code, which may check it).
+    `.text`) in the function that made the call, when that function does not
+    check the reply's `stop_reason` and does not hand the reply itself on
+    (returned or passed to other code, which may check it). A check is a
+    condition (`if`, `while`, `assert`, `match`, a conditional expression)
+    comparing `stop_reason`, directly or through a name holding it, either
+    with `"end_turn"` (every other value is then treated as incomplete) or
+    with `"max_tokens"` and, where the SDK in use has it, `"refusal"`.
+    Reading `stop_reason` into a log line or a dict is not a check, and
+    neither is comparing it only with `"tool_use"`.
 
     ## Why is this bad?
     A reply cut off at `max_tokens` looks like a complete one: half a JSON
@@ -66,9 +72,48 @@ class IgnoredStopReason(Rule):
             client = anthropic.Anthropic()
             def summarise(text):
                 response = client.messages.create(model="claude-sonnet-4-6", max_tokens=512, messages=[{"role": "user", "content": text}])
+                if response.stop_reason in ("max_tokens", "refusal"):
+                    raise SummaryIncomplete(response.stop_reason)
+                return response.content[0].text
+            """
+        ),
+        # The SDK in use has no `refusal` stop reason: `max_tokens` is all there is to handle.
+        Valid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def summarise(text):
+                response = client.messages.create(model="claude-3-5-sonnet-latest", max_tokens=512, messages=[{"role": "user", "content": text}])
                 if response.stop_reason == "max_tokens":
                     log.warning("summary truncated")
                 return response.content[0].text
+            """,
+            sdk_version="0.40.0",
+        ),
+        # Everything but `end_turn` is incomplete; through a name.
+        Valid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def summarise(text):
+                response = client.messages.create(model="claude-sonnet-4-6", max_tokens=512, messages=[{"role": "user", "content": text}])
+                reason = response.stop_reason
+                if reason != "end_turn":
+                    raise SummaryIncomplete(reason)
+                return response.content[0].text
+            """
+        ),
+        Valid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def summarise(text):
+                response = client.messages.create(model="claude-sonnet-4-6", max_tokens=512, messages=[{"role": "user", "content": text}])
+                match response.stop_reason:
+                    case "end_turn":
+                        return response.content[0].text
+                    case other:
+                        raise SummaryIncomplete(other)
             """
         ),
         # The reply is handed on: the caller decides.
@@ -105,6 +150,66 @@ class IgnoredStopReason(Rule):
                 "passes as a complete answer"
             ),
         ),
+        # Logging `stop_reason` is not checking it.
+        Invalid(
+            """
+            import logging
+            import anthropic
+            client = anthropic.Anthropic()
+            def summarise(text):
+                response = client.messages.create(model="claude-sonnet-4-6", max_tokens=512, messages=[{"role": "user", "content": text}])
+                logging.info("stop reason: %s", response.stop_reason)
+                return {"summary": response.content[0].text, "stop_reason": response.stop_reason}
+            """,
+            line=7,
+            column=24,
+            message=(
+                "The reply text `response.content[0].text` is used without checking "
+                "`response.stop_reason` (only stored or logged): a reply cut off at `max_tokens`, or a "
+                "refusal, passes as a complete answer"
+            ),
+        ),
+        # A tool loop that compares `stop_reason` only with "tool_use".
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def run(messages, tools):
+                for _ in range(10):
+                    reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, tools=tools, messages=messages)
+                    if reply.stop_reason == "tool_use":
+                        messages.append({"role": "assistant", "content": reply.content})
+                        messages.append({"role": "user", "content": run_tools(reply.content)})
+                        continue
+                    return "".join(block.text for block in reply.content if block.type == "text")
+                raise RuntimeError("too many turns")
+            """,
+            line=10,
+            column=24,
+            message=(
+                "The reply text `block.text` is used, but `reply.stop_reason` is compared only with "
+                "\"tool_use\", never with \"max_tokens\" or \"refusal\": a reply cut off at `max_tokens`, "
+                "or a refusal, passes as a complete answer"
+            ),
+        ),
+        # `refusal` is a stop reason of the SDK in use, and nothing handles it.
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def summarise(text):
+                response = client.messages.create(model="claude-sonnet-4-6", max_tokens=512, messages=[{"role": "user", "content": text}])
+                if response.stop_reason == "max_tokens":
+                    log.warning("summary truncated")
+                return response.content[0].text
+            """,
+            line=7,
+            column=12,
+            message=(
+                "The reply text `response.content[0].text` is used, but `response.stop_reason` is compared "
+                "only with \"max_tokens\", never with \"refusal\": a refusal passes as a complete answer"
+            ),
+        ),
         # A stream's final message.
         Invalid(
             """
@@ -122,14 +227,37 @@ class IgnoredStopReason(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> None:
+        known = ctx.knowledge.stop_reasons
+        reported: set[int] = set()
         for use in ctx.frames.messages():
-            if use.stop_reason_checked or use.escapes:
+            if use.escapes:
+                continue
+            missing = use.unhandled_stop_reasons(known)
+            if not missing:
                 continue
             first = use.first_text_read()
-            if first is None:
-                continue
-            ctx.report(
-                first,
-                f"The reply text `{short_code(first)}` is used without checking `{use.label()}.stop_reason`: "
-                f"a reply cut off at `max_tokens`, or a refusal, passes as a complete answer",
-            )
+            if first is None or id(first) in reported:
+                continue  # two calls (`if`/`else`) may share the read
+            reported.add(id(first))
+            text = f"The reply text `{short_code(first)}` is used"
+            stop_reason = f"`{use.label()}.stop_reason`"
+            compared = sorted(set().union(*(t.values for t in use.stop_reason_tests)))
+            if not use.stop_reason_tests:
+                read = " (only stored or logged)" if use.stop_reason_checked else ""
+                message = (
+                    f"{text} without checking {stop_reason}{read}: a reply cut off at `max_tokens`, or a "
+                    f"refusal, passes as a complete answer"
+                )
+            else:
+                cut = "a reply cut off at `max_tokens`" if "max_tokens" in missing else "a refusal"
+                also = ", or a refusal," if len(missing) > 1 else ""
+                message = (
+                    f"{text}, but {stop_reason} is compared only with {_quoted(compared, 'and')}, never "
+                    f"with {_quoted(missing, 'or')}: {cut}{also} passes as a complete answer"
+                )
+            ctx.report(first, message)
+
+
+def _quoted(values: list[str], joiner: str) -> str:
+    words = [f'"{value}"' for value in values]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {joiner} " + words[-1]

@@ -317,6 +317,14 @@ class JsonParse:
     guarded: bool
 
 
+@dataclass(frozen=True)
+class StopReasonTest:
+    """`stop_reason` compared in a condition (`if`, `while`, `assert`, `x if c else y`, `match`)."""
+
+    values: frozenset[str]  # the string literals it is compared with
+    node: cst.CSTNode
+
+
 @dataclass(eq=False)
 class MessageUse:
     """How one call's Message is read in the frame that makes the call."""
@@ -326,12 +334,16 @@ class MessageUse:
     indexes: list[ContentIndex] = field(default_factory=list)
     loops: list[ContentLoop] = field(default_factory=list)
     text_reads: list[cst.Attribute] = field(default_factory=list)
+    # `.input` read from a block (a `tool_use` block's arguments, written by the model).
+    input_reads: list[cst.Attribute] = field(default_factory=list)
     json_parses: list[JsonParse] = field(default_factory=list)
     block_type_checked: bool = False
     size_checked: bool = False
     stop_reason_checked: bool = False
     # String literals `stop_reason` is compared with (`== "tool_use"`, `in ("max_tokens", ...)`).
     stop_reasons_compared: set[str] = field(default_factory=set)
+    # Conditions that compare `stop_reason` (also through a name it is stored in).
+    stop_reason_tests: list[StopReasonTest] = field(default_factory=list)
     # The Message itself leaves the frame (returned, passed on, stored): others may check it.
     escapes: bool = False
     # Names the Message is bound to, in order.
@@ -340,6 +352,20 @@ class MessageUse:
     def label(self) -> str:
         """How to name the Message in a diagnostic: its variable, or the call."""
         return self.names[0] if self.names else short_code(self.site.node)
+
+    def unhandled_stop_reasons(self, known: frozenset[str]) -> list[str]:
+        """The incomplete `stop_reason` values no condition handles (empty: it is checked).
+
+        A condition on `end_turn` (`!= "end_turn"`, or a branch for it) treats every other
+        value as incomplete; otherwise `max_tokens`, and `refusal` where the SDK in use
+        (`known`: its `StopReason` values) has it, must each be compared with. Storing or
+        logging `stop_reason`, or comparing it only with `"tool_use"`, handles nothing.
+        """
+        compared = set().union(*(test.values for test in self.stop_reason_tests))
+        if "end_turn" in compared:
+            return []
+        wanted = ["max_tokens", *(["refusal"] if "refusal" in known else [])]
+        return [value for value in wanted if value not in compared]
 
     def first_text_read(self) -> cst.Attribute | None:
         return min(self.text_reads, key=self.frame.position) if self.text_reads else None
@@ -375,6 +401,7 @@ class _MessageTracer:
             if attr == "stop_reason":
                 self.use.stop_reason_checked = True
                 self.use.stop_reasons_compared.update(_compared_strings(frame, parent))
+                self.use.stop_reason_tests.extend(_stop_reason_tests(frame, parent))
             elif attr == "content":
                 self.content(parent)
             return
@@ -423,17 +450,49 @@ class _MessageTracer:
                 self.text(parent)
             elif parent.attr.value == "type":
                 self._type_checked(owner)
+            elif parent.attr.value == "input":
+                self.use.input_reads.append(parent)
             return
         if isinstance(parent, cst.Arg):
             call = frame.parent(parent)
             if isinstance(call, cst.Call) and frame.model.qualify(call.func) in ("isinstance", "hasattr"):
                 self._type_checked(owner)
+            elif (
+                isinstance(call, cst.Call)
+                and isinstance(call.func, cst.Attribute)
+                and call.func.attr.value == "append"
+                and isinstance(call.func.value, cst.Name)
+            ):
+                self.block_list(call.func.value.value, call, owner)  # `tool_uses.append(block)`
+            return
+        if isinstance(parent, (cst.ListComp, cst.GeneratorExp)) and parent.elt is expr:
+            holder = frame.parent(parent)  # `calls = [b for b in response.content if b.type == "tool_use"]`
+            name = _assigned_name(holder, parent) if holder is not None else None
+            if name is not None:
+                self.block_list(name, parent, owner)
             return
         name = _assigned_name(parent, expr) if parent is not None else None
         if name is not None:
             for use in frame.loads(name):
                 if frame.position(use) > frame.position(expr):
                     self.block(use, owner)
+
+    def block_list(self, name: str, after: cst.CSTNode, owner: ContentIndex | ContentLoop) -> None:
+        """`name` holds content blocks: the targets of loops over it are blocks."""
+        frame = self.frame
+        for use in frame.loads(name):
+            loop = frame.parent(use)
+            if (
+                frame.position(use) <= frame.position(after)
+                or not isinstance(loop, cst.For)
+                or loop.iter is not use
+                or not isinstance(loop.target, cst.Name)
+                or not self._first(loop)
+            ):
+                continue
+            for target in frame.loads(loop.target.value):
+                if any(a is loop for a, _ in frame.ancestors(target)):
+                    self.block(target, owner)
 
     def _type_checked(self, owner: ContentIndex | ContentLoop) -> None:
         if isinstance(owner, ContentLoop):
@@ -505,6 +564,51 @@ def _compared_strings(frame: Frame, expr: cst.CSTNode) -> set[str]:
     return found
 
 
+def _stop_reason_tests(frame: Frame, expr: cst.CSTNode, depth: int = 0) -> list[StopReasonTest]:
+    """Conditions comparing the value of `expr` (`response.stop_reason`, or a name holding it)."""
+    parent = frame.parent(expr)
+    if parent is None or depth > 3:
+        return []
+    name = _assigned_name(parent, expr)
+    if name is not None:
+        return [
+            test
+            for use in frame.loads(name)
+            if frame.position(use) > frame.position(expr)
+            for test in _stop_reason_tests(frame, use, depth + 1)
+        ]
+    if isinstance(parent, cst.Match) and parent.subject is expr:
+        values = {v for case in parent.cases for v in _pattern_strings(case.pattern)}
+        return [StopReasonTest(frozenset(values), parent)] if values else []
+    if isinstance(parent, cst.Comparison) and _in_condition(frame, parent):
+        values = _compared_strings(frame, expr)
+        return [StopReasonTest(frozenset(values), parent)] if values else []
+    return []
+
+
+def _pattern_strings(pattern: cst.MatchPattern) -> set[str]:
+    if isinstance(pattern, cst.MatchValue) and isinstance(pattern.value, cst.SimpleString):
+        value = literal_value(pattern.value)
+        return {value} if isinstance(value, str) else set()
+    if isinstance(pattern, cst.MatchOr):
+        return {v for element in pattern.patterns for v in _pattern_strings(element.pattern)}
+    if isinstance(pattern, cst.MatchAs) and pattern.pattern is not None:
+        return _pattern_strings(pattern.pattern)
+    return set()
+
+
+def _in_condition(frame: Frame, expr: cst.CSTNode) -> bool:
+    """Whether `expr` is (part of) the test of an `if`, `while`, `assert` or conditional expression."""
+    for ancestor, child in frame.ancestors(expr):
+        if isinstance(ancestor, (cst.If, cst.While, cst.Assert, cst.IfExp)) and child is ancestor.test:
+            return True
+        if isinstance(ancestor, cst.CompIf):
+            return True
+        if not isinstance(ancestor, (cst.BooleanOperation, cst.UnaryOperation, cst.Comparison)):
+            return False
+    return False
+
+
 def _comprehension_of(frame: Frame, comp_for: cst.CompFor) -> cst.CSTNode | None:
     for ancestor, _ in frame.ancestors(comp_for):
         if isinstance(ancestor, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
@@ -542,9 +646,27 @@ class ModuleFrames:
     frames: list[Frame]
     by_site: dict[int, Frame]
     _messages: list[MessageUse] | None = None
+    _by_function: dict[int, Frame] = field(default_factory=dict)
 
     def frame_of(self, site: CallSite) -> Frame | None:
         return self.by_site.get(id(site))
+
+    def frame_for(self, function: FunctionInfo | None) -> Frame:
+        """The frame of any function (None: the module's top-level code), walked once when first asked."""
+        key = id(function) if function is not None else 0
+        frame = self._by_function.get(key)
+        if frame is None:
+            for known in self.frames:
+                if known.function is function:
+                    frame = known
+                    break
+            else:
+                if function is not None:
+                    frame = Frame.walk(function.node, function, function.scope, self.model)
+                else:
+                    frame = Frame.walk(self.model.module, None, self.model.module_scope, self.model)
+            self._by_function[key] = frame
+        return frame
 
     def messages(self) -> list[MessageUse]:
         """How each direct `create`/`parse` call's Message is read (and `stream(...).get_final_message()`)."""

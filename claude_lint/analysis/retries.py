@@ -369,7 +369,7 @@ def attempt_counters(loop: cst.While) -> set[str]:
     return scan.counters
 
 
-def _counter_bounded_while(loop: cst.While) -> bool:
+def counter_bounded_while(loop: cst.While) -> bool:
     """An attempt counter bounds the loop: in its condition, or in an `if` that raises/breaks."""
     scan = _CounterScan()
     walk(loop.body, scan)
@@ -551,7 +551,7 @@ def _manual_loop_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> It
             if isinstance(node.iter, cst.Call) and (model.qualify(node.iter.func) or "").startswith("itertools."):
                 bounded = model.qualify(node.iter.func) == "itertools.repeat" and len(node.iter.args) > 1
         else:
-            bounded = _counter_bounded_while(node)
+            bounded = counter_bounded_while(node)
             attempts = _while_attempts(node, loop.frame.scope if loop.frame is not None else model.module_scope) if bounded else None
         yield RetryMechanism(
             family="manual",

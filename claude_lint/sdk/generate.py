@@ -841,6 +841,11 @@ def _known_models(tree: SourceTree) -> frozenset[str]:
     return frozenset(models)
 
 
+def _stop_reasons(tree: SourceTree) -> frozenset[str]:
+    expr = tree.value(f"{tree.package}.types.stop_reason", "StopReason")
+    return frozenset(_string_literals(expr)) if expr is not None else frozenset()
+
+
 def _iso_date(text: str) -> str | None:
     """'October 22nd, 2025' -> '2025-10-22' (no strptime: it is locale dependent)."""
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
@@ -983,4 +988,5 @@ def generate_from_source(package_dir: Path) -> Knowledge:
         deprecated_models=_deprecated_models(tree, message_modules),
         max_nonstreaming_tokens=_max_nonstreaming_tokens(tree),
         model_nonstreaming_tokens=_model_nonstreaming_tokens(tree),
+        stop_reasons=_stop_reasons(tree),
     )

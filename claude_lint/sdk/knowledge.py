@@ -78,6 +78,9 @@ class Knowledge:
     # (its expected-time check); None for SDKs without that check (e.g. 0.40).
     max_nonstreaming_tokens: int | None
     model_nonstreaming_tokens: Mapping[str, int] = field(default_factory=dict)
+    # The `stop_reason` values the SDK's `StopReason` type lists; empty when the
+    # knowledge does not record them (snapshots made before the field existed).
+    stop_reasons: frozenset[str] = frozenset()
 
     # -- exception hierarchy -------------------------------------------------------
 
@@ -204,6 +207,7 @@ class Knowledge:
             deprecated_models=dict(data["deprecated_models"]),
             max_nonstreaming_tokens=data["max_nonstreaming_tokens"],
             model_nonstreaming_tokens=dict(data["model_nonstreaming_tokens"]),
+            stop_reasons=frozenset(data.get("stop_reasons", ())),
         )
 
     def __hash__(self) -> int:
@@ -239,6 +243,8 @@ class Knowledge:
             "deprecated_models": dict(sorted(self.deprecated_models.items())),
             "max_nonstreaming_tokens": self.max_nonstreaming_tokens,
             "model_nonstreaming_tokens": dict(sorted(self.model_nonstreaming_tokens.items())),
+            # Written only when known, so snapshots without it keep their fingerprint.
+            **({"stop_reasons": sorted(self.stop_reasons)} if self.stop_reasons else {}),
         }
 
     @cached_property

@@ -1,0 +1,484 @@
+"""Where text Claude wrote goes: what is derived from it and which calls run it (CL405).
+
+*Model text* is a reply's text (`.text` of a content block, read as `responses`
+traces it), a `tool_use` block's `input`, and the value of a call to a function of the
+same module that returns model text. Within a frame it is followed through:
+
+- names (`sql = reply.content[0].text`, `code += chunk`, `for line in text.splitlines()`),
+  where a load is fed by the latest store of the name before it;
+- string operations: `str` methods, slices and subscripts, `+`/`%`, f-strings,
+  `.format(...)`, `"".join(...)`, `str(...)`, `re.*` extraction and `.group()`,
+  `json.loads`/`yaml.safe_load` (and subscripts of their result), `shlex.split`;
+- `a if c else b`, `a or b`, `await`;
+- functions of the same module: a call passing model text to a parameter that the
+  function returns (changed or not) is model text too, and a sink inside it that the
+  parameter reaches is reported there.
+
+It stops at anything else (an unknown call, a container built around it), and at a
+check the code makes first: the name compared with `in`/`==` in a condition (an
+allow-list), or passed to a `validate*`/`check*`/`is_safe*`-style function.
+`ast.literal_eval` and `shlex.quote` are not sinks and do not pass the text on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+import libcst as cst
+
+from claude_lint.analysis.model import FunctionInfo, ModuleModel, dotted
+from claude_lint.analysis.responses import Frame, ModuleFrames, frames_for, short_code
+
+SinkKind = Literal["code", "command", "sql", "deserialise"]
+
+# `str` methods (and `re.Match` methods) whose result is still the text, or part of it.
+_TEXT_METHODS = frozenset(
+    {"strip", "lstrip", "rstrip", "removeprefix", "removesuffix", "replace", "lower", "upper",
+     "casefold", "expandtabs", "format", "translate", "encode", "decode", "split", "rsplit",
+     "splitlines", "partition", "rpartition", "capitalize", "title", "swapcase", "zfill",
+     "ljust", "rjust", "center", "join", "group", "groups", "groupdict", "get", "pop", "values"}
+)
+# Calls whose result carries the text of their arguments.
+_PASSING_CALLS = frozenset(
+    {"str", "json.loads", "yaml.safe_load", "textwrap.dedent", "textwrap.indent", "shlex.split",
+     "html.unescape", "re.search", "re.match", "re.fullmatch", "re.findall", "re.finditer",
+     "re.sub", "re.split", "list", "tuple", "next", "reversed", "sorted"}
+)
+_CODE_SINKS = frozenset({"eval", "exec", "compile", "builtins.eval", "builtins.exec", "builtins.compile"})
+_SHELL_SINKS = frozenset(
+    {"os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput",
+     "asyncio.create_subprocess_shell"}
+)
+_PROCESS_SINKS = frozenset(
+    {"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
+     "subprocess.Popen", "asyncio.create_subprocess_exec", "os.execv", "os.execvp", "os.spawnv"}
+)
+_DESERIALISE_SINKS = frozenset(
+    {"pickle.loads", "pickle.load", "dill.loads", "marshal.loads", "cloudpickle.loads",
+     "yaml.unsafe_load", "yaml.full_load"}
+)
+_SQL_FUNCTIONS = frozenset(
+    {"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text",
+     "pandas.read_sql", "pandas.read_sql_query"}
+)
+_SQL_METHODS = frozenset({"execute", "executemany", "executescript"})
+# Receivers of `.execute(...)` that are DB-API cursors/connections or SQLAlchemy sessions.
+_DB_RECEIVER = re.compile(r"(?:^|_)(?:cur|cursor|conn|connection|con|db|database|session|engine|sql|sqlite|duckdb|pg|postgres|mysql)\d*$", re.IGNORECASE)
+_DB_CONSTRUCTORS = re.compile(
+    r"(?:\.cursor|\.connect|create_engine|create_async_engine|Session|sessionmaker|\.begin)$"
+)
+_SAFE_YAML_LOADERS = frozenset({"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"})
+_SHELLS = frozenset({"sh", "bash", "zsh", "dash", "cmd", "cmd.exe", "powershell", "pwsh", "python", "python3", "node", "/bin/sh", "/bin/bash"})
+_CHECKER = re.compile(r"^_*(?:validate|check|is_safe|is_valid|is_allowed|sanitize|sanitise|verify|ensure_safe|allowed)", re.IGNORECASE)
+_MAX_FUNCTION_DEPTH = 4
+
+
+@dataclass(frozen=True)
+class SinkHit:
+    """Model text reaching a call that runs it."""
+
+    call: cst.Call
+    kind: SinkKind
+    sink: str  # how the message names the sink: "eval()", "cursor.execute()"
+    origin: str  # where the text came from, for the message
+
+
+@dataclass(eq=False)
+class ReplyText:
+    """Per module: the sinks model text reaches, and the functions that return model text."""
+
+    hits: list[SinkHit] = field(default_factory=list)
+    returning: dict[int, str] = field(default_factory=dict)  # id(FunctionInfo) -> origin
+
+
+def _is_checker(model: ModuleModel, func: cst.BaseExpression) -> bool:
+    name = dotted(func)
+    return name is not None and _CHECKER.match(name.rsplit(".", 1)[-1]) is not None
+
+
+class _Tracer:
+    """Follows one frame's model text from its sources to sinks and returns."""
+
+    def __init__(self, analysis: _Analysis, frame: Frame, origin: str, depth: int) -> None:
+        self.analysis = analysis
+        self.frame = frame
+        self.model = frame.model
+        self.origin = origin
+        self.depth = depth
+        self.seen: set[int] = set()
+        self.tainted_stores: set[int] = set()  # id of the Name stored to
+        self.returns = False
+        self.hits: list[SinkHit] = []
+        self._checks: dict[str, list[int]] | None = None
+
+    # -- names --------------------------------------------------------------------------
+
+    def store(self, target: cst.BaseExpression, within: cst.CSTNode | None = None) -> None:
+        """`target` is bound to model text (`within`: only loads inside this node count)."""
+        if isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self.store(element.value, within)
+            return
+        if not isinstance(target, cst.Name):
+            return
+        frame = self.frame
+        self.tainted_stores.add(id(target))
+        name = target.value
+        stores = frame.stores(name)
+        if not any(store is target for store in stores):
+            stores.append(target)  # a parameter
+        stores.sort(key=frame.position)
+        start = frame.position(target)
+        for load in frame.loads(name):
+            position = frame.position(load)
+            if within is not None:
+                if not any(a is within for a, _ in frame.ancestors(load)):
+                    continue
+                if not isinstance(within, cst.For):  # a comprehension's element comes before its `for`
+                    self.text(load)
+                    continue
+            latest = None
+            for candidate in stores:
+                if frame.position(candidate) < position and not self._same_statement(candidate, load):
+                    latest = candidate
+            if latest is None or id(latest) not in self.tainted_stores:
+                continue
+            if self._checked_between(name, start, position):
+                continue
+            self.text(load)
+
+    def _same_statement(self, store: cst.Name, load: cst.Name) -> bool:
+        """`x = f(x)`: the load in the value reads the previous binding, not this one."""
+        statement = self._statement(store)
+        if not isinstance(statement, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+            return False
+        return any(a is statement for a, _ in self.frame.ancestors(load))
+
+    def _statement(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        for ancestor, _ in self.frame.ancestors(node):
+            if isinstance(ancestor, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
+                return ancestor
+        return None
+
+    def _checked_between(self, name: str, start: int, end: int) -> bool:
+        if self._checks is None:
+            self._checks = self._find_checks()
+        return any(start < position < end for position in self._checks.get(name, ()))
+
+    def _find_checks(self) -> dict[str, list[int]]:
+        """Where each name is compared in a condition (an allow-list) or handed to a checker."""
+        frame = self.frame
+        checks: dict[str, list[int]] = {}
+        for name, uses in frame.names.items():
+            for use in uses:
+                if self._is_check(use):
+                    checks.setdefault(name, []).append(frame.position(use))
+        return checks
+
+    def _is_check(self, use: cst.Name) -> bool:
+        frame = self.frame
+        parent = frame.parent(use)
+        if isinstance(parent, cst.Arg):
+            call = frame.parent(parent)
+            return isinstance(call, cst.Call) and _is_checker(self.model, call.func)
+        comparison: cst.Comparison | None = None
+        for ancestor, child in frame.ancestors(use):
+            if isinstance(ancestor, cst.Comparison) and comparison is None:
+                comparison = ancestor
+                if child is not ancestor.left:
+                    return False
+                if not all(
+                    isinstance(target.operator, (cst.In, cst.NotIn, cst.Equal, cst.NotEqual))
+                    for target in ancestor.comparisons
+                ):
+                    return False
+                continue
+            if comparison is None and not isinstance(ancestor, (cst.Call, cst.Attribute)):
+                return False  # `sql.strip().lower() in ALLOWED` still compares the name
+            if isinstance(ancestor, (cst.If, cst.While, cst.Assert, cst.IfExp)) and child is ancestor.test:
+                return comparison is not None
+            if isinstance(ancestor, cst.BaseStatement):
+                return False
+        return False
+
+    # -- values ---------------------------------------------------------------------------
+
+    def text(self, expr: cst.CSTNode) -> None:
+        """`expr` evaluates to model text, or to a value derived from it."""
+        if id(expr) in self.seen:
+            return
+        self.seen.add(id(expr))
+        frame = self.frame
+        parent = frame.parent(expr)
+        if parent is None:
+            return
+        if isinstance(parent, cst.Attribute) and parent.value is expr:
+            call = frame.parent(parent)
+            if parent.attr.value in _TEXT_METHODS and isinstance(call, cst.Call) and call.func is parent:
+                self.text(call)
+            return
+        if (isinstance(parent, cst.Subscript) and parent.value is expr) or isinstance(
+            parent, (cst.BinaryOperation, cst.Await)
+        ):
+            self.text(parent)
+        elif isinstance(parent, cst.FormattedStringExpression):
+            outer = frame.parent(parent)
+            if outer is not None:
+                self.text(outer)
+        elif isinstance(parent, (cst.IfExp, cst.BooleanOperation)) and expr is not getattr(parent, "test", None):
+            self.text(parent)
+        elif isinstance(parent, cst.Arg):
+            call = frame.parent(parent)
+            if isinstance(call, cst.Call):
+                self.argument(call, parent)
+        elif isinstance(parent, (cst.Element, cst.StarredElement)):
+            self.element(parent)
+        elif isinstance(parent, (cst.GeneratorExp, cst.ListComp, cst.SetComp)) and parent.elt is expr:
+            self.text(parent)
+        elif isinstance(parent, cst.CompFor) and parent.iter is expr:
+            comprehension = frame.parent(parent)
+            if comprehension is not None:
+                self.store(parent.target, comprehension)
+        elif isinstance(parent, cst.For) and parent.iter is expr:
+            self.store(parent.target, parent)
+        elif isinstance(parent, cst.Assign) and parent.value is expr:
+            for target in parent.targets:
+                self.store(target.target)
+        elif isinstance(parent, (cst.AnnAssign, cst.AugAssign)) and parent.value is expr:
+            self.store(parent.target)
+        elif isinstance(parent, cst.NamedExpr) and parent.value is expr:
+            self.store(parent.target)
+            self.text(parent)
+        elif isinstance(parent, cst.WithItem) and parent.item is expr and parent.asname is not None:
+            self.store(parent.asname.name)  # type: ignore[arg-type]
+        elif isinstance(parent, cst.Return):
+            self.returns = True
+
+    def element(self, element: cst.Element | cst.StarredElement) -> None:
+        """A list/tuple holding model text: `" ".join([...])`, or a command list."""
+        frame = self.frame
+        container = frame.parent(element)
+        arg = frame.parent(container) if container is not None else None
+        if isinstance(container, cst.Tuple) and isinstance(arg, cst.Return):
+            self.returns = True  # `return code, explanation`: unpacked by the caller
+            return
+        call = frame.parent(arg) if isinstance(arg, cst.Arg) else None
+        if not isinstance(call, cst.Call) or not isinstance(arg, cst.Arg):
+            return
+        func = call.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "join":
+            self.text(call)
+            return
+        qualname = self.model.qualify(func) or ""
+        if qualname in _PROCESS_SINKS and self._command_arg(call) is arg:
+            assert isinstance(container, (cst.List, cst.Tuple))
+            elements = container.elements
+            first = elements[0].value if elements else None
+            shell = _literal_string(first) if first is not None else None
+            runs_it = element is elements[0] or (
+                shell is not None
+                and shell.rsplit("/", 1)[-1] in _SHELLS
+                and any(_literal_string(e.value) in ("-c", "/c", "-Command") for e in elements[1:])
+            ) or _keyword_true(call, "shell")
+            if runs_it:
+                self.hit(call, "command", qualname)
+
+    def argument(self, call: cst.Call, arg: cst.Arg) -> None:
+        model = self.model
+        func = call.func
+        qualname = model.qualify(func) or ""
+        if qualname in _CODE_SINKS and call.args and arg is call.args[0]:
+            self.hit(call, "code", qualname.rsplit(".", 1)[-1])
+        elif (qualname in _SHELL_SINKS or qualname in _PROCESS_SINKS) and arg is self._command_arg(call):
+            self.hit(call, "command", qualname)
+        elif qualname in _DESERIALISE_SINKS and call.args and arg is call.args[0]:
+            self.hit(call, "deserialise", qualname)
+        elif qualname == "yaml.load" and call.args and arg is call.args[0]:
+            if not self._safe_yaml_loader(call):
+                self.hit(call, "deserialise", qualname)
+        elif qualname in _SQL_FUNCTIONS and self._first_or_keyword(call, arg, ("sql", "text")):
+            self.hit(call, "sql", qualname)
+        elif isinstance(func, cst.Attribute) and func.attr.value in _SQL_METHODS and self._first_or_keyword(
+            call, arg, ("sql", "operation", "query", "statement")
+        ):
+            receiver = self._db_receiver(func.value)
+            if receiver is not None:
+                self.hit(call, "sql", f"{receiver}.{func.attr.value}")
+        elif qualname in _PASSING_CALLS or (
+            isinstance(func, cst.Attribute) and func.attr.value in ("join", "format", "replace")
+        ):
+            self.text(call)
+        else:
+            self.analysis.through_function(self, call, arg)
+
+    @staticmethod
+    def _command_arg(call: cst.Call) -> cst.Arg | None:
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value in ("args", "cmd", "command"):
+                return arg
+        return call.args[0] if call.args and call.args[0].keyword is None else None
+
+    @staticmethod
+    def _first_or_keyword(call: cst.Call, arg: cst.Arg, keywords: tuple[str, ...]) -> bool:
+        if arg.keyword is not None:
+            return arg.keyword.value in keywords
+        return bool(call.args) and call.args[0] is arg and arg.star == ""
+
+    def _safe_yaml_loader(self, call: cst.Call) -> bool:
+        loader = next((a for a in call.args if a.keyword is not None and a.keyword.value == "Loader"), None)
+        if loader is None and len(call.args) > 1 and call.args[1].keyword is None:
+            loader = call.args[1]
+        if loader is None:
+            return False
+        name = dotted(loader.value) or ""
+        return name.rsplit(".", 1)[-1] in _SAFE_YAML_LOADERS
+
+    def _db_receiver(self, receiver: cst.BaseExpression) -> str | None:
+        """How to name `receiver` when it looks like a DB-API cursor/connection or a session."""
+        name = dotted(receiver)
+        if name is not None:
+            if _DB_RECEIVER.search(name.rsplit(".", 1)[-1]):
+                return name
+            scope = self.frame.scope
+            value = self.model.resolver.binding_value(name, scope) if "." not in name else None
+            if isinstance(value, cst.Call) and _DB_CONSTRUCTORS.search(dotted(value.func) or ""):
+                return name
+            return None
+        if isinstance(receiver, cst.Call) and _DB_CONSTRUCTORS.search(dotted(receiver.func) or ""):
+            return short_code(receiver)
+        return None
+
+    def hit(self, call: cst.Call, kind: SinkKind, sink: str) -> None:
+        self.hits.append(SinkHit(call, kind, f"{sink}()", self.origin))
+
+
+def _literal_string(expr: cst.BaseExpression) -> str | None:
+    if isinstance(expr, cst.SimpleString):
+        value = expr.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _keyword_true(call: cst.Call, name: str) -> bool:
+    return any(
+        arg.keyword is not None and arg.keyword.value == name and isinstance(arg.value, cst.Name) and arg.value.value == "True"
+        for arg in call.args
+    )
+
+
+class _Analysis:
+    def __init__(self, model: ModuleModel, frames: ModuleFrames) -> None:
+        self.model = model
+        self.frames = frames
+        self.result = ReplyText()
+        self._reported: set[int] = set()
+        # (id(function), parameter) -> whether the function returns (text derived from) it.
+        self._passes: dict[tuple[int, str], bool] = {}
+        self._active: set[tuple[int, str]] = set()
+
+    def frame_for(self, function: FunctionInfo | None) -> Frame:
+        return self.frames.frame_for(function)
+
+    def trace(self, frame: Frame, sources: list[cst.CSTNode], origin: str, depth: int = 0) -> _Tracer:
+        tracer = _Tracer(self, frame, origin, depth)
+        for source in sources:
+            tracer.text(source)
+        for hit in tracer.hits:
+            if id(hit.call) not in self._reported:
+                self._reported.add(id(hit.call))
+                self.result.hits.append(hit)
+        return tracer
+
+    def through_function(self, tracer: _Tracer, call: cst.Call, arg: cst.Arg) -> None:
+        """Model text passed to a function of this module: sinks inside it, and its result."""
+        if tracer.depth >= _MAX_FUNCTION_DEPTH:
+            return
+        function = self.model.resolver.function_for(call.func, tracer.frame.scope)
+        if function is None:
+            return
+        param = _parameter_for(function, call, arg)
+        if param is None:
+            return
+        key = (id(function), param)
+        if key in self._active:
+            return
+        passes = self._passes.get(key)
+        if passes is None:
+            self._active.add(key)
+            frame = self.frame_for(function)
+            loads = frame.loads(param)
+            inner = _Tracer(self, frame, tracer.origin, tracer.depth + 1)
+            params = [n for n in frame.names.get(param, ()) if isinstance(frame.parent(n), cst.Param)]
+            for name in params:
+                inner.store(name)
+            if not params:
+                for load in loads:
+                    inner.text(load)
+            self._active.discard(key)
+            passes = self._passes[key] = inner.returns
+            for hit in inner.hits:
+                if id(hit.call) not in self._reported:
+                    self._reported.add(id(hit.call))
+                    self.result.hits.append(hit)
+        if passes:
+            parent = tracer.frame.parent(call)
+            tracer.text(parent if isinstance(parent, cst.Await) else call)
+
+
+def _parameter_for(function: FunctionInfo, call: cst.Call, arg: cst.Arg) -> str | None:
+    params = function.node.params
+    positional = [*params.posonly_params, *params.params]
+    if positional and positional[0].name.value in ("self", "cls") and isinstance(call.func, cst.Attribute):
+        positional = positional[1:]
+    if arg.keyword is not None:
+        names = {p.name.value for p in (*positional, *params.kwonly_params)}
+        return arg.keyword.value if arg.keyword.value in names else None
+    if arg.star:
+        return None
+    index = next(i for i, a in enumerate(call.args) if a is arg)
+    return positional[index].name.value if index < len(positional) else None
+
+
+def reply_text(model: ModuleModel) -> ReplyText:
+    """The sinks model text reaches in this module (computed once, kept in `model.extras`)."""
+    found = model.extras.get("reply_text")
+    if isinstance(found, ReplyText):
+        return found
+    frames = frames_for(model)
+    analysis = _Analysis(model, frames)
+    returning: dict[int, tuple[FunctionInfo, str]] = {}
+    for use in frames.messages():
+        for sources, origin in (
+            (use.text_reads, "Claude's reply text"),
+            (use.input_reads, "a `tool_use` block's `input`"),
+        ):
+            if not sources:
+                continue
+            tracer = analysis.trace(use.frame, list(sources), origin)
+            if tracer.returns and use.frame.function is not None:
+                returning.setdefault(id(use.frame.function), (use.frame.function, origin))
+    # Calls of functions that return model text are sources too, transitively.
+    pending = list(returning.values())
+    done: set[int] = set()
+    while pending:
+        function, origin = pending.pop()
+        if id(function) in done:
+            continue
+        done.add(id(function))
+        for site in model.call_sites:
+            if site.target is not function:
+                continue
+            caller = site.record.frame
+            frame = analysis.frame_for(caller)
+            parent = frame.parent(site.node)
+            source = parent if isinstance(parent, cst.Await) else site.node
+            label = f"the text `{function.name}()` returns (Claude's reply)"
+            tracer = analysis.trace(frame, [source], label)
+            if tracer.returns and caller is not None and id(caller) not in returning:
+                returning[id(caller)] = (caller, label)
+                pending.append((caller, label))
+    analysis.result.returning = {key: origin for key, (_, origin) in returning.items()}
+    model.extras["reply_text"] = analysis.result
+    return analysis.result

@@ -1,0 +1,301 @@
+"""CL405 reply-executed: Text Claude wrote reaches `eval`, a shell, SQL or a deserialiser."""
+
+from typing import ClassVar
+
+from claude_lint.analysis.reply_text import SinkKind, reply_text
+from claude_lint.lint.cases import Invalid, Valid
+from claude_lint.lint.context import RuleContext
+from claude_lint.lint.rule import Rule
+
+_RUNS_AS: dict[SinkKind, str] = {
+    "code": "runs as Python code",
+    "command": "runs as a command",
+    "sql": "runs as SQL",
+    "deserialise": "is deserialised into objects (which can run code)",
+}
+_THEN: dict[SinkKind, str] = {
+    "code": "any code",
+    "command": "any command",
+    "sql": "any SQL (read, change or drop any table the connection can reach)",
+    "deserialise": "any code",
+}
+_INSTEAD: dict[SinkKind, str] = {
+    "code": "parse it (`ast.literal_eval`, `json.loads`) or check it against an allow-list",
+    "command": "check it against an allow-list of commands, or run it in a sandbox",
+    "sql": "pass the model's values as bound parameters, or check the query against an allow-list",
+    "deserialise": "use `json.loads` or `yaml.safe_load`",
+}
+
+
+def _sentence(text: str) -> str:
+    return text[0].upper() + text[1:]
+
+
+class ReplyExecuted(Rule):
+    """## What it does
+    Finds text the model wrote reaching a call that runs it: `eval`, `exec`,
+    `compile`; `os.system`, `os.popen` and `subprocess.*` as the command (or
+    anywhere in it with `shell=True`); a DB-API `execute`/`executemany`
+    (or SQLAlchemy `text()`, `pandas.read_sql`) as the SQL string;
+    `pickle.loads`, and `yaml.load` without a safe loader. Model text is a
+    reply's text blocks, a `tool_use` block's `input`, and what is derived
+    from them in the function: names, string methods, slices, `+`, f-strings,
+    `.format`, `"".join`, `re` matches and `json.loads`. It is followed into
+    functions of the same module that are handed it, and out of functions that
+    return it. A value the code compares with an allow-list (`if sql in
+    KNOWN_QUERIES`) or hands to a `validate*`/`check*` function first is not
+    reported, nor is `ast.literal_eval`, nor SQL where the text is a bound
+    parameter.
+
+    ## Why is this bad?
+    Whatever the model reads can steer what it writes: a web page, a document,
+    a database row or a user message can carry a prompt injection. Once its
+    output runs as code, a shell command or SQL, that injection runs with the
+    program's rights, and a confused model does the same damage by accident.
+
+    ## Example
+    ```python
+    import anthropic
+
+    client = anthropic.Anthropic()
+
+    def ask_database(question, conn):
+        response = client.messages.create(
+            model="claude-sonnet-4-6", max_tokens=1024,
+            messages=[{"role": "user", "content": f"Write SQL for: {question}"}],
+        )
+        sql = response.content[0].text.strip()
+        return conn.execute(sql).fetchall()
+    ```
+
+    Use instead:
+    ```python
+    import anthropic
+
+    client = anthropic.Anthropic()
+
+    REPORTS = {"sales": "SELECT region, SUM(total) FROM orders GROUP BY region"}
+
+    def ask_database(question, conn):
+        response = client.messages.create(
+            model="claude-sonnet-4-6", max_tokens=1024,
+            messages=[{"role": "user", "content": f"Which report answers: {question}"}],
+        )
+        choice = response.content[0].text.strip()
+        if choice not in REPORTS:
+            raise ValueError(f"no such report: {choice!r}")
+        return conn.execute(REPORTS[choice]).fetchall()
+    ```
+
+    ## Fix safety
+    There is no fix: how far to trust, check or sandbox the model's output is
+    the author's call. When running it is the point (a coding agent's shell
+    tool), run it in a sandbox and suppress the finding on that line.
+    """
+
+    code = "CL405"
+    name = "reply-executed"
+    summary = "Text Claude wrote reaches `eval`, a shell, SQL or a deserialiser"
+
+    VALID: ClassVar[list[Valid]] = [
+        # Parsed as a literal, never run.
+        Valid(
+            """
+            import ast
+            import anthropic
+            client = anthropic.Anthropic()
+            def numbers(text):
+                response = client.messages.create(model="claude-haiku-4-5", max_tokens=256, messages=[{"role": "user", "content": text}])
+                return ast.literal_eval(response.content[0].text.strip())
+            """
+        ),
+        # SQL with the model's text as a bound parameter.
+        Valid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def tag(conn, doc_id, body):
+                response = client.messages.create(model="claude-haiku-4-5", max_tokens=64, messages=[{"role": "user", "content": body}])
+                label = response.content[0].text.strip().lower()
+                conn.execute("UPDATE docs SET label = ? WHERE id = ?", (label, doc_id))
+            """
+        ),
+        # Compared with an allow-list before it runs.
+        Valid(
+            """
+            import subprocess
+            import anthropic
+            client = anthropic.Anthropic()
+            SAFE_COMMANDS = {"git status", "git diff", "ls"}
+            def next_command(goal, tools):
+                response = client.messages.create(model="claude-sonnet-4-6", max_tokens=512, tools=tools, messages=[{"role": "user", "content": goal}])
+                for block in response.content:
+                    if block.type == "tool_use":
+                        command = block.input["command"]
+                        if command not in SAFE_COMMANDS:
+                            raise PermissionError(command)
+                        subprocess.run(command, shell=True, check=True)
+            """
+        ),
+        # The model's text is an argument of the command, not the command.
+        Valid(
+            """
+            import subprocess
+            import anthropic
+            client = anthropic.Anthropic()
+            def commit(diff):
+                response = client.messages.create(model="claude-haiku-4-5", max_tokens=128, messages=[{"role": "user", "content": diff}])
+                subprocess.run(["git", "commit", "-m", response.content[0].text], check=True)
+            """
+        ),
+        # `execute` of something that is not a database.
+        Valid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def act(tool, goal):
+                response = client.messages.create(model="claude-haiku-4-5", max_tokens=128, messages=[{"role": "user", "content": goal}])
+                return tool.execute(response.content[0].text)
+            """
+        ),
+        Valid(
+            """
+            import yaml
+            import anthropic
+            client = anthropic.Anthropic()
+            def config(spec):
+                response = client.messages.create(model="claude-haiku-4-5", max_tokens=512, messages=[{"role": "user", "content": spec}])
+                return yaml.load(response.content[0].text, Loader=yaml.SafeLoader)
+            """
+        ),
+    ]
+    INVALID: ClassVar[list[Invalid]] = [
+        Invalid(
+            """
+            import anthropic
+
+            client = anthropic.Anthropic()
+
+            def ask_database(question, conn):
+                response = client.messages.create(
+                    model="claude-sonnet-4-6", max_tokens=1024,
+                    messages=[{"role": "user", "content": f"Write SQL for: {question}"}],
+                )
+                sql = response.content[0].text.strip()
+                return conn.execute(sql).fetchall()
+            """,
+            line=11,
+            column=12,
+            message=(
+                "Claude's reply text reaches `conn.execute()` and runs as SQL: a prompt injection in "
+                "anything the model reads (or a confused model) runs any SQL (read, change or drop any "
+                "table the connection can reach) here. Pass the model's values as bound parameters, or "
+                "check the query against an allow-list"
+            ),
+        ),
+        # A line of the reply, sliced and stripped, evaluated.
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def solve(problem):
+                response = client.messages.create(model="claude-sonnet-4-6", max_tokens=2048, messages=[{"role": "user", "content": problem}])
+                for line in response.content[0].text.splitlines():
+                    if line.startswith("ANSWER:"):
+                        return eval(line[len("ANSWER:"):].strip())
+                return None
+            """,
+            line=7,
+            column=20,
+            message=(
+                "Claude's reply text reaches `eval()` and runs as Python code: a prompt injection in "
+                "anything the model reads (or a confused model) runs any code here. Parse it "
+                "(`ast.literal_eval`, `json.loads`) or check it against an allow-list"
+            ),
+        ),
+        # A tool_use block's input as a shell command.
+        Invalid(
+            """
+            import subprocess
+            import anthropic
+            client = anthropic.Anthropic()
+            def step(goal, tools):
+                response = client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, tools=tools, messages=[{"role": "user", "content": goal}])
+                for block in response.content:
+                    if block.type == "tool_use" and block.name == "shell":
+                        return subprocess.run(block.input["command"], shell=True, capture_output=True)
+                return None
+            """,
+            line=8,
+            column=20,
+            message=(
+                "A `tool_use` block's `input` reaches `subprocess.run()` and runs as a command: a prompt "
+                "injection in anything the model reads (or a confused model) runs any command here. "
+                "Check it against an allow-list of commands, or run it in a sandbox"
+            ),
+        ),
+        # Through a function of the module that returns the text, a regex and a code fence.
+        Invalid(
+            """
+            import re
+            import anthropic
+            client = anthropic.Anthropic()
+            def ask(prompt):
+                response = client.messages.create(model="claude-sonnet-4-6", max_tokens=4096, messages=[{"role": "user", "content": prompt}])
+                return response.content[0].text
+            def generate_and_run(task):
+                reply = ask(f"Write Python that does: {task}")
+                match = re.search(r"```python\\n(.*?)```", reply, re.S)
+                namespace = {}
+                exec(match.group(1) if match else reply, namespace)
+                return namespace
+            """,
+            line=11,
+            column=5,
+            message=(
+                "The text `ask()` returns (Claude's reply) reaches `exec()` and runs as Python code: a "
+                "prompt injection in anything the model reads (or a confused model) runs any code here. "
+                "Parse it (`ast.literal_eval`, `json.loads`) or check it against an allow-list"
+            ),
+        ),
+        # Handed to a function of the module that runs it; a cursor from `.cursor()`.
+        Invalid(
+            """
+            import json
+            import anthropic
+            client = anthropic.AsyncAnthropic()
+            def run_query(db, query):
+                c = db.cursor()
+                c.execute(query)
+                return c.fetchall()
+            async def answer(db, question):
+                response = await client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, messages=[{"role": "user", "content": question}])
+                plan = json.loads(response.content[0].text)
+                return run_query(db, f"SELECT {plan['columns']} FROM {plan['table']}")
+            """,
+            line=6,
+            column=5,
+        ),
+        Invalid(
+            """
+            import pickle
+            import base64
+            import anthropic
+            client = anthropic.Anthropic()
+            def restore(state):
+                response = client.messages.create(model="claude-haiku-4-5", max_tokens=512, messages=[{"role": "user", "content": state}])
+                return pickle.loads(response.content[0].text.encode())
+            """,
+            line=7,
+            column=12,
+        ),
+    ]
+
+    def check(self, ctx: RuleContext) -> None:
+        for hit in reply_text(ctx.model).hits:
+            ctx.report(
+                hit.call,
+                f"{_sentence(hit.origin)} reaches `{hit.sink}` and {_RUNS_AS[hit.kind]}: a prompt injection in "
+                f"anything the model reads (or a confused model) runs {_THEN[hit.kind]} here. "
+                f"{_sentence(_INSTEAD[hit.kind])}",
+            )

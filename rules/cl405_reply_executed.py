@@ -41,8 +41,9 @@ class ReplyExecuted(Rule):
     reply's text blocks, a `tool_use` block's `input`, and what is derived
     from them in the function: names, string methods, slices, `+`, f-strings,
     `.format`, `"".join`, `re` matches and `json.loads`. It is followed into
-    functions of the same module that are handed it, and out of functions that
-    return it. A value the code compares with an allow-list (`if sql in
+    functions of the same module that are handed it (also through a dict of
+    handler functions, `TOOLS[block.name](block.input)`), and out of functions
+    that return it. A value the code compares with an allow-list (`if sql in
     KNOWN_QUERIES`) or hands to a `validate*`/`check*` function first is not
     reported, nor is `ast.literal_eval`, nor SQL where the text is a bound
     parameter.
@@ -275,6 +276,30 @@ class ReplyExecuted(Rule):
             """,
             line=6,
             column=5,
+        ),
+        # Tool calls collected in a list, dispatched through a table of handlers.
+        Invalid(
+            """
+            import subprocess
+            import anthropic
+            client = anthropic.Anthropic()
+            def run_shell(args):
+                return subprocess.run(args["command"], shell=True, capture_output=True, text=True).stdout
+            def read_file(args):
+                with open(args["path"]) as f:
+                    return f.read()
+            HANDLERS = {"shell": run_shell, "read_file": read_file}
+            def step(messages, tools):
+                response = client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, tools=tools, messages=messages)
+                calls = [block for block in response.content if block.type == "tool_use"]
+                results = []
+                for call in calls:
+                    handler = HANDLERS.get(call.name)
+                    results.append({"type": "tool_result", "tool_use_id": call.id, "content": handler(call.input)})
+                return results
+            """,
+            line=5,
+            column=12,
         ),
         Invalid(
             """

@@ -7,13 +7,15 @@ from typing import ClassVar
 
 import libcst as cst
 
-from claude_lint.analysis.model import CallSite, LoopInfo, ModuleModel, dotted, names_in
+from claude_lint.analysis.model import CallSite, LoopInfo, ModuleModel
 from claude_lint.analysis.responses import RESPONSE_METHODS, STREAM_METHODS
-from claude_lint.analysis.retries import counter_bounded_while, header_width
+from claude_lint.analysis.retries import counter_bounded_while
+from claude_lint.analysis.syntax import dotted, names_in
 from claude_lint.analysis.walk import walk
 from claude_lint.core.diagnostics import Edit, Fix, FixKind
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
+from claude_lint.lint.retry_wording import header_width
 from claude_lint.lint.rule import Rule
 
 MAX_TURNS = 25
@@ -252,6 +254,22 @@ class UnboundedAgentLoop(Rule):
                         time.sleep(5)
             """
         ),
+        # A cap on the conversation's length.
+        Valid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def run_agent(task, tools):
+                messages = [{"role": "user", "content": task}]
+                while len(messages) < 41:
+                    response = client.messages.create(model="claude-sonnet-4-6", max_tokens=4096, tools=tools, messages=messages)
+                    if response.stop_reason != "tool_use":
+                        return response
+                    messages.append({"role": "assistant", "content": response.content})
+                    messages.append({"role": "user", "content": run_tools(response.content)})
+                raise RuntimeError("conversation too long")
+            """
+        ),
         # A deadline on a clock.
         Valid(
             """
@@ -391,7 +409,7 @@ class UnboundedAgentLoop(Rule):
                     walk(loop.node.test, scan)
                 if scan.grows is None or scan.human:
                     continue
-                if _bounded(model, loop):
+                if _bounded(model, loop, conversation):
                     break  # an inner loop inside a bounded one is still bounded by it
                 reported.add(id(loop.node))
                 node = loop.node
@@ -445,7 +463,7 @@ def _always_true(test: cst.BaseExpression) -> bool:
     return (isinstance(test, cst.Name) and test.value == "True") or (isinstance(test, cst.Integer) and test.value != "0")
 
 
-def _bounded(model: ModuleModel, loop: LoopInfo) -> bool:
+def _bounded(model: ModuleModel, loop: LoopInfo, conversation: str | None) -> bool:
     node = loop.node
     if isinstance(node, cst.For):
         iterable = node.iter
@@ -460,11 +478,6 @@ def _bounded(model: ModuleModel, loop: LoopInfo) -> bool:
         return True
     if counter_bounded_while(node):
         return True
-    return _clock_bounded(model, node)
-
-
-def _clock_bounded(model: ModuleModel, node: cst.While) -> bool:
-    """A deadline: the loop's condition, or an `if` in it, reads a clock (`time.monotonic()`)."""
     tests: list[cst.BaseExpression] = [node.test]
 
     class _Scan(cst.CSTVisitor):
@@ -472,4 +485,21 @@ def _clock_bounded(model: ModuleModel, node: cst.While) -> bool:
             tests.append(inner.test)
 
     walk(node.body, _Scan())
-    return any(model.qualify(attribute) in _CLOCKS for test in tests for attribute in _attributes(test))
+    # A deadline (`time.monotonic() < deadline`), or a cap on the conversation's length.
+    if any(model.qualify(attribute) in _CLOCKS for test in tests for attribute in _attributes(test)):
+        return True
+    return conversation is not None and any(_compares_length(test, conversation) for test in tests)
+
+
+def _compares_length(test: cst.BaseExpression, conversation: str) -> bool:
+    """`len(messages) < 40` (or `>=`, in any comparison of the test)."""
+    found = False
+
+    class _Scan(cst.CSTVisitor):
+        def visit_Call(self, call: cst.Call) -> None:
+            nonlocal found
+            if dotted(call.func) == "len" and call.args and dotted(call.args[0].value) == conversation:
+                found = True
+
+    walk(test, _Scan())
+    return found

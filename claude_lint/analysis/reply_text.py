@@ -28,8 +28,9 @@ from typing import Literal
 
 import libcst as cst
 
-from claude_lint.analysis.model import FunctionInfo, ModuleModel, dotted
+from claude_lint.analysis.model import FunctionInfo, ModuleModel, Scope
 from claude_lint.analysis.responses import Frame, ModuleFrames, frames_for, short_code
+from claude_lint.analysis.syntax import dotted
 
 SinkKind = Literal["code", "command", "sql", "deserialise"]
 
@@ -395,9 +396,38 @@ class _Analysis:
         """Model text passed to a function of this module: sinks inside it, and its result."""
         if tracer.depth >= _MAX_FUNCTION_DEPTH:
             return
-        function = self.model.resolver.function_for(call.func, tracer.frame.scope)
-        if function is None:
-            return
+        for function in self._callees(call.func, tracer.frame.scope):
+            self._into(tracer, call, arg, function)
+
+    def _callees(self, func: cst.BaseExpression, scope: Scope) -> list[FunctionInfo]:
+        """The module's functions a callee can be: itself, or the entries of a dispatch table
+        (`TOOLS[name](...)`, `handler = TOOLS.get(name)`) that is a dict literal of functions."""
+        resolver = self.model.resolver
+        function = resolver.function_for(func, scope)
+        if function is not None:
+            return [function]
+        if isinstance(func, cst.Name):
+            bound = resolver.binding_value(func.value, scope)
+            func = bound if bound is not None else func
+        table: cst.BaseExpression | None = None
+        if isinstance(func, cst.Subscript):
+            table = func.value
+        elif isinstance(func, cst.Call) and isinstance(func.func, cst.Attribute) and func.func.attr.value == "get":
+            table = func.func.value
+        if not isinstance(table, cst.Name):
+            return []
+        found = resolver.binding_value(table.value, scope)
+        if not isinstance(found, cst.Dict):
+            return []
+        callees = []
+        for element in found.elements:
+            if isinstance(element, cst.DictElement):
+                target = resolver.function_for(element.value, scope)
+                if target is not None:
+                    callees.append(target)
+        return callees
+
+    def _into(self, tracer: _Tracer, call: cst.Call, arg: cst.Arg, function: FunctionInfo) -> None:
         param = _parameter_for(function, call, arg)
         if param is None:
             return
@@ -442,10 +472,11 @@ def _parameter_for(function: FunctionInfo, call: cst.Call, arg: cst.Arg) -> str 
 
 
 def reply_text(model: ModuleModel) -> ReplyText:
-    """The sinks model text reaches in this module (computed once, kept in `model.extras`)."""
-    found = model.extras.get("reply_text")
-    if isinstance(found, ReplyText):
-        return found
+    """The sinks model text reaches in this module (computed once per file, shared)."""
+    return model.shared(_trace_reply_text)
+
+
+def _trace_reply_text(model: ModuleModel) -> ReplyText:
     frames = frames_for(model)
     analysis = _Analysis(model, frames)
     returning: dict[int, tuple[FunctionInfo, str]] = {}
@@ -480,5 +511,4 @@ def reply_text(model: ModuleModel) -> ReplyText:
                 returning[id(caller)] = (caller, label)
                 pending.append((caller, label))
     analysis.result.returning = {key: origin for key, (_, origin) in returning.items()}
-    model.extras["reply_text"] = analysis.result
     return analysis.result

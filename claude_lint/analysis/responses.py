@@ -33,7 +33,7 @@ from typing import Literal, cast
 import libcst as cst
 
 from claude_lint.analysis.model import CallSite, FunctionInfo, ModuleModel, Scope
-from claude_lint.analysis.syntax import literal_value
+from claude_lint.analysis.syntax import dotted, literal_value
 from claude_lint.analysis.values import ScopeFactsCollector, values_for
 from claude_lint.analysis.walk import walk
 
@@ -405,6 +405,8 @@ class _MessageTracer:
             elif attr == "content":
                 self.content(parent)
             return
+        if isinstance(parent, cst.Arg) and _is_output_call(frame, frame.parent(parent)):
+            return  # `print(response)`, `logger.debug(response)`: shown, not handed on to be checked
         if isinstance(parent, (cst.Arg, cst.Return, cst.Yield, cst.Element, cst.DictElement, cst.Assign)):
             self.use.escapes = True
 
@@ -562,6 +564,21 @@ def _compared_strings(frame: Frame, expr: cst.CSTNode) -> set[str]:
                 if isinstance(value, cst.SimpleString) and isinstance(literal_value(value), str):
                     found.add(literal_value(value))
     return found
+
+
+_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
+
+
+def _is_output_call(frame: Frame, call: cst.CSTNode | None) -> bool:
+    """`print(...)`, `pprint(...)` or a logging call (`logger.info(...)`, `logging.debug(...)`)."""
+    if not isinstance(call, cst.Call):
+        return False
+    qualname = frame.model.qualify(call.func) or ""
+    if qualname in ("print", "pprint.pprint", "rich.print"):
+        return True
+    return isinstance(call.func, cst.Attribute) and call.func.attr.value in _LOG_METHODS and (
+        qualname.startswith("logging.") or "log" in (dotted(call.func.value) or "").lower()
+    )
 
 
 def _stop_reason_tests(frame: Frame, expr: cst.CSTNode, depth: int = 0) -> list[StopReasonTest]:

@@ -116,6 +116,17 @@ class IgnoredStopReason(Rule):
                         raise SummaryIncomplete(other)
             """
         ),
+        # The whole reply is kept as data for the caller (stop_reason included).
+        Valid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def summarise(record, text):
+                response = client.messages.create(model="claude-sonnet-4-6", max_tokens=512, messages=[{"role": "user", "content": text}])
+                record.raw = response.model_dump()
+                return response.content[0].text
+            """
+        ),
         # The reply is handed on: the caller decides.
         Valid(
             """
@@ -168,6 +179,18 @@ class IgnoredStopReason(Rule):
                 "`response.stop_reason` (only stored or logged): a reply cut off at `max_tokens`, or a "
                 "refusal, passes as a complete answer"
             ),
+        ),
+        # Printing the reply is not handing it on to code that checks it.
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=512, messages=[{"role": "user", "content": "Describe the chart"}])
+            print(reply)
+            description = reply.content[0].text
+            """,
+            line=5,
+            column=15,
         ),
         # A tool loop that compares `stop_reason` only with "tool_use".
         Invalid(

@@ -404,6 +404,8 @@ class _MessageTracer:
                 self.use.stop_reason_tests.extend(_stop_reason_tests(frame, parent))
             elif attr == "content":
                 self.content(parent)
+            elif attr in _WHOLE_MESSAGE_DUMPS:
+                self.use.escapes = True  # `response.model_dump()`: the whole reply, stop_reason included
             return
         if isinstance(parent, cst.Arg) and _is_output_call(frame, frame.parent(parent)):
             return  # `print(response)`, `logger.debug(response)`: shown, not handed on to be checked
@@ -566,6 +568,8 @@ def _compared_strings(frame: Frame, expr: cst.CSTNode) -> set[str]:
     return found
 
 
+# Methods that turn the whole Message into data handed on elsewhere.
+_WHOLE_MESSAGE_DUMPS = frozenset({"model_dump", "model_dump_json", "to_dict", "to_json", "dict", "json"})
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 
 

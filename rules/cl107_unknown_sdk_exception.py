@@ -3,6 +3,7 @@
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
 from claude_lint.lint.rule import Rule
+from claude_lint.sdk.load import load_knowledge
 
 # Names `anthropic` exports that are not exceptions (besides the clients, which the knowledge lists).
 _NON_EXCEPTION_EXPORTS = frozenset({"Timeout", "Stream", "AsyncStream", "NotGiven", "Omit", "BaseModel", "RequestOptions"})
@@ -145,6 +146,8 @@ class UnknownSdkException(Rule):
         for node, name in ctx.model.sdk_attribute_refs:
             if knowledge.is_exception(name):
                 continue
+            if any(load_knowledge(v).is_exception(name) for v in knowledge.alternatives):
+                continue  # the SDK version this code runs is uncertain, and a candidate has the class
             suggestion = knowledge.closest_exception(name)
             hint = f"; did you mean `{ctx.code_for(node.value)}.{suggestion}`?" if suggestion else ""
             # A name the SDK does export (a client, `Timeout`) fails differently from a typo.
@@ -155,6 +158,6 @@ class UnknownSdkException(Rule):
             )
             ctx.report(
                 node.attr,
-                f"`{ctx.code_for(node)}` is not an exception class of anthropic {knowledge.sdk_version}: "
+                f"`{ctx.code_for(node)}` is not an exception class of {knowledge.describe_version()}: "
                 f"{failure} and masks the real error{hint}",
             )

@@ -296,11 +296,13 @@ class InvalidRequestArgument(Rule):
     def _missing_method(self, ctx: RuleContext, site: CallSite) -> None:
         if site.heuristic or site.client_node is None:
             return  # not known to be an Anthropic client
+        if any(site.method in load_knowledge(v).methods for v in ctx.knowledge.alternatives):
+            return  # the SDK version this code runs is uncertain, and a candidate has the method
         func = ctx.code_for(site.node.func)
         advice = "; use `client.messages.create`" if site.method.startswith("completions") else ""
         ctx.report(
             site.node,
-            f"`{func}` does not exist in anthropic {ctx.knowledge.sdk_version}: the call raises "
+            f"`{func}` does not exist in {ctx.knowledge.describe_version()}: the call raises "
             f"AttributeError{advice}",
         )
 
@@ -319,9 +321,11 @@ class InvalidRequestArgument(Rule):
             elif name == "max_completion_tokens":
                 meant.add("max_tokens")
             took = _other_versions_note(method, name, ctx.knowledge.sdk_version)
+            if set(_versions_taking(method, name)) & set(ctx.knowledge.alternatives):
+                continue  # the SDK version this code runs is uncertain, and a candidate takes it
             ctx.report(
                 arg,
-                f"`{name}=` is not a parameter of `{method}` in anthropic {ctx.knowledge.sdk_version}: "
+                f"`{name}=` is not a parameter of `{method}` in {ctx.knowledge.describe_version()}: "
                 f"the SDK raises TypeError before sending the request{took}"
                 + (f"; {advice}" if advice else ""),
             )

@@ -215,7 +215,7 @@ class NonstreamingLongRequest(Rule):
                 value = f"`max_tokens={shown}`" if shown == str(tokens) else f"`max_tokens={shown}` ({tokens})"
             ctx.report(
                 arg,
-                f"{value} on a non-streaming `{site.method}` makes anthropic {ctx.knowledge.sdk_version} "
+                f"{value} on a non-streaming `{site.method}` makes {ctx.knowledge.describe_version()} "
                 f"raise ValueError before sending ({reason}): use `messages.stream(...)`, or set an "
                 f"explicit `timeout=`",
             )

@@ -144,7 +144,7 @@ def settings_fingerprint(settings: Settings) -> str:
         for f in dataclasses.fields(settings)
         if f.name not in RESULT_NEUTRAL_FIELDS
     }
-    fields["knowledge"] = load_knowledge(settings.sdk_version).fingerprint()
+    fields["knowledge"] = load_knowledge(settings.sdk_version, project=settings.root).fingerprint()
     return json.dumps(fields, sort_keys=True, default=str)
 
 

@@ -153,7 +153,7 @@ def _lint_text(result: LintResult, text: str, settings: Settings, enabled: froze
         return
     result.parsed = True
     try:
-        model = build_model(module, load_knowledge(settings.sdk_version), settings.client_factories)
+        model = build_model(module, load_knowledge(settings.sdk_version, project=settings.root), settings.client_factories)
     except RecursionError:
         if _is_enabled("CL001", enabled, ignored):
             result.diagnostics.append(

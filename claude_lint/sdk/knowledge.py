@@ -81,6 +81,21 @@ class Knowledge:
     # The `stop_reason` values the SDK's `StopReason` type lists; empty when the
     # knowledge does not record them (snapshots made before the field existed).
     stop_reasons: frozenset[str] = frozenset()
+    # Why this version: "installed", "locked in uv.lock", "set by `sdk-version`"; empty for
+    # knowledge built directly (tests, the generator).
+    origin: str = ""
+    # Other bundled versions the project may effectively run: every snapshot when nothing
+    # says which SDK it runs, the two around a declared version that has no snapshot of
+    # its own. A fact that differs between these versions is unknown, not this one's.
+    alternatives: tuple[str, ...] = ()
+
+    @property
+    def version_known(self) -> bool:
+        return not self.alternatives
+
+    def describe_version(self) -> str:
+        """"anthropic 0.40.0" and, when known, where that version comes from."""
+        return f"anthropic {self.sdk_version} ({self.origin})" if self.origin else f"anthropic {self.sdk_version}"
 
     # -- exception hierarchy -------------------------------------------------------
 
@@ -251,7 +266,11 @@ class Knowledge:
     def _fingerprint(self) -> str:
         import hashlib
 
-        content = {"sdk_version": self.sdk_version, **self._content_json()}
+        content = {
+            "sdk_version": self.sdk_version,
+            "origin": [self.origin, list(self.alternatives)],
+            **self._content_json(),
+        }
         text = json.dumps(content, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 

@@ -11,6 +11,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from claude_lint.sdk.declared import (
+    DeclaredVersion,
+    bracketing_snapshots,
+    choose_snapshot,
+    find_declared_version,
+)
 from claude_lint.sdk.knowledge import DATA_DIR, FORMAT_VERSION, Knowledge, KnowledgeError
 
 _SNAPSHOT_RE = re.compile(r"^sdk-(.+)\.json$")
@@ -78,7 +84,7 @@ def _newest_snapshot() -> Knowledge:
     return _load_snapshot(available[-1])
 
 
-_MEMO: dict[tuple[str | None, str | None], Knowledge] = {}
+_MEMO: dict[tuple[str | None, str | None, str | None], Knowledge] = {}
 
 
 def reset_memo() -> None:
@@ -86,34 +92,63 @@ def reset_memo() -> None:
     _MEMO.clear()
 
 
-def load_knowledge(sdk_version: str | None = None, cache_dir: Path | None = None) -> Knowledge:
-    """Knowledge for `sdk_version` (a bundled snapshot), or for the installed SDK.
+def load_knowledge(
+    sdk_version: str | None = None, cache_dir: Path | None = None, project: Path | None = None
+) -> Knowledge:
+    """Knowledge for the SDK the linted project runs, and where its version comes from.
 
-    Without a version, the installed `anthropic` distribution is read as source and the
-    result cached in `cache_dir` (default: `default_cache_dir()`). If it is not
-    installed, the newest snapshot is used; if its source cannot be read, the snapshot
-    of the same version, else the newest. Never imports `anthropic`; never raises
-    except for an unknown `sdk_version`.
+    In order: `sdk_version` (the `sdk-version` setting, a bundled snapshot); the
+    installed `anthropic` distribution, read as source and cached in `cache_dir`
+    (default: `default_cache_dir()`); what the project declares (a lock
+    file's version or a pin selects the nearest bundled snapshot, a range its newest
+    bundled match; looked for from the directory `project` up to its repository root); else the newest snapshot, marked as a guess (`version_known` is
+    False). Never imports `anthropic`; never raises except for an unknown `sdk_version`.
     """
-    memo_key = (sdk_version, str(cache_dir) if cache_dir is not None else None)
+    memo_key = (
+        sdk_version,
+        str(cache_dir) if cache_dir is not None else None,
+        str(project) if project is not None and sdk_version is None else None,
+    )
     known = _MEMO.get(memo_key)
     if known is None:
-        known = _snapshot_for(sdk_version) if sdk_version is not None else _installed(cache_dir)
+        if sdk_version is not None:
+            known = _snapshot_for(sdk_version)  # the user chose it: no need to say where from
+        else:
+            known = _installed(cache_dir) or _declared(find_declared_version(project) if project else None)
         _MEMO[memo_key] = known
     return known
 
 
-def _installed(cache_dir: Path | None) -> Knowledge:
+def _declared(declared: DeclaredVersion | None) -> Knowledge:
+    """The snapshot for what the project declares, or the newest one as a guess."""
+    available = available_snapshots()
+    chosen = choose_snapshot(declared, available) if declared is not None else None
+    if declared is None or chosen is None:
+        where = f"; `anthropic` in {declared.file} names no version" if declared is not None else ""
+        return replace(
+            _newest_snapshot(),
+            origin=f"the newest bundled release: no installed or declared SDK version{where}",
+            alternatives=tuple(available),
+        )
+    origin = declared.describe()
+    exact = declared.exact
+    if exact is not None and exact != chosen:
+        origin = f"the bundled release nearest to {exact}, {origin}"
+        return replace(_load_snapshot(chosen), origin=origin, alternatives=bracketing_snapshots(exact, available))
+    return replace(_load_snapshot(chosen), origin=origin)
+
+
+def _installed(cache_dir: Path | None) -> Knowledge | None:
     found = _installed_sdk()
     if found is None:
-        return _newest_snapshot()
+        return None
     version, pkg = found
     known = _load_installed(version, pkg, cache_dir)
-    if known is not None:
-        return known
-    if version in available_snapshots():
-        return _load_snapshot(version)
-    return _newest_snapshot()
+    if known is None and version in available_snapshots():
+        known = _load_snapshot(version)
+    if known is None:
+        return replace(_newest_snapshot(), origin=f"the newest bundled release: installed {version} is unreadable")
+    return known  # the SDK the code runs with: no need to say where the version comes from
 
 
 def _installed_sdk() -> tuple[str, Path] | None:

@@ -157,6 +157,8 @@ class ModuleModel:
         the next item is a batch loop.
         """
         node = loop.node
+        if any(advances_request(node, site.node) for site in sites):
+            return False  # each iteration sends new input: a chat or step loop
         if isinstance(node, cst.While):
             return True
         if not isinstance(node.iter, cst.Call):
@@ -178,6 +180,135 @@ class ModuleModel:
 
 
 _RETRY_ITERABLES = frozenset({"range", "itertools.count", "itertools.repeat"})
+
+# Where a loop takes the next input from: the user, an iterator, a queue, a socket.
+_INPUT_FUNCTIONS = frozenset({"input", "next", "anext"})
+_INPUT_METHODS = frozenset({"get", "get_nowait", "readline", "recv", "receive", "pop", "popleft", "read"})
+_MUTATING_METHODS = frozenset({"append", "extend", "insert", "update", "add", "appendleft"})
+
+
+class _LoopChanges(cst.CSTVisitor):
+    """Names a loop body rebinds or mutates, in source order around one call, and its input reads."""
+
+    def __init__(self, call: cst.Call) -> None:
+        self.call = call
+        self.seen_call = False
+        self.reads_input = False
+        # (name, names in the new value, after the call?)
+        self.changes: list[tuple[str, set[str], bool]] = []
+        # Per enclosing block: does it end by leaving the loop? A change there (recording a
+        # successful reply before `break`) prepares no next iteration.
+        self.leaving: list[bool] = []
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        last = node.body[-1] if node.body else None
+        small = last.body[-1] if isinstance(last, cst.SimpleStatementLine) and last.body else None
+        self.leaving.append(isinstance(small, (cst.Break, cst.Return, cst.Raise)))
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        self.leaving.pop()
+
+    def _change(self, target: cst.BaseExpression, value: cst.CSTNode | None) -> None:
+        # `params["x"] = ...` before the call sets up the same request each time; after
+        # it (as for a rebinding) it prepares the next one.
+        while isinstance(target, (cst.Subscript, cst.Attribute)):
+            target = target.value
+        if isinstance(target, cst.Name):
+            after = self.seen_call and not any(self.leaving)
+            self.changes.append((target.value, names_in(value) if value is not None else set(), after))
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._change(element.value, value)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def leave_Call(self, node: cst.Call) -> None:
+        if node is self.call:
+            self.seen_call = True
+            return
+        func = node.func
+        if isinstance(func, cst.Name) and func.value == "input":
+            self.reads_input = True
+        if isinstance(func, cst.Attribute) and func.attr.value in _MUTATING_METHODS:
+            self._change(func.value, node)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._change(target.target, node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._change(node.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._change(node.target, node.value)
+
+
+def advances_request(loop: cst.For | cst.While, call: cst.Call) -> bool:
+    """Whether each iteration of `loop` sends `call` new input (a chat, step or work loop).
+
+    True when the body reads the user's `input()`, or when something the request's
+    arguments depend on is rebound or mutated after the call (the next turn's prompt,
+    the next step's counter), or is taken from an iterator or queue (`next()`,
+    `.get()`, `.pop()`). A retry loop sends the same request again after a failure,
+    so none of these happen in one (growing the history before the call, as some
+    retry loops wrongly do, still sends it again).
+    """
+    scan = _LoopChanges(call)
+    walk(loop.body, scan)
+    if scan.reads_input:
+        return True
+    request: set[str] = set()
+    for arg in call.args:
+        request |= names_in(arg.value)
+    # What the request depends on through assignments in the loop.
+    changed = True
+    while changed:
+        changed = False
+        for name, value_names, _after in scan.changes:
+            if name in request and not value_names <= request:
+                request |= value_names
+                changed = True
+    if any(after and name in request for name, _, after in scan.changes):
+        return True
+    return _has_input_source(loop.body, request)
+
+
+class _InputSources(cst.CSTVisitor):
+    def __init__(self, names: set[str]) -> None:
+        self.names = names
+        self.found = False
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        targets = set()
+        for target in node.targets:
+            targets |= names_in(target.target)
+        if targets & self.names and _is_input_call(node.value):
+            self.found = True
+
+
+def _is_input_call(value: cst.BaseExpression) -> bool:
+    if isinstance(value, cst.Await):
+        value = value.expression
+    if not isinstance(value, cst.Call):
+        return False
+    func = value.func
+    if isinstance(func, cst.Name):
+        return func.value in _INPUT_FUNCTIONS
+    return isinstance(func, cst.Attribute) and func.attr.value in _INPUT_METHODS
+
+
+def _has_input_source(body: cst.CSTNode, names: set[str]) -> bool:
+    scan = _InputSources(names)
+    walk(body, scan)
+    return scan.found
 
 
 

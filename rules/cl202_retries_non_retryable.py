@@ -91,6 +91,24 @@ class RetriesNonRetryable(Rule):
     fix = FixKind.HELPER
 
     VALID = [
+        Valid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def chat():
+                history = []
+                while True:
+                    line = input("> ")
+                    history.append({"role": "user", "content": line})
+                    try:
+                        reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=512, messages=history)
+                    except Exception as e:
+                        print("Claude failed:", e)
+                        history.pop()
+                        continue
+                    history.append({"role": "assistant", "content": reply.content})
+            """
+        ),
         # The first handler re-raises 4xx; the broad one after it never sees them.
         Valid(
             """

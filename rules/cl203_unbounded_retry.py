@@ -77,6 +77,24 @@ class UnboundedRetry(Rule):
         Valid(
             """
             import anthropic
+            client = anthropic.Anthropic()
+            def chat():
+                history = []
+                while True:
+                    line = input("> ")
+                    history.append({"role": "user", "content": line})
+                    try:
+                        reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=512, messages=history)
+                    except Exception as e:
+                        print("Claude failed:", e)
+                        history.pop()
+                        continue
+                    history.append({"role": "assistant", "content": reply.content})
+            """
+        ),
+        Valid(
+            """
+            import anthropic
             from tenacity import retry, stop_after_attempt, stop_after_delay
             @retry(stop=stop_after_attempt(5) | stop_after_delay(60))
             def ask(client: anthropic.Anthropic):

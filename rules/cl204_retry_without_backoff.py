@@ -91,6 +91,37 @@ class RetryWithoutBackoff(Rule):
         Valid(
             """
             import anthropic
+            client = anthropic.Anthropic()
+            def chat():
+                history = []
+                while True:
+                    line = input("> ")
+                    history.append({"role": "user", "content": line})
+                    try:
+                        reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=512, messages=history)
+                    except Exception as e:
+                        print("Claude failed:", e)
+                        history.pop()
+                        continue
+                    history.append({"role": "assistant", "content": reply.content})
+            """
+        ),
+        Valid(
+            """
+            import anthropic, queue
+            client = anthropic.Anthropic()
+            def worker(jobs: queue.Queue, results):
+                while True:
+                    job = jobs.get()
+                    try:
+                        results.append(client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=job))
+                    except anthropic.APIError as e:
+                        results.append(e)
+            """
+        ),
+        Valid(
+            """
+            import anthropic
             from tenacity import retry, stop_after_attempt, wait_exponential
             @retry(stop=stop_after_attempt(3), wait=wait_exponential())
             def ask(client: anthropic.Anthropic):

@@ -70,6 +70,27 @@ class StackedRetries(Rule):
     fix = FixKind.UNSAFE
 
     VALID = [
+        Valid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def run(goal, steps=10):
+                step, errors, prompt = 0, 0, goal
+                while step < steps:
+                    try:
+                        reply = client.messages.create(
+                            model="claude-sonnet-4-6", max_tokens=512,
+                            messages=[{"role": "user", "content": f"Step {step}: {prompt}"}],
+                        )
+                    except anthropic.APIError:
+                        errors += 1
+                        if errors > 3:
+                            break
+                        continue
+                    prompt = "Continue with the next step."
+                    step += 1
+            """
+        ),
         # tenacity on an async generator never sees the call's errors: nothing is retried.
         Valid(
             """

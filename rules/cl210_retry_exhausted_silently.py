@@ -105,6 +105,27 @@ class RetryExhaustedSilently(Rule):
     VALID = [
         Valid(
             """
+            import anthropic
+            client = anthropic.Anthropic()
+            def run(goal, steps=10):
+                step, errors, prompt = 0, 0, goal
+                while step < steps:
+                    try:
+                        reply = client.messages.create(
+                            model="claude-sonnet-4-6", max_tokens=512,
+                            messages=[{"role": "user", "content": f"Step {step}: {prompt}"}],
+                        )
+                    except anthropic.APIError:
+                        errors += 1
+                        if errors > 3:
+                            break
+                        continue
+                    prompt = "Continue with the next step."
+                    step += 1
+            """
+        ),
+        Valid(
+            """
             import anthropic, time, random
             client = anthropic.Anthropic(max_retries=0)
             def ask():

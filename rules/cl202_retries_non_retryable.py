@@ -183,6 +183,27 @@ class RetriesNonRetryable(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import anthropic, time
+            client = anthropic.Anthropic(max_retries=0)
+            def ask(prompt, tries=5):
+                try:
+                    return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+                except Exception:
+                    if tries == 1:
+                        raise
+                    time.sleep(2)
+                    return ask(prompt, tries - 1)
+            """,
+            line=6,
+            column=5,
+            message=(
+                "The recursive retry of `ask()` retries whatever `except Exception` catches without looking at "
+                "the error, including BadRequestError (400), AuthenticationError (401), PaymentRequiredError "
+                "(402), PermissionDeniedError (403) and 6 more, which fail the same way on every attempt"
+            ),
+        ),
         # The broad handler is the culprit, not the specific one before it.
         Invalid(
             """
@@ -280,7 +301,8 @@ class RetriesNonRetryable(Rule):
                 admitted = admitted_non_retryable(m.predicate, ctx.knowledge)
             if not admitted or not m.call_sites:
                 continue
-            node = _culprit(m, ctx).node if m.family == "manual" else m.node
+            # A manual loop or recursion is reported at the handler that lets the errors in.
+            node = _culprit(m, ctx).node if m.family in ("manual", "recursion") else m.node
             what = _what(m, ctx)
             ctx.report(
                 node,

@@ -76,6 +76,21 @@ class UnboundedRetry(Rule):
     VALID = [
         Valid(
             """
+            import anthropic, time
+            client = anthropic.Anthropic(max_retries=0)
+            def ask(prompt, left=5):
+                try:
+                    return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+                except anthropic.RateLimitError:
+                    left -= 1
+                    if left == 0:
+                        raise
+                    time.sleep(2)
+                    return ask(prompt, left)
+            """
+        ),
+        Valid(
+            """
             import anthropic
             client = anthropic.Anthropic()
             def chat():

@@ -696,11 +696,14 @@ class _Compared(cst.CSTVisitor):
 
 
 def _recursion_bounded(function: FunctionInfo, call: cst.Call) -> bool:
-    """A counter parameter passed changed (`retries - 1`) and compared somewhere."""
+    """A counter parameter passed changed and compared somewhere: `retries - 1` as the
+    argument, or `retries -= 1` / `retries = retries - 1` before passing `retries`."""
     params = {p.name.value for p in (*function.node.params.params, *function.node.params.kwonly_params)}
     compares = _Compared()
     walk(function.node.body, compares)
     compared = compares.names
+    counters = _CounterScan()
+    walk(function.node.body, counters)
     for arg in call.args:
         value = arg.value
         if (
@@ -708,6 +711,8 @@ def _recursion_bounded(function: FunctionInfo, call: cst.Call) -> bool:
             and isinstance(value.operator, (cst.Subtract, cst.Add))
             and names_in(value) & params & compared
         ):
+            return True
+        if isinstance(value, cst.Name) and value.value in params & compared & counters.counters:
             return True
     return False
 

@@ -70,6 +70,18 @@ class BlockingSleepInAsync(Rule):
     VALID = [
         Valid(
             """
+            import anthropic, time
+            client = anthropic.Anthropic()
+            async def ask(prompt):
+                for attempt in range(3):
+                    try:
+                        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+                    except anthropic.RateLimitError:
+                        time.sleep(2 ** attempt)
+            """
+        ),
+        Valid(
+            """
             import anthropic, asyncio
             client = anthropic.AsyncAnthropic()
             async def ask():
@@ -174,15 +186,26 @@ class BlockingSleepInAsync(Rule):
 
     def check(self, ctx: RuleContext) -> None:
         model = ctx.model
-        async_frames = {id(site.frame) for site in model.call_sites if site.frame is not None and site.is_async}
+        async_sites = [site for site in model.call_sites if site.frame is not None and site.is_async]
+        async_frames = {id(site.frame) for site in async_sites}
         for record in model.calls:
             frame = record.frame
             if frame is None or not frame.is_async or id(frame) not in async_frames:
                 continue
             if model.qualify(record.node.func) != "time.sleep" or record.awaited:
                 continue
-            on_retry_path = record.loops or any(c.part == "handler" for c in record.trys)
-            if not on_retry_path:
+            # On the retry path of an async call: in a loop around one, or in a handler of
+            # its errors. Around a sync client's call the loop is blocked by the call anyway.
+            loops = {id(loop) for loop in record.loops}
+            handled = {id(c.try_info) for c in record.trys if c.part == "handler"}
+            if not any(
+                site.frame is frame
+                and (
+                    any(id(loop) in loops for loop in site.record.loops)
+                    or any(id(c.try_info) in handled for c in site.record.trys if c.part == "body")
+                )
+                for site in async_sites
+            ):
                 continue
             # `asyncio.sleep`, not `from asyncio import sleep`: that would shadow `time.sleep`.
             module, imports = ctx.import_name("asyncio")

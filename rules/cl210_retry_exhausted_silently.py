@@ -2,8 +2,10 @@
 
 import libcst as cst
 
-from claude_lint.analysis.model import HandlerInfo, LoopInfo
+from claude_lint.analysis.model import ModuleModel
+from claude_lint.analysis.records import FunctionInfo, HandlerInfo, LoopInfo
 from claude_lint.analysis.retries import attempt_counters
+from claude_lint.analysis.returns import callers_check
 from claude_lint.analysis.syntax import contains_raise, ends_with, names_in, statements_after
 from claude_lint.analysis.walk import walk
 from claude_lint.core.diagnostics import FixKind
@@ -33,6 +35,104 @@ class _Guards(cst.CSTVisitor):
     def visit_If(self, if_node: cst.If) -> None:
         if names_in(if_node.test) & self.counters and contains_raise(if_node.body):
             self.found = True
+
+
+class _Bound(cst.CSTVisitor):
+    """Names assigned, and whether a value is returned, skipping nested functions and `skip`."""
+
+    def __init__(self, skip: cst.CSTNode | None = None) -> None:
+        self.skip = skip
+        self.names: set[str] = set()
+        self.returns_value = False
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if node is self.skip or isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            return False
+        if isinstance(node, cst.Return) and node.value is not None:
+            self.returns_value = True
+        elif isinstance(node, cst.Assign):
+            for target in node.targets:
+                self.names |= names_in(target.target)
+        elif isinstance(node, (cst.AugAssign, cst.AnnAssign)):
+            self.names |= names_in(node.target)
+        return True
+
+
+def _root_name(expr: cst.BaseExpression) -> str | None:
+    """`output` for `output`, `output.strip()`, `output["answer"]`."""
+    while True:
+        if isinstance(expr, cst.Name):
+            return expr.value
+        if isinstance(expr, cst.Call):
+            expr = expr.func
+        elif isinstance(expr, (cst.Attribute, cst.Subscript)):
+            expr = expr.value
+        else:
+            return None
+
+
+def _handled_on_exhaustion(model: ModuleModel, loop: cst.For | cst.While, frame: FunctionInfo | None,
+                           following: list[cst.BaseStatement]) -> bool:
+    """Exhaustion that is not silent although nothing raises.
+
+    - the loop's `else:` returns: the code chose what exhaustion gives (CL103 judges a
+      made-up reply);
+    - the function gives its caller nothing either way (no `return` of a value) and
+      nothing after the loop reads what the loop assigned;
+    - a result preset to a named sentinel (`output = API_ERROR` before the loop,
+      `return output` after it: a designed failure value, unlike `reply = None`) that
+      every caller in this module tests, or whose callers are all elsewhere (unknown
+      here: the project-wide analysis judges them).
+    """
+    if loop.orelse is not None and _contains_return(loop.orelse):
+        return True
+    if frame is None:
+        return False
+    inside = _Bound()
+    walk(loop.body, inside)
+    outside = _Bound(skip=loop)
+    walk(frame.node.body, outside)
+    read_after = set().union(*(names_in(statement) for statement in following)) if following else set()
+    if not outside.returns_value and not inside.returns_value and not (inside.names & read_after):
+        return True
+    first = following[0] if following else None
+    if isinstance(first, cst.SimpleStatementLine) and isinstance(first.body[0], cst.Return):
+        value = first.body[0].value
+        name = _root_name(value) if value is not None else None
+        if name is not None and name in inside.names and _preset_to_constant(frame, loop, name):
+            return callers_check(model, frame) is not False
+    return False
+
+
+class _Presets(cst.CSTVisitor):
+    def __init__(self, name: str, loop: cst.CSTNode) -> None:
+        self.name, self.loop = name, loop
+        self.values: list[cst.BaseExpression] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if node is self.loop or isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            return False
+        if isinstance(node, cst.Assign) and any(
+            isinstance(t.target, cst.Name) and t.target.value == self.name for t in node.targets
+        ):
+            self.values.append(node.value)
+        return True
+
+
+def _preset_to_constant(frame: FunctionInfo, loop: cst.CSTNode, name: str) -> bool:
+    """`name` is set outside the loop only to a named constant (`API_ERROR_OUTPUT`, `cfg.ERROR`)."""
+    presets = _Presets(name, loop)
+    walk(frame.node.body, presets)
+    return bool(presets.values) and all(
+        (isinstance(v, cst.Name) and v.value not in ("None", "True", "False")) or isinstance(v, cst.Attribute)
+        for v in presets.values
+    )
+
+
+def _contains_return(node: cst.CSTNode) -> bool:
+    bound = _Bound()
+    walk(node, bound)
+    return bound.returns_value
 
 
 class RetryExhaustedSilently(Rule):
@@ -103,6 +203,57 @@ class RetryExhaustedSilently(Rule):
     fix = FixKind.HELPER
 
     VALID = [
+        Valid(
+            """
+            import anthropic, time
+            client = anthropic.Anthropic(max_retries=0)
+            def ask(prompt):
+                for attempt in range(3):
+                    try:
+                        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt), True
+                    except anthropic.RateLimitError:
+                        time.sleep(2 ** attempt)
+                else:
+                    return None, False
+            """
+        ),
+        Valid(
+            """
+            import anthropic, time
+            client = anthropic.Anthropic(max_retries=0)
+            async def on_message(channel, prompt):
+                for attempt in range(3):
+                    try:
+                        reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+                        await channel.send(reply.content[0].text)
+                        break
+                    except anthropic.RateLimitError:
+                        if attempt == 2:
+                            await channel.send("Claude is busy, try again later.")
+                        time.sleep(2 ** attempt)
+            """
+        ),
+        Valid(
+            """
+            import anthropic, time
+            API_ERROR = None
+            client = anthropic.Anthropic(max_retries=0)
+            def complete(prompt):
+                output = API_ERROR
+                for _ in range(3):
+                    try:
+                        output = client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+                        break
+                    except anthropic.RateLimitError:
+                        time.sleep(5)
+                return output
+            def judge(prompt):
+                reply = complete(prompt)
+                if reply is API_ERROR:
+                    return None
+                return reply.content
+            """
+        ),
         Valid(
             """
             import anthropic
@@ -186,6 +337,30 @@ class RetryExhaustedSilently(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import anthropic, time
+            API_ERROR = "$ERROR$"
+            client = anthropic.Anthropic(max_retries=0)
+            def complete(prompt):
+                output = API_ERROR
+                for _ in range(3):
+                    try:
+                        output = client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+                        break
+                    except anthropic.RateLimitError:
+                        time.sleep(5)
+                return output
+            def judge(prompt):
+                return "score: " + str(complete(prompt))
+            """,
+            line=6,
+            column=5,
+            message=(
+                "After its last failed attempt, the `for` retry loop falls through without raising: the caller "
+                "gets `None` or an unbound result instead of the API error"
+            ),
+        ),
         Invalid(
             """
             import random
@@ -273,6 +448,8 @@ class RetryExhaustedSilently(Rule):
             root: cst.CSTNode = loop.frame.node if loop.frame is not None else ctx.model.module
             following = statements_after(root, node) or []
             if any(contains_raise(statement) for statement in following):
+                continue
+            if _handled_on_exhaustion(ctx.model, node, loop.frame, following):
                 continue
             ctx.report(
                 node,

@@ -1,0 +1,199 @@
+"""What a module's functions hand back to their callers in the same module, and what the callers do with it.
+
+Two facts rules share: which functions *return a Claude response* (the value of a
+call site, returned as is or through local names), so response rules follow it
+into the callers; and whether the callers of a function *check its result* before
+using it (an `if`, `while`, `assert` or comparison on it), so a sentinel a function
+returns on failure is judged by whether anyone looks for it. Both are answered
+within one module; the project-wide analysis generalises the same facts across
+modules (a function's summary: "returns a response", "callers check").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+import libcst as cst
+
+from claude_lint.analysis.model import ModuleModel
+from claude_lint.analysis.records import CallRecord, CallSite, FunctionInfo
+from claude_lint.analysis.syntax import names_in
+from claude_lint.analysis.walk import walk
+
+ResultUse = Literal["checked", "dropped", "used"]
+
+
+def same_module_callers(model: ModuleModel, function: FunctionInfo) -> list[CallRecord]:
+    """The calls in this module whose callee resolves to `function`."""
+    return [r for r in model.calls if r.frame is not function and model.resolver.function_for(r.node.func, r.scope) is function]
+
+
+class _ResultScan(cst.CSTVisitor):
+    """How the value of one call is used in the frame that makes it."""
+
+    def __init__(self, call: cst.Call) -> None:
+        self.call = call
+        self.bound: set[str] = set()
+        self.tested: set[str] = set()
+        self.call_tested = False
+        self.call_statement: cst.CSTNode | None = None
+        self._tests: list[cst.CSTNode] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # nested functions are frames of their own
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def _value_is_call(self, value: cst.BaseExpression | None) -> bool:
+        if isinstance(value, cst.Await):
+            value = value.expression
+        return value is self.call
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if self._value_is_call(node.value):
+            for target in node.targets:
+                if isinstance(target.target, cst.Name):
+                    self.bound.add(target.target.value)
+                else:
+                    self.call_statement = node  # unpacked or stored: used as is
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if self._value_is_call(node.value) and isinstance(node.target, cst.Name):
+            self.bound.add(node.target.value)
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        if self._value_is_call(node.value):
+            self.call_statement = node
+
+    def _test(self, test: cst.CSTNode) -> None:
+        self.tested |= names_in(test)
+        finder = _Contains(self.call)
+        walk(test, finder)
+        self.call_tested = self.call_tested or finder.found
+
+    def visit_If(self, node: cst.If) -> None:
+        self._test(node.test)
+
+    def visit_While(self, node: cst.While) -> None:
+        self._test(node.test)
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        self._test(node.test)
+
+    def visit_Assert(self, node: cst.Assert) -> None:
+        self._test(node.test)
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        self._test(node)
+
+    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        self._test(node)
+
+
+class _Contains(cst.CSTVisitor):
+    def __init__(self, target: cst.CSTNode) -> None:
+        self.target = target
+        self.found = False
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if node is self.target:
+            self.found = True
+        return not self.found
+
+
+def result_use(model: ModuleModel, record: CallRecord) -> ResultUse:
+    """"checked" when the caller tests the result (or a name bound to it), "dropped" when
+    it ignores it, "used" otherwise (returned, passed on, read, unpacked)."""
+    body: cst.CSTNode = record.frame.node.body if record.frame is not None else model.module
+    scan = _ResultScan(record.node)
+    walk(body, scan)
+    if scan.call_tested or scan.bound & scan.tested:
+        return "checked"
+    if isinstance(scan.call_statement, cst.Expr):
+        return "dropped"
+    return "used"
+
+
+def callers_check(model: ModuleModel, function: FunctionInfo) -> bool | None:
+    """Whether every same-module caller of `function` tests or ignores its result.
+
+    None when it has no caller in this module: what its callers do is unknown here.
+    """
+    callers = same_module_callers(model, function)
+    if not callers:
+        return None
+    return all(result_use(model, record) != "used" for record in callers)
+
+
+# -- functions that return a Claude response ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReturnedResponse:
+    """A call of a function that returns a Claude response: the caller now holds one."""
+
+    record: CallRecord  # the call of the returning function, in its caller
+    site: CallSite  # the call site whose response it returns
+
+
+class _Returns(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.values: list[cst.BaseExpression] = []
+        self.assigned: dict[str, list[cst.BaseExpression]] = {}
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None:
+            self.values.append(node.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                self.assigned.setdefault(target.target.value, []).append(node.value)
+
+
+def _unwrap(value: cst.BaseExpression) -> cst.BaseExpression:
+    return value.expression if isinstance(value, cst.Await) else value
+
+
+def returned_site(function: FunctionInfo, sites: Iterable[CallSite]) -> CallSite | None:
+    """The call site whose response `function` returns as is (directly or through a local name)."""
+    by_node = {id(site.node): site for site in sites if site.frame is function}
+    if not by_node:
+        return None
+    scan = _Returns()
+    walk(function.node.body, scan)
+    for value in scan.values:
+        value = _unwrap(value)
+        candidates = [value]
+        if isinstance(value, cst.Name):
+            candidates = [_unwrap(v) for v in scan.assigned.get(value.value, [])]
+        for candidate in candidates:
+            site = by_node.get(id(candidate))
+            if site is not None:
+                return site
+    return None
+
+
+def returned_responses(model: ModuleModel, sites: Iterable[CallSite]) -> list[ReturnedResponse]:
+    """Calls, anywhere in the module, of functions that return a call site's response."""
+    sites = list(sites)
+    found = []
+    for function in model.functions:
+        site = returned_site(function, sites)
+        if site is None:
+            continue
+        for record in same_module_callers(model, function):
+            found.append(ReturnedResponse(record, site))
+    return found

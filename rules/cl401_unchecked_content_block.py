@@ -183,8 +183,14 @@ class UncheckedContentBlock(Rule):
                 not thinking and "tool_use" in use.stop_reasons_compared
             )
             option, block = ("thinking", "thinking") if thinking else ("tools", "tool_use")
+            # With thinking alone, blocks come thinking first, then text: the last block is
+            # text unless the reply stopped at `max_tokens` while thinking, which a check
+            # of `stop_reason` rules out.
+            last_is_text = thinking and not tools and "max_tokens" in use.stop_reasons_compared
             for index in use.indexes:
                 if index.text is None or guarded or index.literal is None:
+                    continue
+                if last_is_text and index.literal == -1:
                     continue
                 ctx.report(
                     index.node,

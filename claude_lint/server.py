@@ -16,7 +16,6 @@ client's units.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from lsprotocol import types
@@ -26,11 +25,11 @@ from pygls.workspace import TextDocument
 from claude_lint import __version__
 from claude_lint.config.settings import ConfigError, ConfigResolver, Settings
 from claude_lint.core.diagnostics import Applicability, Diagnostic, Location
+from claude_lint.core.lines import split_lines
 from claude_lint.lint.rule import DOCS_URL
 
 SOURCE = "claude-lint"
 FIX_ALL_KIND = "source.fixAll.claude-lint"
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 class ClaudeLintServer(LanguageServer):
@@ -46,7 +45,7 @@ class ClaudeLintServer(LanguageServer):
 
 def _lines(text: str) -> list[str]:
     """Lines split the way Python (and so our line numbers) split them."""
-    return _NEWLINE.split(text)
+    return split_lines(text)
 
 
 def _units(text: str, encoding: str | None) -> int:

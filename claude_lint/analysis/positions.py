@@ -154,7 +154,7 @@ def offset_ranges(module: cst.Module, nodes: Iterable[cst.CSTNode] | None) -> tu
 
 def line_starts_for(module: cst.Module, text: str, generated_length: int) -> list[int]:
     """Where each line starts in the code the offsets of `offset_ranges` count in."""
-    from claude_lint.core.text_edits import line_offsets
+    from claude_lint.core.lines import line_offsets
 
     return line_offsets(text if generated_length == len(text) else module.code)
 
@@ -167,7 +167,7 @@ def location(line_starts: Sequence[int], offset: int) -> Location:
 
 def node_ranges(module: cst.Module, nodes: Iterable[cst.CSTNode] | None) -> dict[int, Range]:
     """Ranges as `Location`s by node id; `nodes=None` computes all of them."""
-    from claude_lint.core.text_edits import line_offsets
+    from claude_lint.core.lines import line_offsets
 
     nodes = None if nodes is None else list(nodes)
     wanted = None if nodes is None else {id(node) for node in nodes}

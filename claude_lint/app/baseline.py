@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 from collections import Counter
@@ -24,10 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from claude_lint.core.diagnostics import Diagnostic
+from claude_lint.core.lines import split_lines
 from claude_lint.core.paths import resolve
 
 FORMAT_VERSION = 1
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 class BaselineError(Exception):
@@ -72,7 +71,7 @@ def source_line(text: str | None, line: int) -> str:
     """Line `line` (1-based) of `text`, split on Python's own line breaks only."""
     if not text:
         return ""
-    lines = _NEWLINE.split(text)
+    lines = split_lines(text)
     return lines[line - 1] if 1 <= line <= len(lines) else ""
 
 

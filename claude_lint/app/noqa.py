@@ -7,9 +7,8 @@ import re
 import tokenize
 from dataclasses import dataclass, field
 
+from claude_lint.core.lines import lines_with_breaks
 from claude_lint.engine.suppress import NOQA_COMMENT
-
-_LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
 
 
 @dataclass
@@ -23,9 +22,10 @@ class NoqaEdit:
 
 def _split_lines(text: str) -> list[tuple[str, str]]:
     """(content, line ending) per line, on Python's own line breaks only."""
-    pairs = [(m.group(1), m.group(2)) for m in _LINE.finditer(text)]
-    if pairs and pairs[-1] == ("", ""):
-        pairs.pop()  # the empty match after the last line ending
+    pairs = []
+    for line in lines_with_breaks(text):
+        content = line.rstrip("\r\n")
+        pairs.append((content, line[len(content) :]))
     return pairs
 
 

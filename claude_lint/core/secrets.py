@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from claude_lint.core.diagnostics import Diagnostic
+from claude_lint.core.lines import split_lines
 
 # An Anthropic API key: `sk-ant-` and its secret part (`api03-...`, `admin01-...`).
 API_KEY = re.compile(r"sk-ant-[A-Za-z0-9_\-]+")
@@ -49,7 +50,7 @@ def secret_spans(diagnostics: Iterable[Diagnostic]) -> dict[tuple[str, int], lis
 def reported_literals(diagnostics: Iterable[Diagnostic], text: str) -> tuple[str, ...]:
     """The secret literals reported in `text` that are not `sk-ant-` keys (`api_key="zk-..."`),
     so that output which shows them elsewhere (a diff's removed lines) can mask them too."""
-    lines = re.split(r"\r\n|\r|\n", text)  # Python's line breaks, not str.splitlines's
+    lines = split_lines(text)
     found: list[str] = []
     for d in diagnostics:
         if d.secret and d.start.line == d.end.line and d.start.line <= len(lines):

@@ -5,17 +5,10 @@ Pure text work; the loop that applies fixes, re-lints and repeats is `engine.fix
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from claude_lint.core.diagnostics import Edit, Fix, Location
-
-_NEWLINE = re.compile(r"\r\n|\r|\n")
-
-
-def line_offsets(text: str) -> list[int]:
-    # Python's own line breaks only: str.splitlines would also split on \f, \x1c, \u2028...
-    return [0, *(match.end() for match in _NEWLINE.finditer(text))]
+from claude_lint.core.lines import line_offsets
 
 
 def _offset(offsets: Sequence[int], location: Location, length: int) -> int:

@@ -140,7 +140,7 @@ class RuleContext:
     def line_offsets(self) -> list[int]:
         """The text offset where each line starts (computed once per file)."""
         if self._offsets is None:
-            from claude_lint.core.text_edits import line_offsets
+            from claude_lint.core.lines import line_offsets
 
             self._offsets = line_offsets(self.text)
         return self._offsets

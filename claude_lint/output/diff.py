@@ -6,19 +6,14 @@ import difflib
 import re
 from collections.abc import Sequence
 
+from claude_lint.core.lines import lines_with_breaks
 from claude_lint.core.secrets import mask_literals
 from claude_lint.output.escape import printable
 
-# Python's own line breaks (str.splitlines also breaks at \f, \x1c, \u2028...), line end kept.
-_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@")
 
 MASKED_NOTE = "API keys masked"
 ESCAPED_NOTE = "control characters shown as symbols"
-
-
-def _lines(text: str) -> list[str]:
-    return _LINES.findall(text)
 
 
 def format_diff(path: str, original: str, fixed: str, secrets: Sequence[str] = ()) -> str:
@@ -26,7 +21,7 @@ def format_diff(path: str, original: str, fixed: str, secrets: Sequence[str] = (
     excerpts, with `secrets`: other literals reported as secrets) and control characters shown as
     symbols; a hunk changed that way says so in its `@@` header, since it no longer applies as
     a patch."""
-    old, new = _lines(original), _lines(fixed)
+    old, new = lines_with_breaks(original), lines_with_breaks(fixed)
     shown_path = printable(path)
     out: list[str] = []
     hunk: list[str] = []

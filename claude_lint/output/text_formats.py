@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from claude_lint.core.diagnostics import Applicability, Diagnostic
+from claude_lint.core.lines import split_lines
 from claude_lint.core.paths import display
 from claude_lint.core.secrets import API_KEY, mask_secrets, redact, secret_spans
 from claude_lint.lint.rule import DOCS_URL
@@ -33,7 +33,6 @@ def format_concise(report: Report) -> str:
     )
 
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # Python's own; str.splitlines also breaks at \f, \x1c, \u2028...
 
 
 
@@ -45,7 +44,7 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # Python's own; str.splitlines also bre
 def _source_lines(text: str | None) -> list[str]:
     if not text:
         return []
-    lines = _LINE_BREAK.split(text)
+    lines = split_lines(text)
     if lines and lines[-1] == "":
         lines.pop()
     return lines

@@ -3,6 +3,7 @@
 
 from claude_lint.analysis.model import ClientInfo
 from claude_lint.analysis.retries import INFINITE_RETRIES, RetryMechanism
+from claude_lint.analysis.syntax import keyword_arg
 from claude_lint.core.diagnostics import Fix, FixKind
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
@@ -286,7 +287,7 @@ class UnboundedRetry(Rule):
         limit = ctx.settings.max_attempts
         seen: set[int] = set()
         for record in ctx.model.calls:
-            arg = next((a for a in record.node.args if a.keyword is not None and a.keyword.value == "max_retries"), None)
+            arg = keyword_arg(record.node, "max_retries")
             if arg is None or id(arg) in seen:
                 continue
             client = ctx.model.resolver.client_of(record.node, record.scope)

@@ -7,7 +7,7 @@ from typing import ClassVar
 import libcst as cst
 
 from claude_lint.analysis.model import Scope
-from claude_lint.analysis.syntax import dotted
+from claude_lint.analysis.syntax import dotted, keyword_args
 from claude_lint.analysis.values import Values
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
@@ -26,7 +26,7 @@ def _sets_timeout(values: Values, expr: cst.BaseExpression, scope: Scope, depth:
     if isinstance(expr, cst.Await):
         return _sets_timeout(values, expr.expression, scope, depth + 1)
     if isinstance(expr, cst.Call):
-        if any(arg.keyword is not None and arg.keyword.value in _TIMEOUT_OPTIONS for arg in expr.args):
+        if keyword_args(expr).keys() & _TIMEOUT_OPTIONS:
             return True
         return _sets_timeout(values, expr.func, scope, depth + 1)
     if isinstance(expr, cst.Attribute):

@@ -8,7 +8,7 @@ from typing import ClassVar
 import libcst as cst
 
 from claude_lint.analysis.model import ClientInfo, ModuleModel, Scope
-from claude_lint.analysis.syntax import literal_value
+from claude_lint.analysis.syntax import keyword_arg, literal_value
 from claude_lint.analysis.values import Known, Values
 from claude_lint.analysis.walk import walk
 from claude_lint.core.diagnostics import Fix, FixKind
@@ -278,7 +278,7 @@ class HardcodedApiKey(Rule):
         model = ctx.model
         values = ctx.values
         for record in model.calls:
-            arg = next((a for a in record.node.args if a.keyword is not None and a.keyword.value == "api_key"), None)
+            arg = keyword_arg(record.node, "api_key")
             if arg is None:
                 continue
             anthropic_call = self._is_anthropic_client_call(model, record.node, record.scope)

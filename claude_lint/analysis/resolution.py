@@ -24,7 +24,13 @@ from claude_lint.analysis.records import (
     NotClient,
     Scope,
 )
-from claude_lint.analysis.syntax import dotted, int_literal, keyword_arg, literal_value
+from claude_lint.analysis.syntax import (
+    dotted,
+    int_literal,
+    keyword_arg,
+    keyword_args,
+    literal_value,
+)
 from claude_lint.sdk.knowledge import Knowledge
 
 # Methods reachable from a client, as (path after the client) -> kind.
@@ -167,18 +173,7 @@ class Resolver:
         return None
 
     def _client_in_scope(self, scope: Scope, key: str, lookup: Scope, depth: int) -> ClientInfo | NotClient | None:
-        result: ClientInfo | NotClient | None = None
-        for value in scope.bindings.get(key, ()):
-            found = self.client_of(value, lookup, depth + 1)
-            if isinstance(found, ClientInfo):
-                return found
-            result = result or found
-        annotation = scope.annotations.get(key)
-        if annotation is not None:
-            info = self.client_from_annotation(annotation)
-            if info is not None:
-                return info
-        return result
+        return self._client_of_values(scope.bindings.get(key, ()), lookup, scope.annotations.get(key), depth)
 
     def _client_of_class_attr(self, owner: Scope, key: str, depth: int) -> ClientInfo | NotClient | None:
         # `self.x = ...` values are evaluated in the method that assigned them; the
@@ -188,14 +183,24 @@ class Resolver:
                 found = self.client_of(value, method.scope, depth + 1)
                 if isinstance(found, ClientInfo):
                     return found
-        result: ClientInfo | NotClient | None = None
         # `self.x` also reads a class attribute `x = ...` of the class body.
-        for value in (*owner.bindings.get(key, ()), *owner.bindings.get(key.removeprefix("self."), ())):
-            found = self.client_of(value, owner, depth + 1)
+        values = (*owner.bindings.get(key, ()), *owner.bindings.get(key.removeprefix("self."), ()))
+        return self._client_of_values(values, owner, owner.annotations.get(key), depth)
+
+    def _client_of_values(
+        self,
+        values: Sequence[cst.BaseExpression],
+        lookup: Scope,
+        annotation: cst.BaseExpression | None,
+        depth: int,
+    ) -> ClientInfo | NotClient | None:
+        """The client one of the values bound to a name builds, else what its annotation says."""
+        result: ClientInfo | NotClient | None = None
+        for value in values:
+            found = self.client_of(value, lookup, depth + 1)
             if isinstance(found, ClientInfo):
                 return found
             result = result or found
-        annotation = owner.annotations.get(key)
         if annotation is not None:
             info = self.client_from_annotation(annotation)
             if info is not None:
@@ -282,7 +287,7 @@ class Resolver:
         return CallSite(record, ".".join(path), client, client_node, heuristic, raw_response=raw)
 
     def _heuristic_accepts(self, call: cst.Call) -> bool:
-        keywords = {arg.keyword.value: arg for arg in call.args if arg.keyword is not None}
+        keywords = keyword_args(call)
         if "to" in keywords or "body" in keywords:  # Twilio-style messages.create
             return False
         if self.imports.imports_root("anthropic"):

@@ -33,7 +33,7 @@ from typing import Literal, cast
 import libcst as cst
 
 from claude_lint.analysis.model import CallSite, FunctionInfo, ModuleModel, Scope
-from claude_lint.analysis.syntax import dotted, literal_value
+from claude_lint.analysis.syntax import dotted, int_literal, literal_value
 from claude_lint.analysis.values import ScopeFactsCollector, values_for
 from claude_lint.analysis.walk import walk
 
@@ -291,15 +291,7 @@ class ContentIndex:
         """`0` for `content[0]`, `-1` for `content[-1]`; None for a computed index."""
         element = self.node.slice[0].slice
         value = element.value if isinstance(element, cst.Index) else None
-        if isinstance(value, cst.Integer):
-            return int(literal_value(value))
-        if (
-            isinstance(value, cst.UnaryOperation)
-            and isinstance(value.operator, cst.Minus)
-            and isinstance(value.expression, cst.Integer)
-        ):
-            return -int(literal_value(value.expression))
-        return None
+        return None if value is None else int_literal(value)
 
 
 @dataclass(eq=False)

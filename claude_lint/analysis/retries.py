@@ -29,7 +29,15 @@ from claude_lint.analysis.model import (
     ModuleModel,
     Scope,
 )
-from claude_lint.analysis.syntax import contains_kind, dotted, ends_with, literal_value, names_in
+from claude_lint.analysis.syntax import (
+    contains_kind,
+    dotted,
+    ends_with,
+    keyword_arg,
+    keyword_args,
+    literal_value,
+    names_in,
+)
 from claude_lint.analysis.walk import walk
 from claude_lint.sdk.knowledge import Knowledge
 
@@ -101,7 +109,7 @@ class RetryMechanism:
     def keyword(self, name: str) -> cst.Arg | None:
         if self.call is None:
             return None
-        return next((a for a in self.call.args if a.keyword is not None and a.keyword.value == name), None)
+        return keyword_arg(self.call, name)
 
 
 @dataclass
@@ -133,8 +141,7 @@ def sleep_name(model: ModuleModel, call: cst.Call) -> str | None:
 
 def _args(call: cst.Call) -> tuple[list[cst.Arg], dict[str, cst.Arg]]:
     positional = [a for a in call.args if a.keyword is None and not a.star]
-    keywords = {a.keyword.value: a for a in call.args if a.keyword is not None}
-    return positional, keywords
+    return positional, keyword_args(call)
 
 
 def _leaf(model: ModuleModel, expr: cst.BaseExpression) -> str:

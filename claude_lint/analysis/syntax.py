@@ -93,14 +93,27 @@ def keyword_arg(call: cst.Call, name: str) -> cst.Arg | None:
     return None
 
 
-def int_literal(expr: cst.BaseExpression) -> int | None:
-    """The value of an integer literal, negative ones (`-1`) included; None for anything else."""
+def keyword_args(call: cst.Call) -> dict[str, cst.Arg]:
+    """The call's keyword arguments by name (the last one wins, as it would in a `dict`)."""
+    return {arg.keyword.value: arg for arg in call.args if arg.keyword is not None}
+
+
+def number_literal(expr: cst.BaseExpression) -> int | float | None:
+    """The value of an integer or float literal, negative ones (`-1`, `-0.5`) included; else None."""
     if isinstance(expr, cst.Integer):
         return int(literal_value(expr))
+    if isinstance(expr, cst.Float):
+        return float(literal_value(expr))
     if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
-        inner = int_literal(expr.expression)
+        inner = number_literal(expr.expression)
         return None if inner is None else -inner
     return None
+
+
+def int_literal(expr: cst.BaseExpression) -> int | None:
+    """The value of an integer literal, negative ones (`-1`) included; None for anything else."""
+    value = number_literal(expr)
+    return value if isinstance(value, int) else None
 
 
 def ends_with(block: cst.BaseSuite, kinds: tuple[type, ...]) -> bool:

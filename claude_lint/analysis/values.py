@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from claude_lint.analysis.model import CallSite, ModuleModel, Scope
-from claude_lint.analysis.syntax import dotted, literal_value
+from claude_lint.analysis.syntax import dotted, literal_value, number_literal
 from claude_lint.analysis.walk import walk
 
 Scalar = str | bytes | int | float | bool | None
@@ -727,15 +727,9 @@ def _literal(expr: cst.BaseExpression) -> Scalar | _NoValue:
             text = "".join(part.value for part in expr.parts if isinstance(part, cst.FormattedStringText))
             return text if "\\" not in text and "{{" not in text and "}}" not in text else _NO_VALUE
         return _NO_VALUE
-    if isinstance(expr, cst.Integer):
-        return int(literal_value(expr))
-    if isinstance(expr, cst.Float):
-        return float(literal_value(expr))
-    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
-        inner = _literal(expr.expression)
-        if isinstance(inner, (int, float)) and not isinstance(inner, bool):
-            return -inner
-        return _NO_VALUE
+    if isinstance(expr, (cst.Integer, cst.Float, cst.UnaryOperation)):
+        number = number_literal(expr)
+        return _NO_VALUE if number is None else number
     if isinstance(expr, cst.Name) and expr.value in ("None", "True", "False"):
         return {"None": None, "True": True, "False": False}[expr.value]
     return _NO_VALUE

@@ -29,12 +29,12 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from claude_lint.config.settings import Settings
+from claude_lint.core.atomic import write_bytes_atomically
 from claude_lint.core.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 
 FORMAT = 1
@@ -179,7 +179,7 @@ def _prepare(root: Path, directory: Path) -> bool:
         for name, text in (("CACHEDIR.TAG", CACHEDIR_TAG), (".gitignore", GITIGNORE)):
             marker = root / name
             if not marker.exists():
-                _write_atomically(marker, text.encode("utf-8"))
+                write_bytes_atomically(marker, text.encode("utf-8"), durable=False)
     except OSError:
         return False
     return True
@@ -212,7 +212,7 @@ def store(spec: CacheSpec, path: str, data: bytes, diagnostics: list[Diagnostic]
     entry, key = _entry(spec, path, data)
     payload = {"format": FORMAT, "key": key, "path": path, "diagnostics": [_encode(d) for d in diagnostics]}
     with contextlib.suppress(OSError):
-        _write_atomically(entry, json.dumps(payload, separators=(",", ":")).encode("utf-8"))
+        write_bytes_atomically(entry, json.dumps(payload, separators=(",", ":")).encode("utf-8"), durable=False)
 
 
 def _holds_secret(d: Diagnostic) -> bool:
@@ -220,23 +220,6 @@ def _holds_secret(d: Diagnostic) -> bool:
 
     texts = [d.message, *(edit.content for edit in (d.fix.edits if d.fix else ()))]
     return any(API_KEY.search(text) for text in texts)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Temporary file + rename: readers see the old entry or the new one, never half of one.
-
-    Unlike `atomic.write_bytes_atomically` there is no fsync: after a power loss an
-    entry may be empty, and an empty entry is a miss.
-    """
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
 
 
 def _encode(d: Diagnostic) -> list[Any]:

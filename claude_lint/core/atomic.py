@@ -10,9 +10,12 @@ import tempfile
 from pathlib import Path
 
 
-def write_bytes_atomically(path: Path, data: bytes) -> None:
+def write_bytes_atomically(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write a temporary file next to `path`, then rename it over `path`.
 
+    Readers (concurrent runs too) see the old file or the new one, never half
+    of one. `durable=False` skips the fsync, for caches: after a power loss
+    an entry may be empty, and an empty entry is only a miss.
     The rename is atomic on POSIX and Windows; the file keeps its mode bits,
     and a symlink keeps pointing at the file it named (its target is replaced).
     A file this process may not write (`chmod 444` for its owner) is refused
@@ -31,8 +34,9 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as temp:
             temp.write(data)
-            temp.flush()
-            os.fsync(temp.fileno())
+            if durable:
+                temp.flush()
+                os.fsync(temp.fileno())
         if st is not None:
             _keep_owner(temp_name, st)
         if mode is not None:

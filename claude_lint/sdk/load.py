@@ -286,25 +286,13 @@ def _read_cache(path: Path, key: Mapping[str, Any]) -> tuple[bool, Knowledge | N
 
 
 def _write_cache(path: Path, content: Mapping[str, Any]) -> None:
-    import tempfile
+    from claude_lint.core.atomic import (
+        write_bytes_atomically,  # deferred: only when the SDK is read from source
+    )
 
-    payload = json.dumps(content, sort_keys=True)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".sdk-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(payload)
-            os.replace(tmp, path)  # atomic: concurrent linters never see half a file
-        except BaseException:
-            _unlink_quietly(tmp)
-            raise
+        # Concurrent linters never see half a file.
+        write_bytes_atomically(path, json.dumps(content, sort_keys=True).encode("utf-8"), durable=False)
     except OSError:
         pass  # an unwritable cache only costs speed
-
-
-def _unlink_quietly(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass

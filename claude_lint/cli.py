@@ -127,12 +127,9 @@ def check(
     progress = ProgressBar() if wants_progress(sys.stderr, output_format, quiet) else None
     try:
         if options.select or options.extend_select or options.ignore:
-            from claude_lint.config.selection import rule_index, validate_selectors
+            from claude_lint.config.selection import check_selectors
 
-            validate_selectors(
-                [*(options.select or ()), *options.extend_select, *options.ignore],
-                (rule.code for rule in rule_index()),
-            )
+            check_selectors([*(options.select or ()), *options.extend_select, *options.ignore])
         outcome = run(list(paths) or ["."], ConfigResolver(override), options, progress)
     except (ConfigError, ValueError) as e:
         raise UsageFailure(str(e)) from None

@@ -62,10 +62,21 @@ def _best_match(code: str, selectors: Iterable[str]) -> _Match | None:
     return _Match(specificity, explicit) if matched else None
 
 
-def validate_selectors(selectors: Iterable[str], codes: Iterable[str]) -> None:
-    known = list(codes)
+def matches_any(code: str, selectors: Iterable[str]) -> bool:
+    """Whether a selector (a code, a prefix of codes, or `ALL`) names the code: how `ignore`,
+    per-file ignores and suppression comments decide."""
+    return any(selector == "ALL" or code.startswith(selector) for selector in selectors)
+
+
+def check_selectors(selectors: Iterable[str]) -> None:
+    """SelectorError for a selector that names no rule of the index.
+
+    Called where selectors come in: the configuration file, the command line,
+    and `resolve_selection` for settings built in code.
+    """
+    codes = [rule.code for rule in rule_index()]
     for selector in selectors:
-        if selector != "ALL" and not any(code.startswith(selector) for code in known):
+        if selector != "ALL" and not any(code.startswith(selector) for code in codes):
             raise SelectorError(f"unknown rule selector `{selector}`")
 
 
@@ -105,7 +116,7 @@ def resolve_selection(
     selected = list(select) if select is not None else None
     extra = list(extend_select)
     ignored = list(ignore)
-    validate_selectors([*(selected or []), *extra, *ignored], (r.code for r in rules))
+    check_selectors([*(selected or []), *extra, *ignored])
     return frozenset(
         rule.code for rule in rules if rule_enabled(rule.code, rule.default, selected, extra, ignored)
     )

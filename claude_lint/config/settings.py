@@ -92,11 +92,11 @@ def _dotted_names(key: str, value: Any) -> tuple[str, ...]:
 
 def _selectors(key: str, value: Any) -> tuple[str, ...]:
     """Rule codes or prefixes (`CL1`, `CL101`, `ALL`), checked against the rule index."""
-    from claude_lint.config.selection import SelectorError, rule_index, validate_selectors
+    from claude_lint.config.selection import SelectorError, check_selectors
 
     codes = _str_list(key, value)
     try:
-        validate_selectors(codes, (rule.code for rule in rule_index()))
+        check_selectors(codes)
     except SelectorError as e:
         raise ConfigError(f"`{key}`: {e}") from None
     return codes

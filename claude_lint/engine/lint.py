@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
+from claude_lint.config.selection import matches_any, rule_enabled
 from claude_lint.config.settings import Settings
 from claude_lint.core.diagnostics import Diagnostic, Location
 from claude_lint.core.nesting import check_nesting
@@ -57,16 +58,14 @@ def ignored_for_path(path: str, settings: Settings) -> set[str]:
 
 
 def _is_enabled(code: str, enabled: frozenset[str], ignored: set[str]) -> bool:
-    return code in enabled and not any(code.startswith(sel) or sel == "ALL" for sel in ignored)
+    return code in enabled and not matches_any(code, ignored)
 
 
 def engine_code_enabled(code: str, path: str, settings: Settings) -> bool:
     """CL001/CL002 (default rules) decided without importing any rule module."""
-    from claude_lint.config.selection import rule_enabled
-
     ignored = ignored_for_path(path, settings)
-    return rule_enabled(code, True, settings.select, settings.extend_select, settings.ignore) and not any(
-        code.startswith(sel) or sel == "ALL" for sel in ignored
+    return rule_enabled(code, True, settings.select, settings.extend_select, settings.ignore) and not matches_any(
+        code, ignored
     )
 
 

@@ -12,11 +12,13 @@ import re
 import tokenize
 from dataclasses import dataclass, field
 
+from claude_lint.config.selection import matches_any
+
 NOQA_COMMENT = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 _IGNORE = re.compile(r"#\s*claude-lint:\s*ignore\[(?P<codes>[^\]]*)\]")
 _CODE = re.compile(r"[A-Z]+[0-9]+")
 
-ALL = "*"
+ALL = "ALL"  # the selector that names every code
 
 
 @dataclass
@@ -32,7 +34,7 @@ class Suppressions:
         codes = self.by_line.get(line)
         if not codes:
             return False
-        return ALL in codes or any(code.startswith(c) for c in codes)
+        return matches_any(code, codes)
 
 
 def _codes(text: str | None) -> set[str]:

@@ -155,3 +155,12 @@ def test_every_module_says_what_it_is_for(module: str) -> None:
     doc = ast.get_docstring(tree)
     assert doc, f"{module} has no module docstring"
     assert doc.splitlines()[0].strip(), f"{module}'s docstring does not open with a line"
+
+
+def test_no_module_imports_another_modules_private_names() -> None:
+    private = []
+    for module, path in FILES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("claude_lint"):
+                private += [f"{module}: from {node.module} import {a.name}" for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
+    assert private == []

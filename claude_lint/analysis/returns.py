@@ -26,8 +26,20 @@ ResultUse = Literal["checked", "dropped", "used"]
 
 
 def same_module_callers(model: ModuleModel, function: FunctionInfo) -> list[CallRecord]:
-    """The calls in this module whose callee resolves to `function`."""
-    return [r for r in model.calls if r.frame is not function and model.resolver.function_for(r.node.func, r.scope) is function]
+    """The calls in this module whose callee is `function`, also through a local alias
+    (`call_api = call_anthropic` ... `call_api(...)`)."""
+    found = []
+    for record in model.calls:
+        if record.frame is function:
+            continue
+        func = record.node.func
+        aliases = record.scope.bindings.get(func.value, ()) if isinstance(func, cst.Name) else ()
+        if model.resolver.function_for(func, record.scope) is function or any(
+            isinstance(value, cst.Name) and model.resolver.function_for(value, record.scope) is function
+            for value in aliases
+        ):
+            found.append(record)
+    return found
 
 
 class _ResultScan(cst.CSTVisitor):

@@ -38,7 +38,8 @@ class ReplyExecuted(Rule):
     anywhere in it with `shell=True`); a DB-API `execute`/`executemany`
     (or SQLAlchemy `text()`, `pandas.read_sql`) as the SQL string;
     `pickle.loads`, and `yaml.load` without a safe loader. Model text is a
-    reply's text blocks, a `tool_use` block's `input`, and what is derived
+    reply's text blocks (also streamed: `stream.text_stream`,
+    `get_final_text()`), a `tool_use` block's `input`, and what is derived
     from them in the function: names, string methods, slices, `+`, f-strings,
     `.format`, `"".join`, `re` matches and `json.loads`. It is followed into
     functions of the same module that are handed it (also through a dict of
@@ -300,6 +301,27 @@ class ReplyExecuted(Rule):
             """,
             line=5,
             column=12,
+        ),
+        # Streamed: the chunks of `text_stream` gathered into a command.
+        Invalid(
+            """
+            import os
+            import anthropic
+            client = anthropic.Anthropic()
+            def suggest_and_run(goal):
+                command = ""
+                with client.messages.stream(model="claude-sonnet-4-6", max_tokens=256, messages=[{"role": "user", "content": goal}]) as stream:
+                    for chunk in stream.text_stream:
+                        command += chunk
+                return os.system(command.strip())
+            """,
+            line=9,
+            column=12,
+            message=(
+                "Claude's reply text reaches `os.system()` and runs as a command: a prompt injection in "
+                "anything the model reads (or a confused model) runs any command here. Check it against "
+                "an allow-list of commands, or run it in a sandbox"
+            ),
         ),
         Invalid(
             """

@@ -1,7 +1,8 @@
 """Where text Claude wrote goes: what is derived from it and which calls run it (CL405).
 
 *Model text* is a reply's text (`.text` of a content block, read as `responses`
-traces it), a `tool_use` block's `input`, and the value of a call to a function of the
+traces it; a stream's `text_stream` chunks and `get_final_text()`), a `tool_use`
+block's `input`, and the value of a call to a function of the
 same module that returns model text. Within a frame it is followed through:
 
 - names (`sql = reply.content[0].text`, `code += chunk`, `for line in text.splitlines()`),
@@ -29,7 +30,14 @@ from typing import Literal
 import libcst as cst
 
 from claude_lint.analysis.model import FunctionInfo, ModuleModel, Scope
-from claude_lint.analysis.responses import Frame, ModuleFrames, frames_for, short_code
+from claude_lint.analysis.responses import (
+    STREAM_METHODS,
+    Frame,
+    ModuleFrames,
+    frames_for,
+    short_code,
+    stream_text,
+)
 from claude_lint.analysis.syntax import dotted
 
 SinkKind = Literal["code", "command", "sql", "deserialise"]
@@ -490,6 +498,14 @@ def _trace_reply_text(model: ModuleModel) -> ReplyText:
             tracer = analysis.trace(use.frame, list(sources), origin)
             if tracer.returns and use.frame.function is not None:
                 returning.setdefault(id(use.frame.function), (use.frame.function, origin))
+    for frame in frames.frames:  # streamed text: `for chunk in stream.text_stream`, `get_final_text()`
+        for site in frame.sites:
+            if site.method in STREAM_METHODS:
+                chunks = stream_text(frame, site)
+                if chunks:
+                    tracer = analysis.trace(frame, chunks, "Claude's reply text")
+                    if tracer.returns and frame.function is not None:
+                        returning.setdefault(id(frame.function), (frame.function, "Claude's reply text"))
     # Calls of functions that return model text are sources too, transitively.
     pending = list(returning.values())
     done: set[int] = set()

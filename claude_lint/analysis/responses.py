@@ -712,15 +712,31 @@ def _trace_messages(frame: Frame) -> list[MessageUse]:
 
 def _final_messages(frame: Frame, site: CallSite) -> Iterator[cst.CSTNode]:
     """`stream.get_final_message()` calls on the stream a `with client.messages.stream(...) as stream` opens."""
+    for attribute in _stream_attributes(frame, site, "get_final_message"):
+        call = frame.parent(attribute)
+        if isinstance(call, cst.Call) and call.func is attribute:
+            yield _value_of_call(frame, call)
+
+
+def stream_text(frame: Frame, site: CallSite) -> list[cst.CSTNode]:
+    """The reply text a `with client.messages.stream(...) as stream` block reads:
+    `stream.text_stream` (iterated chunk by chunk) and `stream.get_final_text()` calls."""
+    found: list[cst.CSTNode] = list(_stream_attributes(frame, site, "text_stream"))
+    for attribute in _stream_attributes(frame, site, "get_final_text"):
+        call = frame.parent(attribute)
+        if isinstance(call, cst.Call) and call.func is attribute:
+            found.append(_value_of_call(frame, call))
+    return found
+
+
+def _stream_attributes(frame: Frame, site: CallSite, name: str) -> Iterator[cst.Attribute]:
     parent = frame.parent(site.node)
     if not (isinstance(parent, cst.WithItem) and parent.asname is not None and isinstance(parent.asname.name, cst.Name)):
         return
     for use in frame.loads(parent.asname.name.value):
         attribute = frame.parent(use)
-        if isinstance(attribute, cst.Attribute) and attribute.attr.value == "get_final_message":
-            call = frame.parent(attribute)
-            if isinstance(call, cst.Call) and call.func is attribute:
-                yield _value_of_call(frame, call)
+        if isinstance(attribute, cst.Attribute) and attribute.value is use and attribute.attr.value == name:
+            yield attribute
 
 
 def frames_for(model: ModuleModel) -> ModuleFrames:

@@ -302,6 +302,21 @@ class ReplyExecuted(Rule):
             line=5,
             column=12,
         ),
+        # Checking that the SQL is not empty is not checking what it does.
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def query(conn, question):
+                reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=512, messages=[{"role": "user", "content": question}])
+                sql = reply.content[0].text.strip().removeprefix("```sql").removesuffix("```")
+                if sql == "":
+                    return None
+                return conn.cursor().execute(sql).fetchall()
+            """,
+            line=8,
+            column=12,
+        ),
         # Streamed: the chunks of `text_stream` gathered into a command.
         Invalid(
             """

@@ -200,6 +200,7 @@ class _Tracer:
                     return False
                 if not all(
                     isinstance(target.operator, (cst.In, cst.NotIn, cst.Equal, cst.NotEqual))
+                    and not _is_empty(target.comparator)  # `sql != ""` checks presence, not content
                     for target in ancestor.comparisons
                 ):
                     return False
@@ -361,6 +362,14 @@ class _Tracer:
 
     def hit(self, call: cst.Call, kind: SinkKind, sink: str) -> None:
         self.hits.append(SinkHit(call, kind, f"{sink}()", self.origin))
+
+
+def _is_empty(expr: cst.BaseExpression) -> bool:
+    if isinstance(expr, cst.Name):
+        return expr.value == "None"
+    if isinstance(expr, (cst.List, cst.Tuple, cst.Set, cst.Dict)):
+        return not expr.elements
+    return _literal_string(expr) == ""
 
 
 def _literal_string(expr: cst.BaseExpression) -> str | None:

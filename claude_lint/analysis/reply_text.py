@@ -38,7 +38,7 @@ from claude_lint.analysis.responses import (
     short_code,
     stream_text,
 )
-from claude_lint.analysis.syntax import dotted
+from claude_lint.analysis.syntax import dotted, keyword_arg, keyword_args
 
 SinkKind = Literal["code", "command", "sql", "deserialise"]
 
@@ -325,9 +325,10 @@ class _Tracer:
 
     @staticmethod
     def _command_arg(call: cst.Call) -> cst.Arg | None:
-        for arg in call.args:
-            if arg.keyword is not None and arg.keyword.value in ("args", "cmd", "command"):
-                return arg
+        keywords = keyword_args(call)
+        for name in ("args", "cmd", "command"):
+            if name in keywords:
+                return keywords[name]
         return call.args[0] if call.args and call.args[0].keyword is None else None
 
     @staticmethod
@@ -337,7 +338,7 @@ class _Tracer:
         return bool(call.args) and call.args[0] is arg and arg.star == ""
 
     def _safe_yaml_loader(self, call: cst.Call) -> bool:
-        loader = next((a for a in call.args if a.keyword is not None and a.keyword.value == "Loader"), None)
+        loader = keyword_arg(call, "Loader")
         if loader is None and len(call.args) > 1 and call.args[1].keyword is None:
             loader = call.args[1]
         if loader is None:
@@ -380,10 +381,8 @@ def _literal_string(expr: cst.BaseExpression) -> str | None:
 
 
 def _keyword_true(call: cst.Call, name: str) -> bool:
-    return any(
-        arg.keyword is not None and arg.keyword.value == name and isinstance(arg.value, cst.Name) and arg.value.value == "True"
-        for arg in call.args
-    )
+    arg = keyword_arg(call, name)
+    return arg is not None and isinstance(arg.value, cst.Name) and arg.value.value == "True"
 
 
 class _Analysis:

@@ -38,6 +38,7 @@ from claude_lint.analysis.syntax import (
     literal_value,
     names_in,
 )
+from claude_lint.analysis.values import values_for
 from claude_lint.analysis.walk import walk
 from claude_lint.sdk.knowledge import Knowledge
 
@@ -139,9 +140,29 @@ def sleep_name(model: ModuleModel, call: cst.Call) -> str | None:
     return None
 
 
-def _args(call: cst.Call) -> tuple[list[cst.Arg], dict[str, cst.Arg]]:
-    positional = [a for a in call.args if a.keyword is None and not a.star]
-    return positional, keyword_args(call)
+def through_names(model: ModuleModel, expr: cst.BaseExpression) -> cst.BaseExpression:
+    """What a module-level name stands for: `TRANSIENT` -> `(anthropic.RateLimitError, ...)`,
+    `STOP` -> `stop_after_attempt(5)`. Imported names and anything else are returned as is."""
+    for _ in range(5):  # constants naming constants, not cycles
+        if not isinstance(expr, cst.Name) or expr.value in model.imports.names:
+            return expr
+        bound = model.resolver.binding_value(expr.value, model.module_scope)
+        if bound is None:
+            return expr
+        expr = bound
+    return expr
+
+
+def _args(model: ModuleModel, call: cst.Call) -> tuple[list[cst.Arg], dict[str, cst.Arg]]:
+    """Positional and keyword arguments, their values seen through module-level names
+    (copies for reading: the call's own `Arg`s stay the ones fixes edit)."""
+
+    def seen(arg: cst.Arg) -> cst.Arg:
+        value = through_names(model, arg.value)
+        return arg if value is arg.value else arg.with_changes(value=value)
+
+    positional = [seen(a) for a in call.args if a.keyword is None and not a.star]
+    return positional, {name: seen(arg) for name, arg in keyword_args(call).items()}
 
 
 def _leaf(model: ModuleModel, expr: cst.BaseExpression) -> str:
@@ -151,14 +172,12 @@ def _leaf(model: ModuleModel, expr: cst.BaseExpression) -> str:
     return qualname.rsplit(".", 1)[-1]
 
 
-def _exception_types(model: ModuleModel, expr: cst.BaseExpression) -> tuple[str, ...]:
-    elements = [e.value for e in expr.elements] if isinstance(expr, (cst.Tuple, cst.List)) else [expr]
-    out = []
-    for element in elements:
-        qualname = model.qualify(element)
-        if qualname is not None:
-            out.append(qualname)
-    return tuple(out)
+def _exception_types(model: ModuleModel, expr: cst.BaseExpression, depth: int = 0) -> tuple[str, ...]:
+    expr = through_names(model, expr)
+    if isinstance(expr, (cst.Tuple, cst.List)) and depth < 5:
+        return tuple(t for e in expr.elements for t in _exception_types(model, e.value, depth + 1))
+    qualname = model.qualify(expr)
+    return (qualname,) if qualname is not None else ()
 
 
 def _is_local_callable(model: ModuleModel, expr: cst.BaseExpression) -> bool:
@@ -174,6 +193,7 @@ def _is_local_callable(model: ModuleModel, expr: cst.BaseExpression) -> bool:
 def _tenacity_predicate(model: ModuleModel, expr: cst.BaseExpression | None) -> Predicate:
     if expr is None:
         return Predicate("all")  # tenacity's default: retry on any exception
+    expr = through_names(model, expr)
     if isinstance(expr, cst.BinaryOperation):
         left = _tenacity_predicate(model, expr.left)
         right = _tenacity_predicate(model, expr.right)
@@ -182,7 +202,7 @@ def _tenacity_predicate(model: ModuleModel, expr: cst.BaseExpression | None) -> 
         return Predicate("inspects")
     if isinstance(expr, cst.Call):
         leaf = _leaf(model, expr)
-        positional, keywords = _args(expr)
+        positional, keywords = _args(model, expr)
         if leaf == "retry_if_exception_type":
             arg = positional[0].value if positional else keywords.get("exception_types", None)
             if arg is None:
@@ -210,6 +230,7 @@ def _tenacity_stop(model: ModuleModel, expr: cst.BaseExpression | None) -> tuple
     """(bounded, literal attempts)."""
     if expr is None:
         return False, None
+    expr = through_names(model, expr)
     if isinstance(expr, cst.BinaryOperation):
         left, right = _tenacity_stop(model, expr.left), _tenacity_stop(model, expr.right)
         if isinstance(expr.operator, cst.BitOr):  # stop when either says stop
@@ -220,7 +241,7 @@ def _tenacity_stop(model: ModuleModel, expr: cst.BaseExpression | None) -> tuple
     if leaf in _UNBOUNDED_STOPS:
         return False, None
     if leaf == "stop_after_attempt" and isinstance(expr, cst.Call) and expr.args:
-        value = expr.args[0].value
+        value = through_names(model, expr.args[0].value)
         return True, int(literal_value(value)) if isinstance(value, cst.Integer) else None
     return True, None
 
@@ -228,6 +249,7 @@ def _tenacity_stop(model: ModuleModel, expr: cst.BaseExpression | None) -> tuple
 def _tenacity_wait(model: ModuleModel, expr: cst.BaseExpression | None) -> WaitKind:
     if expr is None:
         return "none"
+    expr = through_names(model, expr)
     if isinstance(expr, cst.BinaryOperation):
         kinds = {_tenacity_wait(model, expr.left), _tenacity_wait(model, expr.right)}
         for kind in ("jittered", "exponential", "fixed", "unknown"):
@@ -251,7 +273,7 @@ def _is_true(arg: cst.Arg | None) -> bool:
 
 
 def _tenacity(model: ModuleModel, call: cst.Call | None, node: cst.CSTNode, family_node_sites: list[CallSite]) -> RetryMechanism:
-    keywords = _args(call)[1] if call is not None else {}
+    keywords = _args(model, call)[1] if call is not None else {}
     bounded, attempts = _tenacity_stop(model, keywords["stop"].value if "stop" in keywords else None)
     return RetryMechanism(
         family="tenacity",
@@ -270,7 +292,7 @@ def _tenacity(model: ModuleModel, call: cst.Call | None, node: cst.CSTNode, fami
 
 
 def _backoff(model: ModuleModel, call: cst.Call, node: cst.CSTNode, sites: list[CallSite]) -> RetryMechanism:
-    positional, keywords = _args(call)
+    positional, keywords = _args(model, call)
     on_predicate = _leaf(model, call) == "on_predicate"
     if on_predicate:
         predicate = Predicate("none")
@@ -306,7 +328,7 @@ def _is_none(expr: cst.BaseExpression) -> bool:
 
 
 def _stamina(model: ModuleModel, call: cst.Call, node: cst.CSTNode, sites: list[CallSite]) -> RetryMechanism:
-    keywords = _args(call)[1]
+    keywords = _args(model, call)[1]
     on = keywords.get("on")
     if on is None or _is_local_callable(model, on.value):
         predicate = Predicate("inspects")
@@ -385,6 +407,38 @@ def counter_bounded_while(loop: cst.While) -> bool:
     return bool(names_in(loop.test) & counters) or any(names_in(node.test) & counters for node in exits)
 
 
+def _named_number(model: ModuleModel, expr: cst.BaseExpression, record: CallRecord) -> bool:
+    """A wait behind a name whose every known value is a number: a module constant, a class
+    attribute, `self.x` set in `__init__`, a parameter's default (`API_RETRY_SLEEP = 10`)."""
+    if not isinstance(expr, (cst.Name, cst.Attribute)):
+        return False
+    known = values_for(model).possible(expr, record.scope).values
+    return bool(known) and all(
+        isinstance(k.value, (int, float)) and not isinstance(k.value, bool) for k in known
+    )
+
+
+class _Growth(cst.CSTVisitor):
+    def __init__(self, names: set[str]) -> None:
+        self.names = names
+        self.found = False
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.operator, (cst.MultiplyAssign, cst.LeftShiftAssign, cst.PowerAssign)) and (
+            names_in(node.target) & self.names
+        ):
+            self.found = True
+
+
+def _grown(model: ModuleModel, record: CallRecord, names: set[str]) -> bool:
+    """`delay *= 2` in the function: the wait grows between attempts."""
+    if not names:
+        return False
+    growth = _Growth(names)
+    walk(record.frame.node.body if record.frame is not None else model.module, growth)
+    return growth.found
+
+
 def wait_kind(model: ModuleModel, sleeps: Sequence[CallRecord]) -> WaitKind:
     if not sleeps:
         return "none"
@@ -402,9 +456,9 @@ def wait_kind(model: ModuleModel, sleeps: Sequence[CallRecord]) -> WaitKind:
                 text += " " + model.module.code_for_node(value)
         if "random" in text or "uniform" in text or "jitter" in text:
             kinds.add("jittered")
-        elif "**" in text or "<<" in text or "pow(" in text or "exp" in text:
+        elif "**" in text or "<<" in text or "pow(" in text or "exp" in text or _grown(model, record, names):
             kinds.add("exponential")
-        elif isinstance(expr, (cst.Integer, cst.Float)):
+        elif isinstance(expr, (cst.Integer, cst.Float)) or _named_number(model, expr, record):
             kinds.add("fixed")
         else:
             kinds.add("unknown")

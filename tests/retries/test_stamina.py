@@ -68,7 +68,7 @@ def test_attempts_none_and_timeout_none_is_unbounded() -> None:
         ("timeout=None", True, 10),  # the 10 attempts still apply
         ("attempts=3, timeout=None", True, 3),
         ("attempts=None, timeout=30.0", True, None),
-        ("attempts=ATTEMPTS", True, None),
+        ("attempts=ATTEMPTS", True, 4),  # seen through the module constant,
         ("attempts=None, timeout=None", False, None),
     ],
 )

@@ -59,6 +59,22 @@ class MissingRetry(Rule):
     fix = FixKind.HELPER
 
     VALID = [
+        # The retry's predicate and stop come through module-level names.
+        Valid(
+            """
+            import anthropic
+            from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+
+            STOP = stop_after_attempt(5)
+            TRANSIENT = (anthropic.RateLimitError, anthropic.InternalServerError)
+            client = anthropic.Anthropic(max_retries=0)
+
+
+            @retry(retry=retry_if_exception_type(TRANSIENT), wait=wait_random_exponential(max=30), stop=STOP, reraise=True)
+            def ask(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            """
+        ),
         # SDK retries on (default).
         Valid(
             """

@@ -165,6 +165,24 @@ class UnboundedRetry(Rule):
         ),
     ]
     INVALID = [
+        # The predicate's types behind a module-level tuple: still a tenacity retry, with no stop.
+        Invalid(
+            """
+            import anthropic
+            from tenacity import retry, retry_if_exception_type, wait_random_exponential
+
+            TRANSIENT = (anthropic.RateLimitError, anthropic.InternalServerError)
+            client = anthropic.Anthropic(max_retries=0)
+
+
+            @retry(retry=retry_if_exception_type(TRANSIENT), wait=wait_random_exponential(max=30), reraise=True)
+            def ask(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            """,
+            line=8,
+            column=1,
+            message="`@retry(...)` around a Claude call has no `stop=`, so it retries forever",
+        ),
         Invalid(
             """
             import anthropic

@@ -103,6 +103,29 @@ class RetryWithoutJitter(Rule):
         ),
     ]
     INVALID = [
+        # The wait behind a module constant is as fixed as a literal.
+        Invalid(
+            """
+            import time
+
+            import anthropic
+
+            API_RETRY_SLEEP = 10
+            client = anthropic.Anthropic(max_retries=0)
+
+
+            def ask(prompt):
+                for attempt in range(3):
+                    try:
+                        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+                    except anthropic.RateLimitError:
+                        time.sleep(API_RETRY_SLEEP)
+                raise RuntimeError("rate limited")
+            """,
+            line=14,
+            column=13,
+            message="This retry wait (fixed) has no random jitter: parallel workers retry in lockstep and hit the rate limit together again",
+        ),
         Invalid(
             """
             import time

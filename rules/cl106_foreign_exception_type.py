@@ -1,8 +1,12 @@
 """CL106 foreign-exception-type: A handler around a Claude call catches a type the SDK never raises."""
 
+import libcst as cst
+
 from claude_lint.analysis.model import CaughtType, HandlerInfo
+from claude_lint.analysis.records import CallRecord, CallSite
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import EXCEPT_WIDTH, RuleContext
+from claude_lint.lint.retry_wording import mechanism_name
 from claude_lint.lint.rule import Rule
 
 FOREIGN_LIBRARIES = frozenset({"httpx", "httpx2", "requests", "urllib3", "aiohttp", "openai"})
@@ -45,6 +49,25 @@ def suggestion(caught: CaughtType, sdk_names: set[str]) -> str:
     if "Status" in name or name == "HTTPError":
         return "anthropic.APIStatusError"
     return "anthropic.APIError"
+
+
+_OPENAI_METHODS = ("chat.completions.create", "responses.create", "embeddings.create", "chat.completions.parse")
+
+
+def _calls_openai_shaped(calls: list[CallRecord], sites: list[CallSite]) -> bool:
+    """A call shaped like the OpenAI SDK's (on a client of unknown type) besides the Claude calls."""
+    claude = {id(site.node) for site in sites}
+    for record in calls:
+        if id(record.node) in claude:
+            continue
+        func = record.node.func
+        parts = []
+        while isinstance(func, cst.Attribute):
+            parts.append(func.attr.value)
+            func = func.value
+        if ".".join(reversed(parts)).endswith(_OPENAI_METHODS):
+            return True
+    return False
 
 
 class ForeignExceptionType(Rule):
@@ -97,6 +120,28 @@ class ForeignExceptionType(Rule):
     summary = "A handler around a Claude call catches a type the SDK never raises"
 
     VALID = [
+        # A wrapper for several providers: the OpenAI types are for its OpenAI branch.
+        Valid(
+            """
+            import anthropic, backoff, openai
+            @backoff.on_exception(backoff.expo, (openai.RateLimitError, openai.APITimeoutError))
+            def complete(client, model, prompt):
+                if model.startswith("claude"):
+                    return client.messages.create(model=model, max_tokens=64, messages=prompt)
+                return client.chat.completions.create(model=model, messages=prompt)
+            """
+        ),
+        # The decorated function also calls requests: the retry may well be for it.
+        Valid(
+            """
+            import anthropic, backoff, requests
+            client = anthropic.Anthropic()
+            @backoff.on_exception(backoff.expo, requests.exceptions.Timeout, max_tries=5)
+            def enrich(url, prompt):
+                page = requests.get(url, timeout=10).text
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt + [page])
+            """
+        ),
         # The try body also calls httpx itself.
         Valid(
             """
@@ -146,6 +191,38 @@ class ForeignExceptionType(Rule):
         ),
     ]
     INVALID = [
+        # A retry whose predicate names only a type the SDK never raises retries nothing.
+        Invalid(
+            """
+            import anthropic
+            from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+            client = anthropic.Anthropic()
+            @retry(retry=retry_if_exception_type(ConnectionError), stop=stop_after_attempt(5), wait=wait_random_exponential())
+            def ask(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            """,
+            line=4,
+            column=1,
+            message=(
+                "`@retry(...)` retries only `ConnectionError`, which the Claude call never raises: it retries "
+                "none of the call's errors; name `anthropic.APIConnectionError` instead"
+            ),
+        ),
+        Invalid(
+            """
+            import anthropic, backoff, requests
+            client = anthropic.Anthropic()
+            @backoff.on_exception(backoff.expo, requests.exceptions.Timeout, max_tries=5)
+            def ask(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            """,
+            line=3,
+            column=1,
+            message=(
+                "`@backoff.on_exception(...)` retries only `requests.exceptions.Timeout`, which the Claude call "
+                "never raises: it retries none of the call's errors; name `anthropic.APITimeoutError` instead"
+            ),
+        ),
         Invalid(
             """
             import anthropic
@@ -222,6 +299,32 @@ class ForeignExceptionType(Rule):
                         continue
                     self._report(ctx, handler, caught, sdk_names)
                     break
+        self._retries(ctx, imported_roots, sdk_names)
+
+    @staticmethod
+    def _retries(ctx: RuleContext, imported_roots: set[str], sdk_names: set[str]) -> None:
+        """Retry decorators and loops whose predicate names only types the call never raises."""
+        model = ctx.model
+        for m in ctx.retries.foreign:
+            if m.family not in ("tenacity", "backoff", "stamina") or not m.call_sites:
+                continue
+            caught = [CaughtType(m.node, q, None) for q in m.predicate.types]
+            kinds = [_foreign_kind(c, imported_roots) for c in caught]
+            if None in kinds:
+                continue  # a type of the project's own, or one we do not know
+            calls = m.function.calls if m.function is not None else []
+            roots = model.library_roots(calls)
+            if "openai" in kinds and _calls_openai_shaped(calls, m.call_sites):
+                roots.add("openai")  # a multi-provider wrapper: `client.chat.completions.create(...)`
+            if any((kind == "builtin" and roots & IO_ROOTS) or kind in roots for kind in kinds):
+                continue  # the wrapped code also calls that library: the retry may be for it
+            names = ", ".join(f"`{c.qualname}`" for c in caught)
+            ctx.report(
+                m.node,
+                f"{mechanism_name(m, model)[:1].upper()}{mechanism_name(m, model)[1:]} retries only {names}, "
+                f"which the Claude call never raises: it retries none of the call's errors; "
+                f"name `{suggestion(caught[0], sdk_names)}` instead",
+            )
 
     @staticmethod
     def _report(ctx: RuleContext, handler: HandlerInfo, caught: CaughtType, sdk_names: set[str]) -> None:

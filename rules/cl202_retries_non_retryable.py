@@ -91,6 +91,22 @@ class RetriesNonRetryable(Rule):
     fix = FixKind.HELPER
 
     VALID = [
+        # A test of the status code decides what is retried.
+        Valid(
+            """
+            import anthropic, random, time
+            client = anthropic.Anthropic(max_retries=0)
+            def ask(prompt):
+                for attempt in range(5):
+                    try:
+                        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+                    except anthropic.APIStatusError as e:
+                        if e.status_code < 500 and e.status_code != 429:
+                            raise
+                        time.sleep(random.uniform(0, 2 ** attempt))
+                raise RuntimeError("Claude kept failing")
+            """
+        ),
         Valid(
             """
             import anthropic
@@ -183,6 +199,28 @@ class RetriesNonRetryable(Rule):
         ),
     ]
     INVALID = [
+        # A test of the message only still retries 400, 401 and 403.
+        Invalid(
+            """
+            import anthropic, random, time
+            client = anthropic.Anthropic(max_retries=0)
+            def ask(prompt):
+                while True:
+                    try:
+                        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+                    except anthropic.APIError as e:
+                        if "content filtering" in str(e):
+                            raise
+                        time.sleep(random.uniform(1, 5))
+            """,
+            line=7,
+            column=9,
+            message=(
+                "The `while` retry loop retries whatever `except anthropic.APIError` catches without looking at "
+                "the error, including BadRequestError (400), AuthenticationError (401), PaymentRequiredError "
+                "(402), PermissionDeniedError (403) and 6 more, which fail the same way on every attempt"
+            ),
+        ),
         Invalid(
             """
             import anthropic, time

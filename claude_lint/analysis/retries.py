@@ -118,6 +118,10 @@ class RetryAnalysis:
     mechanisms: list[RetryMechanism]
     # Functions whose every call is retried by a mechanism around it.
     retried_functions: set[int]
+    # Decorators and loops around a Claude call whose predicate names only types the SDK
+    # never raises (`retry_if_exception_type(ConnectionError)`): they retry none of its
+    # errors, so they are not mechanisms; CL106 reports them.
+    foreign: list[RetryMechanism] = field(default_factory=list)
 
     def wrapping(self, site: CallSite) -> list[RetryMechanism]:
         return [m for m in self.mechanisms if any(s is site for s in m.call_sites)]
@@ -387,8 +391,45 @@ class _Inspect(cst.CSTVisitor):
             self.found = True
 
     def visit_If(self, node: cst.If) -> None:
-        if self.name in names_in(node.test) and contains_kind(node.body, cst.Raise):
+        if self.name in names_in(node.test) and contains_kind(node.body, cst.Raise) and not _text_only(
+            node.test, self.name
+        ):
             self.found = True
+
+
+class _TextUses(cst.CSTVisitor):
+    """Whether every use of the error in a test reads its text (`str(e)`, `e.args`, `e.message`)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.other = False
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        callee = dotted(node.func)
+        # `str(e)`: the text; its children need no visit.
+        return not (callee in ("str", "repr") and len(node.args) == 1 and dotted(node.args[0].value) == self.name)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        if dotted(node.value) == self.name:
+            if node.attr.value not in ("args", "message", "__str__"):
+                self.other = True
+            return False
+        return True
+
+    def visit_FormattedStringExpression(self, node: cst.FormattedStringExpression) -> bool:
+        return dotted(node.expression) != self.name
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == self.name:
+            self.other = True
+
+
+def _text_only(test: cst.BaseExpression, name: str) -> bool:
+    """`"content filtering" in str(e)`, `e.args[0].find(...)`: a test of the message only, which
+    lets every status through (RULES.md CL202: the condition must test the status or the class)."""
+    uses = _TextUses(name)
+    walk(test, uses)
+    return not uses.other
 
 
 def attempt_counters(loop: cst.While) -> set[str]:
@@ -780,17 +821,15 @@ def _recursion_bounded(function: FunctionInfo, call: cst.Call) -> bool:
 
 def analyse(model: ModuleModel) -> RetryAnalysis:
     sites = model.call_sites
-    mechanisms = [
-        m
-        for m in (
-            *_decorator_mechanisms(model, sites),
-            *_retrying_loop_mechanisms(model, sites),
-            *_manual_loop_mechanisms(model, sites),
-            *_recursion_mechanisms(model, sites),
-        )
-        # `backoff.on_exception(..., openai.RateLimitError)` around a Claude call retries nothing of it.
-        if admits_sdk_errors(m.predicate)
+    found = [
+        *_decorator_mechanisms(model, sites),
+        *_retrying_loop_mechanisms(model, sites),
+        *_manual_loop_mechanisms(model, sites),
+        *_recursion_mechanisms(model, sites),
     ]
+    # `backoff.on_exception(..., openai.RateLimitError)` around a Claude call retries nothing of it.
+    mechanisms = [m for m in found if admits_sdk_errors(m.predicate)]
+    foreign = [m for m in found if not admits_sdk_errors(m.predicate) and m.predicate.kind == "types"]
     retried: set[int] = set()
     # A function called from inside a mechanism is retried with it, transitively.
     pending = [s.target for m in mechanisms for s in m.call_sites if s.target is not None]
@@ -801,7 +840,7 @@ def analyse(model: ModuleModel) -> RetryAnalysis:
             continue
         retried.add(id(function))
         pending.extend(s.target for s in sites if s.frame is function and s.target is not None)
-    return RetryAnalysis(mechanisms, retried)
+    return RetryAnalysis(mechanisms, retried, foreign)
 
 
 def retry_analysis(model: ModuleModel) -> RetryAnalysis:

@@ -33,6 +33,7 @@ from typing import Literal, cast
 import libcst as cst
 
 from claude_lint.analysis.model import CallSite, FunctionInfo, ModuleModel, Scope
+from claude_lint.analysis.returns import returned_responses
 from claude_lint.analysis.syntax import dotted, int_literal, literal_value
 from claude_lint.analysis.values import ScopeFactsCollector, values_for
 from claude_lint.analysis.walk import walk
@@ -682,10 +683,25 @@ class ModuleFrames:
         return frame
 
     def messages(self) -> list[MessageUse]:
-        """How each direct `create`/`parse` call's Message is read (and `stream(...).get_final_message()`)."""
+        """How each direct `create`/`parse` call's Message is read (and `stream(...).get_final_message()`),
+        also where a function of the module returns it to a caller in the module."""
         if self._messages is None:
             self._messages = [use for frame in self.frames for use in _trace_messages(frame)]
+            self._messages += self._returned_messages()
         return self._messages
+
+    def _returned_messages(self) -> list[MessageUse]:
+        """`reply = ask(q)` then `reply.content[0].text`, where `ask` returns `client.messages.create(...)`."""
+        sites = [site for frame in self.frames for site in frame.sites if _is_message_call(site)]
+        out = []
+        for returned in returned_responses(self.model, sites):
+            frame = self.frame_for(returned.record.frame)
+            use = MessageUse(returned.site, frame)
+            tracer = _MessageTracer(frame, use)
+            tracer.message(_value_of_call(frame, returned.record.node))
+            if use.indexes or use.loops or use.text_reads or use.json_parses:
+                out.append(use)
+        return out
 
 
 def _trace_messages(frame: Frame) -> list[MessageUse]:
@@ -694,8 +710,7 @@ def _trace_messages(frame: Frame) -> list[MessageUse]:
         if site.raw_response:
             continue  # an APIResponse / streamed response, read through `.parse()`
         if site.method in RESPONSE_METHODS:
-            stream = site.keyword("stream")
-            if stream is not None and not (isinstance(stream.value, cst.Name) and stream.value.value == "False"):
+            if not _is_message_call(site):
                 continue  # a Stream of events, not a Message
             use = MessageUse(site, frame)
             _MessageTracer(frame, use).message(_value_of_call(frame, site.node))
@@ -708,6 +723,15 @@ def _trace_messages(frame: Frame) -> list[MessageUse]:
             if tracer.seen:
                 out.append(use)
     return out
+
+
+def _is_message_call(site: CallSite) -> bool:
+    """A `create`/`parse` that returns a Message: not `stream=True`. An unknown `stream=flag`
+    is unknown, not a stream: code that reads `.content` from the result expects a Message."""
+    if site.raw_response or site.method not in RESPONSE_METHODS:
+        return False
+    stream = site.keyword("stream")
+    return stream is None or not (isinstance(stream.value, cst.Name) and stream.value.value == "True")
 
 
 def _final_messages(frame: Frame, site: CallSite) -> Iterator[cst.CSTNode]:

@@ -111,6 +111,28 @@ class UncheckedContentBlock(Rule):
         ),
     ]
     INVALID: ClassVar[list[Invalid]] = [
+        # The response with tools, returned to a caller in the module.
+        Invalid(
+            """
+            import anthropic
+
+            client = anthropic.Anthropic()
+            TOOLS = [{"name": "lookup", "description": "Look up a word", "input_schema": {"type": "object"}}]
+
+
+            def call_claude(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=256, messages=prompt, tools=TOOLS)
+
+
+            def answer(text):
+                return call_claude([{"role": "user", "content": text}]).content[0].text
+            """,
+            line=12,
+            column=12,
+            message=(
+                '`call_claude([{"role": "user", "content": text}]).content[0]` is read as text, but the call passes `tools=`: the block can be a `tool_use` block, which has no `.text` (AttributeError). Check `block.type == "text"` first'
+            ),
+        ),
         Invalid(
             """
             import anthropic

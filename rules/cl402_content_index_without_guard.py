@@ -95,6 +95,66 @@ class ContentIndexWithoutGuard(Rule):
         ),
     ]
     INVALID: ClassVar[list[Invalid]] = [
+        # `stream=` a parameter: unknown is not a stream; the code reads a Message.
+        Invalid(
+            """
+            import anthropic
+
+            client = anthropic.Anthropic()
+
+
+            def complete(prompt, stream=False):
+                response = client.messages.create(
+                    model="claude-sonnet-4-6", max_tokens=256, messages=prompt, stream=stream,
+                )
+                return response.content[0].text
+            """,
+            line=10,
+            column=12,
+            message=(
+                '`response.content[0]` assumes the reply has content: a reply with no blocks raises IndexError here. Check `response.content` first'
+            ),
+        ),
+        # Arguments in `**kwargs`: tools unknown, and no blocks fails either way.
+        Invalid(
+            """
+            import anthropic
+
+            client = anthropic.Anthropic()
+
+
+            def complete(prompt, **kwargs):
+                response = client.messages.create(model="claude-sonnet-4-6", messages=prompt, **kwargs)
+                return response.content[0].text
+            """,
+            line=8,
+            column=12,
+            message=(
+                '`response.content[0]` assumes the reply has content: a reply with no blocks raises IndexError here. Check `response.content` first'
+            ),
+        ),
+        # The response returned to a caller in the module, which reads it.
+        Invalid(
+            """
+            import anthropic
+
+            client = anthropic.Anthropic()
+
+
+            def call_claude(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=256, messages=prompt)
+
+
+            def summarise(text):
+                reply = call_claude([{"role": "user", "content": text}])
+                return reply.content[0].text
+            """,
+            line=12,
+            column=12,
+            message=(
+                '`reply.content[0]` assumes the reply has content: a reply with no blocks raises IndexError here. Check `reply.content` first'
+            ),
+        ),
         Invalid(
             """
             import anthropic

@@ -38,7 +38,7 @@ from claude_lint.analysis.responses import (
     short_code,
     stream_text,
 )
-from claude_lint.analysis.syntax import dotted, keyword_arg, keyword_args
+from claude_lint.analysis.syntax import dotted, keyword_arg, keyword_args, literal_value
 
 SinkKind = Literal["code", "command", "sql", "deserialise"]
 
@@ -375,7 +375,7 @@ def _is_empty(expr: cst.BaseExpression) -> bool:
 
 def _literal_string(expr: cst.BaseExpression) -> str | None:
     if isinstance(expr, cst.SimpleString):
-        value = expr.evaluated_value
+        value = literal_value(expr)
         return value if isinstance(value, str) else None
     return None
 

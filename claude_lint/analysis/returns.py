@@ -19,7 +19,7 @@ import libcst as cst
 
 from claude_lint.analysis.model import ModuleModel
 from claude_lint.analysis.records import CallRecord, CallSite, FunctionInfo
-from claude_lint.analysis.syntax import names_in
+from claude_lint.analysis.syntax import contains_node, names_in
 from claude_lint.analysis.walk import walk
 
 ResultUse = Literal["checked", "dropped", "used"]
@@ -82,9 +82,7 @@ class _ResultScan(cst.CSTVisitor):
 
     def _test(self, test: cst.CSTNode) -> None:
         self.tested |= names_in(test)
-        finder = _Contains(self.call)
-        walk(test, finder)
-        self.call_tested = self.call_tested or finder.found
+        self.call_tested = self.call_tested or contains_node(test, self.call)
 
     def visit_If(self, node: cst.If) -> None:
         self._test(node.test)
@@ -103,17 +101,6 @@ class _ResultScan(cst.CSTVisitor):
 
     def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
         self._test(node)
-
-
-class _Contains(cst.CSTVisitor):
-    def __init__(self, target: cst.CSTNode) -> None:
-        self.target = target
-        self.found = False
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if node is self.target:
-            self.found = True
-        return not self.found
 
 
 def result_use(model: ModuleModel, record: CallRecord) -> ResultUse:

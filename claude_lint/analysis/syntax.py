@@ -180,6 +180,24 @@ class _StatementsAfter(cst.CSTVisitor):
         return True
 
 
+def contains_node(root: cst.CSTNode, target: cst.CSTNode) -> bool:
+    """Whether `target` (that very node) is inside `root`, or is `root`."""
+    finder = _FindNode(target)
+    walk(root, finder)
+    return finder.found
+
+
+class _FindNode(cst.CSTVisitor):
+    def __init__(self, target: cst.CSTNode) -> None:
+        self.target = target
+        self.found = False
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if node is self.target:
+            self.found = True
+        return not self.found
+
+
 def contains_raise(node: cst.CSTNode) -> bool:
     """Whether a `raise` occurs in `node`, outside nested functions and classes."""
     return contains_kind(node, cst.Raise)

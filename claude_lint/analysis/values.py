@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from claude_lint.analysis.model import CallSite, ModuleModel, Scope
-from claude_lint.analysis.syntax import dotted, literal_value, number_literal
+from claude_lint.analysis.syntax import contains_node, dotted, literal_value, number_literal
 from claude_lint.analysis.walk import walk
 
 Scalar = str | bytes | int | float | bool | None
@@ -171,23 +171,6 @@ def _target_names(target: cst.BaseExpression) -> Iterator[str]:
             yield from _target_names(element.value)
     elif isinstance(target, cst.StarredElement):
         yield from _target_names(target.value)
-
-
-class _Finder(cst.CSTVisitor):
-    def __init__(self, target: cst.CSTNode) -> None:
-        self.target = target
-        self.found = False
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if node is self.target:
-            self.found = True
-        return not self.found
-
-
-def _contains(root: cst.CSTNode, target: cst.CSTNode) -> bool:
-    finder = _Finder(target)
-    walk(root, finder)
-    return finder.found
 
 
 def _is_claude_method(func: cst.BaseExpression) -> bool:
@@ -477,7 +460,7 @@ class Values:
     def _method_scope_for(self, owner: Scope, value: cst.BaseExpression) -> Scope:
         """The method a `self.x = value` is written in: its names are that method's."""
         for method in owner.functions.values():
-            if _contains(method.node, value):
+            if contains_node(method.node, value):
                 return method.scope
         return owner
 

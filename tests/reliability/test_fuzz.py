@@ -193,7 +193,7 @@ class Service:
 
 
 def test_cl202_helper_fix_on_a_decorated_method_parses() -> None:
-    """Found by the call-site fuzzer (the decorator went, its indentation stayed); fixed in helper_fix.py."""
+    """Found by the call-site fuzzer (the decorator went, its indentation stayed); fixed in lint/helper_adoption.py."""
     from claude_lint.core.text_edits import apply_edits
 
     result = lint_text("svc.py", DECORATED_METHOD, SETTINGS, frozenset({"CL202"}))

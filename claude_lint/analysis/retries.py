@@ -106,6 +106,7 @@ class RetryMechanism:
     handlers: list[HandlerInfo] = field(default_factory=list)  # manual: handlers that retry
     sleeps: list[CallRecord] = field(default_factory=list)  # manual/recursion: the waits
     reads_retry_after: bool = False
+    on_generator: bool = False  # a decorator on a generator function: it retries nothing
 
     def keyword(self, name: str) -> cst.Arg | None:
         if self.call is None:
@@ -122,6 +123,8 @@ class RetryAnalysis:
     # never raises (`retry_if_exception_type(ConnectionError)`): they retry none of its
     # errors, so they are not mechanisms; CL106 reports them.
     foreign: list[RetryMechanism] = field(default_factory=list)
+    # Retry decorators on generator functions: they retry nothing (CL212).
+    on_generators: list[RetryMechanism] = field(default_factory=list)
 
     def wrapping(self, site: CallSite) -> list[RetryMechanism]:
         return [m for m in self.mechanisms if any(s is site for s in m.call_sites)]
@@ -528,8 +531,6 @@ def _decorator_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iter
     for function in model.functions:
         if not function.calls_llm:
             continue
-        if function.is_generator:
-            continue  # a retry decorator on a generator never sees the call's errors
         wrapped = [s for s in _sites_in_function(function, sites) if not _swallowed(s)]
         for decorator in function.decorators:
             expr = decorator.decorator
@@ -550,6 +551,9 @@ def _decorator_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iter
                 mechanism = _stamina(model, call, decorator, wrapped)
             if mechanism is not None:
                 mechanism.function = function
+                # Calling a generator function returns at once: the decorator never sees the
+                # call's errors, which arrive while the caller iterates.
+                mechanism.on_generator = function.is_generator
                 yield mechanism
 
 
@@ -828,6 +832,8 @@ def analyse(model: ModuleModel) -> RetryAnalysis:
         *_recursion_mechanisms(model, sites),
     ]
     # `backoff.on_exception(..., openai.RateLimitError)` around a Claude call retries nothing of it.
+    on_generators = [m for m in found if m.on_generator]
+    found = [m for m in found if not m.on_generator]
     mechanisms = [m for m in found if admits_sdk_errors(m.predicate)]
     foreign = [m for m in found if not admits_sdk_errors(m.predicate) and m.predicate.kind == "types"]
     retried: set[int] = set()
@@ -840,7 +846,7 @@ def analyse(model: ModuleModel) -> RetryAnalysis:
             continue
         retried.add(id(function))
         pending.extend(s.target for s in sites if s.frame is function and s.target is not None)
-    return RetryAnalysis(mechanisms, retried, foreign)
+    return RetryAnalysis(mechanisms, retried, foreign, on_generators)
 
 
 def retry_analysis(model: ModuleModel) -> RetryAnalysis:

@@ -8,6 +8,14 @@ result would not parse). Settings come from the document's own
 pyproject.toml or claude-lint.toml, read afresh on each lint so edits to them
 apply at once.
 
+Keeping up with typing: changes are coalesced (a lint starts `DEBOUNCE`
+seconds after the last change of a burst), a lint runs in a worker thread
+and its result is dropped if the document changed meanwhile, and each
+document keeps a `DocumentLinter` that re-parses only the statements an edit
+touched. Code actions are answered from the current version's diagnostics;
+the fix-all edit (the fixer's whole run) is computed on `codeAction/resolve`
+when the client can resolve edits, else with the action.
+
 Our diagnostics count columns in code points; LSP counts in the negotiated
 position encoding (UTF-16 unless the client offers another), so every
 position sent is converted, and a request's range is compared in the
@@ -16,7 +24,11 @@ client's units.
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -30,14 +42,37 @@ from claude_lint.lint.rule import DOCS_URL
 
 SOURCE = "claude-lint"
 FIX_ALL_KIND = "source.fixAll.claude-lint"
+FIX_ALL_TITLE = "Fix all safely fixable claude-lint problems"
+DEBOUNCE = 0.04  # seconds after the last change of a burst before a lint starts
+
+
+@dataclass
+class _Lint:
+    """One lint's outcome, made in the worker thread; messages are sent from the event loop."""
+
+    version: int | None
+    text: str
+    diagnostics: list[Diagnostic]
+    errors: list[str] = field(default_factory=list)  # rule crashes: the log
+    problems: list[str] = field(default_factory=list)  # config errors: shown once
+
+
+@dataclass
+class _Document:
+    linter: Any  # claude_lint.engine.incremental.DocumentLinter, imported with the engine
+    last: _Lint | None = None  # the newest lint that was published
+    timer: asyncio.TimerHandle | None = None
+    running: tuple[int | None, str, asyncio.Future[_Lint]] | None = None
 
 
 class ClaudeLintServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("claude-lint", __version__)
         self.shown_errors: set[str] = set()
-        # uri -> (document version, text, diagnostics) of the last lint
-        self.last_lint: dict[str, tuple[int | None, str, list[Diagnostic]]] = {}
+        self.documents: dict[str, _Document] = {}
+        # One worker: lints run one at a time, off the event loop, so changes keep arriving.
+        self.linting = ThreadPoolExecutor(max_workers=1, thread_name_prefix="claude-lint")
+        self.lints_run = 0  # how many lints ran (the server's own figure, for benchmarks and tests)
 
 
 # ---------------------------------------------------------------- positions
@@ -88,11 +123,11 @@ def _document_path(document: TextDocument) -> Path:
     return Path.cwd() / "untitled.py"  # unsaved buffers take the working directory's config
 
 
-def _settings(server: ClaudeLintServer, path: Path) -> Settings | None:
+def _settings(path: Path, problems: list[str]) -> Settings | None:
     try:
         return ConfigResolver().for_path(path)
     except ConfigError as e:
-        _show_error_once(server, str(e))
+        problems.append(str(e))
         return None
 
 
@@ -103,38 +138,96 @@ def _show_error_once(server: ClaudeLintServer, message: str) -> None:
     server.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"claude-lint: {message}"))
 
 
-def _log_errors(server: ClaudeLintServer, errors: list[str]) -> None:
+def _report(server: ClaudeLintServer, errors: list[str], problems: list[str]) -> None:
+    for problem in problems:
+        _show_error_once(server, problem)
     for error in errors:  # a rule crashed: the editor's log, not a popup on every keystroke
         server.window_log_message(types.LogMessageParams(type=types.MessageType.Error, message=error))
 
 
-def lint_document(server: ClaudeLintServer, text: str, path: Path) -> list[Diagnostic]:
-    """Diagnostics for the document's text (suppressed ones dropped); [] if it is excluded."""
+def lint_document(linter: Any, version: int | None, text: str, path: Path) -> _Lint:
+    """Lint one version of a document (in the worker thread): diagnostics not suppressed, [] if excluded."""
     from claude_lint.app.discover import is_excluded
-    from claude_lint.engine.lint import lint_text
     from claude_lint.engine.prefilter import needs_parsing, triggers_for
 
-    settings = _settings(server, path)
+    outcome = _Lint(version, text, [])
+    settings = _settings(path, outcome.problems)
     if settings is None or is_excluded(path, settings):
-        return []
+        return outcome
     if not needs_parsing(text.encode("utf-8", "surrogatepass"), triggers_for(settings.client_factories)):
-        return []
+        return outcome
     try:
-        result = lint_text(str(path), text, settings)
+        result = linter.lint(text, settings)
     except ValueError as e:  # an unknown selector in the config
-        _show_error_once(server, f"{settings.config_file}: {e}")
-        return []
-    _log_errors(server, result.errors)
-    return [d for d in result.diagnostics if not d.suppressed]
+        outcome.problems.append(f"{settings.config_file}: {e}")
+        return outcome
+    outcome.errors = result.errors
+    outcome.diagnostics = [d for d in result.diagnostics if not d.suppressed]
+    return outcome
 
 
-def _current(server: ClaudeLintServer, document: TextDocument) -> list[Diagnostic]:
-    cached = server.last_lint.get(document.uri)
-    if cached is not None and cached[0] == document.version and cached[1] == document.source:
-        return cached[2]
-    diagnostics = lint_document(server, document.source, _document_path(document))
-    server.last_lint[document.uri] = (document.version, document.source, diagnostics)
-    return diagnostics
+def _state(server: ClaudeLintServer, uri: str) -> _Document:
+    state = server.documents.get(uri)
+    if state is None:
+        from claude_lint.engine.incremental import DocumentLinter
+
+        path = _document_path(server.workspace.get_text_document(uri))
+        state = server.documents[uri] = _Document(DocumentLinter(str(path)))
+    return state
+
+
+def _start_lint(server: ClaudeLintServer, uri: str) -> asyncio.Future[_Lint]:
+    """Lint the document's current version in the worker; publish it if still current when done."""
+    state = _state(server, uri)
+    if state.timer is not None:
+        state.timer.cancel()
+        state.timer = None
+    document = server.workspace.get_text_document(uri)
+    version, text = document.version, document.source
+    if state.running is not None and state.running[:2] == (version, text):
+        return state.running[2]
+    server.lints_run += 1
+    future = asyncio.get_running_loop().run_in_executor(
+        server.linting, lint_document, state.linter, version, text, _document_path(document)
+    )
+    state.running = (version, text, future)
+
+    def done(finished: asyncio.Future[_Lint]) -> None:
+        if state.running is not None and state.running[2] is finished:
+            state.running = None
+        if finished.cancelled() or finished.exception() is not None:
+            return
+        outcome = finished.result()
+        _report(server, outcome.errors, outcome.problems)
+        current = server.workspace.text_documents.get(uri)
+        if current is None or server.documents.get(uri) is not state:
+            return  # closed meanwhile
+        if (current.version, current.source) != (outcome.version, outcome.text):
+            return  # superseded: the newer version has its own lint coming
+        state.last = outcome
+        publish(server, uri, outcome)
+
+    future.add_done_callback(done)
+    return future
+
+
+def schedule_lint(server: ClaudeLintServer, uri: str, delay: float = DEBOUNCE) -> None:
+    """Lint after `delay` unless another change comes first (which schedules anew)."""
+    state = _state(server, uri)
+    if state.timer is not None:
+        state.timer.cancel()
+    state.timer = asyncio.get_running_loop().call_later(delay, _start_lint, server, uri)
+
+
+async def current_lint(server: ClaudeLintServer, uri: str) -> _Lint:
+    """The lint of the document's current version: the published one, the running one, or a new one."""
+    state = _state(server, uri)
+    document = server.workspace.get_text_document(uri)
+    last = state.last
+    if last is not None and (last.version, last.text) == (document.version, document.source):
+        return last
+    outcome = await _start_lint(server, uri)
+    return outcome
 
 
 def _lsp_diagnostic(d: Diagnostic, lines: list[str], encoding: str | None) -> types.Diagnostic:
@@ -148,13 +241,12 @@ def _lsp_diagnostic(d: Diagnostic, lines: list[str], encoding: str | None) -> ty
     )
 
 
-def publish(server: ClaudeLintServer, uri: str) -> None:
-    document = server.workspace.get_text_document(uri)
+def publish(server: ClaudeLintServer, uri: str, outcome: _Lint) -> None:
     encoding = server.workspace.position_encoding
-    lines = _lines(document.source)
-    diagnostics = [_lsp_diagnostic(d, lines, encoding) for d in _current(server, document)]
+    lines = _lines(outcome.text)
+    diagnostics = [_lsp_diagnostic(d, lines, encoding) for d in outcome.diagnostics]
     server.text_document_publish_diagnostics(
-        types.PublishDiagnosticsParams(uri=uri, version=document.version, diagnostics=diagnostics)
+        types.PublishDiagnosticsParams(uri=uri, version=outcome.version, diagnostics=diagnostics)
     )
 
 
@@ -165,15 +257,17 @@ def fix_all(server: ClaudeLintServer, text: str, path: Path) -> str:
     """The text with every safe fix applied, re-linted to a fixpoint by the fixer."""
     from claude_lint.engine.fix_loop import fix_text
 
-    settings = _settings(server, path)
+    problems: list[str] = []
+    settings = _settings(path, problems)
     if settings is None:
+        _report(server, [], problems)
         return text
     try:
         outcome = fix_text(str(path), text, settings)
     except ValueError as e:  # an unknown selector in the config
-        _show_error_once(server, f"{settings.config_file}: {e}")
+        _report(server, [], [f"{settings.config_file}: {e}"])
         return text
-    _log_errors(server, outcome.errors)
+    _report(server, outcome.errors, [])
     return outcome.fixed
 
 
@@ -196,15 +290,36 @@ def _kind_wanted(kind: str, only: list[str] | None) -> bool:
     return only is None or any(kind == wanted or kind.startswith(wanted + ".") for wanted in only)
 
 
-def code_actions(server: ClaudeLintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-    uri = params.text_document.uri
+def _resolves_edits(server: ClaudeLintServer) -> bool:
+    """Whether the client fills in a code action's edit through `codeAction/resolve`."""
+    try:
+        support = server.client_capabilities.text_document.code_action.resolve_support  # type: ignore[union-attr]
+    except AttributeError:
+        return False
+    return support is not None and "edit" in support.properties
+
+
+def _fix_all_edit(server: ClaudeLintServer, uri: str) -> types.WorkspaceEdit | None:
     document = server.workspace.get_text_document(uri)
-    encoding = server.workspace.position_encoding
     text = document.source
+    fixed = fix_all(server, text, _document_path(document))
+    if fixed == text:
+        return None
+    lines = _lines(text)
+    encoding = server.workspace.position_encoding
+    return types.WorkspaceEdit(changes={uri: [types.TextEdit(range=_whole_document(lines, encoding), new_text=fixed)]})
+
+
+async def code_actions(server: ClaudeLintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    """Actions from the current version's diagnostics; no fixer run unless the client cannot resolve."""
+    uri = params.text_document.uri
+    outcome = await current_lint(server, uri)
+    encoding = server.workspace.position_encoding
+    text = outcome.text
     lines = _lines(text)
     only = [str(kind) for kind in params.context.only] if params.context.only else None
     actions: list[types.CodeAction] = []
-    diagnostics = _current(server, document)
+    diagnostics = outcome.diagnostics
     if _kind_wanted(types.CodeActionKind.QuickFix, only):
         for d in diagnostics:
             lsp = _lsp_diagnostic(d, lines, encoding)
@@ -238,18 +353,24 @@ def code_actions(server: ClaudeLintServer, params: types.CodeActionParams) -> li
     if _kind_wanted(FIX_ALL_KIND, only) and any(
         d.fix is not None and d.fix.applicability is Applicability.SAFE for d in diagnostics
     ):
-        fixed = fix_all(server, text, _document_path(document))
-        if fixed != text:
+        if _resolves_edits(server):
             actions.append(
-                types.CodeAction(
-                    title="Fix all safely fixable claude-lint problems",
-                    kind=FIX_ALL_KIND,
-                    edit=types.WorkspaceEdit(
-                        changes={uri: [types.TextEdit(range=_whole_document(lines, encoding), new_text=fixed)]}
-                    ),
-                )
+                types.CodeAction(title=FIX_ALL_TITLE, kind=FIX_ALL_KIND, data={"uri": uri, "version": outcome.version})
             )
+        else:
+            edit = _fix_all_edit(server, uri)
+            if edit is not None:
+                actions.append(types.CodeAction(title=FIX_ALL_TITLE, kind=FIX_ALL_KIND, edit=edit))
     return actions
+
+
+def resolve_code_action(server: ClaudeLintServer, action: types.CodeAction) -> types.CodeAction:
+    """Fill in the fix-all edit, for the document as it is now."""
+    data = action.data if isinstance(action.data, dict) else {}
+    uri = data.get("uri")
+    if action.kind == FIX_ALL_KIND and isinstance(uri, str) and uri in server.workspace.text_documents:
+        action.edit = _fix_all_edit(server, uri) or types.WorkspaceEdit(changes={uri: []})
+    return action
 
 
 # ---------------------------------------------------------------- the server
@@ -259,33 +380,46 @@ def create_server() -> ClaudeLintServer:
     server = ClaudeLintServer()
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(ls: ClaudeLintServer, params: types.DidOpenTextDocumentParams) -> None:
-        publish(ls, params.text_document.uri)
+    async def did_open(ls: ClaudeLintServer, params: types.DidOpenTextDocumentParams) -> None:
+        _forget(ls, params.text_document.uri)
+        await current_lint(ls, params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: ClaudeLintServer, params: types.DidChangeTextDocumentParams) -> None:
-        publish(ls, params.text_document.uri)
+        schedule_lint(ls, params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=True))
-    def did_save(ls: ClaudeLintServer, params: types.DidSaveTextDocumentParams) -> None:
-        ls.last_lint.pop(params.text_document.uri, None)  # a config file may have changed too
-        publish(ls, params.text_document.uri)
+    async def did_save(ls: ClaudeLintServer, params: types.DidSaveTextDocumentParams) -> None:
+        state = ls.documents.get(params.text_document.uri)
+        if state is not None:
+            state.last = None  # a config file may have changed too
+        await current_lint(ls, params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: ClaudeLintServer, params: types.DidCloseTextDocumentParams) -> None:
-        ls.last_lint.pop(params.text_document.uri, None)
+        _forget(ls, params.text_document.uri)
         ls.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
         )
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND]),
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND], resolve_provider=True),
     )
-    def on_code_action(ls: ClaudeLintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-        return code_actions(ls, params)
+    async def on_code_action(ls: ClaudeLintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+        return await code_actions(ls, params)
+
+    @server.feature(types.CODE_ACTION_RESOLVE)
+    def on_resolve(ls: ClaudeLintServer, action: types.CodeAction) -> types.CodeAction:
+        return resolve_code_action(ls, action)
 
     return server
+
+
+def _forget(server: ClaudeLintServer, uri: str) -> None:
+    state = server.documents.pop(uri, None)
+    if state is not None and state.timer is not None:
+        state.timer.cancel()
 
 
 def start_server() -> None:

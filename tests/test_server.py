@@ -257,3 +257,62 @@ def test_positions_follow_the_negotiated_encoding() -> None:
     after_b = Location(1, 8)  # code points: the emoji is one
     assert [_position(lines, after_b, enc).character for enc in (None, "utf-16", "utf-8", "utf-32")] == [9, 9, 11, 8]
     assert _position(lines, Location(2, 5), None) == types.Position(line=1, character=5)
+
+
+RESOLVING = types.ClientCapabilities(
+    text_document=types.TextDocumentClientCapabilities(
+        code_action=types.CodeActionClientCapabilities(
+            resolve_support=types.ClientCodeActionResolveOptions(properties=["edit"]), data_support=True
+        )
+    )
+)
+
+
+async def _typing_session(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.claude-lint]\nselect = ["CL1"]\n', encoding="utf-8")
+    uri = (tmp_path / "app.py").as_uri()
+    editor = Editor()
+    await editor.client.start_io(sys.executable, "-m", "claude_lint", "server", cwd=str(tmp_path))
+    try:
+        await editor.client.initialize_async(types.InitializeParams(capabilities=RESOLVING, root_uri=tmp_path.as_uri()))
+        editor.client.initialized(types.InitializedParams())
+        editor.open(uri, APP)
+        assert (await editor.diagnostics_for(uri)).version == 1
+
+        # A burst of 20 keystrokes (a comment typed after the raise): coalesced, and only
+        # the final version's diagnostics are published -- no lint of a superseded version.
+        line = APP.splitlines()[13]
+        for n in range(1, 21):
+            typed = APP.replace(line, line + "  # retry later!!!!!"[:n])
+            editor.change(uri, 1 + n, typed)
+        published = await editor.diagnostics_for(uri)
+        assert published.version == 21
+        assert [_summary(d)[:3] for d in published.diagnostics] == [("CL105", (13, 22), (13, 55))]
+        await asyncio.sleep(0.3)
+        assert editor.published.empty()  # nothing else came: versions 2-20 were never published
+
+        # Code actions come from that lint; fix-all carries no edit until resolved.
+        actions = await editor.actions(uri, _range(13, 30, 30))
+        assert [(a.title, a.edit is None) for a in actions] == [
+            ("Fix CL105: Add `from e`", False),
+            ("Suppress CL105 with noqa", False),
+            ("Fix all safely fixable claude-lint problems", True),
+        ]
+        resolved = await editor.client.code_action_resolve_async(actions[2])
+        assert resolved.edit is not None and resolved.edit.changes is not None
+        [edit] = resolved.edit.changes[uri]
+        assert edit.new_text == typed.replace('{e}")  #', '{e}") from e  #')
+
+        # A code action asked right after a change answers for the new version.
+        editor.change(uri, 22, typed.replace('{e}")  #', '{e}") from e  #'))
+        assert await editor.actions(uri, _range(13, 30, 30)) == []
+        published = await editor.diagnostics_for(uri)
+        assert (published.version, list(published.diagnostics)) == (22, [])
+        await editor.client.shutdown_async(None)
+    finally:
+        editor.client.exit(None)
+        await asyncio.wait_for(editor.client.stop(), timeout=10)
+
+
+def test_typing_bursts_are_coalesced_and_fix_all_is_resolved(tmp_path: Path) -> None:
+    asyncio.run(_typing_session(tmp_path))

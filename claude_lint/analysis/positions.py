@@ -220,3 +220,65 @@ def likely_reported(model: Any) -> Iterator[cst.CSTNode]:
         yield attribute
         yield attribute.attr
         yield attribute.value
+
+
+class StatementOffsets:
+    """Offsets of every node, kept per top-level statement across edits of one document.
+
+    The language server re-lints after each edit with the statements that did
+    not change carried over as the same node objects (`engine/incremental`),
+    so their nodes' offsets relative to their statement stay valid: only the
+    new statements are generated, and a statement's start is the sum of the
+    lengths before it. A node id maps to (statement id, start, end); entries
+    of statements no longer in the module are dropped before new ones are
+    added, so an id reused by a new object is never read stale.
+    """
+
+    def __init__(self) -> None:
+        self._owner: dict[int, tuple[int, int, int]] = {}
+        self._keys: dict[int, tuple[cst.BaseStatement, list[int], int]] = {}  # stmt id -> (node, its keys, length)
+        self._bases: dict[int, int] = {}
+
+    def update(self, module: cst.Module) -> int:
+        """Index `module`'s statements (generating only new ones); the generated code's length."""
+        live = {id(stmt) for stmt in module.body}
+        for key in [key for key in self._keys if key not in live]:
+            _, node_keys, _ = self._keys.pop(key)
+            for node_key in node_keys:
+                self._owner.pop(node_key, None)
+        offset = _trivia_length(module, module.header)
+        bases: dict[int, int] = {}
+        for stmt in module.body:
+            key = id(stmt)
+            known = self._keys.get(key)
+            if known is None:
+                state = _AllPositionsState(module, set())
+                stmt._codegen(state)
+                owner = self._owner
+                for node_key, (start, end) in state.ranges.items():
+                    owner[node_key] = (key, start, end)
+                known = self._keys[key] = (stmt, list(state.ranges), state.offset)
+            bases[key] = offset
+            offset += known[2]
+        self._bases = bases
+        offset += _trivia_length(module, module.footer)
+        if not module.has_trailing_newline and (module.body or module.header or module.footer):
+            offset -= len(module.default_newline)
+        return offset
+
+    def get(self, key: int, default: OffsetRange | None = None) -> OffsetRange | None:
+        found = self._owner.get(key)
+        if found is None:
+            return default
+        base = self._bases[found[0]]
+        return (base + found[1], base + found[2])
+
+    def __bool__(self) -> bool:
+        return bool(self._owner)
+
+
+def _trivia_length(module: cst.Module, lines: Sequence[cst.EmptyLine]) -> int:
+    state = _PositionState(module, set())
+    for line in lines:
+        line._codegen(state)
+    return state.offset

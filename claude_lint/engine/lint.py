@@ -24,6 +24,9 @@ from claude_lint.core.source import SourceError, decode_source
 from claude_lint.engine.prefilter import needs_parsing, triggers_for
 
 if TYPE_CHECKING:
+    import libcst as cst
+
+    from claude_lint.analysis.positions import StatementOffsets
     from claude_lint.lint.context import Finding, RuleContext
 
 
@@ -116,13 +119,14 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _lint_text(result: LintResult, text: str, settings: Settings, enabled: frozenset[str], ignored: set[str]) -> None:
-    import libcst as cst
+    module = parse_checked(result, text, enabled, ignored)
+    if module is not None:
+        lint_module(result, module, text, settings, enabled, ignored)
 
-    from claude_lint.analysis.model import build_model
-    from claude_lint.engine.registry import all_rules
-    from claude_lint.engine.suppress import find_suppressions
-    from claude_lint.lint.context import RuleContext
-    from claude_lint.sdk.load import load_knowledge
+
+def parse_checked(result: LintResult, text: str, enabled: frozenset[str], ignored: set[str]) -> cst.Module | None:
+    """The parsed module, or None with CL001 (or an internal error) recorded on `result`."""
+    import libcst as cst
 
     path = result.path
     too_deep = check_nesting(text)  # libcst would crash the process (stack overflow) on it
@@ -131,25 +135,49 @@ def _lint_text(result: LintResult, text: str, settings: Settings, enabled: froze
             result.diagnostics.append(
                 _file_diagnostic(path, "CL001", too_deep.message, too_deep.line, too_deep.column)
             )
-        return
+        return None
     try:
-        module = cst.parse_module(text)
+        return cst.parse_module(text)
     except (cst.ParserSyntaxError, cst.CSTValidationError) as e:  # the latter: `except:` not last, say
         if _is_enabled("CL001", enabled, ignored):
             result.diagnostics.append(_syntax_error(path, text, e))
-        return
+        return None
     except (RecursionError, MemoryError):
         if _is_enabled("CL001", enabled, ignored):
             result.diagnostics.append(
                 _file_diagnostic(path, "CL001", "Cannot parse: the code is nested too deeply for the parser")
             )
-        return
+        return None
     except BaseException as e:  # a parser bug on one file must not stop the run
         # libcst's Rust panics arrive as pyo3's PanicException, a BaseException.
         if not isinstance(e, Exception) and type(e).__name__ != "PanicException":
             raise
         result.errors.append(_internal_error(path, "the parser (libcst)"))
-        return
+        return None
+
+
+def lint_module(
+    result: LintResult,
+    module: cst.Module,
+    text: str,
+    settings: Settings,
+    enabled: frozenset[str],
+    ignored: set[str],
+    positions: StatementOffsets | None = None,
+) -> None:
+    """Build the model of a parsed module and run the enabled rules on it.
+
+    `positions` (the language server's per-document index) supplies node
+    offsets kept across edits instead of a code-generation pass over the
+    whole module.
+    """
+    from claude_lint.analysis.model import build_model
+    from claude_lint.engine.registry import all_rules
+    from claude_lint.engine.suppress import find_suppressions
+    from claude_lint.lint.context import RuleContext
+    from claude_lint.sdk.load import load_knowledge
+
+    path = result.path
     result.parsed = True
     try:
         model = build_model(module, load_knowledge(settings.sdk_version, project=settings.root), settings.client_factories)
@@ -162,7 +190,7 @@ def _lint_text(result: LintResult, text: str, settings: Settings, enabled: froze
     except Exception:  # noqa: BLE001  (a model bug on one file must not stop the run)
         result.errors.append(_internal_error(path, "the module model"))
         return
-    ctx = RuleContext(path=path, model=model, settings=settings, text=text)
+    ctx = RuleContext(path=path, model=model, settings=settings, text=text, positions=positions)
     for rule_class in all_rules():
         if not _is_enabled(rule_class.code, enabled, ignored):
             continue

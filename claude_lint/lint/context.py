@@ -20,7 +20,7 @@ from claude_lint.sdk.knowledge import Knowledge
 EXCEPT_WIDTH = len("except")
 
 if TYPE_CHECKING:
-    from claude_lint.analysis.positions import Range
+    from claude_lint.analysis.positions import Range, StatementOffsets
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,9 @@ class RuleContext:
     code: str = ""  # the rule being run
     text: str = ""  # the file's source text (`module.code` would re-render it on every use)
     _ranges: dict[int, Range] = field(default_factory=dict)
-    _offset_ranges: dict[int, tuple[int, int]] = field(default_factory=dict)
+    _offset_ranges: dict[int, tuple[int, int]] | StatementOffsets = field(default_factory=dict)
+    # The language server's index of node offsets kept across edits (None: computed here).
+    positions: StatementOffsets | None = None
     _line_starts: list[int] | None = None  # of the code position offsets count in
     _all_ranges: bool = False
     _offsets: list[int] | None = None
@@ -94,7 +96,11 @@ class RuleContext:
             )
 
             module = self.model.module
-            if not self._offset_ranges:
+            if self.positions is not None and not self._all_ranges:
+                length = self.positions.update(module)
+                self._offset_ranges = self.positions
+                self._all_ranges = True
+            elif not self._offset_ranges:
                 self._offset_ranges, length = offset_ranges(module, [*likely_reported(self.model), node])
             elif not self._all_ranges:
                 self._offset_ranges, length = offset_ranges(module, None)

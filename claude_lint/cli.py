@@ -245,8 +245,13 @@ def _report(
     def echo(text: str = "", nl: bool = True) -> None:
         click.echo(text, nl=nl, err=stdout_taken)
 
-    if statistics:
+    if statistics:  # as ruff: the table and the summary, or JSON with `--output-format json`
+        if output_format == "json":
+            echo(text_formats.statistics_json(reported), nl=False)
+            return
         echo(text_formats.statistics(reported), nl=False)
+        if not quiet:
+            echo(text_formats.summary(reported), nl=False)
         return
     data = report.Report(
         diagnostics=reported,

@@ -65,6 +65,18 @@ def swallow_actions(handler: HandlerInfo, retry_loop: bool) -> list[str] | None:
     return actions
 
 
+# Actions that are not code, as the verb phrase a message uses for them.
+_PROSE = {"assign an empty value": "assigns an empty value", "a string": "holds a string"}
+
+
+def _describe(actions: list[str]) -> str:
+    """`does `pass``, `assigns an empty value`, or both joined: code in backticks, prose as prose."""
+    code = [f"`{a}`" for a in actions if a not in _PROSE]
+    parts = [f"does {', '.join(code)}"] if code else []
+    parts += [_PROSE[a] for a in actions if a in _PROSE]
+    return " and ".join(parts)
+
+
 def _in_retry_loop(ctx: RuleContext, handler: HandlerInfo) -> bool:
     if not handler.loops:
         return False
@@ -263,8 +275,8 @@ class SwallowedApiError(Rule):
             line=9,
             column=9,
             message=(
-                "`except:` swallows the Claude call's error: the handler only does "
-                "`assign an empty value`; log it, re-raise it, or return a real fallback"
+                "`except:` swallows the Claude call's error: the handler only assigns an empty value; "
+                "log it, re-raise it, or return a real fallback"
             ),
         ),
     ]
@@ -280,6 +292,6 @@ class SwallowedApiError(Rule):
             ctx.report(
                 handler.node,
                 f"`{clause}` swallows the Claude call's error: the handler "
-                f"only does {', '.join(f'`{a}`' for a in actions)}; log it, re-raise it, or return a real fallback",
+                f"only {_describe(actions)}; log it, re-raise it, or return a real fallback",
                 width=EXCEPT_WIDTH,
             )

@@ -4,6 +4,7 @@ import libcst as cst
 
 from claude_lint.analysis.model import CaughtType, HandlerInfo
 from claude_lint.analysis.records import CallRecord, CallSite
+from claude_lint.core.diagnostics import Fix, FixKind
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import EXCEPT_WIDTH, RuleContext
 from claude_lint.lint.retry_wording import mechanism_name
@@ -111,13 +112,18 @@ class ForeignExceptionType(Rule):
     ```
 
     ## Fix safety
-    There is no fix: which anthropic class to catch is a choice (the message
-    names the usual one).
+    The fix catches the anthropic class the message names instead (importing
+    it if needed), when the foreign type is written in the `except` clause
+    itself and the handler does not catch that class already. It is unsafe:
+    the handler never ran for the call's errors before, and from now on it
+    does, so what the function does on a timeout or a dropped connection
+    changes.
     """
 
     code = "CL106"
     name = "foreign-exception-type"
     summary = "A handler around a Claude call catches a type the SDK never raises"
+    fix = FixKind.UNSAFE
 
     VALID = [
         # A wrapper for several providers: the OpenAI types are for its OpenAI branch.
@@ -241,6 +247,17 @@ class ForeignExceptionType(Rule):
                 "`httpx.TimeoutException` is never raised by the Claude call: the SDK wraps transport "
                 "errors, so catch `anthropic.APITimeoutError` instead"
             ),
+            fixed="""
+            import anthropic
+            import httpx
+
+            client = anthropic.Anthropic()
+
+            try:
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            except anthropic.APITimeoutError:
+                fall_back()
+            """,
         ),
         Invalid(
             """
@@ -258,6 +275,46 @@ class ForeignExceptionType(Rule):
                 "`ConnectionError` is never raised by the Claude call: the SDK wraps transport "
                 "errors, so catch `anthropic.APIConnectionError` instead"
             ),
+            fixed="""
+            import anthropic
+            client = anthropic.Anthropic()
+            def ask(q):
+                try:
+                    return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[], timeout=30)
+                except (anthropic.APIConnectionError, anthropic.RateLimitError):
+                    return None
+            """,
+        ),
+        # The fix extends `from anthropic import ...`.
+        Invalid(
+            """
+            from anthropic import Anthropic, APIStatusError
+            import requests
+            client = Anthropic()
+            try:
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            except requests.Timeout:
+                pass
+            except APIStatusError:
+                pass
+            """,
+            line=6,
+            column=1,
+            message=(
+                "`requests.Timeout` is never raised by the Claude call: the SDK wraps transport "
+                "errors, so catch `anthropic.APITimeoutError` instead"
+            ),
+            fixed="""
+            from anthropic import Anthropic, APIStatusError, APITimeoutError
+            import requests
+            client = Anthropic()
+            try:
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            except APITimeoutError:
+                pass
+            except APIStatusError:
+                pass
+            """,
         ),
         Invalid(
             """
@@ -275,6 +332,15 @@ class ForeignExceptionType(Rule):
                 "`openai.RateLimitError` is never raised by the Claude call: it is the OpenAI SDK's "
                 "class, so catch `anthropic.RateLimitError` instead"
             ),
+            fixed="""
+            import anthropic
+            from openai import RateLimitError
+            client = anthropic.Anthropic()
+            try:
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            except anthropic.RateLimitError:
+                back_off()
+            """,
         ),
     ]
 
@@ -334,9 +400,23 @@ class ForeignExceptionType(Rule):
             if caught.qualname.startswith("openai.")
             else "the SDK wraps transport errors"
         )
+        replacement = suggestion(caught, sdk_names)
         ctx.report(
             handler.node,
             f"`{caught.qualname}` is never raised by the Claude call: {reason}, "
-            f"so catch `{suggestion(caught, sdk_names)}` instead",
+            f"so catch `{replacement}` instead",
+            _fix(ctx, handler, caught, replacement),
             width=EXCEPT_WIDTH,
         )
+
+
+def _fix(ctx: RuleContext, handler: HandlerInfo, caught: CaughtType, replacement: str) -> Fix | None:
+    """Catch the anthropic class instead, when the type is written in this clause and not caught yet."""
+    written = handler.node.type
+    elements = [e.value for e in written.elements] if isinstance(written, cst.Tuple) else [written]
+    if not any(caught.node is e for e in elements):
+        return None  # it comes through a name defined elsewhere: other handlers may share it
+    if any(t.qualname == replacement for try_handler in handler.try_info.handlers for t in try_handler.types):
+        return None
+    local, imports = ctx.import_name("anthropic", replacement.removeprefix("anthropic."))
+    return ctx.fix(f"Catch `{replacement}`", ctx.replace(caught.node, local), *imports, safe=False)

@@ -1,5 +1,6 @@
 """CL107 unknown-sdk-exception: `anthropic.<Name>` in an except or retry predicate is not an SDK exception."""
 
+from claude_lint.core.diagnostics import FixKind
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
 from claude_lint.lint.rule import Rule
@@ -49,12 +50,16 @@ class UnknownSdkException(Rule):
     ```
 
     ## Fix safety
-    There is no fix; the message suggests the closest real name.
+    When there is a close real name, the fix writes it (the "did you mean"
+    of the message). It is unsafe: the closest name is a guess at what was
+    meant, and the handler that crashed on the lookup before now runs for
+    the errors of that class.
     """
 
     code = "CL107"
     name = "unknown-sdk-exception"
     summary = "`anthropic.<Name>` in an except or retry predicate is not an SDK exception"
+    fix = FixKind.UNSAFE
 
     VALID = [
         Valid(
@@ -103,6 +108,14 @@ class UnknownSdkException(Rule):
                 "`anthropic.Timeout` is not an exception class of anthropic 2.14.0: matching an error "
                 "against it raises TypeError and masks the real error; did you mean `anthropic.APITimeoutError`?"
             ),
+            fixed="""
+            import anthropic
+            client = anthropic.Anthropic()
+            try:
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            except anthropic.APITimeoutError:
+                pass
+            """,
         ),
         Invalid(
             """
@@ -122,6 +135,16 @@ class UnknownSdkException(Rule):
                 "up while matching an error raises AttributeError and masks the real error; "
                 "did you mean `anthropic.RateLimitError`?"
             ),
+            fixed="""
+            import anthropic
+
+            client = anthropic.Anthropic()
+
+            try:
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            except anthropic.RateLimitError:
+                back_off()
+            """,
         ),
         Invalid(
             """
@@ -156,8 +179,10 @@ class UnknownSdkException(Rule):
                 if name in knowledge.client_classes or name in _NON_EXCEPTION_EXPORTS
                 else "looking it up while matching an error raises AttributeError"
             )
+            fix = ctx.fix(f"Use `{suggestion}`", ctx.replace(node.attr, suggestion), safe=False) if suggestion else None
             ctx.report(
                 node.attr,
                 f"`{ctx.code_for(node)}` is not an exception class of {knowledge.describe_version()}: "
                 f"{failure} and masks the real error{hint}",
+                fix,
             )

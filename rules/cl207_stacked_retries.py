@@ -1,5 +1,7 @@
 """CL207 stacked-retries: A retry around a Claude call whose client also retries."""
 
+import libcst as cst
+
 from claude_lint.analysis.model import CallSite
 from claude_lint.analysis.retries import covers_sdk_retries, direct_sites, sdk_attempts
 from claude_lint.core.diagnostics import Edit, FixKind
@@ -237,8 +239,8 @@ class StackedRetries(Rule):
             line=3,
             column=5,
             message=(
-                "The `for` retry loop retries a Claude call whose client also retries: 4 attempts x 3 SDK "
-                "attempts = up to 12 requests per call; call through `client.with_options(max_retries=0)`"
+                "The `for` loop calls Claude again after an error while its client also retries: 4 passes x 3 "
+                "SDK attempts = up to 12 requests per call; call through `client.with_options(max_retries=0)`"
             ),
             fixed="""
             import anthropic, time
@@ -264,12 +266,21 @@ class StackedRetries(Rule):
             if not stacked:
                 continue
             sdk = max(sdk_attempts(site.client, ctx.knowledge) for site in stacked)
+            # A loop that goes round again after an error may be a retry loop or an agent's step
+            # loop: say what it does, not what it is.
+            manual = m.family == "manual" and m.loop is not None
+            tries = "passes" if manual else "attempts"
             if m.attempts is not None:
-                product = f"{m.attempts} attempts x {sdk} SDK attempts = up to {m.attempts * sdk} requests per call"
+                product = f"{m.attempts} {tries} x {sdk} SDK attempts = up to {m.attempts * sdk} requests per call"
             else:
-                product = f"each attempt makes up to {sdk} requests"
-            node = m.loop.node if m.family == "manual" and m.loop is not None else m.node
-            what = mechanism_name(m, model)
+                product = f"each {tries[:-2] if manual else 'attempt'} makes up to {sdk} requests"
+            node = m.loop.node if manual and m.loop is not None else m.node
+            if manual:
+                what = f"the `{'for' if isinstance(node, cst.For) else 'while'}` loop"
+                verb = "calls Claude again after an error while its client also retries"
+            else:
+                what = mechanism_name(m, model)
+                verb = "retries a Claude call whose client also retries"
             edits: list[Edit] = [
                 ctx.replace(site.client_node, f"{ctx.code_for(site.client_node)}.with_options(max_retries=0)")
                 for site in stacked
@@ -280,7 +291,7 @@ class StackedRetries(Rule):
             fix = ctx.fix("Call through `client.with_options(max_retries=0)`", *edits, safe=False) if edits and covers else None
             ctx.report(
                 node,
-                f"{what[0].upper()}{what[1:]} retries a Claude call whose client also retries: {product}; "
+                f"{what[0].upper()}{what[1:]} {verb}: {product}; "
                 "call through `client.with_options(max_retries=0)`",
                 fix,
                 width=header_width(node),

@@ -1,5 +1,7 @@
 """CL210 retry-exhausted-silently: A retry loop around a Claude call that ends without raising."""
 
+from collections.abc import Iterator, Sequence
+
 import libcst as cst
 
 from claude_lint.analysis.model import ModuleModel
@@ -384,7 +386,7 @@ class RetryExhaustedSilently(Rule):
             column=5,
             message=(
                 "After its last failed attempt, the `for` retry loop falls through without raising: "
-                "the caller gets `None` or an unbound result instead of the API error"
+                "the caller gets `None` instead of the API error"
             ),
             fixed="""
             import random
@@ -422,6 +424,10 @@ class RetryExhaustedSilently(Rule):
             """,
             line=6,
             column=5,
+            message=(
+                "After its last failed attempt, the `while` retry loop falls through without raising: "
+                "the caller gets `result` as it was before the loop instead of the API error"
+            ),
             fixed="""
             import anthropic, time
             from claude_lint.helper import RetryPolicy, create_message
@@ -432,6 +438,27 @@ class RetryExhaustedSilently(Rule):
                 result = create_message(client, model="claude-sonnet-4-6", max_tokens=64, messages=[], retry=RetryPolicy(max_attempts=3))
                 return result
             """,
+        ),
+        # What the caller gets is said as it is: here a canned answer.
+        Invalid(
+            """
+            import anthropic, time
+            client = anthropic.Anthropic(max_retries=0)
+            def answer(question):
+                for attempt in range(3):
+                    try:
+                        reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[question])
+                        return reply.content[0].text
+                    except anthropic.APIConnectionError:
+                        time.sleep(2 ** attempt)
+                return "I could not answer that."
+            """,
+            line=4,
+            column=5,
+            message=(
+                "After its last failed attempt, the `for` retry loop falls through without raising: "
+                "the caller gets `\"I could not answer that.\"` instead of the API error"
+            ),
         ),
     ]
 
@@ -454,7 +481,56 @@ class RetryExhaustedSilently(Rule):
             ctx.report(
                 node,
                 f"After its last failed attempt, {mechanism_name(m, ctx.model)} falls through without raising: "
-                "the caller gets `None` or an unbound result instead of the API error",
+                f"{_outcome(ctx, loop.frame.node if loop.frame is not None else None, node, following)} instead of the API error",
                 helper_fix(ctx, m.call_sites[0]) if m.call_sites[0].direct else None,
                 width=header_width(node),
             )
+
+
+def _outcome(ctx: RuleContext, root: cst.FunctionDef | None, loop: cst.CSTNode, following: Sequence[cst.CSTNode]) -> str:
+    """What the code gets when the loop gives up: the `return` after it, `None`, or the code after it."""
+    if root is None:
+        return "the code after it runs without a reply"
+    if not following:
+        return "the caller gets `None`"
+    first = following[0]
+    if isinstance(first, cst.SimpleStatementLine) and isinstance(first.body[0], cst.Return):
+        value = first.body[0].value
+        if value is None or (isinstance(value, cst.Name) and value.value == "None"):
+            return "the caller gets `None`"
+        if isinstance(value, cst.Name) and root is not None:
+            if _assigned_before(root, loop, value.value):
+                return f"the caller gets `{value.value}` as it was before the loop"
+            return f"`return {value.value}` after it raises `UnboundLocalError`"
+        code = ctx.code_for(value)
+        if "\n" not in code and len(code) <= 60:
+            return f"the caller gets `{code}`"
+        return "the caller gets what the `return` after the loop gives"
+    return "the code after the loop runs without a reply"
+
+
+
+def _assigned_before(function: cst.FunctionDef, loop: cst.CSTNode, name: str) -> bool:
+    """Whether a statement of the function before the loop's own statement assigns `name`."""
+    body = function.body.body if isinstance(function.body, cst.IndentedBlock) else ()
+    for statement in body:
+        nodes = list(_nodes(statement))
+        if any(node is loop for node in nodes):
+            return False
+        for node in nodes:
+            targets: list[cst.BaseExpression] = []
+            if isinstance(node, cst.Assign):
+                targets = [t.target for t in node.targets]
+            elif isinstance(node, (cst.AnnAssign, cst.AugAssign)) and getattr(node, "value", None) is not None:
+                targets = [node.target]
+            if any(isinstance(t, cst.Name) and t.value == name for t in targets):
+                return True
+    return False
+
+
+def _nodes(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(node.children)

@@ -162,7 +162,20 @@ def test_select_ignore_and_exit_zero(run_cli, tmp_path: Path) -> None:
 def test_statistics(run_cli, tmp_path: Path) -> None:
     _write(tmp_path, {"app.py": BAD, "other.py": BAD})
     done = run_cli("check", ".", "--statistics")
-    assert done.stdout.decode() == "2\tCL101\t[*] bare-except\n2\tCL102\tswallowed-api-error\n"
+    # check's fix marker (CL101's fix is unsafe: `[-]`), then check's summary, as ruff does.
+    assert done.stdout.decode() == (
+        "2\tCL101\t[-] bare-except\n"
+        "2\tCL102\t    swallowed-api-error\n"
+        "Found 4 errors.\n"
+        "[-] 2 fixable with the `--fix --unsafe-fixes` options.\n"
+    )
+    assert " CL101 [-] " in run_cli("check", "app.py", "--output-format", "concise").stdout.decode()
+    assert run_cli("check", ".", "--statistics", "--quiet").stdout.decode().splitlines()[-1].endswith("swallowed-api-error")
+    done = run_cli("check", ".", "--statistics", "--output-format", "json")
+    assert (done.returncode, json.loads(done.stdout)) == (1, [
+        {"code": "CL101", "name": "bare-except", "count": 2, "fixable": False},
+        {"code": "CL102", "name": "swallowed-api-error", "count": 2, "fixable": False},
+    ])
 
 
 @pytest.mark.parametrize(

@@ -243,25 +243,28 @@ def test_gitlab(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_junit(project: Path) -> None:
+    """A failed test case per finding (so `failures` counts findings, as README says), a passed one per clean file."""
+
     def failure(p: str, line: int, col: int, code: str, msg: str) -> str:
-        return f'      <failure type="{code}" message="{code} {msg}">{p}:{line}:{col}: {code} {msg}</failure>\n'
+        return (
+            f'    <testcase name="{code} {p}:{line}:{col}" classname="{p}" file="{p}" line="{line}">\n'
+            f'      <failure type="{code}" message="{code} {msg}">{p}:{line}:{col}: {code} {msg}</failure>\n'
+            "    </testcase>\n"
+        )
 
     (app105, app102, legacy101) = [failure(p, line, col, code, msg) for p, line, col, _, code, msg in REPORTED]
     expected = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<testsuites name="claude-lint" tests="3" failures="2" errors="0">\n'
-        '  <testsuite name="claude-lint" tests="3" failures="2" errors="0" skipped="0">\n'
-        '    <testcase name="src/app.py" classname="claude-lint" file="src/app.py">\n'
+        '<testsuites name="claude-lint" tests="4" failures="3" errors="0">\n'
+        '  <testsuite name="claude-lint" tests="4" failures="3" errors="0" skipped="0">\n'
         f"{app105}{app102}"
-        "    </testcase>\n"
-        '    <testcase name="src/clean.py" classname="claude-lint" file="src/clean.py" />\n'
-        f'    <testcase name="{LEGACY_PATH}" classname="claude-lint" file="{LEGACY_PATH}">\n'
+        '    <testcase name="src/clean.py" classname="src/clean.py" file="src/clean.py" />\n'
         f"{legacy101}"
-        "    </testcase>\n"
         "  </testsuite>\n"
         "</testsuites>\n"
     )
     assert lint("--output-format", "junit") == (1, expected)
+    assert expected.count("<failure ") == 3
 
 
 def _docs_section(code: str, heading: str) -> str:
@@ -405,7 +408,7 @@ def test_clean_run_in_every_machine_format(project: Path) -> None:
     assert done.stdout.splitlines()[1:4] == [
         '<testsuites name="claude-lint" tests="1" failures="0" errors="0">',
         '  <testsuite name="claude-lint" tests="1" failures="0" errors="0" skipped="0">',
-        '    <testcase name="src/clean.py" classname="claude-lint" file="src/clean.py" />',
+        '    <testcase name="src/clean.py" classname="src/clean.py" file="src/clean.py" />',
     ]
 
 

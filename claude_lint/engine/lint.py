@@ -211,12 +211,19 @@ def lint_module(
     if not ctx.findings:
         return
     suppressions = find_suppressions(text)
+    seen: set[tuple[str, Location, Location, str]] = set()
     for finding in ctx.findings:
         try:
             diagnostic = _to_diagnostic(ctx, finding)
         except Exception:  # noqa: BLE001  (a finding on a node outside the tree: a rule bug)
             result.errors.append(_internal_error(path, f"rule {finding.code}"))
             continue
+        # One diagnostic per rule, position and message: a rule that reaches the same node
+        # twice (a loop over a function making two Claude calls) says it once.
+        key = (diagnostic.code, diagnostic.start, diagnostic.end, diagnostic.message)
+        if key in seen:
+            continue
+        seen.add(key)
         if suppressions.suppresses(diagnostic.start.line, diagnostic.code):
             diagnostic = _suppressed(diagnostic)
         result.diagnostics.append(diagnostic)

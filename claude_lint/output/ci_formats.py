@@ -225,19 +225,30 @@ def _xml_text(text: str) -> str:
 
 
 def format_junit(report: Report) -> str:
-    """One test suite; a test case per checked file; a failure per finding in it."""
+    """One test suite: a failed test case per finding, a passed one per file checked without findings.
+
+    So `failures` counts findings, as the `<failure>` elements do (ruff's JUnit also
+    gives each finding its own test case).
+    """
     base = report.base_dir
     by_file: dict[str, list[Diagnostic]] = {relative_path(p, base): [] for p in report.checked}
     for d in report.diagnostics:
         by_file.setdefault(relative_path(d.path, base), []).append(d)
-    failed = sum(1 for found in by_file.values() if found)
-    counts = {"tests": str(len(by_file)), "failures": str(failed), "errors": "0"}
+    failed = sum(len(found) for found in by_file.values())
+    tests = failed + sum(1 for found in by_file.values() if not found)
+    counts = {"tests": str(tests), "failures": str(failed), "errors": "0"}
     suites = ET.Element("testsuites", {"name": "claude-lint", **counts})
     suite = ET.SubElement(suites, "testsuite", {"name": "claude-lint", **counts, "skipped": "0"})
     for name in sorted(by_file):
-        case = ET.SubElement(suite, "testcase", {"name": _xml_text(name), "classname": "claude-lint", "file": _xml_text(name)})
+        path = _xml_text(name)
+        if not by_file[name]:
+            ET.SubElement(suite, "testcase", {"name": path, "classname": path, "file": path})
         for d in by_file[name]:
+            where = f"{path}:{d.start.line}:{d.start.column + 1}"
+            case = ET.SubElement(
+                suite, "testcase", {"name": f"{d.code} {where}", "classname": path, "file": path, "line": str(d.start.line)}
+            )
             failure = ET.SubElement(case, "failure", {"type": d.code, "message": _xml_text(f"{d.code} {redact(d.message)}")})
-            failure.text = _xml_text(f"{name}:{d.start.line}:{d.start.column + 1}: {d.code} {redact(d.message)}")
+            failure.text = _xml_text(f"{where}: {d.code} {redact(d.message)}")
     ET.indent(suites, "  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

@@ -102,17 +102,37 @@ def summary(diagnostics: Sequence[Diagnostic], unsafe_hint: bool = True) -> str:
     return "\n".join(lines) + "\n"
 
 
-def statistics(diagnostics: Sequence[Diagnostic]) -> str:
+def _statistics_rows(diagnostics: Sequence[Diagnostic]) -> list[tuple[str, int, str, str]]:
+    """(code, count, fix marker as `check` prints it, rule name), most frequent first."""
     from claude_lint.engine.registry import rules_by_code
 
     names = {code: rule.name for code, rule in rules_by_code().items()}
     counts = Counter(d.code for d in diagnostics)
-    fixable = {d.code for d in diagnostics if d.fix is not None}
-    width = max((len(str(n)) for n in counts.values()), default=1)
-    return "".join(
-        f"{n:>{width}}\t{code}\t{'[*] ' if code in fixable else ''}{names.get(code, '')}\n"
+    markers: dict[str, str] = {}
+    for d in diagnostics:  # a code with any safe fix is `[*]`, with only unsafe ones `[-]`
+        marker = _fix_marker(d).strip()
+        if marker and markers.get(d.code) != "[*]":
+            markers[d.code] = marker
+    return [
+        (code, n, markers.get(code, ""), names.get(code, ""))
         for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    )
+    ]
+
+
+def statistics(diagnostics: Sequence[Diagnostic]) -> str:
+    """ruff's `--statistics` table: count, code, fix marker (`[*]` safe, `[-]` unsafe only), name."""
+    rows = _statistics_rows(diagnostics)
+    width = max((len(str(n)) for _, n, _, _ in rows), default=1)
+    return "".join(f"{n:>{width}}\t{code}\t{marker or '   '} {name}\n" for code, n, marker, name in rows)
+
+
+def statistics_json(diagnostics: Sequence[Diagnostic]) -> str:
+    """ruff's JSON statistics: code, name, count, fixable (with `--fix`, that is a safe fix)."""
+    rows = _statistics_rows(diagnostics)
+    return json.dumps(
+        [{"code": code, "name": name, "count": n, "fixable": marker == "[*]"} for code, n, marker, name in rows],
+        indent=2,
+    ) + "\n"
 
 
 def _location(line: int, column: int) -> dict[str, int]:

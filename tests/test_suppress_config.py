@@ -491,3 +491,61 @@ def test_real_catalogue_defaults() -> None:
     assert resolve_selection(None, [], []) == frozenset(default)
     assert resolve_selection(["ALL"], [], []) == frozenset(r.code for r in rules)
     assert {"CL001", "CL002", "CL101", "CL102"} <= default
+
+
+# ---------------------------------------------------------------- file-level noqa and CL003
+
+FILE_APP = """\
+import anthropic
+
+client = anthropic.Anthropic()
+
+
+def ask(prompt):
+    try:
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=100, messages=[{"role": "user", "content": prompt}])
+    except:
+        pass
+"""
+
+
+def _codes_found(text: str, select: frozenset[str] | None = None) -> list[tuple[str, int, bool]]:
+    from claude_lint.engine.lint import lint_code
+
+    return [(d.code, d.start.line, d.suppressed) for d in lint_code(text, select).diagnostics]
+
+
+def test_file_level_noqa_on_its_own_line_exempts_the_whole_file() -> None:
+    assert _codes_found(FILE_APP) == [("CL101", 9, False), ("CL102", 9, False)]
+    # Every CL code, from a comment on a line of its own anywhere in the file.
+    assert _codes_found("# claude-lint: noqa\n" + FILE_APP) == [("CL101", 10, True), ("CL102", 10, True)]
+    assert _codes_found(FILE_APP + "# claude-lint: noqa\n") == [("CL101", 9, True), ("CL102", 9, True)]
+    # Only the codes named.
+    assert _codes_found("# claude-lint: noqa: CL101\n" + FILE_APP) == [("CL101", 10, True), ("CL102", 10, False)]
+    # Not on a line of code, and not inside a string.
+    assert _codes_found(FILE_APP.replace("client = anthropic.Anthropic()", "client = anthropic.Anthropic()  # claude-lint: noqa")) == [
+        ("CL101", 9, False), ("CL102", 9, False)
+    ]
+    assert _codes_found('NOTE = """\n# claude-lint: noqa\n"""\n' + FILE_APP) == [("CL101", 12, False), ("CL102", 12, False)]
+
+
+def test_cl003_reports_only_what_suppressed_nothing() -> None:
+    from claude_lint.config.selection import resolve_selection
+    from claude_lint.engine.lint import lint_code
+
+    enabled = resolve_selection(None, ("CL003",), ())
+    text = FILE_APP.replace("    except:\n", "    except:  # noqa: CL101, CL105\n").replace(
+        "client = anthropic.Anthropic()\n", "client = anthropic.Anthropic()  # noqa: CL102\n"
+    )
+    found = [(d.code, d.start.line, d.start.column, d.message, d.suppressed) for d in lint_code(text, enabled).diagnostics]
+    assert found == [
+        ("CL003", 3, 32, "Unused `noqa` directive (unused: `CL102`)", False),
+        ("CL101", 9, 4, found[1][3], True),
+        ("CL102", 9, 4, found[2][3], False),
+        ("CL003", 9, 13, "Unused `noqa` directive (unused: `CL105`)", False),
+    ]
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.fix_loop import fix_text
+
+    fixed = fix_text("app.py", text, Settings(extend_select=("CL003",)), enabled).fixed
+    assert fixed == FILE_APP.replace("    except:\n", "    except:  # noqa: CL101\n")

@@ -173,7 +173,7 @@ def lint_module(
     """
     from claude_lint.analysis.model import build_model
     from claude_lint.engine.registry import all_rules
-    from claude_lint.engine.suppress import find_suppressions
+    from claude_lint.engine.suppress import find_suppressions, unused_suppressions
     from claude_lint.lint.context import RuleContext
     from claude_lint.sdk.load import load_knowledge
 
@@ -208,7 +208,8 @@ def lint_module(
         except Exception:  # noqa: BLE001  (one rule failing on one file must not stop the run)
             del ctx.findings[before:]
             result.errors.append(_internal_error(path, f"rule {rule_class.code}"))
-    if not ctx.findings:
+    unused_enabled = _is_enabled("CL003", enabled, ignored)
+    if not ctx.findings and not unused_enabled:
         return
     suppressions = find_suppressions(text)
     seen: set[tuple[str, Location, Location, str]] = set()
@@ -226,7 +227,13 @@ def lint_module(
         seen.add(key)
         if suppressions.suppresses(diagnostic.start.line, diagnostic.code):
             diagnostic = _suppressed(diagnostic)
+            suppressions.mark_used(diagnostic.start.line, diagnostic.code)
         result.diagnostics.append(diagnostic)
+    if unused_enabled:
+        for diagnostic in unused_suppressions(path, text, suppressions, enabled):
+            if suppressions.suppresses(diagnostic.start.line, diagnostic.code):
+                diagnostic = _suppressed(diagnostic)
+            result.diagnostics.append(diagnostic)
     result.diagnostics.sort(key=Diagnostic.sort_key)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
     from claude_lint.core.diagnostics import Diagnostic
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FIX_LEGEND = (
+    "fix: S safe (`--fix` applies it); U unsafe (applied with `--fix --unsafe-fixes`); "
+    "H rewrites the call onto the bundled retry helper (also `--unsafe-fixes`); U/H either; - none"
+)
 
 
 class UsageFailure(click.ClickException):
@@ -38,6 +43,19 @@ class _DefaultToCheck(click.Group):
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
             args = ["check", *args]
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Usage errors (an unknown option, a bad value) in the one-line form, exit 2."""
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as e:
+            message = e.format_message().rstrip(".")
+            suggestion = re.fullmatch(r"(.*?)\.\s*\(?Did you mean (.*?)\)?", message, re.DOTALL)
+            if suggestion is not None:  # click's suggestion, as a clause of our one line
+                message = f"{suggestion.group(1)} (did you mean {suggestion.group(2)})"
+            command = e.ctx.command.name if e.ctx is not None and e.ctx.command is not ctx.command else None
+            hint = f"; `claude-lint {command} --help` lists the options" if command else ""
+            raise UsageFailure(f"{message[:1].lower()}{message[1:]}{hint}") from e
 
 
 def _split_codes(values: Sequence[str]) -> tuple[str, ...]:
@@ -260,6 +278,7 @@ def _report(
         baselined=accepted,
         checked=outcome.checked,
         base=format_names.base_directory(output_format, os.environ, Path.cwd()),
+        colour=text_formats.use_colour(output_format, sys.stderr if stdout_taken else sys.stdout, os.environ),
     )
     text = format_names.formatter(output_format)(data)
     if output_format in format_names.HUMAN_FORMATS:
@@ -285,7 +304,7 @@ def _report(
 @main.command("rules")
 @click.option("--output-format", type=click.Choice(("text", "json")), default="text")
 def list_rules(output_format: str) -> None:
-    """List every rule: code, name, default on/off, fix."""
+    """List every rule: code, name, default on/off, fix (S safe, U unsafe, H helper, - none)."""
     import json
 
     from claude_lint.config.selection import rule_index
@@ -300,6 +319,7 @@ def list_rules(output_format: str) -> None:
     for r in rules:
         default = "default" if r.default else "opt-in "
         click.echo(f"{r.code}  {r.name:<34} {default}  fix: {r.fix:<3}  {r.summary}")
+    click.echo(f"\n{FIX_LEGEND}")
 
 
 @main.command("rule")

@@ -426,7 +426,7 @@ class RetryExhaustedSilently(Rule):
             column=5,
             message=(
                 "After its last failed attempt, the `while` retry loop falls through without raising: "
-                "the caller gets `result` as it was before the loop instead of the API error"
+                "the caller gets `result`, still `None`, instead of the API error"
             ),
             fixed="""
             import anthropic, time
@@ -499,9 +499,13 @@ def _outcome(ctx: RuleContext, root: cst.FunctionDef | None, loop: cst.CSTNode, 
         if value is None or (isinstance(value, cst.Name) and value.value == "None"):
             return "the caller gets `None`"
         if isinstance(value, cst.Name) and root is not None:
-            if _assigned_before(root, loop, value.value):
-                return f"the caller gets `{value.value}` as it was before the loop"
-            return f"`return {value.value}` after it raises `UnboundLocalError`"
+            assigned = _assigned_before(root, loop, value.value)
+            if assigned is None:
+                return f"`return {value.value}` after it raises `UnboundLocalError`"
+            shown = ctx.code_for(assigned) if assigned is not True else ""
+            if shown and "\n" not in shown and len(shown) <= 30:
+                return f"the caller gets `{value.value}`, still `{shown}`,"
+            return f"the caller gets `{value.value}` as it was before the loop"
         code = ctx.code_for(value)
         if "\n" not in code and len(code) <= 60:
             return f"the caller gets `{code}`"
@@ -510,22 +514,27 @@ def _outcome(ctx: RuleContext, root: cst.FunctionDef | None, loop: cst.CSTNode, 
 
 
 
-def _assigned_before(function: cst.FunctionDef, loop: cst.CSTNode, name: str) -> bool:
-    """Whether a statement of the function before the loop's own statement assigns `name`."""
+def _assigned_before(function: cst.FunctionDef, loop: cst.CSTNode, name: str) -> cst.BaseExpression | bool | None:
+    """The value the function's statements before the loop last assign to `name` (True if not plain), or None."""
     body = function.body.body if isinstance(function.body, cst.IndentedBlock) else ()
+    found: cst.BaseExpression | bool | None = None
     for statement in body:
         nodes = list(_nodes(statement))
         if any(node is loop for node in nodes):
-            return False
+            break
         for node in nodes:
-            targets: list[cst.BaseExpression] = []
-            if isinstance(node, cst.Assign):
-                targets = [t.target for t in node.targets]
-            elif isinstance(node, (cst.AnnAssign, cst.AugAssign)) and getattr(node, "value", None) is not None:
-                targets = [node.target]
-            if any(isinstance(t, cst.Name) and t.value == name for t in targets):
-                return True
-    return False
+            if isinstance(node, cst.Assign) and any(
+                isinstance(t.target, cst.Name) and t.target.value == name for t in node.targets
+            ):
+                found = node.value if isinstance(statement, cst.SimpleStatementLine) and statement.body[0] is node else True
+            elif (
+                isinstance(node, (cst.AnnAssign, cst.AugAssign))
+                and isinstance(node.target, cst.Name)
+                and node.target.value == name
+                and node.value is not None
+            ):
+                found = True
+    return found
 
 
 def _nodes(root: cst.CSTNode) -> Iterator[cst.CSTNode]:

@@ -182,7 +182,30 @@ def test_statistics(run_cli, tmp_path: Path) -> None:
     ("args", "message"),
     [
         (("check", "--select", "CL999"), "claude-lint: error: unknown rule selector `CL999`\n"),
-        (("check", "--output-format", "xml"), None),
+        (
+            ("check", "--output-format", "xml"),
+            (
+                "claude-lint: error: invalid value for '--output-format': 'xml' is not one of 'text', 'full', "
+                "'concise', 'json', 'json-lines', 'sarif', 'github', 'gitlab', 'junit'; "
+                "`claude-lint check --help` lists the options\n"
+            ),
+        ),
+        # Unknown options: the same one-line form as every other usage error, exit 2.
+        (
+            ("check", "--bogus", "app.py"),
+            (
+                "claude-lint: error: no such option '--bogus' (did you mean '--jobs'?); "
+                "`claude-lint check --help` lists the options\n"
+            ),
+        ),
+        (
+            ("--nope",),
+            (
+                "claude-lint: error: no such option '--nope' (did you mean one of: '--ignore', '--no-cache'?); "
+                "`claude-lint check --help` lists the options\n"
+            ),
+        ),
+        (("rules", "--fast"), "claude-lint: error: no such option '--fast'; `claude-lint rules --help` lists the options\n"),
         (("rule", "CL999"), "claude-lint: error: unknown rule code `CL999`; `claude-lint rules` lists them\n"),
     ],
 )
@@ -262,6 +285,14 @@ def test_rules_and_rule_commands(run_cli) -> None:
     listing = run_cli("rules").stdout.decode().splitlines()
     assert listing[0].startswith("CL001  syntax-error")
     assert any(line.startswith("CL101  bare-except") and "fix: U" in line for line in listing)
+    # The fix column is explained under the table.
+    assert listing[-2:] == [
+        "",
+        (
+            "fix: S safe (`--fix` applies it); U unsafe (applied with `--fix --unsafe-fixes`); "
+            "H rewrites the call onto the bundled retry helper (also `--unsafe-fixes`); U/H either; - none"
+        ),
+    ]
     page = run_cli("rule", "CL101").stdout.decode()
     assert page == (ROOT / "docs" / "rules" / "CL101.md").read_text(encoding="utf-8")
 

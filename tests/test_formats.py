@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -475,3 +476,96 @@ def test_progress_bar_only_on_a_terminal_for_human_formats(many_files: Path) -> 
     for name in list(many_files.iterdir())[:10]:
         name.unlink()
     assert _run_with_stderr(many_files, ["."], tty=True) == (0, "All checks passed!\n", "")
+
+
+def test_progress_bar_redraws_at_most_ten_times_a_second() -> None:
+    import io
+    import time
+
+    from claude_lint.app.progress import ProgressBar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    bar = ProgressBar(screen)
+    bar.start(2000)
+    for _ in range(2000):  # files done faster than any eye: one redraw at the start, one at the end
+        bar.advance()
+    bar.finish()
+    assert screen.getvalue().count("\r") <= 3 and "2000/2000" in screen.getvalue()
+
+    screen = Terminal()
+    bar = ProgressBar(screen)
+    bar.start(60)
+    started = time.monotonic()
+    for _ in range(60):
+        time.sleep(0.01)
+        bar.advance()
+    elapsed = time.monotonic() - started
+    bar.finish()
+    redraws = screen.getvalue().count("\r")
+    assert "60/60" in screen.getvalue()
+    assert 2 <= redraws <= elapsed * 10 + 3
+
+
+def _run_on_terminal(tmp_path: Path, args: list[str], env: dict[str, str] | None = None) -> str:
+    """The CLI's stdout when it is a terminal (a pseudo-terminal)."""
+    import os
+    import pty
+    import sys
+
+    leader, follower = pty.openpty()
+    environ = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM")} | (env or {})
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "claude_lint", "check", "--no-cache", *args],
+            cwd=tmp_path, stdout=follower, stderr=subprocess.DEVNULL, env=environ,
+        )
+        os.close(follower)
+        process.wait(timeout=60)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(leader)
+    return b"".join(chunks).decode().replace("\r\n", "\n")
+
+
+COLOUR_APP = """\
+import anthropic
+
+client = anthropic.Anthropic()
+
+try:
+    client.messages.create(model="claude-sonnet-4-6", max_tokens=10, messages=[{"role": "user", "content": "hi"}])
+except:
+    pass
+"""
+
+
+def test_colour_on_a_terminal_only(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(COLOUR_APP, encoding="utf-8")
+    bold, red, reset = "\x1b[1m", "\x1b[1;31m", "\x1b[0m"
+    out = _run_on_terminal(tmp_path, ["--select", "CL101", "app.py"])
+    # The path bold, the code red, the carets (and their code) red.
+    assert out.splitlines()[0].startswith(f"{bold}app.py{reset}:7:1: {red}CL101{reset} [-] Bare `except:`")
+    assert f"  | {red}^^^^^^ CL101{reset}" in out
+    concise = _run_on_terminal(tmp_path, ["--select", "CL101", "--output-format", "concise", "app.py"])
+    assert concise.startswith(f"{bold}app.py{reset}:7:1: {red}CL101{reset} ")
+    # Off with NO_COLOR, TERM=dumb, in machine formats and through a pipe.
+    for env in ({"NO_COLOR": "1"}, {"TERM": "dumb"}):
+        assert "\x1b[" not in _run_on_terminal(tmp_path, ["--select", "CL101", "app.py"], env)
+    assert "\x1b[" not in _run_on_terminal(tmp_path, ["--select", "CL101", "--output-format", "json", "app.py"])
+    piped = subprocess.run(
+        [sys.executable, "-m", "claude_lint", "check", "--no-cache", "--select", "CL101", "app.py"],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )
+    assert piped.stdout.startswith("app.py:7:1: CL101 [-] ") and "\x1b[" not in piped.stdout

@@ -27,6 +27,7 @@ class Report:
     baselined: Sequence[Diagnostic] = ()  # accepted by the baseline file
     checked: Sequence[str] = ()  # every file checked, with or without findings
     base: Path | None = None  # paths are shown relative to this directory (default: cwd)
+    colour: bool = False  # ANSI colour in the human formats (a terminal, no NO_COLOR)
 
     @cached_property
     def base_dir(self) -> Path:

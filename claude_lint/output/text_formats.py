@@ -19,6 +19,33 @@ from claude_lint.lint.rule import DOCS_URL
 from claude_lint.output.escape import printable
 from claude_lint.output.report import Report, display_path
 
+# ANSI styles, as ruff colours its output: the path bold, the code and the carets red.
+_BOLD, _RED, _RESET = "\x1b[1m", "\x1b[1;31m", "\x1b[0m"
+
+
+def _paint(text: str, style: str, colour: bool) -> str:
+    return f"{style}{text}{_RESET}" if colour else text
+
+
+def use_colour(output_format: str, stream: object, environ: Mapping[str, str]) -> bool:
+    """Colour for a human format written to a terminal, unless NO_COLOR is set (no-color.org) or TERM=dumb."""
+    from claude_lint.output.format_names import HUMAN_FORMATS
+
+    isatty = getattr(stream, "isatty", None)
+    return (
+        output_format in HUMAN_FORMATS
+        and bool(isatty and isatty())
+        and not environ.get("NO_COLOR")
+        and environ.get("TERM") != "dumb"
+    )
+
+
+def _head(d: Diagnostic, report: Report) -> str:
+    """`path:line:col: CODE [*] message`, the first line of both human formats."""
+    path = _paint(display_path(d.path, report), _BOLD, report.colour)
+    code = _paint(d.code, _RED, report.colour)
+    return f"{path}:{d.start.line}:{d.start.column + 1}: {code} {_fix_marker(d)}{printable(redact(d.message))}"
+
 
 def _fix_marker(d: Diagnostic) -> str:
     if d.fix is None:
@@ -27,10 +54,7 @@ def _fix_marker(d: Diagnostic) -> str:
 
 
 def format_concise(report: Report) -> str:
-    return "".join(
-        f"{display_path(d.path, report)}:{d.start.line}:{d.start.column + 1}: {d.code} {_fix_marker(d)}{printable(redact(d.message))}\n"
-        for d in report.diagnostics
-    )
+    return "".join(f"{_head(d, report)}\n" for d in report.diagnostics)
 
 
 
@@ -51,7 +75,10 @@ def _source_lines(text: str | None) -> list[str]:
 
 
 def _excerpt(
-    d: Diagnostic, lines: Sequence[str], secrets: Mapping[tuple[str, int], Sequence[tuple[int, int]]] | None = None
+    d: Diagnostic,
+    lines: Sequence[str],
+    secrets: Mapping[tuple[str, int], Sequence[tuple[int, int]]] | None = None,
+    colour: bool = False,
 ) -> list[str]:
     if not 1 <= d.start.line <= len(lines):
         return []
@@ -67,7 +94,7 @@ def _excerpt(
         if number == d.start.line:
             end_col = d.end.column if d.end.line == d.start.line and d.end.column > d.start.column else len(line)
             carets = "^" * max(1, end_col - d.start.column)
-            out.append(f"{pad} | {' ' * d.start.column}{carets} {d.code}")
+            out.append(f"{pad} | {' ' * d.start.column}{_paint(f'{carets} {d.code}', _RED, colour)}")
     out.append(f"{pad} |")
     if d.fix is not None:
         kind = "" if d.fix.applicability is Applicability.SAFE else " (unsafe)"
@@ -83,8 +110,7 @@ def format_text(report: Report) -> str:
         lines = lines_of.get(d.path)
         if lines is None:
             lines = lines_of[d.path] = _source_lines(report.sources.get(d.path))
-        head = f"{display_path(d.path, report)}:{d.start.line}:{d.start.column + 1}: {d.code} {_fix_marker(d)}{printable(redact(d.message))}"
-        blocks.append("\n".join([head, *_excerpt(d, lines, secrets)]) + "\n")
+        blocks.append("\n".join([_head(d, report), *_excerpt(d, lines, secrets, report.colour)]) + "\n")
     return "\n".join(blocks)
 
 

@@ -384,7 +384,7 @@ def ask(q):
     assert lint_default(src) == [("CL210", 5)]
     assert diagnostics(src, ["CL210"])[0].message == (
         "After its last failed attempt, the `for` retry loop falls through without raising: "
-        "the caller gets `None` or an unbound result instead of the API error"
+        "the caller gets `reply`, still `None`, instead of the API error"
     )
 
 
@@ -634,7 +634,7 @@ def ask(q):
 """
     [d] = diagnostics(src, ["CL207"])
     assert (d.code, d.start.line, d.start.column) == ("CL207", 4, 4)
-    assert "4 attempts x 3 SDK attempts = up to 12 requests per call" in d.message
+    assert "4 passes x 3 SDK attempts = up to 12 requests per call" in d.message
     # It retries 429s only: turning the SDK's retries off would leave 5xx with none.
     assert d.fix is None
 
@@ -656,8 +656,8 @@ def ask(client, q):
     assert (d.code, d.start.line) == ("CL207", 4)
     # `while attempt < 5` from `attempt = 0`: the analysis counts the loop's attempts.
     assert d.message == (
-        "The `while` retry loop retries a Claude call whose client also retries: 5 attempts x 3 SDK attempts "
-        "= up to 15 requests per call; call through `client.with_options(max_retries=0)`"
+        "The `while` loop calls Claude again after an error while its client also retries: 5 passes x 3 SDK "
+        "attempts = up to 15 requests per call; call through `client.with_options(max_retries=0)`"
     )
 
 

@@ -203,8 +203,8 @@ def test_default_client_wrapped_by_a_retry_is_stacked() -> None:
     [d] = diagnostics(src, ["CL207"])
     assert (d.start.line, d.start.column) == (4, 4)
     assert d.message == (
-        "The `for` retry loop retries a Claude call whose client also retries: 3 attempts x 3 SDK attempts = "
-        "up to 9 requests per call; call through `client.with_options(max_retries=0)`"
+        "The `for` loop calls Claude again after an error while its client also retries: 3 passes x 3 SDK "
+        "attempts = up to 9 requests per call; call through `client.with_options(max_retries=0)`"
     )
     # It retries 429s only: turning the SDK's retries off would leave 5xx with none.
     assert d.fix is None

@@ -149,12 +149,18 @@ class DocumentLinter:
             return None
         if region.default_indent != module.default_indent and any(_holds_block(stmt) for stmt in region.body):
             return None
-        if region.code != region_text:
-            return None
         new_body = list(region.body)
         if region.header:
             head = new_body[0]
             new_body[0] = head.with_changes(leading_lines=[*region.header, *head.leading_lines])
+        # The statements' code is the region's text (libcst round-trips but for rare cases, such as
+        # a form feed starting a line); their lengths are kept for the next edit.
+        pieces = [_code(module, [stmt]) for stmt in new_body]
+        generated = "".join(pieces) + (_code(module, region.footer) if at_end else "")
+        if at_end and not region.has_trailing_newline and generated.endswith(module.default_newline):
+            generated = generated[: -len(module.default_newline)]
+        if generated != region_text:
+            return None
         changes: dict[str, Any] = {"body": [*body[:first], *new_body, *body[last + 1 :]]}
         if at_end:
             changes["footer"] = region.footer
@@ -162,6 +168,7 @@ class DocumentLinter:
         new_module = module.with_changes(**changes)
         live = {id(stmt) for stmt in new_module.body}
         self._lengths = {key: length for key, length in self._lengths.items() if key in live}
+        self._lengths.update((id(stmt), len(piece)) for stmt, piece in zip(new_body, pieces))
         starts, ends, _ = _layout(new_module, text, self._lengths, old.starts[0])
         self.last_reparse = (len(new_body), len(new_module.body))
         return _Parsed(text, new_module, starts, ends, old.first_block)

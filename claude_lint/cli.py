@@ -278,7 +278,8 @@ def _report(
         baselined=accepted,
         checked=outcome.checked,
         base=format_names.base_directory(output_format, os.environ, Path.cwd()),
-        colour=text_formats.use_colour(output_format, sys.stderr if stdout_taken else sys.stdout, os.environ),
+        colour=output_format in format_names.HUMAN_FORMATS
+        and text_formats.use_colour(sys.stderr if stdout_taken else sys.stdout, os.environ),
     )
     text = format_names.formatter(output_format)(data)
     if output_format in format_names.HUMAN_FORMATS:

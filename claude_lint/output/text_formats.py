@@ -27,17 +27,10 @@ def _paint(text: str, style: str, colour: bool) -> str:
     return f"{style}{text}{_RESET}" if colour else text
 
 
-def use_colour(output_format: str, stream: object, environ: Mapping[str, str]) -> bool:
-    """Colour for a human format written to a terminal, unless NO_COLOR is set (no-color.org) or TERM=dumb."""
-    from claude_lint.output.format_names import HUMAN_FORMATS
-
+def use_colour(stream: object, environ: Mapping[str, str]) -> bool:
+    """Colour for a terminal, unless NO_COLOR is set (no-color.org) or TERM=dumb; human formats only (the caller's check)."""
     isatty = getattr(stream, "isatty", None)
-    return (
-        output_format in HUMAN_FORMATS
-        and bool(isatty and isatty())
-        and not environ.get("NO_COLOR")
-        and environ.get("TERM") != "dumb"
-    )
+    return bool(isatty and isatty()) and not environ.get("NO_COLOR") and environ.get("TERM") != "dumb"
 
 
 def _head(d: Diagnostic, report: Report) -> str:

@@ -360,7 +360,7 @@ class RetryExhaustedSilently(Rule):
             column=5,
             message=(
                 "After its last failed attempt, the `for` retry loop falls through without raising: the caller "
-                "gets `None` or an unbound result instead of the API error"
+                "gets `output`, still `API_ERROR`, instead of the API error"
             ),
         ),
         Invalid(

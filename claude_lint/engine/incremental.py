@@ -40,7 +40,7 @@ from claude_lint.config.settings import Settings
 from claude_lint.core.nesting import check_nesting
 from claude_lint.engine.lint import (
     LintResult,
-    _collector_paused,
+    collector_paused,
     ignored_for_path,
     lint_module,
     parse_checked,
@@ -74,7 +74,7 @@ class DocumentLinter:
             enabled = resolve_selection(settings.select, settings.extend_select, settings.ignore)
         result = LintResult(self.path)
         ignored = ignored_for_path(self.path, settings)
-        with _collector_paused():
+        with collector_paused():
             module = self.parse(text, result, enabled, ignored)
             if module is not None:
                 lint_module(result, module, text, settings, enabled, ignored, self._positions)

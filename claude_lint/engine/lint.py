@@ -95,13 +95,13 @@ def lint_text(path: str, text: str, settings: Settings, enabled: frozenset[str] 
         from claude_lint.config.selection import resolve_selection
 
         enabled = resolve_selection(settings.select, settings.extend_select, settings.ignore)
-    with _collector_paused():
+    with collector_paused():
         _lint_text(result, text, settings, enabled, ignored_for_path(path, settings))
     return result
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """No cyclic garbage collection while one file is analysed.
 
     Parsing allocates a node per token and the analysis keeps them all alive,

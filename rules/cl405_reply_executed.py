@@ -36,7 +36,8 @@ class ReplyExecuted(Rule):
     Finds text the model wrote reaching a call that runs it: `eval`, `exec`,
     `compile`; `os.system`, `os.popen` and `subprocess.*` as the command (or
     anywhere in it with `shell=True`); a DB-API `execute`/`executemany`
-    (or SQLAlchemy `text()`, `pandas.read_sql`) as the SQL string;
+    (or SQLAlchemy `text()`, `pandas.read_sql`, DuckDB's and Spark's `.sql()`)
+    as the SQL string;
     `pickle.loads`, and `yaml.load` without a safe loader. Model text is a
     reply's text blocks (also streamed: `stream.text_stream`,
     `get_final_text()`), a `tool_use` block's `input`, and what is derived
@@ -300,6 +301,20 @@ class ReplyExecuted(Rule):
                 return results
             """,
             line=5,
+            column=12,
+        ),
+        # DuckDB's `.sql()` on a connection.
+        Invalid(
+            """
+            import duckdb
+            import anthropic
+            client = anthropic.Anthropic()
+            con = duckdb.connect("sales.duckdb")
+            def answer(question):
+                reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=512, messages=[{"role": "user", "content": question}])
+                return con.sql(reply.content[0].text).fetchall()
+            """,
+            line=7,
             column=12,
         ),
         # Checking that the SQL is not empty is not checking what it does.

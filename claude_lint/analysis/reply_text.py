@@ -70,11 +70,12 @@ _DESERIALISE_SINKS = frozenset(
 )
 _SQL_FUNCTIONS = frozenset(
     {"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text",
-     "pandas.read_sql", "pandas.read_sql_query"}
+     "pandas.read_sql", "pandas.read_sql_query", "duckdb.sql", "duckdb.query", "duckdb.execute"}
 )
-_SQL_METHODS = frozenset({"execute", "executemany", "executescript"})
+# On a receiver that looks like a database: DB-API, SQLAlchemy, DuckDB (`con.sql`), Spark (`spark.sql`).
+_SQL_METHODS = frozenset({"execute", "executemany", "executescript", "sql", "query"})
 # Receivers of `.execute(...)` that are DB-API cursors/connections or SQLAlchemy sessions.
-_DB_RECEIVER = re.compile(r"(?:^|_)(?:cur|cursor|conn|connection|con|db|database|session|engine|sql|sqlite|duckdb|pg|postgres|mysql)\d*$", re.IGNORECASE)
+_DB_RECEIVER = re.compile(r"(?:^|_)(?:cur|cursor|conn|connection|con|db|database|session|engine|sql|sqlite|duckdb|pg|postgres|mysql|spark)\d*$", re.IGNORECASE)
 _DB_CONSTRUCTORS = re.compile(
     r"(?:\.cursor|\.connect|create_engine|create_async_engine|Session|sessionmaker|\.begin)$"
 )

@@ -303,6 +303,20 @@ class ReplyExecuted(Rule):
             line=5,
             column=12,
         ),
+        # A function of the module returns the whole reply; its caller runs the text.
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def ask(question):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=512, messages=[{"role": "user", "content": question}])
+            def report(conn, question):
+                reply = ask(f"One SQLite query answering: {question}")
+                return conn.execute(reply.content[0].text).fetchall()
+            """,
+            line=7,
+            column=12,
+        ),
         # DuckDB's `.sql()` on a connection.
         Invalid(
             """

@@ -137,7 +137,8 @@ def _lint_without_sdk(site_dir: Path, project: Path, *args: str) -> subprocess.C
         "from claude_lint.cli import main; main()"
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    command = [sys.executable, "-S", "-c", boot, str(site_dir), "check", "--no-cache", "--output-format", "concise", *args]
+    # -P: the project directory must not shadow the standard library (a `types.py` there).
+    command = [sys.executable, "-S", "-P", "-c", boot, str(site_dir), "check", "--no-cache", "--output-format", "concise", *args]
     return subprocess.run(command, cwd=project, capture_output=True, text=True, env=env, check=False, timeout=120)
 
 

@@ -130,17 +130,23 @@ def run_linter(checkout: Path, files: list[str], site_dir: Path | None) -> list[
     if not existing:
         return []
     args = ["check", "--select", "ALL", "--output-format", "json", "--no-cache", "--exit-zero", *existing]
+    # -P: the checkout is the working directory, and its own modules (a `types.py`, say)
+    # must not shadow the standard library's in the linter's process.
     if site_dir is None:
-        command = [sys.executable, "-m", "claude_lint", *args]
+        command = [sys.executable, "-P", "-m", "claude_lint", *args]
     else:
         # -S: no site-packages, then only our links (and their .pth files, such as an editable install).
         boot = "import site, sys; site.addsitedir(sys.argv.pop(1)); from claude_lint.cli import main; main()"
-        command = [sys.executable, "-S", "-c", boot, str(site_dir), *args]
+        command = [sys.executable, "-S", "-P", "-c", boot, str(site_dir), *args]
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     done = subprocess.run(command, cwd=checkout, capture_output=True, text=True, env=env, check=False)
-    if done.returncode not in (0, 1):
-        raise SystemExit(f"claude-lint failed on {checkout}:\n{done.stderr}")
-    return json.loads(done.stdout or "[]")
+    try:
+        findings = json.loads(done.stdout)
+    except ValueError:
+        findings = None
+    if done.returncode not in (0, 1) or not isinstance(findings, list):
+        raise SystemExit(f"claude-lint failed on {checkout} (exit {done.returncode}):\n{done.stderr}")
+    return findings
 
 
 def collect(checkouts: Path, labels: dict[str, dict], with_sdk: bool) -> list[Finding]:

@@ -5,7 +5,7 @@ import libcst as cst
 from claude_lint.analysis.model import HandlerInfo
 from claude_lint.analysis.records import FunctionInfo
 from claude_lint.analysis.returns import callers_check
-from claude_lint.analysis.syntax import names_in
+from claude_lint.analysis.syntax import literal_value, names_in
 from claude_lint.analysis.walk import walk
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import EXCEPT_WIDTH, RuleContext
@@ -44,7 +44,7 @@ def _stand_in(expr: cst.BaseExpression | None) -> str | None:
     if isinstance(expr, (cst.List, cst.Dict, cst.Set)) and not expr.elements:
         return "an empty value"
     if isinstance(expr, cst.SimpleString):
-        return "an empty value" if expr.evaluated_value in ("", b"") else "a made-up reply"
+        return "an empty value" if literal_value(expr) in ("", b"") else "a made-up reply"
     if isinstance(expr, (cst.FormattedString, cst.ConcatenatedString)):
         return "a made-up reply"
     if isinstance(expr, cst.Tuple) and expr.elements:
@@ -308,6 +308,27 @@ class ErrorHiddenInReply(Rule):
                 return reply.content[0].text
             """,
             line=14,
+            column=5,
+            message=(
+                "`except anthropic.APIError` returns a made-up reply where the function returns Claude's "
+                "reply: callers take the failure for an answer; raise, or return a failure they must check"
+            ),
+        ),
+        # A string Python cannot evaluate (an unknown \\N{...} name) is still a made-up reply, not a crash.
+        Invalid(
+            """
+            import anthropic
+
+            client = anthropic.Anthropic()
+
+            def answer(question):
+                try:
+                    reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+                except anthropic.APIError:
+                    return "\\N{NO SUCH NAME}"
+                return reply.content[0].text
+            """,
+            line=8,
             column=5,
             message=(
                 "`except anthropic.APIError` returns a made-up reply where the function returns Claude's "

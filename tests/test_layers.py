@@ -164,3 +164,14 @@ def test_no_module_imports_another_modules_private_names() -> None:
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("claude_lint"):
                 private += [f"{module}: from {node.module} import {a.name}" for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
     assert private == []
+
+
+def test_literal_values_are_read_in_one_place() -> None:
+    # libcst's `evaluated_value` raises on a literal Python rejects (an unknown `\N{...}` name)
+    # and leaves reference cycles: `analysis.syntax.literal_value` is the one reader.
+    readers = sorted(
+        module
+        for module, path in FILES.items()
+        if module != "claude_lint.analysis.syntax" and ".evaluated_value" in path.read_text(encoding="utf-8")
+    )
+    assert readers == []

@@ -72,7 +72,6 @@ class ClaudeLintServer(LanguageServer):
         self.documents: dict[str, _Document] = {}
         # One worker: lints run one at a time, off the event loop, so changes keep arriving.
         self.linting = ThreadPoolExecutor(max_workers=1, thread_name_prefix="claude-lint")
-        self.lints_run = 0  # how many lints ran (the server's own figure, for benchmarks and tests)
 
 
 # ---------------------------------------------------------------- positions
@@ -186,7 +185,6 @@ def _start_lint(server: ClaudeLintServer, uri: str) -> asyncio.Future[_Lint]:
     version, text = document.version, document.source
     if state.running is not None and state.running[:2] == (version, text):
         return state.running[2]
-    server.lints_run += 1
     future = asyncio.get_running_loop().run_in_executor(
         server.linting, lint_document, state.linter, version, text, _document_path(document)
     )
@@ -195,7 +193,12 @@ def _start_lint(server: ClaudeLintServer, uri: str) -> asyncio.Future[_Lint]:
     def done(finished: asyncio.Future[_Lint]) -> None:
         if state.running is not None and state.running[2] is finished:
             state.running = None
-        if finished.cancelled() or finished.exception() is not None:
+        if finished.cancelled():
+            return
+        failure = finished.exception()
+        if failure is not None:  # a bug outside the engine's own guards: the log, not a crash
+            message = f"claude-lint: the lint of {uri} failed: {failure!r}"
+            server.window_log_message(types.LogMessageParams(type=types.MessageType.Error, message=message))
             return
         outcome = finished.result()
         _report(server, outcome.errors, outcome.problems)

@@ -302,6 +302,21 @@ def _report(
         echo(text, nl=False)
 
 
+@main.command("calls")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--output-format", type=click.Choice(("text", "json")), default="text", show_default=True)
+def list_calls(paths: tuple[str, ...], output_format: str) -> None:
+    """Every Claude call site with its posture: client and SDK retries, retries around it, handlers, model."""
+    from claude_lint.app.calls import collect_calls
+    from claude_lint.output.calls_report import calls_json, calls_text
+
+    try:
+        postures = collect_calls(list(paths) or ["."], ConfigResolver())
+    except ConfigError as e:
+        raise UsageFailure(str(e)) from None
+    click.echo(calls_json(postures) if output_format == "json" else calls_text(postures))
+
+
 @main.command("rules")
 @click.option("--output-format", type=click.Choice(("text", "json")), default="text")
 def list_rules(output_format: str) -> None:

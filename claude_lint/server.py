@@ -28,7 +28,7 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -39,6 +39,9 @@ from claude_lint.config.settings import ConfigError, ConfigResolver, Settings
 from claude_lint.core.diagnostics import Applicability, Diagnostic, Location
 from claude_lint.core.lines import split_lines
 from claude_lint.lint.rule import DOCS_URL
+
+if TYPE_CHECKING:
+    from claude_lint.analysis.symbols import ProjectSpec
 
 SOURCE = "claude-lint"
 FIX_ALL_KIND = "source.fixAll.claude-lint"
@@ -153,16 +156,37 @@ def lint_document(linter: Any, version: int | None, text: str, path: Path) -> _L
     settings = _settings(path, outcome.problems)
     if settings is None or is_excluded(path, settings):
         return outcome
-    if not needs_parsing(text.encode("utf-8", "surrogatepass"), triggers_for(settings.client_factories)):
+    data = text.encode("utf-8", "surrogatepass")
+    project = _project_spec(path, data, settings)
+    if not needs_parsing(data, triggers_for((*settings.client_factories, *project.names))):
         return outcome
     try:
-        result = linter.lint(text, settings)
+        result = linter.lint(text, settings, project=project)
     except ValueError as e:  # an unknown selector in the config
         outcome.problems.append(f"{settings.config_file}: {e}")
         return outcome
     outcome.errors = result.errors
     outcome.diagnostics = [d for d in result.diagnostics if not d.suppressed]
     return outcome
+
+
+def _project_spec(path: Path, data: bytes, settings: Settings) -> ProjectSpec:
+    """The document's project (the same model the command line uses), with the modules it imports loaded."""
+    from claude_lint.app.project import project_for
+
+    project = project_for(path, settings)
+    project.preload(path, data)
+    return project.spec_for(path)
+
+
+def project_saved(path: Path, data: bytes) -> None:
+    """A saved file may be a module others import: summarise it again (in the linting worker)."""
+    from claude_lint.app.project import project_for
+
+    settings = _settings(path, [])
+    if settings is None:
+        return
+    project_for(path, settings).update(path, data)
 
 
 def _state(server: ClaudeLintServer, uri: str) -> _Document:
@@ -266,7 +290,7 @@ def fix_all(server: ClaudeLintServer, text: str, path: Path) -> str:
         _report(server, [], problems)
         return text
     try:
-        outcome = fix_text(str(path), text, settings)
+        outcome = fix_text(str(path), text, settings, project=_project_spec(path, text.encode("utf-8", "surrogatepass"), settings))
     except ValueError as e:  # an unknown selector in the config
         _report(server, [], [f"{settings.config_file}: {e}"])
         return text
@@ -393,10 +417,16 @@ def create_server() -> ClaudeLintServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=True))
     async def did_save(ls: ClaudeLintServer, params: types.DidSaveTextDocumentParams) -> None:
-        state = ls.documents.get(params.text_document.uri)
-        if state is not None:
-            state.last = None  # a config file may have changed too
-        await current_lint(ls, params.text_document.uri)
+        uri = params.text_document.uri
+        document = ls.workspace.get_text_document(uri)
+        data = document.source.encode("utf-8", "surrogatepass")
+        # The project model is updated where documents are linted, so no lint sees it half-changed.
+        await asyncio.get_running_loop().run_in_executor(ls.linting, project_saved, _document_path(document), data)
+        for state in ls.documents.values():
+            state.last = None  # a config file may have changed too, and other documents' imports
+        for open_uri in list(ls.documents):
+            if open_uri in ls.workspace.text_documents:
+                await current_lint(ls, open_uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: ClaudeLintServer, params: types.DidCloseTextDocumentParams) -> None:

@@ -186,7 +186,7 @@ class BareExcept(Rule):
             ctx.report(
                 handler.node,
                 "Bare `except:` around a Claude call catches KeyboardInterrupt and SystemExit "
-                "and hides which API error happened",
+                f"and hides which API error happened{ctx.remote_note(handler.try_info.call_sites)}",
                 fix,
                 width=EXCEPT_WIDTH,
             )

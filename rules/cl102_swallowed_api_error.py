@@ -292,6 +292,7 @@ class SwallowedApiError(Rule):
             ctx.report(
                 handler.node,
                 f"`{clause}` swallows the Claude call's error: the handler "
-                f"only {_describe(actions)}; log it, re-raise it, or return a real fallback",
+                f"only {_describe(actions)}; log it, re-raise it, or return a real fallback"
+                f"{ctx.remote_note(handler.try_info.call_sites)}",
                 width=EXCEPT_WIDTH,
             )

@@ -246,6 +246,6 @@ class RaiseWithoutCause(Rule):
             ctx.report(
                 record.node,
                 f"`raise {shown}` in a handler of a Claude call drops the API error: "
-                f"add `from {name}` to keep it as the cause",
+                f"add `from {name}` to keep it as the cause{ctx.remote_note(handler.try_info.call_sites)}",
                 ctx.fix(f"Add `from {name}`", *edits, safe=True),
             )

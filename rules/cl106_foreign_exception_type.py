@@ -361,9 +361,11 @@ class ForeignExceptionType(Rule):
                         continue
                     if roots is None:
                         roots = model.library_roots(others)
+                        # A function of another module can reach other libraries too (its summary says which).
+                        roots.update(r for site in try_info.call_sites if site.remote for r in site.remote.roots)
                     if (kind == "builtin" and roots & IO_ROOTS) or kind in roots:
                         continue
-                    self._report(ctx, handler, caught, sdk_names)
+                    self._report(ctx, handler, caught, sdk_names, ctx.remote_note(try_info.call_sites))
                     break
         self._retries(ctx, imported_roots, sdk_names)
 
@@ -393,7 +395,7 @@ class ForeignExceptionType(Rule):
             )
 
     @staticmethod
-    def _report(ctx: RuleContext, handler: HandlerInfo, caught: CaughtType, sdk_names: set[str]) -> None:
+    def _report(ctx: RuleContext, handler: HandlerInfo, caught: CaughtType, sdk_names: set[str], note: str) -> None:
         assert caught.qualname is not None
         reason = (
             "it is the OpenAI SDK's class"
@@ -404,7 +406,7 @@ class ForeignExceptionType(Rule):
         ctx.report(
             handler.node,
             f"`{caught.qualname}` is never raised by the Claude call: {reason}, "
-            f"so catch `{replacement}` instead",
+            f"so catch `{replacement}` instead{note}",
             _fix(ctx, handler, caught, replacement),
             width=EXCEPT_WIDTH,
         )

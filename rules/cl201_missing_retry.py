@@ -174,6 +174,8 @@ class MissingRetry(Rule):
             if client is None or client.max_retries != 0 or analysis.is_wrapped(site):
                 continue
             where = f" on line {ctx.start(client.max_retries_node).line}" if client.max_retries_node else ""
+            if client.where is not None:
+                where = f" in {client.where}"
             ctx.report(
                 site.node,
                 f"This Claude call's client has SDK retries disabled (`max_retries=0`{where}) and nothing "

@@ -25,6 +25,11 @@ def _what(m: RetryMechanism, ctx: RuleContext) -> str:
         handler = _culprit(m, ctx)
         caught = ctx.except_clause(handler)
         return f"{mechanism_name(m, ctx.model)} retries whatever `{caught}` catches without looking at the error"
+    if m.family == "project" and m.predicate.kind == "types":
+        caught = ", ".join(f"`{t.rsplit('.', 1)[-1]}`" for t in m.predicate.types)
+        return f"{mechanism_name(m, ctx.model)} retries {caught}"
+    if m.family == "project" and m.predicate.kind == "all":
+        return f"{mechanism_name(m, ctx.model)} retries every exception"
     return f"{mechanism_name(m, ctx.model)} retries broad exception types"
 
 
@@ -346,6 +351,6 @@ class RetriesNonRetryable(Rule):
                 node,
                 f"{what[0].upper()}{what[1:]}, including {describe_errors(admitted, ctx.knowledge)}, "
                 "which fail the same way on every attempt",
-                helper_fix(ctx, m.call_sites[0]) if m.call_sites[0].direct else None,
+                helper_fix(ctx, m.call_sites[0]) if m.call_sites[0].direct and m.family != "project" else None,
                 width=header_width(node),
             )

@@ -17,6 +17,7 @@ _WHY = {
     "stamina": "sets both `attempts=None` and `timeout=None`, so it retries forever",
     "manual": "has no attempt bound, so it retries forever",
     "recursion": "passes no decreasing attempt counter, so it recurses until the error stops or the stack overflows",
+    "project": "has no attempt bound as applied here, so it retries forever",
 }
 
 

@@ -292,7 +292,7 @@ class StackedRetries(Rule):
             ctx.report(
                 node,
                 f"{what[0].upper()}{what[1:]} {verb}: {product}; "
-                "call through `client.with_options(max_retries=0)`",
+                f"call through `client.with_options(max_retries=0)`{ctx.remote_note(m.call_sites)}",
                 fix,
                 width=header_width(node),
             )

@@ -218,7 +218,7 @@ class UncheckedContentBlock(Rule):
                     index.node,
                     f"`{ctx.code_for(index.node)}` is read as text, but the call passes `{option}=`: "
                     f"the block can be a `{block}` block, which has no `.text` (AttributeError). "
-                    f'Check `block.type == "text"` first',
+                    f'Check `block.type == "text"` first{ctx.reply_note(use.site)}',
                 )
             for loop in use.loops:
                 if loop.text is None or loop.type_checked or (not thinking and "tool_use" in use.stop_reasons_compared):
@@ -227,5 +227,5 @@ class UncheckedContentBlock(Rule):
                     loop.node,
                     f"The loop over `{ctx.code_for(loop.node)}` reads `.text` from every block, but the "
                     f"call passes `{option}=`: a block can be a `{block}` block, which has no `.text` "
-                    f'(AttributeError). Check `block.type == "text"` first',
+                    f'(AttributeError). Check `block.type == "text"` first{ctx.reply_note(use.site)}',
                 )

@@ -208,5 +208,5 @@ class ContentIndexWithoutGuard(Rule):
                 ctx.report(
                     index.node,
                     f"`{short_code(index.node)}` assumes the reply has content: a reply with no blocks "
-                    f"raises IndexError here. Check `{short_code(index.node.value)}` first",
+                    f"raises IndexError here. Check `{short_code(index.node.value)}` first{ctx.reply_note(use.site)}",
                 )

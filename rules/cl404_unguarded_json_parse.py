@@ -159,5 +159,5 @@ class UnguardedJsonParse(Rule):
                     parse.node,
                     "`json.loads` of Claude's reply text has no handler for `json.JSONDecodeError`: "
                     "a reply that is not pure JSON (a sentence first, a code fence, JSON cut off at "
-                    "`max_tokens`) raises here",
+                    f"`max_tokens`) raises here{ctx.reply_note(use.site)}",
                 )

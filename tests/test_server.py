@@ -316,3 +316,49 @@ async def _typing_session(tmp_path: Path) -> None:
 
 def test_typing_bursts_are_coalesced_and_fix_all_is_resolved(tmp_path: Path) -> None:
     asyncio.run(_typing_session(tmp_path))
+
+
+async def _project_session(root: Path) -> None:
+    handlers, llm = root / "app" / "handlers.py", root / "app" / "llm.py"
+    editor = Editor()
+    await editor.client.start_io(sys.executable, "-m", "claude_lint", "server", cwd=str(root))
+    try:
+        await editor.client.initialize_async(
+            types.InitializeParams(capabilities=types.ClientCapabilities(), root_uri=root.as_uri())
+        )
+        editor.client.initialized(types.InitializedParams())
+        # The wrapper is in another module: the handler around it is found, and the message says where.
+        editor.open(handlers.as_uri(), handlers.read_text(encoding="utf-8"))
+        published = await editor.diagnostics_for(handlers.as_uri())
+        assert [(d.code, d.range.start.line, d.range.start.character, d.message) for d in published.diagnostics] == [
+            ("CL101", 8, 4,
+             "Bare `except:` around a Claude call catches KeyboardInterrupt and SystemExit and hides which API "
+             "error happened; `ask_claude()` in app/llm.py:6 makes the Claude call"),
+            ("CL102", 8, 4,
+             "`except:` swallows the Claude call's error: the handler only does `return None`; log it, re-raise it, "
+             "or return a real fallback; `ask_claude()` in app/llm.py:6 makes the Claude call"),
+        ]
+        # Saving app/llm.py with ask_claude() no longer calling Claude updates the project model:
+        # the open handlers.py is linted again and its findings go.
+        editor.open(llm.as_uri(), llm.read_text(encoding="utf-8"))
+        await editor.diagnostics_for(llm.as_uri())
+        changed = llm.read_text(encoding="utf-8").replace("return client.messages.create(", "return dict(")
+        editor.change(llm.as_uri(), 2, changed)
+        await editor.diagnostics_for(llm.as_uri())
+        llm.write_text(changed, encoding="utf-8")
+        editor.client.text_document_did_save(
+            types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=llm.as_uri()))
+        )
+        assert list((await editor.diagnostics_for(handlers.as_uri())).diagnostics) == []
+        await editor.client.shutdown_async(None)
+    finally:
+        editor.client.exit(None)
+        await asyncio.wait_for(editor.client.stop(), timeout=10)
+
+
+def test_language_server_uses_the_project_model_and_updates_it_on_save(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "shapes"
+    shutil.copytree(Path(__file__).resolve().parent / "projects" / "shapes", root)
+    asyncio.run(_project_session(root))

@@ -32,6 +32,7 @@ class ModelCollector(cst.CSTVisitor):
         self.scope = self.module_scope
         self.frame: FunctionInfo | None = None
         self.functions: list[FunctionInfo] = []
+        self.classes: list[Scope] = []
         self.calls: list[CallRecord] = []
         self.trys: list[TryInfo] = []
         self.handlers: list[HandlerInfo] = []
@@ -56,6 +57,7 @@ class ModelCollector(cst.CSTVisitor):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.scope = Scope("class", node, self.scope, node.name.value)
+        self.classes.append(self.scope)
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         assert self.scope.parent is not None

@@ -27,10 +27,16 @@ class ImportTable:
                 self.names[top] = top
 
     def add_import_from(self, node: cst.ImportFrom) -> None:
-        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
-            return
-        module = dotted(node.module)
+        if isinstance(node.names, cst.ImportStar):
+            return  # star imports are given up on: their names are not known here
+        module = dotted(node.module) if node.module is not None else ""
         if module is None:
+            return
+        if node.relative:
+            # `from ..llm import ask` -> "..llm.ask": the project view places it (its module is
+            # known there); nothing else matches a name with leading dots.
+            module = "." * len(node.relative) + module
+        elif not module:
             return
         for alias in node.names:
             if not isinstance(alias.name, cst.Name):
@@ -38,7 +44,7 @@ class ImportTable:
             local = alias.name.value
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 local = alias.asname.name.value
-            self.names[local] = f"{module}.{alias.name.value}"
+            self.names[local] = f"{module}{'' if module.endswith('.') else '.'}{alias.name.value}"
 
     def qualify(self, expr: cst.BaseExpression) -> str | None:
         """The qualified name an expression refers to, through import aliases."""

@@ -37,6 +37,7 @@ from claude_lint.analysis.records import (
     WithRecord,
 )
 from claude_lint.analysis.resolution import Resolver
+from claude_lint.analysis.symbols import ProjectView, RemoteFunction
 from claude_lint.analysis.syntax import dotted, keyword_arg, names_in
 from claude_lint.analysis.walk import walk
 from claude_lint.sdk.knowledge import Knowledge
@@ -83,6 +84,7 @@ class ModuleModel:
     # `anthropic.<Name>` attribute references in `except` clauses and retry predicates.
     sdk_attribute_refs: list[tuple[cst.Attribute, str]]
     resolver: Resolver
+    classes: list[Scope] = field(default_factory=list)
     # Analyses derived from the model (values, response frames, retries), by the function
     # that computes them: see `shared`.
     _shared: dict[Callable[[ModuleModel], object], object] = field(default_factory=dict, repr=False)
@@ -350,10 +352,12 @@ def build_model(
     module: cst.Module,
     knowledge: Knowledge,
     client_factories: Sequence[str] = (),
+    project: ProjectView | None = None,
 ) -> ModuleModel:
+    """The module's model; `project` answers names imported from the rest of the project."""
     collector = ModelCollector(module)
     walk(module, collector)
-    resolver = Resolver(collector.imports, collector.module_scope, knowledge, client_factories)
+    resolver = Resolver(collector.imports, collector.module_scope, knowledge, client_factories, project)
 
     call_sites: list[CallSite] = []
     for record in collector.calls:
@@ -363,11 +367,19 @@ def build_model(
             if record.frame is not None:
                 record.frame.direct_call_sites.append(site)
 
-    _mark_llm_functions(collector.functions, resolver)
+    # Calls of project functions of other modules that make Claude calls.
+    remote: dict[int, RemoteFunction] = {}
+    for record in collector.calls:
+        found = resolver.remote_function_for(record.node.func, record.scope)
+        if found is not None and found.calls_claude:
+            remote[id(record)] = found
+    _mark_llm_functions(collector.functions, resolver, remote)
     for record in collector.calls:
         target = resolver.function_for(record.node.func, record.scope)
         if target is not None and target.calls_llm:
             call_sites.append(CallSite(record, "", None, None, False, target=target))
+        elif id(record) in remote:
+            call_sites.append(CallSite(record, "", None, None, False, remote=remote[id(record)]))
 
     by_record = {id(site.record): site for site in call_sites}
     for info in collector.trys:
@@ -410,6 +422,7 @@ def build_model(
         withs=collector.withs,
         sdk_attribute_refs=sdk_refs,
         resolver=resolver,
+        classes=collector.classes,
     )
 
 
@@ -426,11 +439,13 @@ def _expand_type_alias(
     return [expr]
 
 
-def _mark_llm_functions(functions: list[FunctionInfo], resolver: Resolver) -> None:
-    """LLM-calling functions: a direct call site, or a call to one (to a fixpoint)."""
+def _mark_llm_functions(functions: list[FunctionInfo], resolver: Resolver, remote: dict[int, RemoteFunction]) -> None:
+    """LLM-calling functions: a direct call site, a call of a remote one, or a call to one (to a fixpoint)."""
     callees: dict[int, list[FunctionInfo]] = {}
     for info in functions:
-        info.calls_llm = bool(info.direct_call_sites)
+        info.calls_llm = bool(info.direct_call_sites) or any(
+            id(record) in remote for record in info.calls if record.frame is info
+        )
         targets = []
         for record in info.calls:
             if record.frame is info:

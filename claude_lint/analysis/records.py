@@ -12,6 +12,7 @@ from typing import Literal
 
 import libcst as cst
 
+from claude_lint.analysis.symbols import RemoteClient, RemoteFunction
 from claude_lint.analysis.syntax import keyword_arg
 from claude_lint.sdk.knowledge import Knowledge
 
@@ -158,8 +159,13 @@ class ClientInfo:
     is_async: bool
     max_retries: int | None  # None: not visible, the SDK default applies
     max_retries_node: cst.Arg | None
-    node: cst.CSTNode | None  # constructor/with_options call or annotation
-    origin: Literal["constructor", "annotation", "factory", "with_options"]
+    node: cst.CSTNode | None  # constructor/with_options call or annotation; None when remote
+    origin: Literal["constructor", "annotation", "factory", "with_options", "remote"]
+    where: str | None = None  # a client built in another module: "app/llm.py:3"
+
+    @classmethod
+    def remote(cls, client: RemoteClient, node: cst.CSTNode | None = None) -> ClientInfo:
+        return cls(client.class_name, client.is_async, client.max_retries, None, node, "remote", client.where)
 
     def effective_max_retries(self, knowledge: Knowledge) -> int:
         return knowledge.default_max_retries if self.max_retries is None else self.max_retries
@@ -183,6 +189,7 @@ class CallSite:
     heuristic: bool
     target: FunctionInfo | None = None  # for indirect call sites
     raw_response: bool = False
+    remote: RemoteFunction | None = None  # a call of a project function of another module that calls Claude
 
     @property
     def node(self) -> cst.Call:
@@ -190,7 +197,7 @@ class CallSite:
 
     @property
     def direct(self) -> bool:
-        return self.target is None
+        return self.target is None and self.remote is None
 
     @property
     def frame(self) -> FunctionInfo | None:
@@ -200,6 +207,8 @@ class CallSite:
     def is_async(self) -> bool:
         if self.target is not None:
             return self.target.is_async
+        if self.remote is not None:
+            return self.remote.is_async
         return self.client is not None and self.client.is_async
 
     def keyword(self, name: str) -> cst.Arg | None:

@@ -24,6 +24,7 @@ from claude_lint.analysis.records import (
     NotClient,
     Scope,
 )
+from claude_lint.analysis.symbols import ProjectView, RemoteFunction
 from claude_lint.analysis.syntax import (
     dotted,
     int_literal,
@@ -76,12 +77,19 @@ class Resolver:
     """
 
     def __init__(
-        self, imports: ImportTable, module_scope: Scope, knowledge: Knowledge, client_factories: Sequence[str] = ()
+        self,
+        imports: ImportTable,
+        module_scope: Scope,
+        knowledge: Knowledge,
+        client_factories: Sequence[str] = (),
+        project: ProjectView | None = None,
     ) -> None:
         self.imports = imports
         self.module_scope = module_scope
         self.knowledge = knowledge
         self.factories = frozenset(client_factories)
+        # What the rest of the project says about names this module imports (and a record of the questions).
+        self.project = project if project is not None else ProjectView()
         self._client_classes = {f"anthropic.{name}" for name in knowledge.client_classes}
 
     # clients --------------------------------------------------------------
@@ -129,6 +137,11 @@ class Resolver:
             qualname = self.imports.qualify(expr)
             if qualname is not None and qualname.split(".", 1)[0] in FOREIGN_CLIENT_ROOTS:
                 return NOT_CLIENT
+            head = key.split(".", 1)[0] if key is not None else None
+            if head is not None and head in self.imports.names and not self.bound_locally(head, scope):
+                remote = self.project.client(qualname)  # `llm.client` with `from app import llm`
+                if remote is not None:
+                    return ClientInfo.remote(remote)
         return None
 
     def _client_of_call(self, call: cst.Call, scope: Scope, depth: int) -> ClientInfo | NotClient | None:
@@ -156,6 +169,10 @@ class Resolver:
             if isinstance(info, ClientInfo):
                 return ClientInfo(info.class_name, info.is_async, None, None, call, "factory")
             return info
+        if target is None:
+            remote = self.remote_function_for(func, scope)  # a factory of another module
+            if remote is not None and remote.returns_client is not None:
+                return ClientInfo.remote(remote.returns_client, call)
         return None
 
     def _client_of_binding(self, name: str, scope: Scope, depth: int) -> ClientInfo | NotClient | None:
@@ -170,6 +187,10 @@ class Resolver:
             if name in current.bindings or name in current.annotations:
                 return None
             current = current.parent
+        if name in self.imports.names:  # `from app.llm import client`
+            remote = self.project.client(self.imports.names[name])
+            if remote is not None:
+                return ClientInfo.remote(remote)
         return None
 
     def _client_in_scope(self, scope: Scope, key: str, lookup: Scope, depth: int) -> ClientInfo | NotClient | None:
@@ -239,6 +260,37 @@ class Resolver:
             if owner is not None:
                 return owner.functions.get(func.attr.value)
         return None
+
+    def bound_locally(self, name: str, scope: Scope) -> bool:
+        """Whether a name is bound in the module itself (a parameter, an assignment, a def)."""
+        current: Scope | None = scope
+        while current is not None:
+            if current.kind != "class" and (name in current.bindings or name in current.functions):
+                return True
+            current = current.parent
+        return False
+
+    def remote_function_for(self, func: cst.BaseExpression, scope: Scope) -> RemoteFunction | None:
+        """The project function of another module a callee refers to (through imports or a base class)."""
+        name = dotted(func)
+        if name is None:
+            return None
+        head = name.split(".", 1)[0]
+        if head in ("self", "cls") and isinstance(func, cst.Attribute) and name.count(".") == 1:
+            owner = scope.class_scope
+            if owner is None or func.attr.value in owner.functions or not isinstance(owner.node, cst.ClassDef):
+                return None
+            for base in owner.node.bases:  # a method inherited from a class of another module
+                base_name = dotted(base.value)
+                if base_name is None or base_name.split(".", 1)[0] not in self.imports.names:
+                    continue
+                found = self.project.function(f"{self.imports.qualify(base.value)}.{func.attr.value}")
+                if found is not None:
+                    return found
+            return None
+        if head not in self.imports.names or self.bound_locally(head, scope):
+            return None
+        return self.project.function(self.imports.qualify(func))
 
     # call sites -----------------------------------------------------------
 

@@ -123,6 +123,8 @@ class Frame:
     parents: dict[int, cst.CSTNode] = field(default_factory=dict)
     order: dict[int, int] = field(default_factory=dict)
     names: dict[str, list[cst.Name]] = field(default_factory=dict)
+    # Calls of functions of other modules that return their Claude call's Message (read like one).
+    replies: list[CallSite] = field(default_factory=list)
 
     @classmethod
     def walk(cls, node: cst.CSTNode, function: FunctionInfo | None, scope: Scope, model: ModuleModel) -> Frame:
@@ -706,10 +708,14 @@ class ModuleFrames:
 
 def _trace_messages(frame: Frame) -> list[MessageUse]:
     out: list[MessageUse] = []
-    for site in frame.sites:
+    for site in [*frame.sites, *frame.replies]:
         if site.raw_response:
             continue  # an APIResponse / streamed response, read through `.parse()`
-        if site.method in RESPONSE_METHODS:
+        if site.remote is not None:  # `ask_claude(q)` returns the Message of its call (another module)
+            use = MessageUse(site, frame)
+            _MessageTracer(frame, use).message(_value_of_call(frame, site.node))
+            out.append(use)
+        elif site.method in RESPONSE_METHODS:
             if not _is_message_call(site):
                 continue  # a Stream of events, not a Message
             use = MessageUse(site, frame)
@@ -771,7 +777,9 @@ def frames_for(model: ModuleModel) -> ModuleFrames:
 def _walk_frames(model: ModuleModel) -> ModuleFrames:
     frames: dict[int, Frame] = {}
     by_site: dict[int, Frame] = {}
-    for site in model.direct_call_sites:
+    # Calls of functions of other modules that return their call's Message are read the same way.
+    replies = [s for s in model.call_sites if s.remote is not None and s.remote.returns == "message"]
+    for site in [*model.direct_call_sites, *replies]:
         info = site.frame
         key = id(info) if info is not None else 0
         frame = frames.get(key)
@@ -781,6 +789,6 @@ def _walk_frames(model: ModuleModel) -> ModuleFrames:
             else:
                 frame = Frame.walk(model.module, None, model.module_scope, model)
             frames[key] = frame
-        frame.sites.append(site)
+        (frame.replies if site.remote is not None else frame.sites).append(site)
         by_site[id(site)] = frame
     return ModuleFrames(model, list(frames.values()), by_site)

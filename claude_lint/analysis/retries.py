@@ -29,6 +29,7 @@ from claude_lint.analysis.model import (
     ModuleModel,
     Scope,
 )
+from claude_lint.analysis.symbols import Param, RemoteRetry
 from claude_lint.analysis.syntax import (
     contains_kind,
     dotted,
@@ -42,7 +43,7 @@ from claude_lint.analysis.values import values_for
 from claude_lint.analysis.walk import walk
 from claude_lint.sdk.knowledge import Knowledge
 
-Family = Literal["tenacity", "backoff", "stamina", "manual", "recursion"]
+Family = Literal["tenacity", "backoff", "stamina", "manual", "recursion", "project"]
 WaitKind = Literal["none", "fixed", "exponential", "jittered", "unknown"]
 
 SLEEP_FUNCTIONS = frozenset(
@@ -107,6 +108,7 @@ class RetryMechanism:
     sleeps: list[CallRecord] = field(default_factory=list)  # manual/recursion: the waits
     reads_retry_after: bool = False
     on_generator: bool = False  # a decorator on a generator function: it retries nothing
+    origin: str | None = None  # a project mechanism defined in another module: "app/retry.py:5"
 
     def keyword(self, name: str) -> cst.Arg | None:
         if self.call is None:
@@ -830,6 +832,7 @@ def analyse(model: ModuleModel) -> RetryAnalysis:
         *_retrying_loop_mechanisms(model, sites),
         *_manual_loop_mechanisms(model, sites),
         *_recursion_mechanisms(model, sites),
+        *_project_mechanisms(model, sites),
     ]
     # `backoff.on_exception(..., openai.RateLimitError)` around a Claude call retries nothing of it.
     on_generators = [m for m in found if m.on_generator]
@@ -839,7 +842,11 @@ def analyse(model: ModuleModel) -> RetryAnalysis:
     retried: set[int] = set()
     # A function called from inside a mechanism is retried with it, transitively.
     pending = [s.target for m in mechanisms for s in m.call_sites if s.target is not None]
-    pending += [m.function for m in mechanisms if m.family in ("tenacity", "backoff", "stamina") and m.loop is None and m.function]
+    pending += [
+        m.function
+        for m in mechanisms
+        if (m.family in ("tenacity", "backoff", "stamina") or isinstance(m.node, cst.Decorator)) and m.loop is None and m.function
+    ]
     while pending:
         function = pending.pop()
         if function is None or id(function) in retried:
@@ -861,6 +868,8 @@ def direct_sites(site: CallSite, model: ModuleModel) -> list[CallSite]:
     """The direct call sites a (possibly indirect) call site reaches."""
     if site.direct:
         return [site]
+    if site.remote is not None:
+        return _remote_direct_sites(site)
     out: list[CallSite] = []
     seen: set[int] = set()
     pending = [site.target]
@@ -873,9 +882,18 @@ def direct_sites(site: CallSite, model: ModuleModel) -> list[CallSite]:
             if other.frame is function:
                 if other.direct:
                     out.append(other)
+                elif other.remote is not None:
+                    out.extend(_remote_direct_sites(other))
                 else:
                     pending.append(other.target)
     return out
+
+
+def _remote_direct_sites(site: CallSite) -> list[CallSite]:
+    """The Claude calls a function of another module makes, as seen from here: their clients, no nodes."""
+    assert site.remote is not None
+    clients = [ClientInfo.remote(c) for c in site.remote.clients] or [None]
+    return [CallSite(site.record, "", client, None, False, remote=site.remote) for client in clients]
 
 
 def sdk_attempts(client: ClientInfo | None, knowledge: Knowledge) -> int:
@@ -934,3 +952,328 @@ def admits_retryable(handler: HandlerInfo, knowledge: Knowledge) -> bool:
         ):
             return True
     return False
+
+
+# ---------------------------------------------------------------- project retry mechanisms
+
+
+def _params(node: cst.FunctionDef) -> list[Param]:
+    out = []
+    for index, param in enumerate((*node.params.posonly_params, *node.params.params)):
+        default = None if param.default is None else cst.Module([]).code_for_node(param.default)
+        out.append(Param(param.name.value, index, default))
+    for param in node.params.kwonly_params:
+        default = None if param.default is None else cst.Module([]).code_for_node(param.default)
+        out.append(Param(param.name.value, -1, default))
+    return out
+
+
+def _nested_in(info: FunctionInfo, outer: FunctionInfo) -> bool:
+    scope = info.scope
+    while scope is not None:
+        if scope is outer.scope:
+            return True
+        scope = scope.parent
+    return False
+
+
+class _Scaled(cst.CSTVisitor):
+    """Names multiplied in place (`delay *= 2`): a growing wait."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.operator, (cst.MultiplyAssign, cst.PowerAssign, cst.LeftShiftAssign)) and isinstance(
+            node.target, cst.Name
+        ):
+            self.names.add(node.target.value)
+
+
+def retry_template(model: ModuleModel, function: FunctionInfo) -> RemoteRetry | None:
+    """`function` as a retry mechanism other code applies to a function, with its facts in terms of its parameters.
+
+    Three shapes: a decorator factory (`@retry_handler(limit=3)`, whose inner
+    wrapper loops around the decorated function, or which returns a
+    `tenacity.retry(...)` built from its arguments), a decorator (`@with_retry`)
+    and a wrapper (`call_with_retry(fn, *args)`).
+    """
+    if function.scope.parent is None or not function.node.params.params and not function.node.params.kwonly_params:
+        return None
+    outer = {p.name: p for p in _params(function.node)}
+    nested = [f for f in model.functions if f is not function and _nested_in(f, function)]
+    tenacity_call = next(
+        (r.node for r in function.calls if model.qualify(r.node.func) in _TENACITY_DECORATORS and r.frame in (function, *nested)),
+        None,
+    )
+    if tenacity_call is not None:
+        keywords = _args(model, tenacity_call)[1]
+        mechanism = _tenacity(model, tenacity_call, tenacity_call, [])
+        catches: tuple[object, ...] = _predicate_facts(mechanism.predicate)
+        retry_arg = keywords.get("retry")
+        if retry_arg is not None and isinstance(retry_arg.value, cst.Call) and retry_arg.value.args:
+            inner = retry_arg.value.args[0].value
+            if isinstance(inner, cst.Name) and inner.value in outer:
+                catches = ("param", outer[inner.value])
+        attempts: tuple[object, ...] = ("count", mechanism.attempts) if mechanism.attempts else (
+            ("bounded",) if mechanism.bounded else ("unbounded",)
+        )
+        stop_arg = keywords.get("stop")
+        if stop_arg is not None and isinstance(stop_arg.value, cst.Call) and stop_arg.value.args:
+            inner = stop_arg.value.args[0].value
+            if isinstance(inner, cst.Name) and inner.value in outer:
+                attempts = ("param", outer[inner.value], False)
+        return RemoteRetry(function.name, "", "factory", catches, attempts, mechanism.wait)
+    # A loop around a call of a callable parameter.
+    own = set(outer)
+    inner = {p.name for f in nested for p in _params(f.node)} - own
+    for frame in (function, *nested):
+        for record in frame.calls:
+            if record.frame is not frame or not isinstance(record.node.func, cst.Name):
+                continue
+            callee = record.node.func.value
+            if callee not in own and callee not in inner:
+                continue
+            loop = next((lp for lp in reversed(record.loops) if lp.frame is frame), None)
+            if loop is None:
+                continue
+            handlers = [
+                h
+                for ctx in reversed(record.trys)
+                if ctx.part == "body" and any(lp is loop for lp in ctx.try_info.loops)
+                for h in ctx.try_info.handlers
+                if handler_loops_again(h)
+            ]
+            if not handlers:
+                continue
+            shape = "factory" if callee in inner else ("decorator" if frame is not function else "wrapper")
+            catches = _handler_facts(model, handlers, outer)
+            wait = _loop_wait(model, loop, frame)
+            deciders = _deciders(model, frame, handlers)
+            if deciders:
+                # `except Exception as e: _handle(e, attempt)`: a function of the module decides
+                # (and may raise, and wait): what it retries cannot be read here.
+                catches = ("inspects",)
+                if wait == "none":
+                    wait = wait_kind(model, [r for d in deciders for r in d.calls if sleep_name(model, r.node)])
+            return RemoteRetry(
+                function.name,
+                "",
+                shape,
+                catches,
+                _loop_bound(model, loop, outer),
+                wait,
+                _reads_retry_after(model, [h.node for h in handlers]),
+            )
+    return None
+
+
+def _predicate_facts(predicate: Predicate) -> tuple[object, ...]:
+    if predicate.kind == "all" and not predicate.excluded:
+        return ("all",)
+    if predicate.kind == "types":
+        return ("types", predicate.types)
+    return ("inspects",)
+
+
+def _deciders(model: ModuleModel, frame: FunctionInfo, handlers: Sequence[HandlerInfo]) -> list[FunctionInfo]:
+    """Functions of the module a retrying handler hands the caught error to."""
+    found: list[FunctionInfo] = []
+    for record in frame.calls:
+        for ctx in record.trys:
+            handler = ctx.handler
+            if ctx.part != "handler" or handler is None or handler not in handlers or handler.name is None:
+                continue
+            if not any(handler.name in names_in(arg.value) for arg in record.node.args):
+                continue
+            target = model.resolver.function_for(record.node.func, record.scope)
+            if target is not None and target not in found:
+                found.append(target)
+    return found
+
+
+def _handler_facts(model: ModuleModel, handlers: Sequence[HandlerInfo], outer: dict[str, Param]) -> tuple[object, ...]:
+    types: list[str] = []
+    for handler in handlers:
+        if handler_inspects(handler):
+            return ("inspects",)
+        if handler.catches_broad():
+            return ("all",)
+        for caught in handler.types:
+            expr = caught.node
+            if isinstance(expr, cst.Call) and dotted(expr.func) == "tuple" and expr.args:
+                expr = expr.args[0].value  # `except tuple(on_exceptions)`
+            if isinstance(expr, cst.Name) and expr.value in outer:
+                return ("param", outer[expr.value])
+            if caught.qualname is not None:
+                types.append(caught.qualname)
+    return ("types", tuple(types)) if types else ("inspects",)
+
+
+def _loop_bound(model: ModuleModel, loop: LoopInfo, outer: dict[str, Param]) -> tuple[object, ...]:
+    node = loop.node
+    if isinstance(node, cst.For):
+        count = _range_count(node.iter)
+        if count is not None:
+            return ("count", count)
+        if isinstance(node.iter, cst.Call) and dotted(node.iter.func) == "range":
+            used = names_in(node.iter) & set(outer)
+            if used:
+                return ("param", outer[min(used)], False)
+            return ("bounded",)
+        counting = isinstance(node.iter, cst.Call) and model.qualify(node.iter.func) == "itertools.count"
+        return ("unbounded",) if counting else ("bounded",)
+    tests: list[cst.BaseExpression] = [node.test]
+    scan = _CounterScan()
+    walk(node.body, scan)
+    tests.extend(exit_.test for exit_ in scan.exits)
+    for test in tests:
+        used = names_in(test) & set(outer)
+        if used:
+            name = min(used)
+            text = model.module.code_for_node(test)
+            return ("param", outer[name], f"{name} is None" in text)
+    return ("bounded",) if counter_bounded_while(node) else ("unbounded",)
+
+
+def _loop_wait(model: ModuleModel, loop: LoopInfo, frame: FunctionInfo) -> str:
+    sleeps = [r for r in frame.calls if r.frame is frame and any(lp is loop for lp in r.loops) and sleep_name(model, r.node)]
+    kind = wait_kind(model, sleeps)
+    if kind in ("unknown", "fixed") and sleeps:
+        scaled = _Scaled()
+        walk(loop.node.body, scaled)
+        for record in sleeps:
+            if record.node.args and names_in(record.node.args[0].value) & scaled.names:
+                return "exponential"
+    return kind
+
+
+def template_mechanism(
+    model: ModuleModel,
+    template: RemoteRetry,
+    node: cst.CSTNode,
+    use: cst.Call | None,
+    sites: list[CallSite],
+    where: str,
+) -> RetryMechanism:
+    """A project retry mechanism at one use site: its parameters filled in from the use's arguments."""
+
+    def argument(param: Param) -> cst.BaseExpression | None:
+        if use is not None:
+            for arg in use.args:
+                if arg.keyword is not None and arg.keyword.value == param.name:
+                    return arg.value
+            positional = [a for a in use.args if a.keyword is None and not a.star]
+            if 0 <= param.index < len(positional):
+                return positional[param.index].value
+        if param.default is not None:
+            try:
+                return cst.parse_expression(param.default)
+            except cst.ParserSyntaxError:
+                return None
+        return None
+
+    predicate = Predicate("inspects")
+    kind = template.catches[0]
+    if kind == "all":
+        predicate = Predicate("all")
+    elif kind == "types":
+        predicate = Predicate("types", tuple(template.catches[1]))  # type: ignore[arg-type]
+    elif kind == "param":
+        value = argument(template.catches[1])  # type: ignore[arg-type]
+        if value is not None:
+            types = _exception_types(model, value)
+            if types:
+                predicate = Predicate("types", types)
+    attempts: int | None = None
+    bounded = True
+    bound = template.attempts
+    if bound[0] == "count":
+        attempts = bound[1]  # type: ignore[assignment]
+    elif bound[0] == "unbounded":
+        bounded = False
+    elif bound[0] == "param":
+        value = argument(bound[1])  # type: ignore[arg-type]
+        if value is None or _is_none(value):
+            bounded = not bound[2]
+        elif isinstance(value, cst.Integer):
+            attempts = int(literal_value(value))
+    mechanism = RetryMechanism(
+        "project", node, sites, attempts, bounded, template.wait, predicate,  # type: ignore[arg-type]
+        reraise=True, reads_retry_after=template.reads_retry_after,
+    )
+    mechanism.origin = where or None
+    return mechanism
+
+
+def _template_for(
+    model: ModuleModel, target: cst.BaseExpression, memo: dict[int, RemoteRetry | None]
+) -> tuple[RemoteRetry, str] | None:
+    """The project retry mechanism an expression names: a function of this module, or one the project view knows."""
+    local = model.resolver.function_for(target, model.module_scope)
+    if local is not None:
+        if id(local) not in memo:
+            memo[id(local)] = retry_template(model, local)
+        found = memo[id(local)]
+        return (found, "") if found is not None else None
+    remote = None
+    name = dotted(target)
+    head = name.split(".", 1)[0] if name is not None else ""
+    if head in model.imports.names and not model.resolver.bound_locally(head, model.module_scope):
+        remote = model.resolver.project.retry(model.qualify(target))
+    return (remote, remote.where) if remote is not None else None
+
+
+def _llm_function_site(model: ModuleModel, record: CallRecord, fn: cst.BaseExpression) -> CallSite | None:
+    """A call that runs `fn` (passed to a retry wrapper) as a call site, when `fn` makes Claude calls."""
+    local = model.resolver.function_for(fn, record.scope)
+    if local is not None:
+        return CallSite(record, "", None, None, False, target=local) if local.calls_llm else None
+    remote = model.resolver.remote_function_for(fn, record.scope)
+    if remote is not None and remote.calls_claude:
+        return CallSite(record, "", None, None, False, remote=remote)
+    return None
+
+
+def _project_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iterator[RetryMechanism]:
+    memo: dict[int, RemoteRetry | None] = {}
+    for function in model.functions:
+        if not function.calls_llm or function.is_generator or not function.decorators:
+            continue
+        wrapped = [s for s in _sites_in_function(function, sites) if not _swallowed(s)]
+        for decorator in function.decorators:
+            expr = decorator.decorator
+            use = expr if isinstance(expr, cst.Call) else None
+            found = _template_for(model, use.func if use is not None else expr, memo)
+            if found is None or (found[0].shape == "factory") != (use is not None) or found[0].shape == "wrapper":
+                continue
+            mechanism = template_mechanism(model, found[0], decorator, use, wrapped, found[1])
+            mechanism.function = function
+            yield mechanism
+    # Applied at the call: `retry_handler(3)(ask)(q)`, `with_retry(ask)(q)`, `call_with_retry(ask, q)`.
+    for record in model.calls:
+        func = record.node.func
+        use: cst.Call | None = None
+        applied: cst.Call | None = None
+        if isinstance(func, cst.Call) and func.args:
+            if isinstance(func.func, cst.Call):
+                use, applied, name_expr, shape = func.func, func, func.func.func, "factory"
+            else:
+                applied, name_expr, shape = func, func.func, "decorator"
+        elif record.node.args:
+            applied, name_expr, shape = record.node, func, "wrapper"
+            use = record.node
+        else:
+            continue
+        if shape == "wrapper" and not isinstance(record.node.args[0].value, (cst.Name, cst.Attribute)):
+            continue
+        found = _template_for(model, name_expr, memo)
+        if found is None or found[0].shape != shape:
+            continue
+        site = _llm_function_site(model, record, applied.args[0].value)
+        if site is None:
+            continue
+        node = use if use is not None and shape == "factory" else applied
+        mechanism = template_mechanism(model, found[0], node, use if shape != "decorator" else None, [site], found[1])
+        mechanism.function = record.frame
+        yield mechanism

@@ -658,6 +658,8 @@ class Values:
 
     def request_uses_tools(self, site: CallSite) -> bool | None:
         """Whether the request lets Claude answer with tool calls; None when unknown."""
+        if site.remote is not None:  # a reply a function of another module returns: its summary says
+            return site.remote.request_tools
         args = self.request_arguments(site)
         tools = args.keywords.get("tools")
         if tools is None or self._is_off(tools):
@@ -667,6 +669,8 @@ class Values:
 
     def request_uses_thinking(self, site: CallSite) -> bool | None:
         """Whether the request turns extended thinking on; None when unknown."""
+        if site.remote is not None:
+            return site.remote.request_thinking
         args = self.request_arguments(site)
         thinking = args.keywords.get("thinking")
         if thinking is None or self._is_off(thinking):

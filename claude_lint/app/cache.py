@@ -13,6 +13,14 @@ computed under and the file's diagnostics; the key hashes
   fingerprint of the SDK knowledge those settings select,
 - the day the lifecycle rules judge by (CL303's message counts the days left).
 
+An entry also keeps the module's summary (what other modules learn from it)
+and the project names its analysis asked about, each with a fingerprint of
+the answer it got: the findings are current only while the project still
+answers the same (analysis/symbols.py), so changing a wrapper re-lints the
+files that use it and nothing else. Summaries of modules that are read only
+for the project (a retry helper that never mentions the SDK) are kept apart,
+one file per content (`summaries/`).
+
 There is no shared index: a run reads the entry for each file that passes the
 prefilter, and a worker writes one entry with a temporary file and
 `os.replace`, so concurrent runs each see either an old entry, which its key
@@ -37,7 +45,7 @@ from claude_lint.config.settings import Settings
 from claude_lint.core.atomic import write_bytes_atomically
 from claude_lint.core.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 
-FORMAT = 1
+FORMAT = 2
 
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -193,26 +201,76 @@ def _entry(spec: CacheSpec, path: str, data: bytes) -> tuple[Path, str]:
     return Path(spec.directory, name + ".json"), key
 
 
-def load(spec: CacheSpec, path: str, data: bytes) -> list[Diagnostic] | None:
-    """The cached diagnostics of this content at this path, or None (missing, stale or corrupt)."""
+@dataclass
+class CachedResult:
+    diagnostics: list[Diagnostic]
+    summary: dict[str, Any] | None  # the module's summary (None: it does not parse)
+    asked: dict[str, str]  # project names asked -> fingerprint of the answer
+
+
+def load(spec: CacheSpec, path: str, data: bytes) -> CachedResult | None:
+    """The cached result of this content at this path, or None (missing, stale or corrupt)."""
     entry, key = _entry(spec, path, data)
     try:
         stored = json.loads(entry.read_bytes())
         if stored["format"] != FORMAT or stored["key"] != key or stored["path"] != path:
             return None
-        return [_decode(path, item) for item in stored["diagnostics"]]
+        summary, asked = stored["summary"], stored["asked"]
+        if not (summary is None or isinstance(summary, dict)) or not isinstance(asked, dict):
+            return None
+        if not all(type(v) is str for v in asked.values()):
+            return None
+        return CachedResult([_decode(path, item) for item in stored["diagnostics"]], summary, asked)
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None
 
 
-def store(spec: CacheSpec, path: str, data: bytes, diagnostics: list[Diagnostic]) -> None:
-    """Record a file's diagnostics; a cache that cannot be written only costs speed."""
+def store(
+    spec: CacheSpec,
+    path: str,
+    data: bytes,
+    diagnostics: list[Diagnostic],
+    summary: dict[str, Any] | None = None,
+    asked: dict[str, str] | None = None,
+) -> None:
+    """Record a file's diagnostics (with its summary and what it asked the project); a cache that cannot be written only costs speed."""
     if any(_holds_secret(d) for d in diagnostics):
         return  # a fix that rewrites a call copies its text, API key included: never on disk
     entry, key = _entry(spec, path, data)
-    payload = {"format": FORMAT, "key": key, "path": path, "diagnostics": [_encode(d) for d in diagnostics]}
+    payload = {
+        "format": FORMAT,
+        "key": key,
+        "path": path,
+        "summary": summary,
+        "asked": asked or {},
+        "diagnostics": [_encode(d) for d in diagnostics],
+    }
     with contextlib.suppress(OSError):
         write_bytes_atomically(entry, json.dumps(payload, separators=(",", ":")).encode("utf-8"), durable=False)
+
+
+class SummaryStore:
+    """Summaries of modules read only for the project, one file per content (no path: a summary names none)."""
+
+    def __init__(self, spec: CacheSpec) -> None:
+        self.directory = Path(spec.directory, "summaries")
+        self.salt = spec.salt
+
+    def _file(self, data: bytes) -> Path:
+        return self.directory / (_digest(self.salt, hashlib.blake2b(data, digest_size=20).digest())[:32] + ".json")
+
+    def load(self, data: bytes) -> dict[str, Any] | None:
+        try:
+            stored = json.loads(self._file(data).read_bytes())
+            return stored["summary"] if stored["format"] == FORMAT and isinstance(stored["summary"], dict) else None
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+
+    def store(self, data: bytes, summary: dict[str, Any]) -> None:
+        payload = json.dumps({"format": FORMAT, "summary": summary}, separators=(",", ":")).encode("utf-8")
+        with contextlib.suppress(OSError):
+            self.directory.mkdir(exist_ok=True)
+            write_bytes_atomically(self._file(data), payload, durable=False)
 
 
 def _holds_secret(d: Diagnostic) -> bool:

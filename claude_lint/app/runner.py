@@ -7,6 +7,16 @@ go to a pool of worker processes, where each task reads its file, lints it,
 fixes and writes it in fix mode, and stores its cache entry. Results are put
 back in discovery order and sorted as before, so the output does not depend
 on the number of workers.
+
+Files are linted against their project (app/project.py): the first pass
+lints each file and computes its summary, recording the project names its
+analysis asked about; the project model is then built from the summaries,
+files that name a project function that calls Claude join the run (the
+prefilter widened to those names), and a file is linted again only when the
+project answers one of its names differently than the first pass assumed
+(most files ask about nothing the project defines). A cached result holds
+the same record, so a warm run re-lints exactly the files whose answers
+changed.
 """
 
 from __future__ import annotations
@@ -31,7 +41,13 @@ from claude_lint.engine.prefilter import needs_parsing, triggers_for
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
+    from claude_lint.analysis.symbols import ProjectSpec
     from claude_lint.app.cache import CacheSpec, ResultCache
+    from claude_lint.app.project import Project
+
+# At most this many files: a run is a few files (pre-commit, an editor), and the
+# modules each file imports are loaded before the prefilter decides about it.
+FEW_FILES = 32
 
 # Above this many files to parse, worker processes beat one process (their
 # start-up and imports cost about as much as parsing a few files).
@@ -87,6 +103,9 @@ class LintTask:
     settings: Settings
     options: RunOptions
     cache: CacheSpec | None = None
+    project: ProjectSpec | None = None
+    summarize: bool = False  # compute the module's summary (the first pass)
+    summary: dict[str, object] | None = None  # the summary to keep with the cache entry (later passes)
 
 
 @dataclass
@@ -115,7 +134,7 @@ def _with_cli_options(base: Settings, options: RunOptions) -> Settings:
     )
 
 
-def _read(path: Path) -> bytes | str:
+def read_file(path: Path) -> bytes | str:
     """The file's bytes, or the reason it cannot be read (not a regular file, over the size limit)."""
     try:
         return read_source_file(path)
@@ -163,14 +182,22 @@ def _offers_fix(diagnostics: list[Diagnostic], options: RunOptions) -> bool:
     )
 
 
-def _lint_or_fix(path: str, data: bytes, settings: Settings, options: RunOptions, stdin: bool = False) -> FileOutcome:
+def _lint_or_fix(
+    path: str,
+    data: bytes,
+    settings: Settings,
+    options: RunOptions,
+    stdin: bool = False,
+    project: ProjectSpec | None = None,
+    summarize: bool = False,
+) -> FileOutcome:
     """Lint a file; in fix mode, fix it when it has fixes to offer, write it, and lint the result."""
-    result = lint_bytes(path, data, settings)
+    result = lint_bytes(path, data, settings, project=project, summarize=summarize)
     if not options.fix or not _offers_fix(result.diagnostics, options):
         return FileOutcome(result, data)
     from claude_lint.engine.fix_loop import fix_bytes
 
-    fixed = fix_bytes(path, data, settings, unsafe=options.unsafe_fixes)
+    fixed = fix_bytes(path, data, settings, unsafe=options.unsafe_fixes, project=project)
     if fixed is None:
         return FileOutcome(result, data)
     fix_outcome, new_data = fixed
@@ -186,23 +213,26 @@ def _lint_or_fix(path: str, data: bytes, settings: Settings, options: RunOptions
             # Nothing was fixed on disk: report the file as it is.
             warnings.append(f"{path}: cannot write the fixed file: {e.strerror or e}")
             return FileOutcome(result, data, warnings=warnings)
-    after = lint_bytes(path, new_data, settings)
+    after = lint_bytes(path, new_data, settings, project=project, summarize=summarize)
     fixed_file.secrets += tuple(s for s in reported_literals(after.diagnostics, fix_outcome.fixed) if s not in secrets)
     return FileOutcome(after, new_data, fixed_file, warnings)
 
 
 def lint_file(task: LintTask) -> FileOutcome:
     """Read, lint (fix, write) and cache one file: the unit of work of a worker process."""
-    data = _read(Path(task.path))
+    data = read_file(Path(task.path))
     if isinstance(data, str):  # vanished or became unreadable since the parent read it
         return FileOutcome(_unreadable(task.path, data, task.settings), None)
-    outcome = _lint_or_fix(task.path, data, task.settings, task.options)
+    outcome = _lint_or_fix(task.path, data, task.settings, task.options, project=task.project, summarize=task.summarize)
+    result = outcome.result
+    if not task.summarize:
+        result.summary = task.summary
     # A file the fixer changed is not cached: its result is about content written (or,
     # with --diff, not written) after the read.
-    if task.cache is not None and outcome.fixed is None and not outcome.result.errors:
+    if task.cache is not None and outcome.fixed is None and not result.errors:
         from claude_lint.app.cache import store
 
-        store(task.cache, task.path, data, outcome.result.diagnostics)
+        store(task.cache, task.path, data, result.diagnostics, result.summary, result.asked)
     if not outcome.result.diagnostics:
         outcome.data = None  # no excerpt to show: do not send the bytes back
     return outcome
@@ -221,7 +251,8 @@ def run(paths: list[str], resolver: ConfigResolver, options: RunOptions, progres
             settings = _with_cli_options(resolver.for_path(Path(display).absolute()), options)
             data = sys.stdin.buffer.read()
             outcome.stdin_data = data
-            files.append(_lint_or_fix(display, data, settings, options, stdin=True))
+            project = _in_process_spec(Path(display).absolute(), data, settings)
+            files.append(_lint_or_fix(display, data, settings, options, stdin=True, project=project))
     candidates = list(discover((p for p in paths if p != "-"), resolver, options.force_exclude))
     if progress is not None:
         progress.start(len(candidates))
@@ -247,6 +278,15 @@ def run(paths: list[str], resolver: ConfigResolver, options: RunOptions, progres
     return outcome
 
 
+def _in_process_spec(path: Path, data: bytes, settings: Settings) -> ProjectSpec:
+    """A file linted alone (stdin, the language server): its project model, asked on demand."""
+    from claude_lint.app.project import project_for
+
+    project = project_for(path, settings)
+    project.preload(path, data)
+    return project.spec_for(path)
+
+
 def _lint_candidates(
     candidates: list[Candidate],
     resolver: ConfigResolver,
@@ -254,12 +294,17 @@ def _lint_candidates(
     progress: Progress | None,
     outcome: Outcome,
 ) -> list[FileOutcome]:
-    """Prefilter and look up the cache here; lint what is left, in workers if there is much."""
+    """Prefilter and look up the cache here; lint what is left, in workers if there is much; then the project passes."""
+
     done: list[FileOutcome | None] = [None] * len(candidates)
     pending: list[tuple[int, LintTask, int]] = []  # (index, task, size)
     # Settings depend on a file's directory only (candidates are never directories).
     by_directory: dict[Path, tuple[Settings, tuple[bytes, ...]]] = {}
-    cache: ResultCache | None = None
+    cache = _LazyCache(options.cache)
+    registry: dict[tuple[Path, Settings], Project] = {}  # this run's projects: files may have changed since the last
+    projects = _Projects(candidates, registry)
+    skipped: list[int] = []  # files the SDK triggers do not let through
+    few = len(candidates) <= FEW_FILES
     for index, candidate in enumerate(candidates):
         if candidate.skipped is not None:
             outcome.warnings.append(f"{candidate.path}: {candidate.skipped}")
@@ -272,37 +317,193 @@ def _lint_candidates(
             by_directory[directory] = (merged, triggers_for(merged.client_factories))
         settings, triggers = by_directory[directory]
         path = str(candidate.path)
-        data = _read(candidate.path)
+        data = read_file(candidate.path)
         if isinstance(data, str):
             done[index] = FileOutcome(_unreadable(path, data, settings), None)
-        elif not needs_parsing(data, triggers):
-            done[index] = FileOutcome(_decoded_only(path, data, settings), data)
         else:
-            if options.cache and cache is None:
-                from claude_lint.app.cache import ResultCache  # hashlib and friends: only now
-
-                cache = ResultCache()
-            spec = cache.spec_for(settings) if cache is not None else None
-            hit = _cache_hit(spec, path, data, options) if spec is not None else None
-            if hit is None:
-                pending.append((index, LintTask(path, settings, options, spec), len(data)))
-                continue
-            done[index] = FileOutcome(hit, data)
+            projects.settings[index] = settings
+            if not needs_parsing(data, triggers):
+                done[index] = FileOutcome(_decoded_only(path, data, settings), data)
+                skipped.append(index)
+                if few:
+                    projects[index].preload(candidate.path, data)
+            else:
+                spec = cache.spec_for(settings)
+                projects.specs[index] = spec
+                project = projects[index]
+                hit = _cache_hit(spec, path, data, options) if spec is not None else None
+                if hit is None:
+                    task = LintTask(path, settings, options, spec, project.spec_for(candidate.path, False), True)
+                    pending.append((index, task, len(data)))
+                    continue
+                done[index] = FileOutcome(hit, data)
+                if hit.summary is not None:
+                    project.add(candidate.path, data, hit.summary)
         if progress is not None:
             progress.advance()
     for index, file in _run_tasks(pending, options.jobs, progress, outcome):
         done[index] = file
+        _learn(projects[index], candidates[index].path, file)
+    _widen(candidates, projects, skipped, done, options, cache, outcome)
+    _relint_stale(candidates, projects, done, options, cache, outcome)
     return [file for file in done if file is not None]
+
+
+class _LazyCache:
+    """The results cache, opened (its directory created) only when a file passes the prefilter."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.cache: ResultCache | None = None
+
+    def spec_for(self, settings: Settings) -> CacheSpec | None:
+        if not self.enabled:
+            return None
+        if self.cache is None:
+            from claude_lint.app.cache import ResultCache  # hashlib and friends: only now
+
+            self.cache = ResultCache()
+        return self.cache.spec_for(settings)
+
+
+class _Projects(dict[int, "Project"]):
+    """The project of each candidate, found when first asked (most files of a sparse tree never need one)."""
+
+    def __init__(self, candidates: list[Candidate], registry: dict[tuple[Path, Settings], Project]) -> None:
+        super().__init__()
+        self.candidates = candidates
+        self.registry = registry
+        self.settings: dict[int, Settings] = {}
+        self.specs: dict[int, CacheSpec | None] = {}
+        self._roots: dict[tuple[Path, Settings], Project] = {}
+
+    def __missing__(self, index: int) -> Project:
+        from claude_lint.app.project import project_for
+
+        path, settings = self.candidates[index].path, self.settings[index]
+        key = (path.parent, settings)
+        if key not in self._roots:  # the root is the same for every file of a directory
+            self._roots[key] = project_for(path, settings, self.registry)
+            spec = self.specs.get(index)
+            if spec is not None and self._roots[key].cache is None:
+                from claude_lint.app.cache import SummaryStore
+
+                self._roots[key].cache = SummaryStore(spec)
+        project = self[index] = self._roots[key]
+        return project
+
+
+def _learn(project: Project, path: Path, file: FileOutcome) -> None:
+    if file.result.summary is not None:
+        project.add(path, None, file.result.summary)
+
+
+def _names_for(project: Project) -> tuple[str, ...]:
+    return tuple(sorted(project.claude_names()))
+
+
+def _widen(
+    candidates: list[Candidate],
+    projects: _Projects,
+    skipped: list[int],
+    done: list[FileOutcome | None],
+    options: RunOptions,
+    cache: _LazyCache,
+    outcome: Outcome,
+) -> None:
+    """Lint the files that name a project function that calls Claude (or a client), though no SDK trigger is in them.
+
+    Each round's new files may define wrappers of wrappers, whose names the next round looks for.
+    """
+    left = list(skipped)
+    for _ in range(8):
+        if not left:
+            return
+        # Only projects that hold modules can name anything (a skipped file alone does not).
+        if not any(_names_for(p) for p in projects.registry.values()):
+            return
+        names_by_project: dict[int, tuple[str, ...]] = {}
+        pending: list[tuple[int, LintTask, int]] = []
+        rest: list[int] = []
+        for index in left:
+            project = projects[index]
+            if id(project) not in names_by_project:
+                names_by_project[id(project)] = _names_for(project)
+            names = names_by_project[id(project)]
+            path = candidates[index].path
+            data = read_file(path) if names else ""
+            if isinstance(data, str) or not any(name.encode() in data for name in names):
+                rest.append(index)
+                continue
+            settings = project.settings
+            spec = cache.spec_for(settings)
+            project_spec = project.spec_for(path, False)
+            project_spec = _with_names(project_spec, names)
+            hit = _cache_hit(spec, str(path), data, options) if spec is not None else None
+            if hit is not None:
+                done[index] = FileOutcome(hit, data)
+                if hit.summary is not None:
+                    project.add(path, data, hit.summary)
+                continue
+            pending.append((index, LintTask(str(path), settings, options, spec, project_spec, True), len(data)))
+        for index, file in _run_tasks(pending, options.jobs, None, outcome):
+            done[index] = file
+            _learn(projects[index], candidates[index].path, file)
+        if len(rest) == len(left):
+            return
+        left = rest
+
+
+def _with_names(spec: ProjectSpec, names: tuple[str, ...]) -> ProjectSpec:
+    from dataclasses import replace
+
+    return replace(spec, names=names)
+
+
+def _relint_stale(
+    candidates: list[Candidate],
+    projects: dict[int, Project],
+    done: list[FileOutcome | None],
+    options: RunOptions,
+    cache: _LazyCache,
+    outcome: Outcome,
+) -> None:
+    """Lint again the files the project answers differently than their result assumed (usually none)."""
+    from claude_lint.analysis.symbols import fingerprint
+
+    for _ in range(4):
+        pending: list[tuple[int, LintTask, int]] = []
+        for index, file in enumerate(done):
+            if file is None or not file.result.asked or index not in projects:
+                continue
+            project = projects[index]
+            asked = file.result.asked
+            answers = {name: project.model.symbol(name) for name in asked}
+            if all(fingerprint(answers[name]) == asked[name] for name in asked):
+                continue
+            path = candidates[index].path
+            settings = project.settings
+            spec = cache.spec_for(settings)
+            project_spec = _with_names(project.spec_for(path, False), _names_for(project))
+            from dataclasses import replace
+
+            project_spec = replace(project_spec, answers=answers)
+            task = LintTask(str(path), settings, options, spec, project_spec, False, file.result.summary)
+            pending.append((index, task, 0))
+        if not pending:
+            return
+        for index, file in _run_tasks(pending, options.jobs, None, outcome):
+            done[index] = file
 
 
 def _cache_hit(spec: CacheSpec, path: str, data: bytes, options: RunOptions) -> LintResult | None:
     """The cached result of this content, unless there is none or fix mode has fixes to apply."""
     from claude_lint.app.cache import load
 
-    diagnostics = load(spec, path, data)
-    if diagnostics is None or (options.fix and _offers_fix(diagnostics, options)):
+    cached = load(spec, path, data)
+    if cached is None or (options.fix and _offers_fix(cached.diagnostics, options)):
         return None
-    return LintResult(path, diagnostics, parsed=True)
+    return LintResult(path, cached.diagnostics, parsed=True, summary=cached.summary, asked=cached.asked)
 
 
 def _run_tasks(

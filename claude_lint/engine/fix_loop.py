@@ -14,6 +14,7 @@ from __future__ import annotations
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from claude_lint.config.settings import Settings
 from claude_lint.core.diagnostics import Applicability, Diagnostic, Fix
@@ -21,6 +22,9 @@ from claude_lint.core.nesting import check_nesting
 from claude_lint.core.source import SourceError, decode_source, encode_like
 from claude_lint.core.text_edits import apply_edits, select_non_overlapping
 from claude_lint.engine.lint import lint_text
+
+if TYPE_CHECKING:
+    from claude_lint.analysis.symbols import ProjectSpec
 
 MAX_PASSES = 10
 
@@ -77,6 +81,7 @@ def fix_text(
     settings: Settings,
     enabled: frozenset[str] | None = None,
     unsafe: bool = False,
+    project: ProjectSpec | None = None,
 ) -> FixOutcome:
     outcome = FixOutcome(path, text, text)
     current = text
@@ -84,7 +89,7 @@ def fix_text(
     seen = {text}  # every text a pass produced: coming back to one means fixes undo each other
     passes = 0  # passes that changed the text; passes that only drop fixes are bounded by the fixes
     while True:
-        result = lint_text(path, current, settings, enabled)
+        result = lint_text(path, current, settings, enabled, project)
         outcome.errors.extend(e for e in result.errors if e not in outcome.errors)
         candidates = [
             d for d in result.diagnostics
@@ -166,13 +171,14 @@ def fix_bytes(
     settings: Settings,
     enabled: frozenset[str] | None = None,
     unsafe: bool = False,
+    project: ProjectSpec | None = None,
 ) -> tuple[FixOutcome, bytes] | None:
     """Fix a file's bytes; None when the file cannot be decoded (nothing to fix)."""
     try:
         source = decode_source(data)
     except SourceError:
         return None
-    outcome = fix_text(path, source.text, settings, enabled, unsafe)
+    outcome = fix_text(path, source.text, settings, enabled, unsafe, project)
     if not outcome.changed:
         return outcome, data
     try:

@@ -30,7 +30,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -45,6 +45,9 @@ from claude_lint.engine.lint import (
     lint_module,
     parse_checked,
 )
+
+if TYPE_CHECKING:
+    from claude_lint.analysis.symbols import ProjectSpec
 
 
 @dataclass
@@ -67,7 +70,9 @@ class DocumentLinter:
         # (statements re-parsed, statements in the module) of the last parse; None: a full parse.
         self.last_reparse: tuple[int, int] | None = None
 
-    def lint(self, text: str, settings: Settings, enabled: frozenset[str] | None = None) -> LintResult:
+    def lint(
+        self, text: str, settings: Settings, enabled: frozenset[str] | None = None, project: ProjectSpec | None = None
+    ) -> LintResult:
         if enabled is None:
             from claude_lint.config.selection import resolve_selection
 
@@ -77,7 +82,7 @@ class DocumentLinter:
         with collector_paused():
             module = self.parse(text, result, enabled, ignored)
             if module is not None:
-                lint_module(result, module, text, settings, enabled, ignored, self._positions)
+                lint_module(result, module, text, settings, enabled, ignored, self._positions, project=project)
         return result
 
     def parse(

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     import libcst as cst
 
     from claude_lint.analysis.positions import StatementOffsets
+    from claude_lint.analysis.symbols import ProjectSpec
     from claude_lint.lint.context import Finding, RuleContext
 
 
@@ -72,8 +73,19 @@ def engine_code_enabled(code: str, path: str, settings: Settings) -> bool:
     )
 
 
-def lint_bytes(path: str, data: bytes, settings: Settings, enabled: frozenset[str] | None = None) -> LintResult:
-    """Lint one file's bytes. `enabled=None`: the settings' selection, resolved only if parsed."""
+def lint_bytes(
+    path: str,
+    data: bytes,
+    settings: Settings,
+    enabled: frozenset[str] | None = None,
+    project: ProjectSpec | None = None,
+    summarize: bool = False,
+) -> LintResult:
+    """Lint one file's bytes. `enabled=None`: the settings' selection, resolved only if parsed.
+
+    `project`: the file's place in its project and what the project tells it about
+    the names it imports; `summarize`: also compute the module's summary.
+    """
     result = LintResult(path)
     try:
         source = decode_source(data)
@@ -83,12 +95,20 @@ def lint_bytes(path: str, data: bytes, settings: Settings, enabled: frozenset[st
         ):
             result.diagnostics.append(_file_diagnostic(path, "CL002", f"Cannot read file: {e}"))
         return result
-    if not needs_parsing(data, triggers_for(settings.client_factories)):
+    names = project.names if project is not None else ()
+    if not needs_parsing(data, triggers_for((*settings.client_factories, *names))):
         return result
-    return lint_text(path, source.text, settings, enabled)
+    return lint_text(path, source.text, settings, enabled, project, summarize)
 
 
-def lint_text(path: str, text: str, settings: Settings, enabled: frozenset[str] | None = None) -> LintResult:
+def lint_text(
+    path: str,
+    text: str,
+    settings: Settings,
+    enabled: frozenset[str] | None = None,
+    project: ProjectSpec | None = None,
+    summarize: bool = False,
+) -> LintResult:
     """Lint decoded source text (the fixer re-lints its output this way)."""
     result = LintResult(path)
     if enabled is None:
@@ -96,8 +116,27 @@ def lint_text(path: str, text: str, settings: Settings, enabled: frozenset[str] 
 
         enabled = resolve_selection(settings.select, settings.extend_select, settings.ignore)
     with collector_paused():
-        _lint_text(result, text, settings, enabled, ignored_for_path(path, settings))
+        _lint_text(result, text, settings, enabled, ignored_for_path(path, settings), project, summarize)
     return result
+
+
+def summarize_text(text: str, settings: Settings) -> dict[str, object] | None:
+    """A module's summary alone (no rules); None when it does not parse."""
+    import libcst as cst
+
+    from claude_lint.analysis.model import build_model
+    from claude_lint.analysis.summary import summarize
+    from claude_lint.sdk.load import load_knowledge
+
+    if check_nesting(text) is not None:
+        return None
+    with collector_paused():
+        try:
+            module = cst.parse_module(text)
+            knowledge = load_knowledge(settings.sdk_version, project=settings.root)
+            return summarize(build_model(module, knowledge, settings.client_factories), text)
+        except Exception:  # noqa: BLE001  (a module we cannot read tells the project nothing)
+            return None
 
 
 @contextmanager
@@ -118,10 +157,18 @@ def collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _lint_text(result: LintResult, text: str, settings: Settings, enabled: frozenset[str], ignored: set[str]) -> None:
+def _lint_text(
+    result: LintResult,
+    text: str,
+    settings: Settings,
+    enabled: frozenset[str],
+    ignored: set[str],
+    project: ProjectSpec | None = None,
+    summarize: bool = False,
+) -> None:
     module = parse_checked(result, text, enabled, ignored)
     if module is not None:
-        lint_module(result, module, text, settings, enabled, ignored)
+        lint_module(result, module, text, settings, enabled, ignored, project=project, summarize=summarize)
 
 
 def parse_checked(result: LintResult, text: str, enabled: frozenset[str], ignored: set[str]) -> cst.Module | None:
@@ -164,23 +211,35 @@ def lint_module(
     enabled: frozenset[str],
     ignored: set[str],
     positions: StatementOffsets | None = None,
+    project: ProjectSpec | None = None,
+    summarize: bool = False,
 ) -> None:
     """Build the model of a parsed module and run the enabled rules on it.
 
     `positions` (the language server's per-document index) supplies node
     offsets kept across edits instead of a code-generation pass over the
-    whole module.
+    whole module. `project` answers the names the module imports from its
+    project; what was asked is recorded on `result.asked`.
     """
     from claude_lint.analysis.model import build_model
-    from claude_lint.engine.registry import all_rules
-    from claude_lint.engine.suppress import find_suppressions, unused_suppressions
+    from claude_lint.analysis.symbols import ProjectView
     from claude_lint.lint.context import RuleContext
     from claude_lint.sdk.load import load_knowledge
 
     path = result.path
     result.parsed = True
+    view = project.view() if project is not None else ProjectView()
     try:
-        model = build_model(module, load_knowledge(settings.sdk_version, project=settings.root), settings.client_factories)
+        knowledge = load_knowledge(settings.sdk_version, project=settings.root)
+        model = build_model(module, knowledge, settings.client_factories, view)
+        if summarize:
+            from claude_lint.analysis.summary import summarize as summary_of
+
+            # A summary depends on the content alone: only a model that got no answer from the project.
+            if not any(view.asked.values()):
+                result.summary = summary_of(model, text)
+            else:
+                result.summary = summary_of(build_model(module, knowledge, settings.client_factories), text)
     except RecursionError:
         if _is_enabled("CL001", enabled, ignored):
             result.diagnostics.append(
@@ -191,6 +250,17 @@ def lint_module(
         result.errors.append(_internal_error(path, "the module model"))
         return
     ctx = RuleContext(path=path, model=model, settings=settings, text=text, positions=positions)
+    try:
+        _run_rules(result, ctx, enabled, ignored)
+    finally:
+        result.asked = view.fingerprints()  # rules ask too (a retry decorator's definition)
+
+
+def _run_rules(result: LintResult, ctx: RuleContext, enabled: frozenset[str], ignored: set[str]) -> None:
+    from claude_lint.engine.registry import all_rules
+    from claude_lint.engine.suppress import find_suppressions, unused_suppressions
+
+    path, text = result.path, ctx.text
     for rule_class in all_rules():
         if not _is_enabled(rule_class.code, enabled, ignored):
             continue

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from claude_lint.analysis.model import HandlerInfo, ModuleModel
+from claude_lint.analysis.model import CallSite, HandlerInfo, ModuleModel
 from claude_lint.analysis.responses import ModuleFrames, frames_for
 from claude_lint.analysis.retries import RetryAnalysis, retry_analysis
 from claude_lint.analysis.values import Values, values_for
@@ -74,6 +75,20 @@ class RuleContext:
     def retries(self) -> RetryAnalysis:
         """The retry mechanisms around the call sites."""
         return retry_analysis(self.model)
+
+    @staticmethod
+    def remote_note(sites: Sequence[CallSite]) -> str:
+        """`; ask_claude() in app/llm.py:12 makes the Claude call` when every call site is a function of another module."""
+        if not sites or any(site.remote is None for site in sites):
+            return ""
+        labels = list(dict.fromkeys(site.remote.label for site in sites if site.remote is not None))
+        shown = ", ".join(labels[:2]) + (f" and {len(labels) - 2} more" if len(labels) > 2 else "")
+        return f"; {shown} make{'s' if len(labels) == 1 else ''} the Claude call"
+
+    @staticmethod
+    def reply_note(site: CallSite) -> str:
+        """`; the reply comes from ask_claude() in app/llm.py:12` for a reply a function of another module returns."""
+        return f"; the reply comes from {site.remote.label}" if site.remote is not None else ""
 
     def report(
         self, node: cst.CSTNode, message: str, fix: Fix | None = None, width: int | None = None, *, secret: bool = False

@@ -39,6 +39,13 @@ def mechanism_name(m: RetryMechanism, model: ModuleModel) -> str:
     if m.family == "recursion":
         assert m.function is not None
         return f"the recursive retry of `{m.function.name}()`"
+    if m.family == "project":
+        expr = m.node.decorator if isinstance(m.node, cst.Decorator) else m.node
+        assert isinstance(expr, cst.BaseExpression)
+        head = model.module.code_for_node(expr.func if isinstance(expr, cst.Call) else expr)
+        shown = f"@{head}" if isinstance(m.node, cst.Decorator) else head
+        suffix = "(...)" if isinstance(expr, cst.Call) else ""
+        return f"`{shown}{suffix}`" + (f" (defined in {m.origin})" if m.origin else "")
     if isinstance(m.node, cst.Decorator):
         expr = m.node.decorator
         head = model.module.code_for_node(expr.func if isinstance(expr, cst.Call) else expr)

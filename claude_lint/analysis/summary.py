@@ -1,0 +1,303 @@
+"""A module's summary: what it exports that rules in other modules need, as small JSON-ready data.
+
+Computed from the module's own model (built without any project view, so it
+depends on the file's content alone and is cached per content), read by the
+project model (analysis/project.py), which resolves names across modules.
+
+    {"imports": {local: qualified name},  # relative ones keep their dots: "..llm.ask"
+     "functions": {"ask" | "Class.method": {
+         "line": 12, "async": false,
+         "claude": true,                  # makes a Claude call (through this module's functions too)
+         "calls": [qualified names],      # imported functions it calls (through local ones too)
+         "clients": [client],             # of the Claude calls it makes
+         "returns": "message" | "stream" | "ref:<qualified name>" | null,
+         "factory": client | null,        # returns a client
+         "roots": [library roots],
+         "retry": retry | null}},         # it is a retry mechanism (analysis/retry_templates.py)
+     "classes": {"Class": {"line": 3, "bases": [qualified names]}},
+     "clients": {name: client}}           # module-level clients
+
+    client: {"cls": "Anthropic", "async": false, "retries": 0 | null, "line": 3} or {"ref": qualified name}
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import libcst as cst
+
+from claude_lint.analysis.model import (
+    NOT_CLIENT,
+    CallSite,
+    ClientInfo,
+    FunctionInfo,
+    ModuleModel,
+    Scope,
+    dotted,
+)
+from claude_lint.analysis.retries import retry_template
+from claude_lint.analysis.symbols import retry_to_json
+from claude_lint.analysis.walk import walk
+
+FORMAT = 1
+_DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.MULTILINE)
+_CLASS = re.compile(r"^[ \t]*class[ \t]+(\w+)", re.MULTILINE)
+_STREAMS = frozenset({"messages.stream", "beta.messages.stream"})
+
+
+def _lines(text: str, pattern: re.Pattern[str], names: list[str]) -> list[int]:
+    """The line of each def/class, in source order: the n-th node matches the n-th header of its name."""
+    found: list[int] = []
+    matches = pattern.finditer(text)
+    for name in names:
+        line = 0
+        for match in matches:
+            if match.group(1) == name:
+                line = text.count("\n", 0, match.start()) + 1
+                break
+        found.append(line)
+    return found
+
+
+def _qualname(info: FunctionInfo) -> str | None:
+    """`f` for a module-level function, `C.m` for a method of a module-level class; None otherwise."""
+    parent = info.scope.parent
+    if parent is None:
+        return None
+    if parent.kind == "module":
+        return info.name
+    if parent.kind == "class" and parent.parent is not None and parent.parent.kind == "module":
+        return f"{parent.name}.{info.name}"
+    return None
+
+
+class _Returns(cst.CSTVisitor):
+    """The values a function returns (not those of nested functions)."""
+
+    def __init__(self, root: cst.CSTNode) -> None:
+        self.root = root
+        self.values: list[cst.BaseExpression] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return node is self.root
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None:
+            self.values.append(node.value)
+
+
+def _client(client: ClientInfo | None, model: ModuleModel, site: CallSite | None, text: str) -> dict[str, Any] | None:
+    if client is None:
+        if site is not None and site.client_node is not None:
+            name = dotted(site.client_node)
+            if name is not None and name.split(".", 1)[0] in model.imports.names:
+                return {"ref": model.imports.qualify(site.client_node)}
+        return None
+    if client.origin == "remote":
+        return None  # only with a project view, which summaries are built without
+    return {"cls": client.class_name, "async": client.is_async, "retries": client.max_retries, "line": 0}
+
+
+class _Summarizer:
+    def __init__(self, model: ModuleModel, text: str) -> None:
+        self.model = model
+        self.text = text
+        self.resolver = model.resolver
+
+    def imported(self, func: cst.BaseExpression, scope: Scope) -> str | None:
+        name = dotted(func)
+        if name is None:
+            return None
+        head = name.split(".", 1)[0]
+        if head in self.model.imports.names and not self.resolver.bound_locally(head, scope):
+            return self.model.imports.qualify(func)
+        if head in ("self", "cls") and name.count(".") == 1:
+            owner = scope.class_scope
+            if owner is not None and isinstance(owner.node, cst.ClassDef) and name.split(".")[1] not in owner.functions:
+                bases = [self.model.imports.qualify(b.value) for b in owner.node.bases]
+                return "|".join(f"{b}.{name.split('.')[1]}" for b in bases if b and b.split(".", 1)[0] in self._imported_heads())
+        return None
+
+    def _builds_client(self, info: FunctionInfo) -> bool:
+        for record in info.calls:
+            if record.frame is info and self.resolver.client_class(self.model.imports.qualify(record.node.func)):
+                return True
+        return False
+
+    def _imported_heads(self) -> set[str]:
+        return {q.split(".", 1)[0] for q in self.model.imports.names.values()}
+
+    def returns(
+        self, info: FunctionInfo, sites: list[CallSite]
+    ) -> tuple[str | None, dict[str, Any] | None, CallSite | None]:
+        finder = _Returns(info.node)
+        walk(info.node, finder)
+        if not finder.values:
+            return None, None, None
+        returned: CallSite | None = None
+        by_node = {id(site.node): site for site in sites}
+        kind: str | None = None
+        factory: dict[str, Any] | None = None
+        for value in finder.values:
+            expr = value.expression if isinstance(value, cst.Await) else value
+            if isinstance(expr, cst.Name):
+                # `reply = None` then `reply = client.messages.create(...)` in a loop: the call's value.
+                bound = [b for b in info.scope.bindings.get(expr.value, []) if not (isinstance(b, cst.Name) and b.value == "None")]
+                if len(bound) == 1:
+                    expr = bound[0].expression if isinstance(bound[0], cst.Await) else bound[0]
+                elif bound:
+                    unwrapped = [b.expression if isinstance(b, cst.Await) else b for b in bound]
+                    found = [by_node[id(b)] for b in unwrapped if id(b) in by_node]
+                    if len(found) == len(unwrapped):
+                        plain = [f for f in found if f.method not in _STREAMS and f.keyword("stream") is None]
+                        expr = (plain or found)[0].node
+            site = by_node.get(id(expr))
+            if site is not None and site.direct:
+                kind = kind or ("stream" if site.method in _STREAMS else "message")
+                returned = returned or site
+            elif isinstance(expr, cst.Call):
+                target = self.resolver.function_for(expr.func, info.scope)
+                if target is None:
+                    ref = self.imported(expr.func, info.scope)
+                    if ref is not None and "|" not in ref:
+                        kind = kind or f"ref:{ref}"
+                client = self.resolver.client_of(expr, info.scope)
+                if isinstance(client, ClientInfo) and factory is None:
+                    factory = _client(client, self.model, None, self.text)
+        if factory is None and info.node.returns is not None:
+            client = self.resolver.client_from_annotation(info.node.returns.annotation)
+            if isinstance(client, ClientInfo):
+                factory = _client(client, self.model, None, self.text)
+        return kind, factory, returned
+
+    def summary(self) -> dict[str, Any]:
+        model = self.model
+        functions = model.functions
+        lines = _lines(self.text, _DEF, [f.name for f in functions])
+        sites_by_frame: dict[int, list[CallSite]] = {}
+        for site in model.call_sites:
+            if site.frame is not None:
+                sites_by_frame.setdefault(id(site.frame), []).append(site)
+        # Per function: imported callees and clients, then closed over this module's callees.
+        refs: dict[int, set[str]] = {}
+        clients: dict[int, list[dict[str, Any]]] = {}
+        local: dict[int, list[FunctionInfo]] = {}
+        for info in functions:
+            own_refs: set[str] = set()
+            callees: list[FunctionInfo] = []
+            for record in info.calls:
+                if record.frame is not info:
+                    continue
+                target = self.resolver.function_for(record.node.func, record.scope)
+                if target is not None:
+                    callees.append(target)
+                    continue
+                ref = self.imported(record.node.func, record.scope)
+                if ref:
+                    own_refs.update(ref.split("|"))
+            refs[id(info)] = own_refs
+            local[id(info)] = callees
+            found = []
+            for site in sites_by_frame.get(id(info), []):
+                if site.direct:
+                    entry = _client(site.client, model, site, self.text)
+                    if entry is not None and entry not in found:
+                        found.append(entry)
+            clients[id(info)] = found
+        out_functions: dict[str, Any] = {}
+        for info, line in zip(functions, lines, strict=True):
+            qual = _qualname(info)
+            if qual is None:
+                continue
+            all_refs, all_clients = set(refs[id(info)]), list(clients[id(info)])
+            seen = {id(info)}
+            pending = list(local[id(info)])
+            while pending:
+                callee = pending.pop()
+                if id(callee) in seen:
+                    continue
+                seen.add(id(callee))
+                all_refs |= refs[id(callee)]
+                all_clients.extend(c for c in clients[id(callee)] if c not in all_clients)
+                pending.extend(local[id(callee)])
+            returns, factory, returned = None, None, None
+            if info.calls_llm or all_refs or info.node.returns is not None or self._builds_client(info):
+                returns, factory, returned = self.returns(info, sites_by_frame.get(id(info), []))
+            request = None
+            if returned is not None:
+                # What the caller reading the reply needs: can it hold tool_use or thinking blocks?
+                from claude_lint.analysis.values import values_for
+
+                values = values_for(model)
+                request = {"tools": values.request_uses_tools(returned), "thinking": values.request_uses_thinking(returned)}
+            if not (info.calls_llm or all_refs or factory or returns):
+                continue
+            entry: dict[str, Any] = {
+                "line": line,
+                "async": info.is_async,
+                "claude": info.calls_llm,
+                "calls": sorted(all_refs),
+                "clients": all_clients,
+                "returns": returns,
+                "factory": factory,
+                "roots": sorted(r for r in model.library_roots([r for r in info.calls if r.frame is info]) if r),
+                "retry": None,
+                "request": request,
+            }
+            out_functions[qual] = entry
+        for info, line in zip(functions, lines, strict=True):
+            qual = _qualname(info)
+            if qual is None:
+                continue
+            template = retry_template(model, info)
+            if template is not None:
+                entry = out_functions.setdefault(
+                    qual,
+                    {"line": line, "async": info.is_async, "claude": False, "calls": [], "clients": [],
+                     "returns": None, "factory": None, "roots": [], "retry": None},
+                )
+                entry["retry"] = retry_to_json(template)
+        classes: dict[str, Any] = {}
+        class_nodes = [s for s in model.classes if s.parent is model.module_scope]
+        class_lines = _lines(self.text, _CLASS, [c.name for c in class_nodes])
+        for scope, line in zip(class_nodes, class_lines, strict=True):
+            assert isinstance(scope.node, cst.ClassDef)
+            bases = [model.imports.qualify(b.value) or "" for b in scope.node.bases if b.keyword is None]
+            classes[scope.name] = {"line": line, "bases": [b for b in bases if b]}
+        module_clients: dict[str, Any] = {}
+        for name, values in model.module_scope.bindings.items():
+            if not values or not isinstance(values[0], (cst.Call, cst.Name, cst.Attribute, cst.Await)):
+                continue
+            client = self.resolver.client_of(cst.Name(name), model.module_scope)
+            entry_client = None
+            if isinstance(client, ClientInfo):
+                entry_client = _client(client, model, None, self.text)
+            elif client is None and client is not NOT_CLIENT:
+                value = values[-1]
+                ref = dotted(value)
+                if ref is not None and ref.split(".", 1)[0] in model.imports.names:
+                    entry_client = {"ref": model.imports.qualify(value)}
+            if entry_client is not None:
+                if "cls" in entry_client:
+                    match = re.search(rf"^{re.escape(name)}[ \t]*(?::[^=\n]*)?=", self.text, re.MULTILINE)
+                    entry_client["line"] = self.text.count("\n", 0, match.start()) + 1 if match else 0
+                module_clients[name] = entry_client
+        return {
+            "format": FORMAT,
+            "imports": dict(model.imports.names),
+            "functions": out_functions,
+            "classes": classes,
+            "clients": module_clients,
+        }
+
+
+def summarize(model: ModuleModel, text: str) -> dict[str, Any]:
+    """The summary of a module (its model built without a project view)."""
+    return _Summarizer(model, text).summary()

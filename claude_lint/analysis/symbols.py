@@ -1,0 +1,252 @@
+"""What a module learns about names it imports from elsewhere in its project, and a record of what it asked.
+
+The project model (analysis/project.py) answers a qualified name
+(`app.llm.ask_claude`) with one of the small frozen records below: a function
+that makes Claude calls or returns a reply, a client built in another module,
+a retry mechanism defined in the project (with its bound, wait and caught
+types written in terms of its parameters), or a class with Claude-calling
+methods. A `ProjectView` holds the answers one file gets and records every
+name the file's analysis asked about, with the answer it got: a file's
+findings depend on exactly those answers, so the cache keeps them with the
+findings and a run re-lints a file only when one of them changed.
+
+The records are plain data (picklable, printable, compared by value): they
+travel to worker processes and their `repr` is the cache's fingerprint.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+# Names the project model never answers: the SDK and the standard library.
+_EXTERNAL_ROOTS = frozenset(sys.stdlib_module_names) | {"anthropic", "builtins", "typing_extensions"}
+
+
+@dataclass(frozen=True)
+class RemoteClient:
+    """An Anthropic client (or a factory's result) built in another module."""
+
+    class_name: str
+    is_async: bool
+    max_retries: int | None  # None: not visible, the SDK default applies
+    where: str  # "app/llm.py:3"
+
+
+@dataclass(frozen=True)
+class RemoteFunction:
+    """A function of the project that makes a Claude call, returns a reply, or builds a client."""
+
+    name: str  # as the message shows it: "ask_claude" or "LLM.ask"
+    where: str  # "app/llm.py:12"
+    is_async: bool
+    calls_claude: bool
+    clients: tuple[RemoteClient, ...] = ()  # of the Claude calls it makes (may be empty: client unknown)
+    returns: str | None = None  # "message" or "stream": it returns the reply of its call
+    returns_client: RemoteClient | None = None  # a client factory
+    # For a reply it returns: whether its request can produce tool_use / thinking blocks (None: unknown).
+    request_tools: bool | None = None
+    request_thinking: bool | None = None
+    roots: tuple[str, ...] = ()  # libraries its calls reach (for foreign exception types)
+    retry: RemoteRetry | None = None  # a retry mechanism it applies to the calls (a decorator on it)
+
+    @property
+    def label(self) -> str:
+        return f"`{self.name}()` in {self.where}"
+
+
+@dataclass(frozen=True)
+class Param:
+    """A value a retry mechanism takes from its use site: parameter `name`, its default's source text."""
+
+    name: str
+    index: int  # position among the parameters (-1: keyword-only)
+    default: str | None  # source text; None when the parameter has no default
+
+
+@dataclass(frozen=True)
+class RemoteRetry:
+    """A retry mechanism defined in the project: a decorator, a decorator factory or a wrapper.
+
+    `catches`, `attempts` and `wait` are either fixed facts or a parameter the use
+    site fills in: catches is ("types", qualnames), ("all",), ("inspects",) or
+    ("param", Param); attempts is ("count", n), ("unbounded",), ("bounded",) or
+    ("param", Param, none_means_unbounded); wait is a kind ("none", "fixed",
+    "exponential", "jittered", "unknown").
+    """
+
+    name: str
+    where: str
+    shape: str  # "factory" (`@f(...)`, `f(...)(g)`), "decorator" (`@f`), "wrapper" (`f(g, ...)`)
+    catches: tuple[object, ...]
+    attempts: tuple[object, ...]
+    wait: str
+    reads_retry_after: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"`{self.name}` ({self.where})"
+
+
+@dataclass(frozen=True)
+class RemoteClass:
+    """A class defined in the project: its bases (qualified), and methods that make Claude calls."""
+
+    name: str
+    where: str
+    bases: tuple[str, ...]
+    methods: Mapping[str, RemoteFunction] = field(default_factory=dict, hash=False)
+
+
+Symbol = RemoteFunction | RemoteClient | RemoteRetry | RemoteClass
+
+
+def is_external(qualname: str) -> bool:
+    """A name of the SDK or the standard library: never a project module's."""
+    return qualname.split(".", 1)[0] in _EXTERNAL_ROOTS
+
+
+def absolute_name(qualname: str, module: str | None, is_package: bool = False) -> str | None:
+    """`..llm.ask` imported in `app.sub.mod` -> `app.llm.ask`; None when it cannot be placed."""
+    if not qualname.startswith("."):
+        return qualname
+    if module is None:
+        return None
+    level = len(qualname) - len(qualname.lstrip("."))
+    parts = module.split(".")
+    if not is_package:
+        parts = parts[:-1]  # a module's package
+    if level - 1 > len(parts):
+        return None
+    base = parts[: len(parts) - (level - 1)]
+    rest = qualname[level:]
+    name = ".".join([*base, rest] if rest else base)
+    return name or None
+
+
+class ProjectView:
+    """The answers one file gets about project names, and the record of what it asked.
+
+    `answers` maps absolute qualified names to their symbol (or None); a name
+    not in it is answered None, which is right when the caller gave every
+    answer it knows (a full run gives the answers for the names the file asked
+    the first time; a name asked only now is recorded and the run checks it).
+    """
+
+    def __init__(
+        self,
+        module: str | None = None,
+        answers: Mapping[str, Symbol | None] | None = None,
+        is_package: bool = False,
+        resolve: object = None,
+    ) -> None:
+        self.module = module
+        self.is_package = is_package
+        self.answers = answers or {}
+        # An on-demand resolver (a ProjectModel) used for names without a given answer.
+        self._resolve = resolve
+        self.asked: dict[str, Symbol | None] = {}
+
+    def lookup(self, qualname: str | None) -> Symbol | None:
+        if qualname is None:
+            return None
+        name = absolute_name(qualname, self.module, self.is_package)
+        if name is None or is_external(name):
+            return None
+        if name in self.asked:
+            return self.asked[name]
+        if name in self.answers:
+            found = self.answers[name]
+        elif self._resolve is not None:
+            found = self._resolve.symbol(name)  # type: ignore[attr-defined]
+        else:
+            found = None
+        self.asked[name] = found
+        return found
+
+    def function(self, qualname: str | None) -> RemoteFunction | None:
+        found = self.lookup(qualname)
+        return found if isinstance(found, RemoteFunction) else None
+
+    def client(self, qualname: str | None) -> RemoteClient | None:
+        found = self.lookup(qualname)
+        return found if isinstance(found, RemoteClient) else None
+
+    def retry(self, qualname: str | None) -> RemoteRetry | None:
+        found = self.lookup(qualname)
+        return found if isinstance(found, RemoteRetry) else None
+
+    def class_(self, qualname: str | None) -> RemoteClass | None:
+        found = self.lookup(qualname)
+        return found if isinstance(found, RemoteClass) else None
+
+    def fingerprints(self) -> dict[str, str]:
+        """What was asked and answered, as the cache keeps it."""
+        return {name: fingerprint(symbol) for name, symbol in self.asked.items()}
+
+
+def _fact_to_json(fact: tuple[object, ...]) -> list[object]:
+    return [{"param": f.name, "index": f.index, "default": f.default} if isinstance(f, Param) else f for f in fact]
+
+
+def _fact_from_json(fact: list[object]) -> tuple[object, ...]:
+    out: list[object] = []
+    for item in fact:
+        if isinstance(item, dict):
+            out.append(Param(str(item["param"]), int(item["index"]), item["default"]))
+        elif isinstance(item, list):
+            out.append(tuple(str(x) for x in item))
+        else:
+            out.append(item)
+    return tuple(out)
+
+
+def retry_to_json(retry: RemoteRetry) -> dict[str, object]:
+    return {
+        "name": retry.name,
+        "shape": retry.shape,
+        "catches": _fact_to_json(retry.catches),
+        "attempts": _fact_to_json(retry.attempts),
+        "wait": retry.wait,
+        "retry_after": retry.reads_retry_after,
+    }
+
+
+def retry_from_json(data: dict[str, object], where: str) -> RemoteRetry:
+    return RemoteRetry(
+        str(data["name"]),
+        where,
+        str(data["shape"]),
+        _fact_from_json(data["catches"]),  # type: ignore[arg-type]
+        _fact_from_json(data["attempts"]),  # type: ignore[arg-type]
+        str(data["wait"]),
+        bool(data["retry_after"]),
+    )
+
+
+def fingerprint(symbol: Symbol | None) -> str:
+    if isinstance(symbol, RemoteClass):
+        return repr((symbol.name, symbol.where, symbol.bases, sorted(symbol.methods.items())))
+    return repr(symbol)
+
+
+@dataclass(frozen=True)
+class ProjectSpec:
+    """What linting one file needs from its project: picklable, sent to worker processes.
+
+    `module`: the file's dotted module name (None outside a package we can
+    name); `answers`: symbols for names it is known to ask about; `names`:
+    project names that make a file worth parsing even without an SDK trigger
+    string (functions that call Claude, clients); `resolve`: an in-process
+    project model asked for names without an answer (single-file modes).
+    """
+
+    module: str | None = None
+    is_package: bool = False
+    answers: Mapping[str, Symbol | None] = field(default_factory=dict, hash=False)
+    names: tuple[str, ...] = ()
+    resolve: object = field(default=None, hash=False, compare=False)
+
+    def view(self) -> ProjectView:
+        return ProjectView(self.module, self.answers, self.is_package, self.resolve)

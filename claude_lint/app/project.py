@@ -1,0 +1,208 @@
+"""A file's project: its root, the module names of its files, and their summaries, found on demand.
+
+The root is the directory of the configuration file, else the git root, else
+the file's own directory. A module is named the way Python would import it:
+the file's path from the first directory up that is not a package (has no
+`__init__.py`); a module name is found again by probing the root, `src/`
+and every such top directory seen so far. Summaries are computed in this
+process when asked (linting a few files, the language server) or given by the
+workers of a full run, and kept per file content in memory and in the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from claude_lint.analysis.project import LoadedModule, ProjectModel
+from claude_lint.analysis.symbols import ProjectSpec
+from claude_lint.config.settings import Settings
+from claude_lint.core.source import SourceError, decode_source
+
+
+def project_root(path: Path, settings: Settings) -> Path:
+    """The configuration's directory, else the git root above the file, else its directory."""
+    if settings.config_file is not None:
+        return Path(settings.config_file).parent.resolve()
+    start = path.resolve().parent
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists():
+            return directory
+    return start
+
+
+def module_name(path: Path) -> tuple[str, bool, Path] | None:
+    """(dotted name, is a package's `__init__`, the directory the name starts from)."""
+    path = path.resolve()
+    if path.suffix != ".py":
+        return None
+    is_package = path.name == "__init__.py"
+    packages, directory = _package_of(path.parent)
+    parts = [*packages] if is_package else [*packages, path.stem]
+    if not parts or not all(p.isidentifier() for p in parts):
+        return None
+    return ".".join(parts), is_package, directory
+
+
+@lru_cache(maxsize=4096)
+def _package_of(directory: Path) -> tuple[tuple[str, ...], Path]:
+    """The package names of a directory (up to the first that is not a package), and where they start."""
+    if not (directory / "__init__.py").is_file() or directory.parent == directory:
+        return (), directory
+    outer, base = _package_of(directory.parent)
+    return (*outer, directory.name), base
+
+
+class Project:
+    """One project's module index and its model (summaries resolved on demand)."""
+
+    def __init__(self, root: Path, settings: Settings) -> None:
+        self.root = root
+        self.settings = settings
+        self.bases: list[Path] = [root, root / "src"]
+        self.model = ProjectModel(self._load)
+        # Summaries by content digest, and the summary-computing callback's counter (tests read it).
+        self._summaries: dict[bytes, dict[str, Any] | None] = {}
+        self.computed = 0
+        self.cache: Any = None  # a SummaryStore, when the cache is on
+
+    def display(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def note_file(self, path: Path) -> tuple[str, bool] | None:
+        """A file of the project: its module name; its top directory becomes a place to look for modules."""
+        named = module_name(path)
+        if named is None:
+            return None
+        name, is_package, base = named
+        if base not in self.bases:
+            self.bases.append(base)
+        return name, is_package
+
+    def find(self, name: str) -> Path | None:
+        relative = Path(*name.split("."))
+        for base in self.bases:
+            for candidate in (base / relative.with_suffix(".py"), base / relative / "__init__.py"):
+                if candidate.is_file():
+                    return candidate
+        return None
+
+    def summary_of(self, data: bytes) -> dict[str, Any] | None:
+        key = hashlib.blake2b(data, digest_size=16).digest()
+        if key in self._summaries:
+            return self._summaries[key]
+        found = self.cache.load(data) if self.cache is not None else None
+        if found is None:
+            try:
+                text = decode_source(data).text
+            except SourceError:
+                found = None
+            else:
+                from claude_lint.engine.lint import (
+                    summarize_text,  # libcst: only when a module is read
+                )
+
+                self.computed += 1
+                found = summarize_text(text, self.settings)
+                if found is not None and self.cache is not None:
+                    self.cache.store(data, found)
+        self._summaries[key] = found
+        return found
+
+    def remember(self, data: bytes, summary: dict[str, Any]) -> None:
+        self._summaries[hashlib.blake2b(data, digest_size=16).digest()] = summary
+
+    def _load(self, name: str) -> LoadedModule | None:
+        path = self.find(name)
+        if path is None:
+            return None
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        summary = self.summary_of(data)
+        if summary is None:
+            return None
+        return LoadedModule(name, self.display(path), path.name == "__init__.py", summary)
+
+    def add(self, path: Path, data: bytes | None, summary: dict[str, Any]) -> None:
+        """A summary a worker computed (or the cache held) for a file of the project."""
+        named = self.note_file(path)
+        if data is not None:
+            self.remember(data, summary)
+        if named is not None:
+            self.model.add(LoadedModule(named[0], self.display(path), named[1], summary))
+
+    def update(self, path: Path, data: bytes) -> None:
+        """A file of the project changed on disk (the language server saw it saved): summarise it again."""
+        named = self.note_file(path)
+        summary = self.summary_of(data)
+        if named is not None and summary is not None:
+            self.model.add(LoadedModule(named[0], self.display(path), named[1], summary))
+        elif named is not None:
+            self.model.forget(named[0])
+
+    def spec_for(self, path: Path, in_process: bool = True) -> ProjectSpec:
+        """What linting `path` needs: its module name and, in this process, the model to ask."""
+        named = self.note_file(path)
+        return ProjectSpec(
+            module=named[0] if named else None,
+            is_package=named[1] if named else False,
+            names=tuple(sorted(self.claude_names())) if in_process else (),
+            resolve=self.model if in_process else None,
+        )
+
+    def claude_names(self) -> set[str]:
+        return self.model.claude_names()
+
+    def preload(self, path: Path, data: bytes) -> None:
+        """Load the project modules a file imports (found by a scan of its import lines, not a parse).
+
+        Linting a few files asks only about the modules they use: after this, the
+        project's Claude-calling names those modules export reach the prefilter.
+        """
+        named = self.note_file(path)
+        module, is_package = (named[0], named[1]) if named else (None, False)
+        from claude_lint.analysis.symbols import absolute_name, is_external
+
+        for match in _IMPORT_LINE.finditer(data):
+            source = match.group(1)
+            names = match.group(2) if source is not None else match.group(3)
+            if source is not None:
+                base = absolute_name(source.decode("ascii", "replace"), module, is_package)
+                if base is None or base.strip(".") == "" or is_external(base):
+                    continue
+                candidates = [base] + [f"{base}.{n.decode()}" for n in _NAME.findall(names or b"")]
+            else:
+                candidates = [n.decode() for n in _DOTTED.findall(names or b"")]
+            for name in candidates:
+                if is_external(name):
+                    continue
+                parts = name.split(".")
+                for end in range(len(parts), 0, -1):
+                    if self.model.module(".".join(parts[:end])) is not None:
+                        break
+
+
+_IMPORT_LINE = re.compile(rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\(?[\w, \t\\\n]+)|import[ \t]+([\w., \t]+))", re.MULTILINE)
+_NAME = re.compile(rb"\w+")
+_DOTTED = re.compile(rb"[\w.]+")
+
+
+_PROJECTS: dict[tuple[Path, Settings], Project] = {}
+
+
+def project_for(path: Path, settings: Settings, registry: dict[tuple[Path, Settings], Project] | None = None) -> Project:
+    """The project of a file, kept in `registry` (a run's own), else for the process (the language server)."""
+    projects = _PROJECTS if registry is None else registry
+    root = project_root(path, settings)
+    key = (root, settings)
+    if key not in projects:
+        projects[key] = Project(root, settings)
+    return projects[key]

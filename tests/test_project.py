@@ -1,0 +1,237 @@
+"""Project-wide analysis: Claude calls, clients and retry mechanisms followed across modules.
+
+The fixture project tests/projects/shapes holds one module per shape (a
+wrapper imported from another module, a home-made retry decorator factory, a
+retry applied at the call site, a client and a client factory built
+elsewhere, a base class in another module, replies returned by a wrapper and
+read by the caller, relative imports, `import pkg.mod`, a re-export through
+`__init__.py`, an import cycle, a star import, a parameter shadowing an
+imported name). A full
+run, a run on each file alone, stdin and a warm run must give the same
+findings; the cache re-lints the users of a changed wrapper and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from claude_lint.app.runner import Outcome, RunOptions, run
+from claude_lint.config.settings import ConfigResolver
+from claude_lint.engine import lint as engine
+
+SHAPES = Path(__file__).resolve().parent / "projects" / "shapes"
+
+EXPECTED = [
+    ('app/bot.py', 10, 9, 'CL101',
+     'Bare `except:` around a Claude call catches KeyboardInterrupt and SystemExit and hides which API error happened; `Assistant.ask()` in app/base.py:7 makes the Claude call'),
+    ('app/bot.py', 10, 9, 'CL102',
+     '`except:` swallows the Claude call\'s error: the handler only does `return ""`; log it, re-raise it, or return a real fallback; `Assistant.ask()` in app/base.py:7 makes the Claude call'),
+    ('app/chat.py', 7, 12, 'CL201',
+     "This Claude call's client has SDK retries disabled (`max_retries=0` in app/clients.py:6) and nothing retries it: a 429, 529 or dropped connection fails the request at once"),
+    ('app/chat.py', 15, 12, 'CL201',
+     "This Claude call's client has SDK retries disabled (`max_retries=0` in app/clients.py:9) and nothing retries it: a 429, 529 or dropped connection fails the request at once"),
+    ('app/cycle_b.py', 18, 5, 'CL101',
+     'Bare `except:` around a Claude call catches KeyboardInterrupt and SystemExit and hides which API error happened; `pong()` in app/cycle_a.py:6 makes the Claude call'),
+    ('app/cycle_b.py', 18, 5, 'CL102',
+     '`except:` swallows the Claude call\'s error: the handler only does `return ""`; log it, re-raise it, or return a real fallback; `pong()` in app/cycle_a.py:6 makes the Claude call'),
+    ('app/dotted.py', 9, 5, 'CL101',
+     'Bare `except:` around a Claude call catches KeyboardInterrupt and SystemExit and hides which API error happened; `ask_claude()` in app/llm.py:6 makes the Claude call'),
+    ('app/dotted.py', 9, 5, 'CL102',
+     '`except:` swallows the Claude call\'s error: the handler only does `return ""`; log it, re-raise it, or return a real fallback; `ask_claude()` in app/llm.py:6 makes the Claude call'),
+    ('app/handlers.py', 9, 5, 'CL101',
+     'Bare `except:` around a Claude call catches KeyboardInterrupt and SystemExit and hides which API error happened; `ask_claude()` in app/llm.py:6 makes the Claude call'),
+    ('app/handlers.py', 9, 5, 'CL102',
+     "`except:` swallows the Claude call's error: the handler only does `return None`; log it, re-raise it, or return a real fallback; `ask_claude()` in app/llm.py:6 makes the Claude call"),
+    ('app/llm.py', 16, 12, 'CL402',
+     '`reply.content[0]` assumes the reply has content: a reply with no blocks raises IndexError here. Check `reply.content` first'),
+    ('app/models.py', 10, 1, 'CL202',
+     '`@retry_on_specific_exceptions(...)` (defined in app/retrying.py:6) retries `RateLimitError`, `APIStatusError`, including BadRequestError (400), AuthenticationError (401), PaymentRequiredError (402), PermissionDeniedError (403) and 6 more, which fail the same way on every attempt'),
+    ('app/models.py', 10, 1, 'CL203',
+     '`@retry_on_specific_exceptions(...)` (defined in app/retrying.py:6) around a Claude call has no attempt bound as applied here, so it retries forever'),
+    ('app/models.py', 10, 1, 'CL205',
+     '`@retry_on_specific_exceptions(...)` (defined in app/retrying.py:6) backs off exponentially with no random jitter: parallel workers retry in lockstep and hit the rate limit together again'),
+    ('app/models.py', 10, 1, 'CL207',
+     '`@retry_on_specific_exceptions(...)` (defined in app/retrying.py:6) retries a Claude call whose client also retries: each attempt makes up to 3 requests; call through `client.with_options(max_retries=0)`'),
+    ('app/models.py', 27, 12, 'CL202',
+     '`retry_handler(...)` (defined in app/retrying.py:24) retries every exception, including BadRequestError (400), AuthenticationError (401), PaymentRequiredError (402), PermissionDeniedError (403) and 6 more, which fail the same way on every attempt'),
+    ('app/models.py', 27, 12, 'CL204',
+     '`retry_handler(...)` (defined in app/retrying.py:24) tries the Claude call again at once: add a sleep with exponential backoff and jitter'),
+    ('app/models.py', 27, 12, 'CL207',
+     '`retry_handler(...)` (defined in app/retrying.py:24) retries a Claude call whose client also retries: 3 attempts x 3 SDK attempts = up to 9 requests per call; call through `client.with_options(max_retries=0)`'),
+    ('app/providers/claude.py', 10, 5, 'CL207',
+     'The `for` retry loop retries a Claude call whose client also retries: 5 attempts x 3 SDK attempts = up to 15 requests per call; call through `client.with_options(max_retries=0)`; `ask_claude()` in app/llm.py:6 makes the Claude call'),
+    ('app/providers/claude.py', 10, 5, 'CL210',
+     'After its last failed attempt, the `for` retry loop falls through without raising: the caller gets `None` or an unbound result instead of the API error'),
+    ('app/providers/claude.py', 13, 9, 'CL202',
+     'The `for` retry loop retries whatever `except Exception` catches without looking at the error, including BadRequestError (400), AuthenticationError (401), PaymentRequiredError (402), PermissionDeniedError (403) and 6 more, which fail the same way on every attempt'),
+    ('app/providers/claude.py', 13, 9, 'CL204',
+     'The `for` retry loop tries the Claude call again at once: add a sleep with exponential backoff and jitter'),
+    ('app/providers/claude.py', 18, 5, 'CL203',
+     'The `while` retry loop around a Claude call has no attempt bound, so it retries forever'),
+    ('app/providers/claude.py', 18, 5, 'CL207',
+     'The `while` retry loop retries a Claude call whose client also retries: each attempt makes up to 3 requests; call through `client.with_options(max_retries=0)`; `ask_claude()` in app/llm.py:6 makes the Claude call'),
+    ('app/providers/claude.py', 21, 9, 'CL202',
+     'The `while` retry loop retries whatever `except Exception` catches without looking at the error, including BadRequestError (400), AuthenticationError (401), PaymentRequiredError (402), PermissionDeniedError (403) and 6 more, which fail the same way on every attempt'),
+    ('app/providers/claude.py', 23, 13, 'CL205',
+     'This retry wait (fixed) has no random jitter: parallel workers retry in lockstep and hit the rate limit together again'),
+    ('app/report.py', 10, 12, 'CL402',
+     '`ask_claude(...).content[0]` assumes the reply has content: a reply with no blocks raises IndexError here. Check `ask_claude(...).content` first; the reply comes from `ask_claude()` in app/llm.py:6'),
+    ('app/report.py', 15, 12, 'CL404',
+     "`json.loads` of Claude's reply text has no handler for `json.JSONDecodeError`: a reply that is not pure JSON (a sentence first, a code fence, JSON cut off at `max_tokens`) raises here; the reply comes from `ask_claude()` in app/llm.py:6"),
+    ('app/report.py', 15, 23, 'CL402',
+     '`reply.content[0]` assumes the reply has content: a reply with no blocks raises IndexError here. Check `reply.content` first; the reply comes from `ask_claude()` in app/llm.py:6'),
+    ('app/report.py', 19, 12, 'CL401',
+     '`ask_with_tools(question, tools).content[0]` is read as text, but the call passes `tools=`: the block can be a `tool_use` block, which has no `.text` (AttributeError). Check `block.type == "text"` first; the reply comes from `ask_with_tools()` in app/tools.py:6'),
+    ('app/views.py', 9, 5, 'CL102',
+     "`except Exception` swallows the Claude call's error: the handler only does `pass`; log it, re-raise it, or return a real fallback; `ask_claude()` in app/llm.py:6 makes the Claude call"),
+]
+
+
+@pytest.fixture
+def shapes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "shapes"
+    shutil.copytree(SHAPES, root, ignore=shutil.ignore_patterns("__pycache__", ".claude_lint_cache"))
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files the engine linted, in order (a cache hit lints nothing)."""
+    seen: list[str] = []
+    real = engine.lint_text
+
+    def counting(path: str, text: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(Path(path).relative_to(Path.cwd()).as_posix() if Path(path).is_absolute() else path)
+        return real(path, text, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "lint_text", counting)
+    return seen
+
+
+def findings(outcome: Outcome, root: Path) -> list[tuple[str, int, int, str, str]]:
+    return [
+        (Path(d.path).resolve().relative_to(root).as_posix(), d.start.line, d.start.column + 1, d.code, d.message)
+        for d in outcome.diagnostics
+    ]
+
+
+def json_findings(stdout: bytes, root: Path, name: str | None = None) -> list[tuple[str, int, int, str, str]]:
+    out = []
+    for d in json.loads(stdout):
+        path = name if name is not None else Path(d["filename"]).resolve().relative_to(root).as_posix()
+        out.append((path, d["location"]["row"], d["location"]["column"], d["code"], d["message"]))
+    return out
+
+
+def test_a_full_run_follows_calls_clients_and_retries_across_modules(shapes: Path) -> None:
+    outcome = run(["."], ConfigResolver(), RunOptions())
+    assert findings(outcome, shapes) == EXPECTED
+    assert outcome.errors == []
+
+
+def test_a_full_run_in_worker_processes_gives_the_same(shapes: Path) -> None:
+    outcome = run(["."], ConfigResolver(), RunOptions(jobs=2))
+    assert findings(outcome, shapes) == EXPECTED
+
+
+def test_each_file_alone_gives_its_share_of_the_full_run(shapes: Path, run_cli) -> None:
+    files = sorted({path for path, *_ in EXPECTED} | {"app/star.py", "app/llm.py", "app/retrying.py"})
+    for name in files:
+        done = run_cli("check", "--no-cache", "--output-format", "json", name, cwd=shapes)
+        assert done.stderr == b""
+        assert json_findings(done.stdout, shapes) == [f for f in EXPECTED if f[0] == name], name
+
+
+def test_stdin_gives_the_same_as_the_file(shapes: Path, run_cli) -> None:
+    for name in ("app/handlers.py", "app/models.py", "app/views.py"):
+        done = run_cli(
+            "check", "--output-format", "json", "--stdin-filename", name, "-",
+            cwd=shapes, stdin=(shapes / name).read_bytes(),
+        )
+        assert json_findings(done.stdout, shapes, name) == [f for f in EXPECTED if f[0] == name], name
+
+
+def test_a_warm_run_lints_nothing_and_a_changed_wrapper_relints_its_users_only(shapes: Path, parses: list[str]) -> None:
+    cold = run(["."], ConfigResolver(), RunOptions(cache=True))
+    assert findings(cold, shapes) == EXPECTED
+    parses.clear()
+    warm = run(["."], ConfigResolver(), RunOptions(cache=True))
+    assert parses == []
+    assert findings(warm, shapes) == EXPECTED
+
+    # ask_claude() stops calling Claude: its module and the files that call it are linted again.
+    llm = shapes / "app" / "llm.py"
+    llm.write_text(llm.read_text(encoding="utf-8").replace("return client.messages.create(", "return dict("), encoding="utf-8")
+    after = run(["."], ConfigResolver(), RunOptions(cache=True))
+    # (app/star.py asked nothing: its star import is not followed.)
+    assert sorted(set(parses)) == [
+        "app/dotted.py", "app/handlers.py", "app/llm.py", "app/providers/claude.py", "app/report.py", "app/views.py",
+    ]
+    # Its callers' loops and handlers no longer wrap a Claude call.
+    assert {f[0] for f in findings(after, shapes)} == {
+        "app/bot.py", "app/chat.py", "app/cycle_b.py", "app/models.py", "app/report.py",
+    }
+    assert [f[3] for f in findings(after, shapes) if f[0] == "app/report.py"] == ["CL401"]  # ask_with_tools() is unchanged
+
+    # A change that does not change what the module tells others re-lints that module only.
+    parses.clear()
+    llm.write_text(llm.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    run(["."], ConfigResolver(), RunOptions(cache=True))
+    assert parses == ["app/llm.py"]
+
+
+def test_a_changed_retry_helper_relints_the_modules_that_apply_it(shapes: Path, parses: list[str]) -> None:
+    run(["."], ConfigResolver(), RunOptions(cache=True))
+    helper = shapes / "app" / "retrying.py"
+    # The bound now holds even with max_retries=None: CL203 goes away at the decorator use.
+    helper.write_text(
+        helper.read_text(encoding="utf-8").replace(
+            "while max_retries is None or attempt < max_retries:", "while attempt < (max_retries or 5):"
+        ),
+        encoding="utf-8",
+    )
+    parses.clear()
+    after = run(["."], ConfigResolver(), RunOptions(cache=True))
+    assert parses == ["app/models.py"]  # retrying.py never passes the prefilter; models.py applies it
+    assert [f[3] for f in findings(after, shapes) if f[0] == "app/models.py" and f[1] == 10] == ["CL202", "CL205", "CL207"]
+
+
+def test_calls_lists_each_call_site_with_its_posture(shapes: Path, run_cli) -> None:
+    done = run_cli("calls", "--output-format", "json", "app/chat.py", "app/models.py", cwd=shapes)
+    assert done.stderr == b""
+    sites = json.loads(done.stdout)
+    assert [(s["filename"], s["location"]["row"], s["function"], s["client"], s["retries"]) for s in sites] == [
+        ("app/chat.py", 7, "reply",
+         {"class": "Anthropic", "max_retries": 0, "where": "app/clients.py:6", "sdk_attempts": 1}, []),
+        ("app/chat.py", 15, "reply_fresh",
+         {"class": "Anthropic", "max_retries": 0, "where": "app/clients.py:9", "sdk_attempts": 1}, []),
+        ("app/models.py", 15, "complete",
+         {"class": "Anthropic", "max_retries": None, "where": "app/models.py:7", "sdk_attempts": 3},
+         [{"kind": "project", "name": "`@retry_on_specific_exceptions(...)` (defined in app/retrying.py:6)",
+           "where": "app/models.py:10", "attempts": None, "bounded": False, "wait": "exponential"}]),
+        ("app/models.py", 23, "anthropic_chat_request",
+         {"class": "Anthropic", "max_retries": None, "where": "app/models.py:7", "sdk_attempts": 3},
+         [{"kind": "project", "name": "`retry_handler(...)` (defined in app/retrying.py:24)",
+           "where": "app/models.py:27", "attempts": 3, "bounded": True, "wait": "none"}]),
+    ]
+    assert [(s["model"], s["streaming"], s["async"], s["handlers"]) for s in sites] == [
+        ('"claude-sonnet-4-6"', False, False, []),
+        ('"claude-sonnet-4-6"', False, False, []),
+        ('"claude-sonnet-4-6"', False, False, []),
+        ("", False, False, []),
+    ]
+    text = run_cli("calls", "app/providers/claude.py", "app/handlers.py", cwd=shapes)
+    assert text.stdout.decode() == "No Claude call sites found.\n"  # calls of wrappers: the sites are in app/llm.py
+    text = run_cli("calls", "app/chat.py", cwd=shapes)
+    assert text.stdout.decode().splitlines()[:5] == [
+        "app/chat.py:7:12: messages.create in reply()",
+        '  model:    "claude-sonnet-4-6"',
+        "  client:   Anthropic (app/clients.py:6), SDK retries 0 (1 attempt per call)",
+        "  retry:    none besides the SDK's",
+        "  handler:  none in this module",
+    ]

@@ -332,11 +332,11 @@ async def _project_session(root: Path) -> None:
         published = await editor.diagnostics_for(handlers.as_uri())
         assert [(d.code, d.range.start.line, d.range.start.character, d.message) for d in published.diagnostics] == [
             ("CL101", 8, 4,
-             "Bare `except:` around a Claude call catches KeyboardInterrupt and SystemExit and hides which API "
-             "error happened; `ask_claude()` in app/llm.py:6 makes the Claude call"),
+             ("Bare `except:` around a Claude call catches KeyboardInterrupt and SystemExit and hides which API "
+             "error happened; `ask_claude()` in app/llm.py:6 makes the Claude call")),
             ("CL102", 8, 4,
-             "`except:` swallows the Claude call's error: the handler only does `return None`; log it, re-raise it, "
-             "or return a real fallback; `ask_claude()` in app/llm.py:6 makes the Claude call"),
+             ("`except:` swallows the Claude call's error: the handler only does `return None`; log it, re-raise it, "
+             "or return a real fallback; `ask_claude()` in app/llm.py:6 makes the Claude call")),
         ]
         # Saving app/llm.py with ask_claude() no longer calling Claude updates the project model:
         # the open handlers.py is linted again and its findings go.

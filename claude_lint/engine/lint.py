@@ -38,6 +38,10 @@ class LintResult:
     # Internal failures (a rule crashed): reported, and the run exits 2.
     errors: list[str] = field(default_factory=list)
     parsed: bool = False
+    # The module's summary (when asked for), and the project names its analysis asked
+    # about with a fingerprint of each answer: its findings depend on exactly those.
+    summary: dict[str, object] | None = None
+    asked: dict[str, str] = field(default_factory=dict)
 
 
 def _file_diagnostic(path: str, code: str, message: str, line: int = 1, column: int = 0) -> Diagnostic:

@@ -204,6 +204,29 @@ class RetriesNonRetryable(Rule):
         ),
     ]
     INVALID = [
+        # The message read from the error's body is text too.
+        Invalid(
+            """
+            import anthropic, time
+            client = anthropic.Anthropic(max_retries=0)
+            def ask(prompt):
+                for attempt in range(5):
+                    try:
+                        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+                    except anthropic.APIError as e:
+                        if e.body["error"]["message"] == "Output blocked by content filtering policy":
+                            raise
+                        time.sleep(2 ** attempt)
+                raise RuntimeError("gave up")
+            """,
+            line=7,
+            column=9,
+            message=(
+                "The `for` retry loop retries whatever `except anthropic.APIError` catches without looking at the "
+                "error, including BadRequestError (400), AuthenticationError (401), PaymentRequiredError (402), "
+                "PermissionDeniedError (403) and 6 more, which fail the same way on every attempt"
+            ),
+        ),
         # A test of the message only still retries 400, 401 and 403.
         Invalid(
             """

@@ -421,6 +421,17 @@ class _TextUses(cst.CSTVisitor):
             return False
         return True
 
+    def visit_Subscript(self, node: cst.Subscript) -> bool:
+        # `e.body["error"]["message"]`: the error's message, read from its body.
+        keys: list[str] = []
+        value: cst.BaseExpression = node
+        while isinstance(value, cst.Subscript):
+            index = value.slice[0].slice if len(value.slice) == 1 else None
+            if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
+                keys.append(str(index.value.evaluated_value))
+            value = value.value
+        return not (dotted(value) == f"{self.name}.body" and keys[:1] == ["message"])
+
     def visit_FormattedStringExpression(self, node: cst.FormattedStringExpression) -> bool:
         return dotted(node.expression) != self.name
 

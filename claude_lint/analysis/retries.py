@@ -428,7 +428,7 @@ class _TextUses(cst.CSTVisitor):
         while isinstance(value, cst.Subscript):
             index = value.slice[0].slice if len(value.slice) == 1 else None
             if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
-                keys.append(str(index.value.evaluated_value))
+                keys.append(str(literal_value(index.value)))
             value = value.value
         return not (dotted(value) == f"{self.name}.body" and keys[:1] == ["message"])
 

@@ -259,6 +259,40 @@ class ErrorHiddenInReply(Rule):
                     return cached_answer(q)
             """
         ),
+        # A tuple stand-in whose caller tests what it unpacks.
+        Valid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def draft(prompt):
+                try:
+                    reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+                except anthropic.APIError as e:
+                    print(e)
+                    return None, False
+                return reply.content[0].text, True
+            def write(prompt):
+                text, ok = draft(prompt)
+                if text is None:
+                    return "skipped"
+                return text
+            """
+        ),
+        # Returning only a flag is a status, not a stand-in for the reply.
+        Valid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def send(prompt):
+                try:
+                    reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+                except anthropic.APIError:
+                    return False
+                return reply.content[0].text
+            def run(prompt):
+                return send(prompt)
+            """
+        ),
         # The success path does not return the reply: the value is a status.
         Valid(
             """
@@ -392,10 +426,14 @@ class ErrorHiddenInReply(Rule):
             if not scan.found:
                 continue
             kinds = [kind for _, kind in scan.found]
-            kind = next(k for k in ("a made-up reply", "an empty value", "None") if k in kinds)
+            kind = next((k for k in ("a made-up reply", "an empty value", "None") if k in kinds), None)
+            if kind is None:
+                continue  # only flags (`return False`): a status, not a stand-in for the reply
             if not _success_returns_reply(frame, handler):
                 continue
-            checked = callers_check(ctx.model, frame)
+            # `return None, False` unpacks like the reply's tuple, so a test after unpacking checks it.
+            tuples = all(isinstance(r.value, cst.Tuple) for r, _ in scan.found)
+            checked = callers_check(ctx.model, frame, unpacking_checks=tuples)
             if checked or (checked is None and kind == "None"):
                 continue
             shown = "`None`" if kind == "None" else kind

@@ -51,6 +51,8 @@ class _ResultScan(cst.CSTVisitor):
         self.tested: set[str] = set()
         self.call_tested = False
         self.call_statement: cst.CSTNode | None = None
+        self.unpacked: set[str] = set()  # `text, ok = f()`
+        self.null_tested: set[str] = set()  # `if x is None`, `if not x`, `if x`
         self._tests: list[cst.CSTNode] = []
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
@@ -71,6 +73,8 @@ class _ResultScan(cst.CSTVisitor):
                     self.bound.add(target.target.value)
                 else:
                     self.call_statement = node  # unpacked or stored: used as is
+                    if isinstance(target.target, (cst.Tuple, cst.List)):
+                        self.unpacked |= names_in(target.target)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if self._value_is_call(node.value) and isinstance(node.target, cst.Name):
@@ -82,6 +86,7 @@ class _ResultScan(cst.CSTVisitor):
 
     def _test(self, test: cst.CSTNode) -> None:
         self.tested |= names_in(test)
+        self.null_tested |= _null_tested(test)
         self.call_tested = self.call_tested or contains_node(test, self.call)
 
     def visit_If(self, node: cst.If) -> None:
@@ -103,20 +108,43 @@ class _ResultScan(cst.CSTVisitor):
         self._test(node)
 
 
-def result_use(model: ModuleModel, record: CallRecord) -> ResultUse:
+def _null_tested(test: cst.CSTNode) -> set[str]:
+    """Names a test checks for a missing value: `x`, `not x`, `x is None`, `x is not None`."""
+    parts = [test.left, test.right] if isinstance(test, cst.BooleanOperation) else [test]
+    found: set[str] = set()
+    for part in parts:
+        if isinstance(part, cst.UnaryOperation) and isinstance(part.operator, cst.Not):
+            part = part.expression
+        if isinstance(part, cst.Name):
+            found.add(part.value)
+        elif (
+            isinstance(part, cst.Comparison) and isinstance(part.left, cst.Name) and len(part.comparisons) == 1
+            and isinstance(part.comparisons[0].operator, (cst.Is, cst.IsNot))
+            and isinstance(part.comparisons[0].comparator, cst.Name) and part.comparisons[0].comparator.value == "None"
+        ):
+            found.add(part.left.value)
+    return found
+
+
+def result_use(model: ModuleModel, record: CallRecord, unpacking_checks: bool = False) -> ResultUse:
     """"checked" when the caller tests the result (or a name bound to it), "dropped" when
-    it ignores it, "used" otherwise (returned, passed on, read, unpacked)."""
+    it ignores it, "used" otherwise (returned, passed on, read, unpacked).
+
+    `unpacking_checks`: a test for a missing value on a name unpacked from the result
+    (`text, ok = f()`, then `if text is None`) counts too; only right when the failure
+    value is itself a tuple (unpacking a bare `None` raises before any test).
+    """
     body: cst.CSTNode = record.frame.node.body if record.frame is not None else model.module
     scan = _ResultScan(record.node)
     walk(body, scan)
-    if scan.call_tested or scan.bound & scan.tested:
+    if scan.call_tested or scan.bound & scan.tested or (unpacking_checks and scan.unpacked & scan.null_tested):
         return "checked"
     if isinstance(scan.call_statement, cst.Expr):
         return "dropped"
     return "used"
 
 
-def callers_check(model: ModuleModel, function: FunctionInfo) -> bool | None:
+def callers_check(model: ModuleModel, function: FunctionInfo, unpacking_checks: bool = False) -> bool | None:
     """Whether every same-module caller of `function` tests or ignores its result.
 
     None when it has no caller in this module: what its callers do is unknown here.
@@ -124,7 +152,7 @@ def callers_check(model: ModuleModel, function: FunctionInfo) -> bool | None:
     callers = same_module_callers(model, function)
     if not callers:
         return None
-    return all(result_use(model, record) != "used" for record in callers)
+    return all(result_use(model, record, unpacking_checks) != "used" for record in callers)
 
 
 # -- functions that return a Claude response ----------------------------------------------

@@ -372,15 +372,25 @@ def server_command() -> None:
 
 
 @main.command("helper")
-@click.option("--write", "target", type=click.Path(path_type=Path), required=True, help="Where to write the helper module (a .py file, or a directory for helper.py).")
+@click.option("--write", "target", type=click.Path(path_type=Path), required=True, help="Where to write the helper module (a .py file, or a directory for claude_helper.py).")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def vendor_helper(target: Path, force: bool) -> None:
+@click.option("--module", "module", default=None, help="The import name of the written file (default: from its path under the config file's directory).")
+@click.option("--no-config", is_flag=True, help="Do not record `helper-module` in the configuration.")
+def vendor_helper(target: Path, force: bool, module: str | None, no_config: bool) -> None:
     """Vendor the reference helper into your project as one standalone file.
 
-    Then set `helper-module` in [tool.claude-lint] (e.g. "myapp.claude_helper")
-    so that helper fixes import from your copy.
+    The copy depends only on the standard library and `anthropic`, so the
+    fixed code never needs claude-lint at run time. The file's import name is
+    recorded as `helper-module` in the nearest claude-lint.toml or
+    pyproject.toml ([tool.claude-lint]); helper fixes import from it, and
+    until one is configured they are shown (`--diff`) but never written.
     """
     from claude_lint import helper
+    from claude_lint.config.settings import (
+        module_name_for,
+        nearest_config_file,
+        record_helper_module,
+    )
     from claude_lint.core.atomic import write_bytes_atomically
 
     path = target / "claude_helper.py" if target.is_dir() else target
@@ -388,11 +398,31 @@ def vendor_helper(target: Path, force: bool) -> None:
         raise UsageFailure(f"{path}: the helper must be written to a .py file")
     if path.exists() and not force:
         raise UsageFailure(f"{path} already exists; pass --force to overwrite it")
+    config = None if no_config else nearest_config_file(path.parent if path.parent.exists() else Path.cwd())
+    name = module or (module_name_for(path, config.parent) if config is not None else None)
+    if module is not None and not all(part.isidentifier() for part in module.split(".")):
+        raise UsageFailure(f"--module {module!r} is not a dotted module name")
     try:
         write_bytes_atomically(path, Path(helper.__file__).read_bytes())
     except OSError as e:
         raise UsageFailure(f"cannot write {path}: {e.strerror or e}") from None
     click.echo(f"Wrote the reference helper to {path}.")
+    if no_config:
+        return
+    if config is None or name is None:
+        why = "there is no claude-lint.toml or pyproject.toml above it" if config is None else (
+            f"its path under {config.parent} is not an import name"
+        )
+        click.echo(
+            f"Not recorded as `helper-module`: {why}. Set `helper-module` in [tool.claude-lint] to its "
+            "import name (or rerun with --module NAME); until then helper fixes are shown, not applied."
+        )
+        return
+    try:
+        record_helper_module(config, name)
+    except (ConfigError, OSError, UnicodeError) as e:
+        raise UsageFailure(f"wrote the helper, but {e}") from None
+    click.echo(f'Recorded helper-module = "{name}" in {config}; helper fixes now import from it.')
 
 
 @main.command("generate-docs")

@@ -158,7 +158,7 @@ def lint_document(linter: Any, version: int | None, text: str, path: Path) -> _L
         return outcome
     data = text.encode("utf-8", "surrogatepass")
     project = _project_spec(path, data, settings)
-    if not needs_parsing(data, triggers_for((*settings.client_factories, *project.names))):
+    if not needs_parsing(data, triggers_for((*settings.trigger_names, *project.names))):
         return outcome
     try:
         result = linter.lint(text, settings, project=project)
@@ -352,7 +352,7 @@ async def code_actions(server: ClaudeLintServer, params: types.CodeActionParams)
             lsp = _lsp_diagnostic(d, lines, encoding)
             if not _overlaps(lsp.range, params.range):
                 continue
-            if d.fix is not None:
+            if d.fix is not None and d.fix.applicability is not Applicability.DISPLAY_ONLY:
                 unsafe = " (unsafe)" if d.fix.applicability is Applicability.UNSAFE else ""
                 edits = [
                     types.TextEdit(range=_range(lines, e.start, e.end, encoding), new_text=e.content)

@@ -178,7 +178,10 @@ class BareExcept(Rule):
             after_space = Location(
                 start.line, keyword_end.column + len(handler.node.whitespace_after_except.value)
             )
-            fix = ctx.fix(
+            # After an `except Exception:` of the same try, `except Exception:` would be unreachable.
+            earlier = handler.try_info.handlers[: handler.try_info.handlers.index(handler)]
+            shadowed = any(other.catches_broad() for other in earlier)
+            fix = None if shadowed else ctx.fix(
                 "Replace with `except Exception:`",
                 Edit(keyword_end, after_space, " Exception"),
                 safe=False,

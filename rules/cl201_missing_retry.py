@@ -1,9 +1,11 @@
 """CL201 missing-retry: A Claude call with SDK retries disabled and no retry around it."""
 
+from claude_lint.analysis.model import CallSite
+from claude_lint.analysis.retries import helper_attempts, helper_policy_arg
 from claude_lint.core.diagnostics import FixKind
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
-from claude_lint.lint.helper_adoption import helper_fix
+from claude_lint.lint.helper_adoption import adopt_helper, with_reason
 from claude_lint.lint.rule import Rule
 
 
@@ -51,6 +53,15 @@ class MissingRetry(Rule):
     (`create_message(client, ...)` from `helper-module`), which validates the
     request and retries retryable errors with backoff. It is unsafe: the call
     now waits and retries where it used to fail at once.
+    The helper comes from `helper-module`: vendor it with `claude-lint helper
+    --write src/myapp/`, which writes one standalone file and records the
+    setting, so the fixed code never imports claude-lint at run time. Until
+    `helper-module` is set the fix is display-only: `--diff` shows it,
+    `--fix` does not write it. Its title says what changes: which errors are
+    retried, and that an invalid request raises
+    `RequestValidationError` (a `ValueError`) before sending; a handler that
+    caught the old failure by an SDK class (`except anthropic.APIError`) is
+    extended to catch it.
     """
 
     code = "CL201"
@@ -170,15 +181,36 @@ class MissingRetry(Rule):
     def check(self, ctx: RuleContext) -> None:
         analysis = ctx.retries
         for site in ctx.model.direct_call_sites:
+            if site.helper:
+                self._check_helper_call(ctx, site)
+                continue
             client = site.client
             if client is None or client.max_retries != 0 or analysis.is_wrapped(site):
                 continue
             where = f" on line {ctx.start(client.max_retries_node).line}" if client.max_retries_node else ""
             if client.where is not None:
                 where = f" in {client.where}"
+            adoption = adopt_helper(ctx, site)
             ctx.report(
                 site.node,
-                f"This Claude call's client has SDK retries disabled (`max_retries=0`{where}) and nothing "
-                "retries it: a 429, 529 or dropped connection fails the request at once",
-                helper_fix(ctx, site),
+                with_reason(
+                    f"This Claude call's client has SDK retries disabled (`max_retries=0`{where}) and nothing "
+                    "retries it: a 429, 529 or dropped connection fails the request at once",
+                    adoption,
+                ),
+                adoption.fix,
             )
+
+    @staticmethod
+    def _check_helper_call(ctx: RuleContext, site: CallSite) -> None:
+        """A helper call whose `RetryPolicy(max_attempts=N)` is below `min-attempts`."""
+        attempts = helper_attempts(site, ctx.model)
+        arg = helper_policy_arg(site, ctx.model)
+        if attempts is None or arg is None or attempts >= ctx.settings.min_attempts or ctx.retries.is_wrapped(site):
+            return
+        ctx.report(
+            arg,
+            f"`max_attempts={attempts}` makes the helper try this Claude call {attempts} time"
+            f"{'s' if attempts != 1 else ''}, below `min-attempts` ({ctx.settings.min_attempts}): "
+            "a 429, 529 or dropped connection fails the request at once",
+        )

@@ -5,7 +5,7 @@ from claude_lint.analysis.retries import RetryMechanism, admitted_non_retryable,
 from claude_lint.core.diagnostics import FixKind
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
-from claude_lint.lint.helper_adoption import helper_fix
+from claude_lint.lint.helper_adoption import Adoption, adopt_helper, with_reason
 from claude_lint.lint.retry_wording import describe_errors, header_width, mechanism_name
 from claude_lint.lint.rule import Rule
 
@@ -88,6 +88,21 @@ class RetriesNonRetryable(Rule):
     recognised retry loop or decorator around it is removed, its attempt
     count kept as `retry=RetryPolicy(max_attempts=N)`. It is unsafe: errors
     that used to be retried now reach the caller at once.
+    The helper comes from `helper-module`: vendor it with `claude-lint helper
+    --write src/myapp/`, which writes one standalone file and records the
+    setting, so the fixed code never imports claude-lint at run time. Until
+    `helper-module` is set the fix is display-only: `--diff` shows it,
+    `--fix` does not write it. The fix is all or nothing: when it cannot
+    remove every retry around the call (a handler that does more than wait,
+    log or count, a decorated function that does more than make the call,
+    a function retried by its caller), or the loop ends in a value callers
+    check (`return None` in a `-> X | None` function, a sentinel constant, a
+    result set before the loop), there is no fix and the message says why.
+    Its title says what changes: which errors are retried, what happens when
+    attempts run out, and that an invalid request raises
+    `RequestValidationError` (a `ValueError`) before sending; a handler that
+    caught the old failure by an SDK class (`except anthropic.APIError`) is
+    extended to catch it.
     """
 
     code = "CL202"
@@ -246,7 +261,8 @@ class RetriesNonRetryable(Rule):
             message=(
                 "The `while` retry loop retries whatever `except anthropic.APIError` catches without looking at "
                 "the error, including BadRequestError (400), AuthenticationError (401), PaymentRequiredError "
-                "(402), PermissionDeniedError (403) and 6 more, which fail the same way on every attempt"
+                "(402), PermissionDeniedError (403) and 6 more, which fail the same way on every attempt; "
+                "no helper fix: the loop has no attempt bound to carry over"
             ),
         ),
         Invalid(
@@ -267,7 +283,8 @@ class RetriesNonRetryable(Rule):
             message=(
                 "The recursive retry of `ask()` retries whatever `except Exception` catches without looking at "
                 "the error, including BadRequestError (400), AuthenticationError (401), PaymentRequiredError "
-                "(402), PermissionDeniedError (403) and 6 more, which fail the same way on every attempt"
+                "(402), PermissionDeniedError (403) and 6 more, which fail the same way on every attempt; "
+                "no helper fix: the fix cannot replace the recursive retry of `ask()` around this call"
             ),
         ),
         # The broad handler is the culprit, not the specific one before it.
@@ -370,10 +387,15 @@ class RetriesNonRetryable(Rule):
             # A manual loop or recursion is reported at the handler that lets the errors in.
             node = _culprit(m, ctx).node if m.family in ("manual", "recursion") else m.node
             what = _what(m, ctx)
+            direct = m.call_sites[0].direct and m.family != "project"
+            adoption = adopt_helper(ctx, m.call_sites[0]) if direct else Adoption(None)
             ctx.report(
                 node,
-                f"{what[0].upper()}{what[1:]}, including {describe_errors(admitted, ctx.knowledge)}, "
-                "which fail the same way on every attempt",
-                helper_fix(ctx, m.call_sites[0]) if m.call_sites[0].direct and m.family != "project" else None,
+                with_reason(
+                    f"{what[0].upper()}{what[1:]}, including {describe_errors(admitted, ctx.knowledge)}, "
+                    "which fail the same way on every attempt",
+                    adoption,
+                ),
+                adoption.fix,
                 width=header_width(node),
             )

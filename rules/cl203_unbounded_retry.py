@@ -2,7 +2,12 @@
 
 
 from claude_lint.analysis.model import ClientInfo
-from claude_lint.analysis.retries import INFINITE_RETRIES, RetryMechanism
+from claude_lint.analysis.retries import (
+    INFINITE_RETRIES,
+    RetryMechanism,
+    helper_attempts,
+    helper_policy_arg,
+)
 from claude_lint.analysis.syntax import keyword_arg
 from claude_lint.core.diagnostics import Fix, FixKind
 from claude_lint.lint.cases import Invalid, Valid
@@ -287,6 +292,22 @@ class UnboundedRetry(Rule):
             what = f"{mechanism_name(m, ctx.model)} around a Claude call {_WHY[m.family]}"
             ctx.report(node, what[0].upper() + what[1:], self._fix(ctx, m), width=header_width(node))
         self._check_sdk(ctx)
+        self._check_helper(ctx)
+
+    @staticmethod
+    def _check_helper(ctx: RuleContext) -> None:
+        """A helper call whose `RetryPolicy(max_attempts=N)` is above `max-attempts`."""
+        limit = ctx.settings.max_attempts
+        for site in ctx.model.direct_call_sites:
+            arg = helper_policy_arg(site, ctx.model) if site.helper else None
+            attempts = helper_attempts(site, ctx.model) if arg is not None else None
+            if arg is None or attempts is None or attempts <= limit:
+                continue
+            ctx.report(
+                arg,
+                f"`max_attempts={attempts}` makes the helper try a failing call up to {attempts} times; "
+                f"keep it at most {limit} (`max-attempts`)",
+            )
 
     @staticmethod
     def _fix(ctx: RuleContext, m: RetryMechanism) -> Fix | None:

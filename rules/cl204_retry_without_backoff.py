@@ -194,13 +194,15 @@ class RetryWithoutBackoff(Rule):
             column=9,
             message="The `for` retry loop tries the Claude call again at once: add a sleep with exponential backoff and jitter",
         ),
+        # The function does more than the call, so no helper fix replaces the decorator
+        # (a decorator the helper fix removes is left to that fix).
         Invalid(
             """
             import anthropic
             import tenacity
             @tenacity.retry(stop=tenacity.stop_after_attempt(3))
             def ask(client: anthropic.Anthropic):
-                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[]).content
             """,
             line=3,
             column=1,
@@ -210,7 +212,7 @@ class RetryWithoutBackoff(Rule):
             import tenacity
             @tenacity.retry(stop=tenacity.stop_after_attempt(3), wait=tenacity.wait_random_exponential(multiplier=1, max=60))
             def ask(client: anthropic.Anthropic):
-                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[]).content
             """,
         ),
         Invalid(

@@ -3,10 +3,17 @@
 import libcst as cst
 
 from claude_lint.analysis.model import CallSite
-from claude_lint.analysis.retries import covers_sdk_retries, direct_sites, sdk_attempts
-from claude_lint.core.diagnostics import Edit, FixKind
+from claude_lint.analysis.retries import (
+    RetryMechanism,
+    call_attempts,
+    covers_sdk_retries,
+    direct_sites,
+    swallowed,
+)
+from claude_lint.core.diagnostics import Edit, Fix, FixKind
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
+from claude_lint.lint.helper_adoption import helper_replaces
 from claude_lint.lint.retry_wording import header_width, mechanism_name
 from claude_lint.lint.rule import Rule
 
@@ -15,8 +22,9 @@ class StackedRetries(Rule):
     """## What it does
     Finds a retry mechanism (tenacity, backoff, stamina, a retry loop, a
     recursive retry) around a Claude call whose client keeps the SDK's own
-    retries on. The SDK retries 408/409/429/5xx and connection errors twice
-    by default; a client whose construction is not visible is assumed to.
+    retries on, or around a call of the reference helper, which retries by
+    itself. The SDK retries 408/409/429/5xx and connection errors twice by
+    default; a client whose construction is not visible is assumed to.
 
     ## Why is this bad?
     Attempts multiply: five tenacity attempts around a client that makes
@@ -26,6 +34,8 @@ class StackedRetries(Rule):
 
     ## Example
     ```python
+    import json
+
     import anthropic
     from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
@@ -42,6 +52,8 @@ class StackedRetries(Rule):
 
     Use instead:
     ```python
+    import json
+
     import anthropic
     from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
@@ -58,12 +70,24 @@ class StackedRetries(Rule):
 
     ## Fix safety
     The fix makes the wrapped calls go through
-    `client.with_options(max_retries=0)`, and is offered only when the outer
+    `client.with_options(max_retries=0)` (after the client, before any
+    resource path: `client.with_options(max_retries=0).beta.prompt_caching...`).
+    It is offered only when the expression is known to be an SDK client
+    object (constructed, annotated, a configured factory), when the outer
     mechanism retries everything the SDK did (429, 408, 409, 5xx, connection
-    errors); a retry of `RateLimitError` alone would otherwise leave 5xx and
-    dropped connections with no retry at all. It is unsafe: the SDK's own
-    retries also honour `retry-after` and refresh credentials on a 401,
-    which the outer mechanism may not do.
+    errors: a retry of `RateLimitError` alone would leave 5xx and dropped
+    connections with no retry at all), when it waits between attempts (else
+    CL204's fix comes first), and never on a mechanism a helper fix (CL202,
+    CL210) replaces. A loop that goes round again at once (a chat prompt, an
+    agent's step loop), or a retry that a handler in a called function keeps
+    from seeing the error, is not reported: turning the SDK's waiting
+    retries off there would leave nothing that retries. It is unsafe: the SDK's own retries also
+    honour `retry-after` and refresh credentials on a 401, which the outer
+    mechanism may not do.
+
+    A retry around a call of the reference helper (`create_message(...)`),
+    which retries by itself, is reported too, with no fix: remove the outer
+    retry and give the helper the attempts in `retry=RetryPolicy(...)`.
     """
 
     code = "CL207"
@@ -175,9 +199,9 @@ class StackedRetries(Rule):
         Invalid(
             """
             import anthropic
-            from tenacity import retry, retry_if_exception_type, stop_after_attempt
+            from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random
             client = anthropic.Anthropic()
-            @retry(retry=retry_if_exception_type(anthropic.RateLimitError), stop=stop_after_attempt(3), reraise=True)
+            @retry(retry=retry_if_exception_type(anthropic.RateLimitError), stop=stop_after_attempt(3), wait=wait_random(0, 2), reraise=True)
             def ask():
                 return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
             """,
@@ -190,6 +214,8 @@ class StackedRetries(Rule):
         ),
         Invalid(
             """
+            import json
+
             import anthropic
             from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
@@ -198,18 +224,21 @@ class StackedRetries(Rule):
             @retry(retry=retry_if_exception_type(anthropic.APIError), stop=stop_after_attempt(5),
                    wait=wait_random_exponential(max=60), reraise=True)
             def ask(prompt):
-                return client.messages.create(
+                reply = client.messages.create(
                     model="claude-sonnet-4-6", max_tokens=512,
                     messages=[{"role": "user", "content": prompt}],
                 )
+                return json.loads(reply.content[0].text)
             """,
-            line=6,
+            line=8,
             column=1,
             message=(
                 "`@retry(...)` retries a Claude call whose client also retries: 5 attempts x 3 SDK "
                 "attempts = up to 15 requests per call; call through `client.with_options(max_retries=0)`"
             ),
             fixed="""
+            import json
+
             import anthropic
             from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
@@ -218,13 +247,15 @@ class StackedRetries(Rule):
             @retry(retry=retry_if_exception_type(anthropic.APIError), stop=stop_after_attempt(5),
                    wait=wait_random_exponential(max=60), reraise=True)
             def ask(prompt):
-                return client.with_options(max_retries=0).messages.create(
+                reply = client.with_options(max_retries=0).messages.create(
                     model="claude-sonnet-4-6", max_tokens=512,
                     messages=[{"role": "user", "content": prompt}],
                 )
+                return json.loads(reply.content[0].text)
             """,
         ),
-        # A client whose construction is not visible keeps the default retries.
+        # A client whose construction is not visible keeps the default retries; with no
+        # proof it is an SDK client (not a resource or a wrapper), there is no `with_options` fix.
         Invalid(
             """
             import anthropic, time
@@ -242,16 +273,6 @@ class StackedRetries(Rule):
                 "The `for` loop calls Claude again after an error while its client also retries: 4 passes x 3 "
                 "SDK attempts = up to 12 requests per call; call through `client.with_options(max_retries=0)`"
             ),
-            fixed="""
-            import anthropic, time
-            def ask(client, q):
-                for attempt in range(4):
-                    try:
-                        return client.with_options(max_retries=0).messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[q])
-                    except anthropic.APIError:
-                        time.sleep(2 ** attempt)
-                raise RuntimeError("gave up")
-            """,
         ),
     ]
 
@@ -261,38 +282,80 @@ class StackedRetries(Rule):
             stacked: list[CallSite] = []
             for site in m.call_sites:
                 for direct in direct_sites(site, model):
-                    if sdk_attempts(direct.client, ctx.knowledge) > 1 and direct not in stacked:
+                    # Only an error that reaches the mechanism is retried by it: not one a
+                    # handler in a called function swallows.
+                    if direct is not site and direct.remote is None and swallowed(direct):
+                        continue
+                    # A loop that goes round again at once after an error (a chat prompt, an
+                    # agent's step loop) is not taken for a retry policy; the helper's retries
+                    # stack with any retry.
+                    if m.wait == "none" and m.family in ("manual", "recursion") and not direct.helper:
+                        continue
+                    if call_attempts(direct, model) > 1 and direct not in stacked:
                         stacked.append(direct)
             if not stacked:
                 continue
-            sdk = max(sdk_attempts(site.client, ctx.knowledge) for site in stacked)
             # A loop that goes round again after an error may be a retry loop or an agent's step
             # loop: say what it does, not what it is.
             manual = m.family == "manual" and m.loop is not None
             tries = "passes" if manual else "attempts"
+            node = m.loop.node if manual and m.loop is not None else m.node
+            if any(site.helper for site in stacked):
+                self._report_helper(ctx, m, node, mechanism_name(m, model), stacked)
+                continue
+            sdk = max(call_attempts(site, model) for site in stacked)
             if m.attempts is not None:
                 product = f"{m.attempts} {tries} x {sdk} SDK attempts = up to {m.attempts * sdk} requests per call"
             else:
                 product = f"each {tries[:-2] if manual else 'attempt'} makes up to {sdk} requests"
-            node = m.loop.node if manual and m.loop is not None else m.node
             if manual:
                 what = f"the `{'for' if isinstance(node, cst.For) else 'while'}` loop"
                 verb = "calls Claude again after an error while its client also retries"
             else:
                 what = mechanism_name(m, model)
                 verb = "retries a Claude call whose client also retries"
-            edits: list[Edit] = [
-                ctx.replace(site.client_node, f"{ctx.code_for(site.client_node)}.with_options(max_retries=0)")
-                for site in stacked
-                if site.client_node is not None
-            ]
-            # Turning the SDK's retries off is only right when this mechanism retries all they did.
-            covers = covers_sdk_retries(m.predicate, ctx.knowledge)
-            fix = ctx.fix("Call through `client.with_options(max_retries=0)`", *edits, safe=False) if edits and covers else None
             ctx.report(
                 node,
                 f"{what[0].upper()}{what[1:]} {verb}: {product}; "
                 f"call through `client.with_options(max_retries=0)`{ctx.remote_note(m.call_sites)}",
-                fix,
+                self._fix(ctx, m, stacked),
                 width=header_width(node),
             )
+
+    @staticmethod
+    def _fix(ctx: RuleContext, m: RetryMechanism, stacked: list[CallSite]) -> Fix | None:
+        """`client.with_options(max_retries=0)` on each call, when that is right and valid.
+
+        Only on an expression known to be an SDK client (a resource has no
+        `with_options`); only when the mechanism retries everything the SDK did; never
+        on a mechanism a helper fix replaces (the two fixes would fight over it).
+        """
+        clients = [site.fixable_client for site in stacked]
+        if not all(client is not None for client in clients):
+            return None
+        if not covers_sdk_retries(m.predicate, ctx.knowledge) or helper_replaces(ctx, m):
+            return None
+        if m.wait == "none":  # CL204's fix adds the wait first: the SDK's waiting retries stay till then
+            return None
+        edits: list[Edit] = [
+            ctx.replace(client, f"{ctx.code_for(client)}.with_options(max_retries=0)")
+            for client in clients
+            if client is not None
+        ]
+        return ctx.fix("Call through `client.with_options(max_retries=0)`", *edits, safe=False)
+
+    @staticmethod
+    def _report_helper(
+        ctx: RuleContext, m: RetryMechanism, node: cst.CSTNode, what: str, stacked: list[CallSite]
+    ) -> None:
+        helper = max(call_attempts(site, ctx.model) for site in stacked)
+        if m.attempts is not None:
+            product = f"{m.attempts} attempts x {helper} helper attempts = up to {m.attempts * helper} requests per call"
+        else:
+            product = f"each attempt makes up to {helper} requests"
+        ctx.report(
+            node,
+            f"{what[0].upper()}{what[1:]} retries a call of the reference helper, which retries by itself: "
+            f"{product}; remove the outer retry and set the helper's `retry=RetryPolicy(...)`",
+            width=header_width(node),
+        )

@@ -54,7 +54,8 @@ class RetryErrorMasksApiError(Rule):
 
     ## Fix safety
     The fix adds `reraise=True`. It is unsafe: code that catches
-    `tenacity.RetryError` today stops seeing it.
+    `tenacity.RetryError` today stops seeing it. A decorator that a helper
+    fix (CL202) removes is left to that fix.
     """
 
     code = "CL208"
@@ -129,14 +130,15 @@ class RetryErrorMasksApiError(Rule):
                 )
             """,
         ),
-        # An explicit `reraise=False` is replaced, not repeated.
+        # An explicit `reraise=False` is replaced, not repeated. (The function does more than
+        # the call, so no helper fix replaces the decorator: CL208 may edit it.)
         Invalid(
             """
             import anthropic
             from tenacity import retry, stop_after_attempt
             @retry(stop=stop_after_attempt(3), reraise=False)
             def ask(client: anthropic.Anthropic):
-                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[]).content
             """,
             line=3,
             column=1,
@@ -145,7 +147,7 @@ class RetryErrorMasksApiError(Rule):
             from tenacity import retry, stop_after_attempt
             @retry(stop=stop_after_attempt(3), reraise=True)
             def ask(client: anthropic.Anthropic):
-                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[]).content
             """,
         ),
         Invalid(
@@ -154,7 +156,7 @@ class RetryErrorMasksApiError(Rule):
             from tenacity import retry
             @retry
             def ask(client: anthropic.Anthropic):
-                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[]).content
             """,
             line=3,
             column=1,
@@ -163,7 +165,7 @@ class RetryErrorMasksApiError(Rule):
             from tenacity import retry
             @retry(reraise=True)
             def ask(client: anthropic.Anthropic):
-                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[]).content
             """,
         ),
         Invalid(
@@ -198,6 +200,7 @@ class RetryErrorMasksApiError(Rule):
         for m in ctx.retries.mechanisms:
             if m.family != "tenacity" or m.reraise or not m.call_sites:
                 continue
+            # A decorator the helper fix removes is not edited (CL202's fix replaces it).
             edits = add_keyword_edit(ctx, m, "reraise=True")
             fix = ctx.fix("Add `reraise=True`", *edits, safe=False) if edits else None
             ctx.report(

@@ -13,7 +13,7 @@ from claude_lint.analysis.walk import walk
 from claude_lint.core.diagnostics import FixKind
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
-from claude_lint.lint.helper_adoption import helper_fix
+from claude_lint.lint.helper_adoption import Adoption, adopt_helper, with_reason
 from claude_lint.lint.retry_wording import header_width, mechanism_name
 from claude_lint.lint.rule import Rule
 
@@ -196,7 +196,24 @@ class RetryExhaustedSilently(Rule):
     The fix adopts the reference helper, which re-raises the last error when
     its attempts run out: a recognised loop becomes one
     `create_message(client, ..., retry=RetryPolicy(max_attempts=N))` call.
-    It is unsafe: callers that relied on getting `None` now get the error.
+    It is unsafe: a caller that got `None` now gets the API error (the
+    fix's title says so, and it is not offered when the code shows callers
+    check for the `None`).
+    The helper comes from `helper-module`: vendor it with `claude-lint helper
+    --write src/myapp/`, which writes one standalone file and records the
+    setting, so the fixed code never imports claude-lint at run time. Until
+    `helper-module` is set the fix is display-only: `--diff` shows it,
+    `--fix` does not write it. The fix is all or nothing: when it cannot
+    remove every retry around the call (a handler that does more than wait,
+    log or count, a decorated function that does more than make the call,
+    a function retried by its caller), or the loop ends in a value callers
+    check (`return None` in a `-> X | None` function, a sentinel constant, a
+    result set before the loop), there is no fix and the message says why.
+    Its title says what changes: which errors are retried, what happens when
+    attempts run out, and that an invalid request raises
+    `RequestValidationError` (a `ValueError`) before sending; a handler that
+    caught the old failure by an SDK class (`except anthropic.APIError`) is
+    extended to catch it.
     """
 
     code = "CL210"
@@ -360,7 +377,9 @@ class RetryExhaustedSilently(Rule):
             column=5,
             message=(
                 "After its last failed attempt, the `for` retry loop falls through without raising: the caller "
-                "gets `output`, still `API_ERROR`, instead of the API error"
+                "gets `output`, still `API_ERROR`, instead of the API error; no helper fix: when attempts run "
+                "out the code goes on with `output` at its earlier value, which the helper would turn into an "
+                "exception"
             ),
         ),
         Invalid(
@@ -426,18 +445,10 @@ class RetryExhaustedSilently(Rule):
             column=5,
             message=(
                 "After its last failed attempt, the `while` retry loop falls through without raising: "
-                "the caller gets `result`, still `None`, instead of the API error"
+                "the caller gets `result`, still `None`, instead of the API error; no helper fix: "
+                "when attempts run out the code goes on with `result` at its earlier value, which the "
+                "helper would turn into an exception"
             ),
-            fixed="""
-            import anthropic, time
-            from claude_lint.helper import RetryPolicy, create_message
-            client = anthropic.Anthropic(max_retries=0)
-            def ask():
-                result = None
-                retries = 3
-                result = create_message(client, model="claude-sonnet-4-6", max_tokens=64, messages=[], retry=RetryPolicy(max_attempts=3))
-                return result
-            """,
         ),
         # What the caller gets is said as it is: here a canned answer.
         Invalid(
@@ -478,11 +489,16 @@ class RetryExhaustedSilently(Rule):
                 continue
             if _handled_on_exhaustion(ctx.model, node, loop.frame, following):
                 continue
+            adoption = adopt_helper(ctx, m.call_sites[0]) if m.call_sites[0].direct else Adoption(None)
             ctx.report(
                 node,
-                f"After its last failed attempt, {mechanism_name(m, ctx.model)} falls through without raising: "
-                f"{_outcome(ctx, loop.frame.node if loop.frame is not None else None, node, following)} instead of the API error",
-                helper_fix(ctx, m.call_sites[0]) if m.call_sites[0].direct else None,
+                with_reason(
+                    f"After its last failed attempt, {mechanism_name(m, ctx.model)} falls through without raising: "
+                    f"{_outcome(ctx, loop.frame.node if loop.frame is not None else None, node, following)} "
+                    "instead of the API error",
+                    adoption,
+                ),
+                adoption.fix,
                 width=header_width(node),
             )
 

@@ -17,6 +17,12 @@ from claude_lint.lint.rule import Rule
 _VALIDATING_DECORATORS = ("validate_call", "validate_arguments", "validator")
 
 
+def _validation_off(site: CallSite) -> bool:
+    """`create_message(client, validate=False, ...)`."""
+    arg = site.keyword("validate")
+    return arg is not None and isinstance(arg.value, cst.Name) and arg.value.value == "False"
+
+
 class UnvalidatedPromptInput(Rule):
     """## What it does
     Finds a Claude call whose message content, `system` or legacy `prompt`
@@ -158,6 +164,8 @@ class UnvalidatedPromptInput(Rule):
             if function is None or _validated_by_decorator(ctx, function.decorators):
                 continue
             for site in frame.sites:
+                if site.helper and not _validation_off(site):
+                    continue  # the reference helper validates the request before sending it
                 inputs = _straight_inputs(values, frame, site)
                 unchecked = {name: where for name, where in inputs.items() if not _checked_before(frame, name, site)}
                 if not unchecked:

@@ -7,7 +7,7 @@ from claude_lint.core.diagnostics import FixKind
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
 from claude_lint.lint.rule import Rule
-from claude_lint.sdk.models import model_status
+from claude_lint.sdk.models import model_status, takes_text_completions
 
 
 class RetiredModel(Rule):
@@ -201,6 +201,8 @@ class RetiredModel(Rule):
     def check(self, ctx: RuleContext) -> None:
         values = ctx.values
         seen: set[int] = set()
+        # Models a legacy `completions.create` sends: a Messages-only successor would not work there.
+        legacy = {id(k.node) for site in ctx.model.direct_call_sites if site.method == "completions.create" for k in values.request_models(site)}
         for site in ctx.model.direct_call_sites:
             for known in values.request_models(site):
                 if id(known.node) in seen:
@@ -212,7 +214,16 @@ class RetiredModel(Rule):
                 seen.add(id(known.node))
                 assert status.end_of_life is not None
                 advice = f" Use `{status.successor}`." if status.successor else ""
-                text = string_literal_like(known.node, status.successor) if status.successor else None
+                if status.successor and id(known.node) in legacy and not takes_text_completions(status.successor):
+                    advice = (
+                        f" Its successor `{status.successor}` takes only the Messages API: migrate this call "
+                        "to `client.messages.create`."
+                    )
+                text = (
+                    string_literal_like(known.node, status.successor)
+                    if status.successor and (id(known.node) not in legacy or takes_text_completions(status.successor))
+                    else None
+                )
                 fix = ctx.fix(f"Use `{status.successor}`", ctx.replace(known.node, text), safe=False) if text else None
                 ctx.report(
                     known.node,

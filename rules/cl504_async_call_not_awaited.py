@@ -19,6 +19,8 @@ _NO_AWAIT_INSIDE = (cst.Lambda, cst.GeneratorExp, cst.ListComp, cst.SetComp, cst
 
 def is_async_call_site(site: CallSite, code: str) -> bool:
     """A call that returns a coroutine: an async client's method, except the stream managers."""
+    if site.helper:  # `acreate_message(...)` is a coroutine function; `astream_message` a manager
+        return site.is_async and site.method not in STREAM_METHODS
     if site.client is None or not site.client.is_async or site.method in STREAM_METHODS:
         return False
     # `with_streaming_response.create(...)` returns an async context manager.

@@ -275,6 +275,11 @@ class FakeAnthropicAPI:
         with self._lock:
             self._queue.extend(items)
 
+    def clear(self) -> None:
+        """Drop the answers still queued."""
+        with self._lock:
+            self._queue.clear()
+
     @property
     def requests(self) -> list[RecordedRequest]:
         """A copy of every request received so far."""

@@ -117,7 +117,12 @@ def test_helper_write_vendors_a_standalone_copy(run_cli, tmp_path: Path) -> None
     done = run_cli("helper", "--write", "vendored_helper.py")
     assert done.returncode == 0
     path = tmp_path / "vendored_helper.py"
-    assert done.stdout.decode() == "Wrote the reference helper to vendored_helper.py.\n"
+    assert done.stdout.decode() == (
+        "Wrote the reference helper to vendored_helper.py.\n"
+        "Not recorded as `helper-module`: there is no claude-lint.toml or pyproject.toml above it. Set "
+        "`helper-module` in [tool.claude-lint] to its import name (or rerun with --module NAME); until then "
+        "helper fixes are shown, not applied.\n"
+    )
     name = f"vendored_{uuid.uuid4().hex}"
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None

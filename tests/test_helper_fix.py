@@ -15,7 +15,7 @@ from fake_api import FakeAnthropicAPI, Reply, error, fake_api  # noqa: F401  (fi
 from claude_lint.config.settings import Settings
 from claude_lint.engine.fix_loop import fix_text
 
-SETTINGS = Settings(sdk_version="2.14.0")
+SETTINGS = Settings(sdk_version="2.14.0", helper_module="claude_lint.helper")
 RETRY_RULES = frozenset({"CL201", "CL202", "CL203", "CL204", "CL207", "CL208", "CL210", "CL211"})
 
 
@@ -85,7 +85,6 @@ def test_assign_and_break_loop_and_async_client() -> None:
         client = anthropic.AsyncAnthropic(max_retries=0)
 
         async def ask(prompt):
-            reply = None
             for _ in range(5):
                 try:
                     reply = await client.messages.create(model="claude-haiku-4-5", max_tokens=64, messages=[{"role": "user", "content": prompt}])
@@ -104,7 +103,6 @@ def test_assign_and_break_loop_and_async_client() -> None:
         client = anthropic.AsyncAnthropic(max_retries=0)
 
         async def ask(prompt):
-            reply = None
             reply = await acreate_message(client, model="claude-haiku-4-5", max_tokens=64, messages=[{"role": "user", "content": prompt}], retry=RetryPolicy(max_attempts=5))
             return reply
         """
@@ -142,9 +140,8 @@ def test_tenacity_decorator_on_a_bare_call_is_removed() -> None:
     )
 
 
-def test_unrecognised_shape_rewrites_only_the_call() -> None:
-    fixed = fix(
-        """\
+def test_unrecognised_shape_gets_no_helper_fix() -> None:
+    code = """\
         import time
         import anthropic
 
@@ -153,17 +150,14 @@ def test_unrecognised_shape_rewrites_only_the_call() -> None:
         def ask(prompt):
             for attempt in range(3):
                 try:
-                    return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": f"{attempt}: {prompt}x"}])
+                    return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": prompt}])
                 except Exception:
                     notify_ops()
                     time.sleep(1)
         """
-    )
-    # The loop uses `attempt` in the request and its handler calls notify_ops(): kept.
-    assert "for attempt in range(3):" in fixed
-    assert "notify_ops()" in fixed
-    assert "return create_message(client, model=" in fixed
-    assert fixed.count("from claude_lint.helper import") == 1
+    # The handler calls notify_ops(): the loop cannot go, and
+    # rewriting the call inside it would stack the helper's retries on the loop's.
+    assert fix(code) == textwrap.dedent(code)
 
 
 def test_helper_module_setting_and_no_duplicate_imports() -> None:
@@ -242,3 +236,467 @@ def test_fixed_module_still_imports_and_retries_against_the_fake_api(
         assert fake_api.count == 3
     finally:
         sys.modules.pop(name, None)
+
+
+# ---------------------------------------------------------------- the seven classes of issue 12
+# Each was a fix that broke a working program on real code; each is pinned here with the exact
+# text `--fix --unsafe-fixes` writes now.
+
+VENDORED = Settings(sdk_version="2.14.0", helper_module="myapp.claude_helper")
+
+
+def fix_all(code: str, settings: Settings = VENDORED) -> tuple[str, dict[str, int]]:
+    """Every rule, unsafe fixes on, as `check --select ALL --fix --unsafe-fixes` runs them."""
+    outcome = fix_text("legacy.py", textwrap.dedent(code), settings, None, unsafe=True)
+    assert not outcome.errors
+    compile(outcome.fixed, "legacy.py", "exec")
+    assert fix_text("legacy.py", outcome.fixed, settings, None, unsafe=True).fixed == outcome.fixed
+    return outcome.fixed, dict(outcome.applied)
+
+
+def lint(code: str, settings: Settings = VENDORED) -> list[tuple[str, int, str]]:
+    from claude_lint.engine.lint import lint_text
+
+    result = lint_text("legacy.py", textwrap.dedent(code), settings, None)
+    return [(d.code, d.start.line, d.message) for d in result.diagnostics]
+
+
+def test_class_1_a_resource_is_never_taken_for_the_client() -> None:
+    code = """\
+        import anthropic
+        from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+
+        client = anthropic.Anthropic()
+
+
+        @retry(retry=retry_if_exception_type(anthropic.APIError), stop=stop_after_attempt(3), wait=wait_random_exponential(max=20), reraise=True)
+        def cached_ask(system, prompt):
+            return client.beta.prompt_caching.messages.create(
+                model="claude-sonnet-4-6",
+                max_tokens=256,
+                system=[{"type": "text", "text": system, "cache_control": {"type": "ephemeral"}}],
+                messages=[{"role": "user", "content": prompt}],
+            )
+        """
+    fixed, applied = fix_all(code)
+    # `with_options` goes on the client, and the resource path is carried over.
+    assert fixed == textwrap.dedent(code).replace(
+        "return client.beta.prompt_caching.messages.create(",
+        "return client.with_options(max_retries=0).beta.prompt_caching.messages.create(",
+    )
+    assert applied == {"CL207": 1}
+    # No helper fix, and CL202 says why.
+    assert (
+        "CL202",
+        7,
+        "`@retry(...)` retries broad exception types, including BadRequestError (400), AuthenticationError (401), "
+        "PaymentRequiredError (402), PermissionDeniedError (403) and 6 more, which fail the same way on every "
+        "attempt; no helper fix: the helper calls `client.messages`, not `client.beta.prompt_caching.messages`",
+    ) in lint(code)
+
+
+def test_class_1_no_with_options_on_a_resource_held_in_a_variable() -> None:
+    code = """\
+        import time
+        import anthropic
+
+        client = anthropic.Anthropic()
+        messages = client.messages
+
+        def ask(prompt):
+            for attempt in range(3):
+                try:
+                    return messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": prompt}])
+                except (anthropic.RateLimitError, anthropic.InternalServerError, anthropic.APIConnectionError, anthropic.ConflictError, anthropic.RequestTimeoutError):
+                    time.sleep(2 ** attempt + 1)
+            raise RuntimeError("gave up")
+        """
+    fixed, applied = fix_all(code)
+    assert fixed == textwrap.dedent(code)
+    assert [c for c, _, _ in lint(code)].count("CL207") == 1
+
+
+def test_class_2_the_users_retry_is_removed_with_the_helper_or_nothing_changes() -> None:
+    fixed, applied = fix_all(
+        """\
+        import time
+
+        import anthropic
+        from tenacity import retry, stop_after_attempt
+
+        client = anthropic.Anthropic(max_retries=0)
+
+
+        def ask(prompt):
+            for attempt in range(3):
+                try:
+                    return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": prompt}])
+                except Exception as e:
+                    notify_ops(e)
+                    time.sleep(2 ** attempt)
+            raise RuntimeError("gave up")
+
+
+        @retry(stop=stop_after_attempt(3))
+        def summarise(text):
+            reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": text}])
+            return reply.content[0].text
+
+
+        @retry(stop=stop_after_attempt(3))
+        def classify(text):
+            return client.messages.create(model="claude-sonnet-4-6", max_tokens=8, messages=[{"role": "user", "content": text}])
+        """
+    )
+    # ask(): the handler does more than wait, so the loop stays and so does the call.
+    # summarise(): tenacity retried the whole function (the reply's parsing too): it stays,
+    # and gets CL204's wait and CL208's reraise. classify(): the decorator goes with the
+    # helper fix, and CL208 never adds `reraise=True` to it.
+    assert fixed == textwrap.dedent(
+        """\
+        import time
+
+        import anthropic
+        from tenacity import retry, stop_after_attempt, wait_random_exponential
+        from myapp.claude_helper import RetryPolicy, create_message
+
+        client = anthropic.Anthropic(max_retries=0)
+
+
+        def ask(prompt):
+            for attempt in range(3):
+                try:
+                    return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": prompt}])
+                except Exception as e:
+                    notify_ops(e)
+                    time.sleep(2 ** attempt)
+            raise RuntimeError("gave up")
+
+
+        @retry(stop=stop_after_attempt(3), wait=wait_random_exponential(multiplier=1, max=60), reraise=True)
+        def summarise(text):
+            reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": text}])
+            return reply.content[0].text
+
+
+        def classify(text):
+            return create_message(client, model="claude-sonnet-4-6", max_tokens=8, messages=[{"role": "user", "content": text}], retry=RetryPolicy(max_attempts=3))
+        """
+    )
+    assert applied == {"CL202": 1, "CL204": 1, "CL208": 1}
+
+
+def test_class_2_a_helper_call_inside_a_retry_is_a_stacked_retry() -> None:
+    findings = lint(
+        """\
+        import anthropic
+        from tenacity import retry, stop_after_attempt
+        from myapp.claude_helper import RetryPolicy, create_message
+
+        client = anthropic.Anthropic()
+
+        @retry(stop=stop_after_attempt(3), reraise=True)
+        def ask(prompt):
+            return create_message(client, model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": prompt}])
+
+        def fast(prompt):
+            return create_message(client, model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": prompt}], retry=RetryPolicy(max_attempts=50))
+
+        def once(prompt):
+            return create_message(client, model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": prompt}], retry=RetryPolicy(max_attempts=1))
+        """
+    )
+    assert [f for f in findings if f[0] in ("CL201", "CL203", "CL207")] == [
+        (
+            "CL207",
+            7,
+            "`@retry(...)` retries a call of the reference helper, which retries by itself: 3 attempts x 4 helper "
+            "attempts = up to 12 requests per call; remove the outer retry and set the helper's `retry=RetryPolicy(...)`",
+        ),
+        ("CL203", 12, "`max_attempts=50` makes the helper try a failing call up to 50 times; keep it at most 10 (`max-attempts`)"),
+        (
+            "CL201",
+            15,
+            "`max_attempts=1` makes the helper try this Claude call 1 time, below `min-attempts` (2): a 429, 529 or "
+            "dropped connection fails the request at once",
+        ),
+    ]
+
+
+def test_class_3_checked_sentinels_stay_and_handlers_catch_the_validation_error() -> None:
+    fixed, applied = fix_all(
+        """\
+        import time
+
+        import anthropic
+
+        API_ERROR_OUTPUT = "$ERROR$"
+        client = anthropic.Anthropic(max_retries=0)
+
+
+        def query(prompt):
+            for _ in range(3):
+                try:
+                    return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": prompt}])
+                except anthropic.APIError:
+                    time.sleep(1)
+            return API_ERROR_OUTPUT
+
+
+        def ask(prompt) -> str | None:
+            for _ in range(3):
+                try:
+                    return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": prompt}]).content[0].text
+                except Exception:
+                    time.sleep(1)
+            return None
+
+
+        def title(prompt):
+            for _ in range(3):
+                try:
+                    return client.messages.create(model="claude-sonnet-4-6", max_tokens=16, messages=[{"role": "user", "content": prompt}])
+                except Exception:
+                    time.sleep(1)
+            return None
+
+
+        def headline(prompt):
+            try:
+                return title(prompt)
+            except anthropic.APIError:
+                return "untitled"
+        """
+    )
+    assert fixed == textwrap.dedent(
+        """\
+        import time
+
+        import anthropic
+        from myapp.claude_helper import RequestValidationError, RetryPolicy, create_message
+
+        API_ERROR_OUTPUT = "$ERROR$"
+        client = anthropic.Anthropic(max_retries=0)
+
+
+        def query(prompt):
+            for _ in range(3):
+                try:
+                    return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": prompt}])
+                except anthropic.APIError:
+                    time.sleep(1)
+            return API_ERROR_OUTPUT
+
+
+        def ask(prompt) -> str | None:
+            for _ in range(3):
+                try:
+                    return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": prompt}]).content[0].text
+                except Exception:
+                    time.sleep(1)
+            return None
+
+
+        def title(prompt):
+            return create_message(client, model="claude-sonnet-4-6", max_tokens=16, messages=[{"role": "user", "content": prompt}], retry=RetryPolicy(max_attempts=3))
+
+
+        def headline(prompt):
+            try:
+                return title(prompt)
+            except (anthropic.APIError, RequestValidationError):
+                return "untitled"
+        """
+    )
+    assert applied == {"CL210": 1}
+
+
+def test_class_3_the_fix_title_declares_what_changes() -> None:
+    from claude_lint.engine.lint import lint_text
+
+    code = textwrap.dedent(
+        """\
+        import time
+        import anthropic
+
+        client = anthropic.Anthropic(max_retries=0)
+
+        def title(prompt):
+            for _ in range(3):
+                try:
+                    return client.messages.create(model="claude-sonnet-4-6", max_tokens=16, messages=[{"role": "user", "content": prompt}])
+                except Exception:
+                    time.sleep(1)
+        """
+    )
+    result = lint_text("legacy.py", code, VENDORED, frozenset({"CL210"}))
+    assert [d.fix.message for d in result.diagnostics if d.fix] == [
+        "Replace the retry loop with the reference helper (3 attempts): retries only 429, 5xx and connection "
+        "errors; when attempts run out it raises the API error instead of returning None; an invalid request "
+        "raises RequestValidationError (a ValueError) before sending"
+    ]
+
+
+def test_class_4_no_stacked_retry_where_nothing_waits_and_retries() -> None:
+    code = """\
+        import anthropic
+
+        client = anthropic.Anthropic()
+
+
+        def chat():
+            history = []
+            while True:
+                line = input("> ")
+                history.append({"role": "user", "content": line})
+                try:
+                    reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=512, messages=history)
+                except anthropic.APIError as e:
+                    print("error:", e)
+                    history.pop()
+                    continue
+                history.append({"role": "assistant", "content": reply.content[0].text})
+
+
+        def step(agent):
+            try:
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=512, messages=agent.history)
+            except Exception as e:
+                agent.log(e)
+                return None
+
+
+        def run(agent):
+            for _ in range(20):
+                if step(agent) is None:
+                    agent.wait(5)
+        """
+    assert "CL207" not in [code for code, _, _ in lint(code)]
+    fixed, _ = fix_all(code)
+    assert "with_options" not in fixed
+
+
+def test_class_5_helper_calls_stay_analysed() -> None:
+    code = """\
+        import anthropic
+        from claude_lint.helper import create_message
+
+        client = anthropic.Anthropic()
+
+
+        def ask(text):
+            try:
+                return create_message(client, model="claude-3-haiku-20240307", max_tokens=0, temprature=1, messages=[{"role": "system", "content": text}])
+            except:
+                pass
+        """
+    assert [(c, line) for c, line, _ in lint(code)] == [
+        ("CL302", 9),
+        ("CL305", 9),
+        ("CL305", 9),
+        ("CL306", 9),
+        ("CL101", 10),
+        ("CL102", 10),
+    ]
+    fixed, applied = fix_all(code)
+    assert applied == {"CL101": 1, "CL302": 1}
+    assert [(c, line) for c, line, _ in lint(fixed)] == [("CL305", 9), ("CL305", 9), ("CL306", 9), ("CL102", 10)]
+
+
+def test_class_6_no_runtime_dependency_without_a_configured_helper_module(tmp_path: Path, run_cli) -> None:
+    legacy = textwrap.dedent(
+        """\
+        import anthropic
+
+        client = anthropic.Anthropic(max_retries=0)
+
+
+        def ask(prompt):
+            return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": prompt}])
+        """
+    )
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "app"\n', encoding="utf-8")
+    app = tmp_path / "src" / "app"
+    app.mkdir(parents=True)
+    (app / "__init__.py").write_text("", encoding="utf-8")
+    (app / "legacy.py").write_text(legacy, encoding="utf-8")
+    # Not configured: --fix writes nothing, the message says how to set it up, --diff shows it.
+    run = run_cli("check", "--no-cache", "--fix", "--unsafe-fixes", "--select", "CL201", "src", cwd=tmp_path)
+    assert (app / "legacy.py").read_text(encoding="utf-8") == legacy
+    assert run.returncode == 1
+    assert b"shown, not applied: no `helper-module` is configured" in run.stdout
+    diff = run_cli("check", "--no-cache", "--diff", "--unsafe-fixes", "--select", "CL201", "src", cwd=tmp_path)
+    assert b"+from claude_lint.helper import create_message" in diff.stdout
+    # Vendoring records the module; the fix then imports from the project's own copy.
+    vendor = run_cli("helper", "--write", "src/app", cwd=tmp_path)
+    assert vendor.returncode == 0, vendor.stderr
+    assert (tmp_path / "pyproject.toml").read_text(encoding="utf-8") == (
+        '[project]\nname = "app"\n\n[tool.claude-lint]\nhelper-module = "app.claude_helper"\n'
+    )
+    run = run_cli("check", "--no-cache", "--fix", "--unsafe-fixes", "--select", "CL201", "src", cwd=tmp_path)
+    assert run.returncode == 0, run.stdout
+    assert (app / "legacy.py").read_text(encoding="utf-8") == textwrap.dedent(
+        """\
+        import anthropic
+        from app.claude_helper import create_message
+
+        client = anthropic.Anthropic(max_retries=0)
+
+
+        def ask(prompt):
+            return create_message(client, model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": prompt}])
+        """
+    )
+    # The vendored copy lints clean under every rule.
+    clean = run_cli("check", "--no-cache", "--select", "ALL", "src/app/claude_helper.py", cwd=tmp_path)
+    assert clean.returncode == 0, clean.stdout
+    assert b"All checks passed!" in clean.stdout
+
+
+def test_class_6_imports_follow_a_deferred_import_anthropic() -> None:
+    fixed, applied = fix_all(
+        """\
+        def ask(prompt):
+            import anthropic
+
+            client = anthropic.Anthropic(max_retries=0)
+            return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": prompt}])
+
+
+        def offline():
+            return "no network needed"
+        """
+    )
+    assert fixed == textwrap.dedent(
+        """\
+        def ask(prompt):
+            import anthropic
+            from myapp.claude_helper import create_message
+
+            client = anthropic.Anthropic(max_retries=0)
+            return create_message(client, model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": prompt}])
+
+
+        def offline():
+            return "no network needed"
+        """
+    )
+    assert applied == {"CL201": 1}
+
+
+def test_class_7_no_messages_only_successor_on_legacy_completions() -> None:
+    code = """\
+        import anthropic
+
+        client = anthropic.Anthropic()
+
+
+        def complete(prompt):
+            return client.completions.create(model="claude-2", max_tokens_to_sample=256, prompt=f"\\n\\nHuman: {prompt}\\n\\nAssistant:")
+        """
+    assert ("CL302", 7, (
+        "`claude-2` was retired on 2025-07-21; the API answers 404 for it. Its successor `claude-sonnet-4-6` "
+        "takes only the Messages API: migrate this call to `client.messages.create`."
+    )) in lint(code)
+    fixed, applied = fix_all(code)
+    assert fixed == textwrap.dedent(code) and applied == {}

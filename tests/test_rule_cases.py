@@ -25,7 +25,7 @@ def _cases(kind: str) -> list:
 
 
 def _lint(rule: type[Rule], case: Valid | Invalid):
-    settings = Settings(sdk_version=case.sdk_version or SNAPSHOT_VERSION)
+    settings = Settings(sdk_version=case.sdk_version or SNAPSHOT_VERSION, helper_module="claude_lint.helper")
     result = lint_bytes("case.py", case.code.encode("utf-8"), settings, frozenset({rule.code}))
     assert not result.errors, result.errors
     return result.diagnostics
@@ -51,7 +51,7 @@ def test_invalid(rule: type[Rule], case: Invalid) -> None:
         assert fixed == case.fixed
         cst.parse_module(fixed)
         # The fix resolves the finding: linting the result with the rule is clean.
-        settings = Settings(sdk_version=case.sdk_version or SNAPSHOT_VERSION)
+        settings = Settings(sdk_version=case.sdk_version or SNAPSHOT_VERSION, helper_module="claude_lint.helper")
         again = lint_bytes("case.py", fixed.encode(), settings, frozenset({rule.code}))
         assert again.diagnostics == []
         # Through the fixer: the case's fix is what --fix writes, and fixing twice equals once.

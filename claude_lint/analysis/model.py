@@ -353,11 +353,12 @@ def build_model(
     knowledge: Knowledge,
     client_factories: Sequence[str] = (),
     project: ProjectView | None = None,
+    helper_modules: Sequence[str] = (),
 ) -> ModuleModel:
     """The module's model; `project` answers names imported from the rest of the project."""
     collector = ModelCollector(module)
     walk(module, collector)
-    resolver = Resolver(collector.imports, collector.module_scope, knowledge, client_factories, project)
+    resolver = Resolver(collector.imports, collector.module_scope, knowledge, client_factories, project, helper_modules)
 
     call_sites: list[CallSite] = []
     for record in collector.calls:

@@ -18,6 +18,17 @@ from claude_lint.sdk.knowledge import Knowledge
 
 Part = Literal["body", "handler", "else", "finally"]
 
+# The reference helper's calls, as (the SDK method they make, async).
+HELPER_FUNCTIONS = {
+    "create_message": ("messages.create", False),
+    "acreate_message": ("messages.create", True),
+    "stream_message": ("messages.stream", False),
+    "astream_message": ("messages.stream", True),
+}
+# The helper's own keywords, which are not part of the request.
+HELPER_KEYWORDS = frozenset({"retry", "validate", "max_tokens_limit"})
+BUNDLED_HELPER_MODULE = "claude_lint.helper"
+
 
 @dataclass(eq=False)
 class Scope:
@@ -190,6 +201,11 @@ class CallSite:
     target: FunctionInfo | None = None  # for indirect call sites
     raw_response: bool = False
     remote: RemoteFunction | None = None  # a call of a project function of another module that calls Claude
+    # A call of the reference helper (`create_message(client, ...)`): its name; "" otherwise.
+    helper: str = ""
+    # Resources between the client and `messages`, e.g. "beta.prompt_caching" (the SDK's
+    # `beta` namespace alone is part of `method`).
+    resource: str = ""
 
     @property
     def node(self) -> cst.Call:
@@ -209,7 +225,24 @@ class CallSite:
             return self.target.is_async
         if self.remote is not None:
             return self.remote.is_async
+        if self.helper:
+            return HELPER_FUNCTIONS[self.helper][1]
         return self.client is not None and self.client.is_async
+
+    @property
+    def fixable_client(self) -> cst.BaseExpression | None:
+        """The client expression, when a fix may build on it: written in the call itself
+        (not followed through `messages = client.messages`) and known to be an SDK client."""
+        if self.client is None or self.client_node is None:
+            return None
+        if self.helper:
+            return self.client_node
+        cur: cst.BaseExpression = self.node.func
+        while isinstance(cur, (cst.Attribute, cst.Call)):
+            cur = cur.value if isinstance(cur, cst.Attribute) else cur.func
+            if cur is self.client_node:
+                return cur
+        return None
 
     def keyword(self, name: str) -> cst.Arg | None:
         return keyword_arg(self.node, name)

@@ -16,6 +16,8 @@ import libcst as cst
 
 from claude_lint.analysis.imports import ImportTable
 from claude_lint.analysis.records import (
+    BUNDLED_HELPER_MODULE,
+    HELPER_FUNCTIONS,
     NOT_CLIENT,
     CallRecord,
     CallSite,
@@ -83,6 +85,7 @@ class Resolver:
         knowledge: Knowledge,
         client_factories: Sequence[str] = (),
         project: ProjectView | None = None,
+        helper_modules: Sequence[str] = (),
     ) -> None:
         self.imports = imports
         self.module_scope = module_scope
@@ -90,6 +93,10 @@ class Resolver:
         self.factories = frozenset(client_factories)
         # What the rest of the project says about names this module imports (and a record of the questions).
         self.project = project if project is not None else ProjectView()
+        # `claude_lint.helper.create_message` (and the configured module's) -> "create_message".
+        self.helpers = {
+            f"{module}.{name}": name for module in (BUNDLED_HELPER_MODULE, *helper_modules) for name in HELPER_FUNCTIONS
+        }
         self._client_classes = {f"anthropic.{name}" for name in knowledge.client_classes}
 
     # clients --------------------------------------------------------------
@@ -294,8 +301,29 @@ class Resolver:
 
     # call sites -----------------------------------------------------------
 
+    def helper_call_site(self, record: CallRecord) -> CallSite | None:
+        """`create_message(client, ...)` and its twins from the helper module, under any alias."""
+        helper = self.helpers.get(self.imports.qualify(record.node.func) or "")
+        if helper is None:
+            return None
+        first = record.node.args[0] if record.node.args else None
+        client_node = first.value if first is not None and first.keyword is None and not first.star else None
+        client = self.client_of(client_node, record.scope) if client_node is not None else None
+        return CallSite(
+            record,
+            HELPER_FUNCTIONS[helper][0],
+            client if isinstance(client, ClientInfo) else None,
+            client_node,
+            False,
+            helper=helper,
+        )
+
     def direct_call_site(self, record: CallRecord) -> CallSite | None:
         func = record.node.func
+        if isinstance(func, (cst.Name, cst.Attribute)):
+            site = self.helper_call_site(record)
+            if site is not None:
+                return site
         if not isinstance(func, cst.Attribute) or func.attr.value not in _RESOURCE_METHODS:
             return None
         method = func.attr.value
@@ -327,16 +355,24 @@ class Resolver:
         client_node = cur.value
         if isinstance(client_node, cst.Attribute) and client_node.attr.value in ("threads", "chat"):
             return None  # OpenAI: client.beta.threads.messages.create, client.chat.completions.create
-        if isinstance(client_node, cst.Attribute) and client_node.attr.value == "beta":
+        # `client.beta.prompt_caching.messages`: the client is what comes before `beta`.
+        chain: list[str] = []
+        cur = client_node
+        while isinstance(cur, cst.Attribute) and cur.attr.value != "beta" and len(chain) < 3:
+            chain.insert(0, cur.attr.value)
+            cur = cur.value
+        extra = ""
+        if isinstance(cur, cst.Attribute) and cur.attr.value == "beta":
             path.insert(0, "beta")
-            client_node = client_node.value
+            extra = ".".join(["beta", *chain]) if chain else ""
+            client_node = cur.value
         client = self.client_of(client_node, record.scope)
         if isinstance(client, NotClient):
             return None
         heuristic = client is None
         if heuristic and not self._heuristic_accepts(record.node):
             return None
-        return CallSite(record, ".".join(path), client, client_node, heuristic, raw_response=raw)
+        return CallSite(record, ".".join(path), client, client_node, heuristic, raw_response=raw, resource=extra)
 
     def _heuristic_accepts(self, call: cst.Call) -> bool:
         keywords = keyword_args(call)

@@ -544,7 +544,7 @@ def _decorator_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iter
     for function in model.functions:
         if not function.calls_llm:
             continue
-        wrapped = [s for s in _sites_in_function(function, sites) if not _swallowed(s)]
+        wrapped = [s for s in _sites_in_function(function, sites) if not swallowed(s)]
         for decorator in function.decorators:
             expr = decorator.decorator
             call = expr if isinstance(expr, cst.Call) else None
@@ -574,7 +574,7 @@ _ALL_DECORATORS = _TENACITY_DECORATORS | _BACKOFF_DECORATORS | _STAMINA_DECORATO
 _CATCH_ALL_SDK = frozenset({"AnthropicError", "APIError"})
 
 
-def _swallowed(site: CallSite) -> bool:
+def swallowed(site: CallSite) -> bool:
     """A handler in the same function catches every error of the call and never raises."""
     for context in site.record.trys:
         if context.part != "body":
@@ -905,6 +905,41 @@ def _remote_direct_sites(site: CallSite) -> list[CallSite]:
     assert site.remote is not None
     clients = [ClientInfo.remote(c) for c in site.remote.clients] or [None]
     return [CallSite(site.record, "", client, None, False, remote=site.remote) for client in clients]
+
+
+# `RetryPolicy().max_attempts` of the reference helper (tests/test_helper.py keeps them equal).
+HELPER_DEFAULT_ATTEMPTS = 4
+
+
+def helper_policy_arg(site: CallSite, model: ModuleModel) -> cst.Arg | None:
+    """The `max_attempts=N` of a helper call's `retry=RetryPolicy(...)` (through a name too)."""
+    retry = site.keyword("retry")
+    if retry is None:
+        return None
+    value: cst.BaseExpression | None = retry.value
+    if isinstance(value, cst.Name):
+        value = model.resolver.binding_value(value.value, site.record.scope)
+    if not isinstance(value, cst.Call) or (dotted(value.func) or "").rsplit(".", 1)[-1] != "RetryPolicy":
+        return None
+    return next((a for a in value.args if a.keyword is not None and a.keyword.value == "max_attempts"), None)
+
+
+def helper_attempts(site: CallSite, model: ModuleModel) -> int | None:
+    """Attempts the helper makes for one of its calls; None when not a literal."""
+    if site.keyword("retry") is None:
+        return HELPER_DEFAULT_ATTEMPTS
+    arg = helper_policy_arg(site, model)
+    if arg is None:
+        return None
+    value = literal_value(arg.value) if isinstance(arg.value, cst.Integer) else None
+    return value if isinstance(value, int) else None
+
+
+def call_attempts(site: CallSite, model: ModuleModel) -> int:
+    """HTTP attempts one direct call makes by itself: the helper's policy, or the SDK's retries."""
+    if site.helper:
+        return helper_attempts(site, model) or HELPER_DEFAULT_ATTEMPTS
+    return sdk_attempts(site.client, model.knowledge)
 
 
 def sdk_attempts(client: ClientInfo | None, knowledge: Knowledge) -> int:

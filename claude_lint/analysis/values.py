@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from claude_lint.analysis.model import CallSite, ModuleModel, Scope
+from claude_lint.analysis.records import HELPER_KEYWORDS
 from claude_lint.analysis.syntax import contains_node, dotted, literal_value, number_literal
 from claude_lint.analysis.walk import walk
 
@@ -585,7 +586,13 @@ class Values:
     # -- requests ------------------------------------------------------------------
 
     def request_arguments(self, site: CallSite) -> Arguments:
-        return self.arguments(site.node, site.record.scope)
+        arguments = self.arguments(site.node, site.record.scope)
+        if site.helper:  # `create_message(client, retry=..., **request)`: the request is the rest
+            arguments.positional = arguments.positional[1:]
+            for name in HELPER_KEYWORDS:
+                arguments.keywords.pop(name, None)
+                arguments.arg_nodes.pop(name, None)
+        return arguments
 
     def _batch_params(self, site: CallSite) -> list[MappingValue]:
         """The `params` of each request in `messages.batches.create(requests=[...])`."""

@@ -177,7 +177,10 @@ def _decoded_only(path: str, data: bytes, settings: Settings) -> LintResult:
 
 def _offers_fix(diagnostics: list[Diagnostic], options: RunOptions) -> bool:
     return any(
-        d.fix is not None and not d.suppressed and (options.unsafe_fixes or d.fix.applicability is Applicability.SAFE)
+        d.fix is not None
+        and not d.suppressed
+        and (options.unsafe_fixes or d.fix.applicability is Applicability.SAFE)
+        and (not options.write or d.fix.applicability is not Applicability.DISPLAY_ONLY)
         for d in diagnostics
     )
 
@@ -197,7 +200,8 @@ def _lint_or_fix(
         return FileOutcome(result, data)
     from claude_lint.engine.fix_loop import fix_bytes
 
-    fixed = fix_bytes(path, data, settings, unsafe=options.unsafe_fixes, project=project)
+    # `--diff` also shows display-only fixes (helper adoption with no `helper-module`).
+    fixed = fix_bytes(path, data, settings, unsafe=options.unsafe_fixes, project=project, display=not options.write)
     if fixed is None:
         return FileOutcome(result, data)
     fix_outcome, new_data = fixed
@@ -314,7 +318,7 @@ def _lint_candidates(
         directory = candidate.path.parent
         if directory not in by_directory:
             merged = _with_cli_options(resolver.for_path(candidate.path), options)
-            by_directory[directory] = (merged, triggers_for(merged.client_factories))
+            by_directory[directory] = (merged, triggers_for(merged.trigger_names))
         settings, triggers = by_directory[directory]
         path = str(candidate.path)
         data = read_file(candidate.path)

@@ -42,11 +42,18 @@ class Settings:
     respect_gitignore: bool = True
     force_exclude: bool = False
     client_factories: tuple[str, ...] = ()
-    helper_module: str = "claude_lint.helper"
+    # Where H fixes import the helper from; None: not configured, so H fixes are shown
+    # (`--diff`) but never written (a fixed app must not need claude-lint at run time).
+    helper_module: str | None = None
     min_attempts: int = 2
     max_attempts: int = 10
     sdk_version: str | None = None
     cache_dir: str = ".claude_lint_cache"
+
+    @property
+    def trigger_names(self) -> tuple[str, ...]:
+        """Names whose presence makes the prefilter parse a file: factories and helper calls."""
+        return (*self.client_factories, "create_message", "stream_message")
 
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -244,3 +251,72 @@ class ConfigResolver:
                 if table is not None:
                     return settings_from_table(candidate, table)
         return None
+
+
+# ---------------------------------------------------------------- recording `helper-module`
+
+_HEADER = re.compile(r"""^\[\s*tool\s*\.\s*(?:claude-lint|"claude-lint"|'claude-lint')\s*\]\s*(?:#.*)?$""")
+_ANY_HEADER = re.compile(r"^\s*\[")
+_HELPER_KEY = re.compile(r"""^\s*(?:helper-module|"helper-module")\s*=""")
+
+
+def nearest_config_file(directory: Path) -> Path | None:
+    """The config file that governs `directory`: the nearest claude-lint.toml, or pyproject.toml."""
+    current = directory.resolve()
+    while True:
+        for name in CONFIG_FILENAMES:
+            if (current / name).is_file():
+                return current / name
+        if current.parent == current:
+            return None
+        current = current.parent
+
+
+def module_name_for(path: Path, root: Path) -> str | None:
+    """`src/myapp/claude_helper.py` under `root` -> "myapp.claude_helper"; None if not importable."""
+    try:
+        parts = list(path.resolve().relative_to(root.resolve()).with_suffix("").parts)
+    except ValueError:
+        return None
+    if len(parts) > 1 and parts[0] in ("src", "lib"):
+        parts = parts[1:]
+    if not parts or not all(p.isidentifier() and not keyword.iskeyword(p) for p in parts):
+        return None
+    return ".".join(parts)
+
+
+def with_helper_module(config: Path, text: str, module: str) -> str:
+    """The config file's text with `helper-module = "<module>"` set (other lines kept as they are)."""
+    line = f'helper-module = "{module}"'
+    lines = text.splitlines(keepends=True)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    if config.name == "pyproject.toml":
+        start = next((i for i, raw in enumerate(lines) if _HEADER.match(raw.strip())), None)
+        if start is None:
+            sep = "" if not text or text.endswith(("\n", "\r")) else newline
+            return f"{text}{sep}{newline if text.strip() else ''}[tool.claude-lint]{newline}{line}{newline}"
+        end = next((i for i in range(start + 1, len(lines)) if _ANY_HEADER.match(lines[i])), len(lines))
+    else:  # claude-lint.toml: top-level keys, before any table
+        start = -1
+        end = next((i for i, raw in enumerate(lines) if _ANY_HEADER.match(raw)), len(lines))
+    for i in range(start + 1, end):
+        if _HELPER_KEY.match(lines[i]):
+            lines[i] = line + newline
+            return "".join(lines)
+    lines.insert(start + 1, line + newline)
+    return "".join(lines)
+
+
+def record_helper_module(config: Path, module: str) -> None:
+    """Set `helper-module` in a config file, checking the result still reads as intended."""
+    from claude_lint.core.atomic import write_bytes_atomically
+
+    text = config.read_bytes().decode("utf-8")
+    updated = with_helper_module(config, text, module)
+    try:
+        table = _table_of(config, tomllib.loads(updated))
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{config}: cannot record `helper-module` ({e})") from None
+    if not table or table.get("helper-module") != module:
+        raise ConfigError(f"{config}: cannot record `helper-module`; add `{module!r}` by hand")
+    write_bytes_atomically(config, updated.encode("utf-8"))

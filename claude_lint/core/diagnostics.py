@@ -11,6 +11,9 @@ class Applicability(enum.Enum):
 
     SAFE = "safe"
     UNSAFE = "unsafe"
+    # Shown (`--diff`, JSON, the editor) but never written: a helper fix while no
+    # `helper-module` is configured, whose import the fixed code could not satisfy.
+    DISPLAY_ONLY = "display-only"
 
 
 class FixKind(enum.Enum):

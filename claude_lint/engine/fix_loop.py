@@ -71,8 +71,12 @@ def _parses(text: str, must_compile: bool = True) -> bool:
     return not must_compile or _compiles(text)
 
 
-def _allowed(fix: Fix | None, unsafe: bool) -> bool:
-    return fix is not None and (unsafe or fix.applicability is Applicability.SAFE)
+def _allowed(fix: Fix | None, unsafe: bool, display: bool = False) -> bool:
+    if fix is None:
+        return False
+    if fix.applicability is Applicability.DISPLAY_ONLY:
+        return unsafe and display
+    return unsafe or fix.applicability is Applicability.SAFE
 
 
 def fix_text(
@@ -82,7 +86,9 @@ def fix_text(
     enabled: frozenset[str] | None = None,
     unsafe: bool = False,
     project: ProjectSpec | None = None,
+    display: bool = False,
 ) -> FixOutcome:
+    """Fix `text` to a fixpoint. `display`: also apply display-only fixes (for `--diff`)."""
     outcome = FixOutcome(path, text, text)
     current = text
     must_compile = _compiles(text)
@@ -93,7 +99,7 @@ def fix_text(
         outcome.errors.extend(e for e in result.errors if e not in outcome.errors)
         candidates = [
             d for d in result.diagnostics
-            if not d.suppressed and _allowed(d.fix, unsafe) and _key(d.fix) not in outcome.rejected  # type: ignore[arg-type]
+            if not d.suppressed and _allowed(d.fix, unsafe, display) and _key(d.fix) not in outcome.rejected  # type: ignore[arg-type]
         ]
         outcome.remaining = [d for d in result.diagnostics if not d.suppressed]
         if not candidates:
@@ -172,13 +178,14 @@ def fix_bytes(
     enabled: frozenset[str] | None = None,
     unsafe: bool = False,
     project: ProjectSpec | None = None,
+    display: bool = False,
 ) -> tuple[FixOutcome, bytes] | None:
     """Fix a file's bytes; None when the file cannot be decoded (nothing to fix)."""
     try:
         source = decode_source(data)
     except SourceError:
         return None
-    outcome = fix_text(path, source.text, settings, enabled, unsafe, project)
+    outcome = fix_text(path, source.text, settings, enabled, unsafe, project, display)
     if not outcome.changed:
         return outcome, data
     try:

@@ -100,7 +100,7 @@ def lint_bytes(
             result.diagnostics.append(_file_diagnostic(path, "CL002", f"Cannot read file: {e}"))
         return result
     names = project.names if project is not None else ()
-    if not needs_parsing(data, triggers_for((*settings.client_factories, *names))):
+    if not needs_parsing(data, triggers_for((*settings.trigger_names, *names))):
         return result
     return lint_text(path, source.text, settings, enabled, project, summarize)
 
@@ -235,7 +235,8 @@ def lint_module(
     view = project.view() if project is not None else ProjectView()
     try:
         knowledge = load_knowledge(settings.sdk_version, project=settings.root)
-        model = build_model(module, knowledge, settings.client_factories, view)
+        helpers = (settings.helper_module,) if settings.helper_module else ()
+        model = build_model(module, knowledge, settings.client_factories, view, helpers)
         if summarize:
             from claude_lint.analysis.summary import summarize as summary_of
 
@@ -243,7 +244,7 @@ def lint_module(
             if not any(view.asked.values()):
                 result.summary = summary_of(model, text)
             else:
-                result.summary = summary_of(build_model(module, knowledge, settings.client_factories), text)
+                result.summary = summary_of(build_model(module, knowledge, settings.client_factories, None, helpers), text)
     except RecursionError:
         if _is_enabled("CL001", enabled, ignored):
             result.diagnostics.append(

@@ -8,13 +8,20 @@ import libcst as cst
 
 from claude_lint.analysis.retries import RetryMechanism, own_calls
 from claude_lint.core.diagnostics import Edit
+from claude_lint.lint.helper_adoption import helper_replaces
 
 if TYPE_CHECKING:
     from claude_lint.lint.context import RuleContext
 
 
 def add_keyword_edit(ctx: RuleContext, m: RetryMechanism, text: str) -> list[Edit]:
-    """Edits that add `text` (e.g. `reraise=True`) to the mechanism's call or bare decorator."""
+    """Edits that add `text` (e.g. `reraise=True`) to the mechanism's call or bare decorator.
+
+    None for a mechanism a helper fix removes: editing it too would only make the two
+    fixes fight over the same lines.
+    """
+    if helper_replaces(ctx, m):
+        return []
     if m.call is not None and m.call in own_calls(m):
         keyword, _, value = text.partition("=")
         existing = m.keyword(keyword)

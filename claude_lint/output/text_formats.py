@@ -90,7 +90,7 @@ def _excerpt(
             out.append(f"{pad} | {' ' * d.start.column}{_paint(f'{carets} {d.code}', _RED, colour)}")
     out.append(f"{pad} |")
     if d.fix is not None:
-        kind = "" if d.fix.applicability is Applicability.SAFE else " (unsafe)"
+        kind = {Applicability.SAFE: "", Applicability.UNSAFE: " (unsafe)"}.get(d.fix.applicability, " (shown, not applied)")
         out.append(f"{pad} = help: {printable(redact(d.fix.message))}{kind}")
     return out
 

@@ -119,3 +119,13 @@ def _closest(model: str, candidates: set[str]) -> str | None:
 
     matches = difflib.get_close_matches(model, sorted(candidates), n=1, cutoff=0.8)
     return matches[0] if matches else None
+
+
+# The models the legacy Text Completions API (`completions.create`) served: the
+# Claude 1 and 2 families. Every later model takes the Messages API only.
+_TEXT_COMPLETION_MODEL = re.compile(r"^claude-(?:v1|1|2|instant)(?:[.-]|$)")
+
+
+def takes_text_completions(model: str) -> bool:
+    """Whether `completions.create(model=...)` could be sent to this model."""
+    return _TEXT_COMPLETION_MODEL.match(model) is not None

@@ -25,7 +25,8 @@ from claude_lint.engine.registry import all_rules
 
 FUZZ_EXAMPLES = int(os.environ.get("CLAUDE_LINT_FUZZ_EXAMPLES", "60"))
 ALL = frozenset(rule.code for rule in all_rules())
-SETTINGS = Settings(sdk_version="2.14.0")
+# A configured helper module: helper fixes are written (without one they are display-only).
+SETTINGS = Settings(sdk_version="2.14.0", helper_module="claude_lint.helper")
 fuzz = settings(
     max_examples=FUZZ_EXAMPLES,
     deadline=None,
@@ -55,7 +56,8 @@ def _codes_in_order(text: str) -> list[str]:
 def _check_fix_properties(path: str, text: str) -> None:
     """Fixing never raises, and every fix offered applies: no rule crashes, no fix that would not
     parse, no fixes that undo each other (the fixer would contain each, but each is a rule bug). The
-    output parses (and compiles if the input did), and fixing it again changes nothing."""
+    output parses (and compiles if the input did), fixing it again changes nothing, and re-linting
+    it finds nothing the original did not have (per rule, by count)."""
     outcome = fix_text(path, text, SETTINGS, ALL, unsafe=True)
     assert outcome.errors == []
     if not outcome.changed:
@@ -65,6 +67,19 @@ def _check_fix_properties(path: str, text: str) -> None:
         assert _compiles(outcome.fixed)
     again = fix_text(path, outcome.fixed, SETTINGS, ALL, unsafe=True)
     assert (again.fixed, dict(again.applied), again.errors) == (outcome.fixed, {}, [])
+    if "CL104" not in outcome.applied:
+        # CL104's fix moves a handler that never ran above the one that shadowed it: that it
+        # now runs, with whatever findings its body has, is what the fix announces.
+        assert new_findings(text, outcome.remaining) == {}
+
+
+def new_findings(before: str, remaining: list) -> dict[str, int]:
+    """Findings per rule that the fixed text has (the fixer's last lint) beyond the original's count."""
+    from collections import Counter
+
+    old = Counter(d.code for d in lint_text("prog.py", before, SETTINGS, ALL).diagnostics if not d.suppressed)
+    new = Counter(d.code for d in remaining)
+    return {code: n - old[code] for code, n in new.items() if n > old[code]}
 
 
 # ---------------------------------------------------------------- realistic call sites

@@ -503,7 +503,8 @@ def test_no_wait_keyword_at_all_is_no_wait() -> None:
         return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
     """
     assert analyse(src).only().wait == "none"
-    # The annotated client keeps the default SDK retries: stacked as well.
+    # The annotated client keeps the default SDK retries: stacked as well (CL207 offers its
+    # fix once CL204's has added a wait).
     assert lint(src) == [("CL204", 3), ("CL207", 3)]
 
 

@@ -468,7 +468,9 @@ class RetryExhaustedSilently(Rule):
             column=5,
             message=(
                 "After its last failed attempt, the `for` retry loop falls through without raising: "
-                "the caller gets `\"I could not answer that.\"` instead of the API error"
+                "the caller gets `\"I could not answer that.\"` instead of the API error; no helper fix: "
+                "when attempts run out the function returns `\"I could not answer that.\"`, which callers may "
+                "check, and the helper raises instead"
             ),
         ),
     ]

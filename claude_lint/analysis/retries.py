@@ -1286,7 +1286,7 @@ def _project_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iterat
     for function in model.functions:
         if not function.calls_llm or function.is_generator or not function.decorators:
             continue
-        wrapped = [s for s in _sites_in_function(function, sites) if not _swallowed(s)]
+        wrapped = [s for s in _sites_in_function(function, sites) if not swallowed(s)]
         for decorator in function.decorators:
             expr = decorator.decorator
             use = expr if isinstance(expr, cst.Call) else None

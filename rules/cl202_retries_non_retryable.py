@@ -239,7 +239,9 @@ class RetriesNonRetryable(Rule):
             message=(
                 "The `for` retry loop retries whatever `except anthropic.APIError` catches without looking at the "
                 "error, including BadRequestError (400), AuthenticationError (401), PaymentRequiredError (402), "
-                "PermissionDeniedError (403) and 6 more, which fail the same way on every attempt"
+                "PermissionDeniedError (403) and 6 more, which fail the same way on every attempt; no helper "
+                "fix: the fix replaces a retry loop only when its body is one `try` around the call whose "
+                "handlers only wait, log or count"
             ),
         ),
         # A test of the message only still retries 400, 401 and 403.

@@ -295,6 +295,9 @@ def _report(
                 hints = summary.splitlines(keepends=True)[1:] if remaining else []
                 summary = f"Found {total} error{'s' if total != 1 else ''} ({fixed} fixed, {remaining} remaining).\n"
                 summary += "".join(hints)
+            if outcome.errors and not reported:  # a crash hid what that file may hold: not "passed"
+                count = len(outcome.errors)
+                summary = f"No findings, but the check is incomplete: {count} internal error{'s' if count != 1 else ''} (below).\n"
             echo(summary, nl=False)
             if accepted:
                 echo(f"{len(accepted)} more accepted by the baseline.")

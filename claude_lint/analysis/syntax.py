@@ -99,11 +99,12 @@ def keyword_args(call: cst.Call) -> dict[str, cst.Arg]:
 
 
 def number_literal(expr: cst.BaseExpression) -> int | float | None:
-    """The value of an integer or float literal, negative ones (`-1`, `-0.5`) included; else None."""
-    if isinstance(expr, cst.Integer):
-        return int(literal_value(expr))
-    if isinstance(expr, cst.Float):
-        return float(literal_value(expr))
+    """The value of an integer or float literal, negative ones (`-1`, `-0.5`) included; None for
+    anything else, and for an integer Python cannot convert (more digits than
+    `sys.get_int_max_str_digits()`: CPython refuses the file, libcst does not)."""
+    if isinstance(expr, (cst.Integer, cst.Float)):
+        value = literal_value(expr)
+        return value if type(value) in (int, float) else None
     if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
         inner = number_literal(expr.expression)
         return None if inner is None else -inner

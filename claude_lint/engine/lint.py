@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import fnmatch
 import gc
+import re
+import sys
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -188,7 +190,7 @@ def parse_checked(result: LintResult, text: str, enabled: frozenset[str], ignore
             )
         return None
     try:
-        return cst.parse_module(text)
+        module = cst.parse_module(text)
     except (cst.ParserSyntaxError, cst.CSTValidationError) as e:  # the latter: `except:` not last, say
         if _is_enabled("CL001", enabled, ignored):
             result.diagnostics.append(_syntax_error(path, text, e))
@@ -205,6 +207,13 @@ def parse_checked(result: LintResult, text: str, enabled: frozenset[str], ignore
             raise
         result.errors.append(_internal_error(path, "the parser (libcst)"))
         return None
+    if _may_hold_unconvertible_integer(text):
+        rejected = _compile_error(path, text)
+        if rejected is not None:  # CPython refuses the file; its values are not ours to guess
+            if _is_enabled("CL001", enabled, ignored):
+                result.diagnostics.append(rejected)
+            return None
+    return module
 
 
 def lint_module(
@@ -321,8 +330,23 @@ def _internal_error(path: str, what: str) -> str:
     )
 
 
-def _syntax_error(path: str, text: str, error: Exception) -> Diagnostic:
-    """CL001 at CPython's own error position and wording, which beat libcst's.
+def _may_hold_unconvertible_integer(text: str) -> bool:
+    """Whether the text has a run of more digits than CPython converts to an int (4,300 by
+    default): libcst parses `1000...0` with 4,301 digits, CPython refuses the file."""
+    limit = sys.get_int_max_str_digits()
+    if not limit:
+        return False
+    pattern = _DIGIT_RUNS.get(limit)
+    if pattern is None:
+        pattern = _DIGIT_RUNS[limit] = re.compile(f"[0-9][0-9_]{{{limit},}}")
+    return pattern.search(text) is not None
+
+
+_DIGIT_RUNS: dict[int, re.Pattern[str]] = {}
+
+
+def _compile_error(path: str, text: str) -> Diagnostic | None:
+    """CL001 with CPython's wording and position if `compile` refuses the text, else None.
 
     `compile`, not `ast.parse`: some errors libcst refuses come from CPython's
     compiler (a bare `except:` before another handler). It only builds
@@ -340,6 +364,14 @@ def _syntax_error(path: str, text: str, error: Exception) -> Diagnostic:
         return _file_diagnostic(path, "CL001", f"SyntaxError: {e.msg}", line, column)
     except (RecursionError, MemoryError, ValueError, OverflowError):
         pass
+    return None
+
+
+def _syntax_error(path: str, text: str, error: Exception) -> Diagnostic:
+    """CL001 at CPython's own error position and wording, which beat libcst's."""
+    rejected = _compile_error(path, text)
+    if rejected is not None:
+        return rejected
     # CPython accepts it but libcst cannot parse it (syntax newer than libcst).
     line = getattr(error, "editor_line", 1)
     column = max(getattr(error, "editor_column", 1) - 1, 0)

@@ -45,11 +45,14 @@ class FixOutcome:
 
 
 def _compiles(text: str) -> bool:
-    """CPython can compile it. Compiling builds bytecode; nothing is run."""
+    """CPython can compile it (big flat literals stood in for, as the engine parses it: a 10 MB
+    list of numbers took 2.5 GB to compile). Compiling builds bytecode; nothing is run."""
+    from claude_lint.engine.elide import elide
+
     try:
         with warnings.catch_warnings():  # `"\d"` and the like: the user's business, not ours
             warnings.simplefilter("ignore")
-            compile(text, "<fixed>", "exec", dont_inherit=True)
+            compile(elide(text).text, "<fixed>", "exec", dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
         return False
     return True
@@ -62,10 +65,13 @@ def _parses(text: str, must_compile: bool = True) -> bool:
     to libcst's parse only."""
     import libcst as cst
 
-    if check_nesting(text) is not None:  # libcst would crash on it
+    from claude_lint.engine.elide import elide
+
+    elided = elide(text).text  # big flat literals stood in for, as the engine parses it
+    if check_nesting(elided) is not None:  # libcst would crash on it
         return False
     try:
-        cst.parse_module(text)
+        cst.parse_module(elided)
     except Exception:  # noqa: BLE001  (ParserSyntaxError, CSTValidationError, RecursionError...: not code)
         return False
     return not must_compile or _compiles(text)

@@ -6,6 +6,7 @@ so a run over files that never mention the SDK stays cheap.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import gc
 import re
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 
     from claude_lint.analysis.positions import StatementOffsets
     from claude_lint.analysis.symbols import ProjectSpec
+    from claude_lint.core.diagnostics import Fix
+    from claude_lint.engine.elide import Elided
     from claude_lint.lint.context import Finding, RuleContext
 
 
@@ -181,8 +184,13 @@ def parse_checked(result: LintResult, text: str, enabled: frozenset[str], ignore
     """The parsed module, or None with CL001 (or an internal error) recorded on `result`."""
     import libcst as cst
 
+    from claude_lint.engine.elide import elide  # its patterns compile only once a file is parsed
+
     path = result.path
-    too_deep = check_nesting(text)  # libcst would crash the process (stack overflow) on it
+    # Big flat literals stood in for first (libcst's cost is per node, engine/elide.py), so
+    # the depth scan and libcst see only the rest.
+    elided = elide(text)
+    too_deep = check_nesting(elided.text)  # libcst would crash the process (stack overflow) on it
     if too_deep is not None:
         if _is_enabled("CL001", enabled, ignored):
             result.diagnostics.append(
@@ -190,7 +198,12 @@ def parse_checked(result: LintResult, text: str, enabled: frozenset[str], ignore
             )
         return None
     try:
-        module = cst.parse_module(text)
+        try:
+            module = cst.parse_module(elided.text)
+        except (cst.ParserSyntaxError, cst.CSTValidationError):
+            if not elided.regions:
+                raise
+            module = cst.parse_module(text)  # never expected; the whole text decides, and words the error
     except (cst.ParserSyntaxError, cst.CSTValidationError) as e:  # the latter: `except:` not last, say
         if _is_enabled("CL001", enabled, ignored):
             result.diagnostics.append(_syntax_error(path, text, e))
@@ -271,10 +284,12 @@ def lint_module(
 
 
 def _run_rules(result: LintResult, ctx: RuleContext, enabled: frozenset[str], ignored: set[str]) -> None:
+    from claude_lint.engine.elide import elide
     from claude_lint.engine.registry import all_rules
     from claude_lint.engine.suppress import find_suppressions, unused_suppressions
 
     path, text = result.path, ctx.text
+    elided = elide(text)  # the stand-ins parse_checked gave libcst (remembered: no second scan)
     for rule_class in all_rules():
         if not _is_enabled(rule_class.code, enabled, ignored):
             continue
@@ -309,6 +324,8 @@ def _run_rules(result: LintResult, ctx: RuleContext, enabled: frozenset[str], ig
         if key in seen:
             continue
         seen.add(key)
+        if elided.regions and diagnostic.fix is not None and _writes_a_blank(ctx, elided, diagnostic.fix):
+            diagnostic = dataclasses.replace(diagnostic, fix=None)
         if suppressions.suppresses(diagnostic.start.line, diagnostic.code):
             diagnostic = _suppressed(diagnostic)
             suppressions.mark_used(diagnostic.start.line, diagnostic.code)
@@ -319,6 +336,20 @@ def _run_rules(result: LintResult, ctx: RuleContext, enabled: frozenset[str], ig
                 diagnostic = _suppressed(diagnostic)
             result.diagnostics.append(diagnostic)
     result.diagnostics.sort(key=Diagnostic.sort_key)
+
+
+def _writes_a_blank(ctx: RuleContext, elided: Elided, fix: Fix) -> bool:
+    """Whether a fix edits inside a literal libcst saw stood in for, or copies the stand-in into its new text."""
+    offsets = ctx.line_offsets
+    stand_ins = elided.stand_ins()
+    for edit in fix.edits:
+        if not (1 <= edit.start.line <= len(offsets) and 1 <= edit.end.line <= len(offsets)):
+            return True  # not ours to judge here: the fix loop drops edits outside the text
+        start = offsets[edit.start.line - 1] + edit.start.column
+        end = offsets[edit.end.line - 1] + edit.end.column
+        if elided.touches(start, end) or any(stand_in in edit.content for stand_in in stand_ins):
+            return True
+    return False
 
 
 def _internal_error(path: str, what: str) -> str:

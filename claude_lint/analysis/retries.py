@@ -34,6 +34,7 @@ from claude_lint.analysis.syntax import (
     contains_kind,
     dotted,
     ends_with,
+    int_literal,
     keyword_arg,
     keyword_args,
     literal_value,
@@ -251,7 +252,7 @@ def _tenacity_stop(model: ModuleModel, expr: cst.BaseExpression | None) -> tuple
         return False, None
     if leaf == "stop_after_attempt" and isinstance(expr, cst.Call) and expr.args:
         value = through_names(model, expr.args[0].value)
-        return True, int(literal_value(value)) if isinstance(value, cst.Integer) else None
+        return True, int_literal(value) if isinstance(value, cst.Integer) else None
     return True, None
 
 
@@ -311,7 +312,7 @@ def _backoff(model: ModuleModel, call: cst.Call, node: cst.CSTNode, sites: list[
         exc = positional[1].value if len(positional) > 1 else (keywords["exception"].value if "exception" in keywords else None)
         predicate = Predicate("types", _exception_types(model, exc)) if exc is not None else Predicate("all")
     tries = keywords.get("max_tries")
-    attempts = int(literal_value(tries.value)) if tries is not None and isinstance(tries.value, cst.Integer) else None
+    attempts = int_literal(tries.value) if tries is not None and isinstance(tries.value, cst.Integer) else None
     bounded = (tries is not None and not _is_none(tries.value)) or (
         "max_time" in keywords and not _is_none(keywords["max_time"].value)
     )
@@ -350,12 +351,10 @@ def _stamina(model: ModuleModel, call: cst.Call, node: cst.CSTNode, sites: list[
         and timeout_arg is not None and _is_none(timeout_arg.value)
     )
     attempts = 10 if attempts_arg is None else (
-        int(literal_value(attempts_arg.value)) if isinstance(attempts_arg.value, cst.Integer) else None
+        int_literal(attempts_arg.value) if isinstance(attempts_arg.value, cst.Integer) else None
     )
     jitter = keywords.get("wait_jitter")
-    no_jitter = jitter is not None and isinstance(jitter.value, (cst.Integer, cst.Float)) and float(
-        literal_value(jitter.value)
-    ) == 0
+    no_jitter = jitter is not None and isinstance(jitter.value, (cst.Integer, cst.Float)) and literal_value(jitter.value) == 0
     wait: WaitKind = "exponential" if no_jitter else "jittered"
     return RetryMechanism("stamina", node, sites, attempts, not unbounded, wait, predicate, reraise=True, call=call)
 
@@ -697,9 +696,11 @@ def _while_attempts(node: cst.While, scope: Scope) -> int | None:
     target = test.comparisons[0]
     if not isinstance(test.left, cst.Name) or not isinstance(target.comparator, cst.Integer):
         return None
-    bound = int(literal_value(target.comparator))
+    bound = int_literal(target.comparator)
+    if bound is None:
+        return None
     values = scope.bindings.get(test.left.value, [])
-    start = int(literal_value(values[0])) if values and isinstance(values[0], cst.Integer) else None
+    start = int_literal(values[0]) if values and isinstance(values[0], cst.Integer) else None
     operator = target.operator
     if isinstance(operator, (cst.LessThan, cst.LessThanEqual)):
         count = bound - (start or 0) + (1 if isinstance(operator, cst.LessThanEqual) else 0)
@@ -713,10 +714,11 @@ def _while_attempts(node: cst.While, scope: Scope) -> int | None:
 def _range_count(expr: cst.BaseExpression) -> int | None:
     if isinstance(expr, cst.Call) and dotted(expr.func) == "range":
         args = [a.value for a in expr.args]
-        if len(args) == 1 and isinstance(args[0], cst.Integer):
-            return int(literal_value(args[0]))
-        if len(args) == 2 and isinstance(args[0], cst.Integer) and isinstance(args[1], cst.Integer):
-            return int(literal_value(args[1])) - int(literal_value(args[0]))
+        bounds = [int_literal(a) if isinstance(a, cst.Integer) else None for a in args]
+        if len(bounds) == 1:
+            return bounds[0]
+        if len(bounds) == 2 and bounds[0] is not None and bounds[1] is not None:
+            return bounds[1] - bounds[0]
     return None
 
 

@@ -320,6 +320,7 @@ def test_no_cache_ignores_a_poisoned_cache(project: Path, run_cli) -> None:
     for entry in entries(project):
         stored = json.loads(entry.read_bytes())
         stored["diagnostics"] = []
+        stored["sum"] = cache._checksum(stored["key"], [[], stored["summary"], stored["asked"]])  # poisoned with care
         entry.write_text(json.dumps(stored), encoding="utf-8")
     assert run_cli("check", "-q", ".", cwd=project).returncode == 0  # the (poisoned) cache answers
     done = run_cli("check", "-q", "--no-cache", "--output-format", "concise", ".", cwd=project)

@@ -2,8 +2,10 @@
 
 Layout, like ruff's: `<root>/<cache-dir>/` holds a `CACHEDIR.TAG` and a
 `.gitignore` of `*`, and a directory per claude-lint version with one entry
-per linted file (named by a hash of its path). An entry records the key it was
-computed under and the file's diagnostics; the key hashes
+per linted file and settings (named by a hash of its path and of the tool and
+settings, so that runs with other rules or options keep their own entries warm).
+An entry records the key it was computed under, the file's diagnostics and a
+checksum of both; the key hashes
 
 - the file's content and path (absolute and as reported: both reach the output
   and `per-file-ignores`),
@@ -24,9 +26,17 @@ one file per content (`summaries/`).
 There is no shared index: a run reads the entry for each file that passes the
 prefilter, and a worker writes one entry with a temporary file and
 `os.replace`, so concurrent runs each see either an old entry, which its key
-rejects, or a whole new one. An entry that does not parse, or was written
-under another key or format, is a miss and is overwritten. Files the
+rejects, or a whole new one. An entry is trusted only as far as it checks
+out: it is opened only if it is a regular file (never through a symlink, never
+a FIFO), read only up to `MAX_ENTRY_BYTES`, and its checksum, shape and bounds
+(codes, lines within the file, columns within its length) must hold; anything
+else, an exception included, is a miss and the entry is overwritten. Files the
 prefilter skips get no entry; stdin is never cached.
+
+`cache-dir` must name a directory of its own: not the project root or a
+directory above it, not the home directory, not an existing directory with
+other things in it (the `.gitignore` of `*` written there would hide the
+project from git and from the linter itself).
 """
 
 from __future__ import annotations
@@ -36,16 +46,22 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from claude_lint.config.settings import Settings
+from claude_lint.config.settings import ConfigError, Settings
 from claude_lint.core.atomic import write_bytes_atomically
 from claude_lint.core.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
+from claude_lint.core.paths import resolve
+from claude_lint.core.source import SourceError, read_source_file
 
-FORMAT = 2
+FORMAT = 3  # 3: a checksum per entry; entries named by path and settings; summaries
+MAX_ENTRY_BYTES = 32 * 1024 * 1024
+MAX_MESSAGE = 64 * 1024
+_CODE = re.compile(r"CL\d{3}")
 
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -171,13 +187,49 @@ class ResultCache:
             self._tool_salt = tool_salt()
         import claude_lint
 
-        root = cache_directory(settings)
+        root = checked_cache_directory(settings)
         directory = root / claude_lint.__version__
         spec: CacheSpec | None = CacheSpec(str(directory), _digest(self._tool_salt, settings_fingerprint(settings)))
         if not _prepare(root, directory):
             spec = None
         self._specs[settings] = spec
         return spec
+
+
+def checked_cache_directory(settings: Settings) -> Path:
+    """`cache-dir`, or ConfigError (exit 2, one line naming the key) when it is not a directory
+    of its own."""
+    where = f"{settings.config_file}: " if settings.config_file is not None else ""
+    if "\0" in settings.cache_dir:
+        raise ConfigError(f"{where}`cache-dir` contains a NUL character")
+    directory = resolve(cache_directory(settings))
+    project = resolve(settings.root)
+    shown = f"`cache-dir` = {settings.cache_dir!r}"
+    if directory == project:
+        raise ConfigError(f"{where}{shown} is the project root; the cache needs a directory of its own")
+    if project.is_relative_to(directory):
+        raise ConfigError(f"{where}{shown} is {directory}, a directory above the project; the cache needs a directory of its own")
+    try:
+        home = resolve(Path.home())
+    except RuntimeError:  # no home directory to speak of
+        home = None
+    if directory == home:
+        raise ConfigError(f"{where}{shown} is the home directory; the cache needs a directory of its own")
+    if directory.is_dir() and not _is_our_cache(directory):
+        raise ConfigError(f"{where}{shown} is {directory}, an existing directory that is not a claude-lint cache")
+    return cache_directory(settings)
+
+
+def _is_our_cache(directory: Path) -> bool:
+    """A claude-lint cache (our CACHEDIR.TAG), or an empty directory."""
+    try:
+        tag = read_source_file(directory / "CACHEDIR.TAG", limit=4096, follow_symlinks=False)
+    except (OSError, SourceError):
+        try:
+            return not any(directory.iterdir())
+        except OSError:
+            return False
+    return tag.decode("utf-8", "replace") == CACHEDIR_TAG
 
 
 def _prepare(root: Path, directory: Path) -> bool:
@@ -187,7 +239,7 @@ def _prepare(root: Path, directory: Path) -> bool:
         for name, text in (("CACHEDIR.TAG", CACHEDIR_TAG), (".gitignore", GITIGNORE)):
             marker = root / name
             if not marker.exists():
-                write_bytes_atomically(marker, text.encode("utf-8"), durable=False)
+                write_bytes_atomically(marker, text.encode("utf-8"), durable=False, follow_symlinks=False)
     except OSError:
         return False
     return True
@@ -196,7 +248,7 @@ def _prepare(root: Path, directory: Path) -> bool:
 def _entry(spec: CacheSpec, path: str, data: bytes) -> tuple[Path, str]:
     """The entry file for a path and the key its content must have been linted under."""
     absolute = os.path.abspath(path)
-    name = _digest(absolute, path)[:32]
+    name = _digest(spec.salt, absolute, path)[:32]  # other settings: another entry, both stay warm
     key = _digest(spec.salt, absolute, path, hashlib.blake2b(data, digest_size=20).digest())
     return Path(spec.directory, name + ".json"), key
 
@@ -209,20 +261,28 @@ class CachedResult:
 
 
 def load(spec: CacheSpec, path: str, data: bytes) -> CachedResult | None:
-    """The cached result of this content at this path, or None (missing, stale or corrupt)."""
+    """The cached result of this content at this path, or None (missing, stale, corrupt,
+    tampered with, or not a regular file)."""
     entry, key = _entry(spec, path, data)
     try:
-        stored = json.loads(entry.read_bytes())
-        if stored["format"] != FORMAT or stored["key"] != key or stored["path"] != path:
+        stored = json.loads(read_source_file(entry, limit=MAX_ENTRY_BYTES, follow_symlinks=False))
+        if type(stored) is not dict or stored.get("format") != FORMAT or stored.get("key") != key:
             return None
-        summary, asked = stored["summary"], stored["asked"]
+        diagnostics, summary, asked = stored["diagnostics"], stored["summary"], stored["asked"]
+        if stored.get("path") != path or stored.get("sum") != _checksum(key, [diagnostics, summary, asked]):
+            return None
         if not (summary is None or isinstance(summary, dict)) or not isinstance(asked, dict):
             return None
         if not all(type(v) is str for v in asked.values()):
             return None
-        return CachedResult([_decode(path, item) for item in stored["diagnostics"]], summary, asked)
-    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+        bounds = _Bounds(lines=data.count(b"\n") + data.count(b"\r") + 1, columns=len(data))
+        return CachedResult([_decode(path, item, bounds) for item in diagnostics], summary, asked)
+    except Exception:  # noqa: BLE001  (any failure to read or trust an entry is a miss, never a crash)
         return None
+
+
+def _checksum(key: str, content: object) -> str:
+    return _digest("sum", key, json.dumps(content, separators=(",", ":")))
 
 
 def store(
@@ -237,16 +297,20 @@ def store(
     if any(_holds_secret(d) for d in diagnostics):
         return  # a fix that rewrites a call copies its text, API key included: never on disk
     entry, key = _entry(spec, path, data)
+    encoded = [_encode(d) for d in diagnostics]
     payload = {
         "format": FORMAT,
         "key": key,
         "path": path,
         "summary": summary,
         "asked": asked or {},
-        "diagnostics": [_encode(d) for d in diagnostics],
+        "diagnostics": encoded,
+        "sum": _checksum(key, [encoded, summary, asked or {}]),
     }
     with contextlib.suppress(OSError):
-        write_bytes_atomically(entry, json.dumps(payload, separators=(",", ":")).encode("utf-8"), durable=False)
+        write_bytes_atomically(
+            entry, json.dumps(payload, separators=(",", ":")).encode("utf-8"), durable=False, follow_symlinks=False
+        )
 
 
 class SummaryStore:
@@ -260,17 +324,22 @@ class SummaryStore:
         return self.directory / (_digest(self.salt, hashlib.blake2b(data, digest_size=20).digest())[:32] + ".json")
 
     def load(self, data: bytes) -> dict[str, Any] | None:
+        """The summary, trusted as far as an entry is (a regular file, its checksum holds)."""
         try:
-            stored = json.loads(self._file(data).read_bytes())
-            return stored["summary"] if stored["format"] == FORMAT and isinstance(stored["summary"], dict) else None
-        except (OSError, ValueError, TypeError, KeyError):
+            stored = json.loads(read_source_file(self._file(data), limit=MAX_ENTRY_BYTES, follow_symlinks=False))
+            summary = stored["summary"]
+            if stored["format"] != FORMAT or stored.get("sum") != _checksum(self.salt, summary):
+                return None
+            return summary if isinstance(summary, dict) else None
+        except Exception:  # noqa: BLE001  (any failure is a miss, never a crash)
             return None
 
     def store(self, data: bytes, summary: dict[str, Any]) -> None:
-        payload = json.dumps({"format": FORMAT, "summary": summary}, separators=(",", ":")).encode("utf-8")
+        content = {"format": FORMAT, "summary": summary, "sum": _checksum(self.salt, summary)}
+        payload = json.dumps(content, separators=(",", ":")).encode("utf-8")
         with contextlib.suppress(OSError):
             self.directory.mkdir(exist_ok=True)
-            write_bytes_atomically(self._file(data), payload, durable=False)
+            write_bytes_atomically(self._file(data), payload, durable=False, follow_symlinks=False)
 
 
 def _holds_secret(d: Diagnostic) -> bool:
@@ -291,20 +360,32 @@ def _encode(d: Diagnostic) -> list[Any]:
 _APPLICABILITY = {a.value: a for a in Applicability}
 
 
-def _decode(path: str, item: list[Any]) -> Diagnostic:
-    """A stored diagnostic; TypeError/ValueError (a miss) for anything but the exact shape written.
+@dataclass(frozen=True)
+class _Bounds:
+    """What a diagnostic of this content can hold: lines within it, columns within its length."""
+
+    lines: int
+    columns: int
+
+    def holds(self, line: object, column: object) -> bool:
+        return type(line) is int and type(column) is int and 1 <= line <= self.lines and 0 <= column <= self.columns
+
+
+def _decode(path: str, item: list[Any], bounds: _Bounds) -> Diagnostic:
+    """A stored diagnostic; TypeError/ValueError (a miss) for anything but the exact shape written,
+    within the bounds of the file's content.
 
     A warm run decodes every diagnostic of every file, so the checks are inline.
     """
     code, message, start_line, start_column, end_line, end_column, noqa_line, suppressed, secret, fix = item
     if not (
         type(code) is str
+        and _CODE.fullmatch(code)
         and type(message) is str
-        and type(start_line) is int
-        and type(start_column) is int
-        and type(end_line) is int
-        and type(end_column) is int
-        and (noqa_line is None or type(noqa_line) is int)
+        and len(message) <= MAX_MESSAGE
+        and bounds.holds(start_line, start_column)
+        and bounds.holds(end_line, end_column)
+        and (noqa_line is None or bounds.holds(noqa_line, 0))
         and type(suppressed) is bool
         and type(secret) is bool
     ):
@@ -315,20 +396,20 @@ def _decode(path: str, item: list[Any]) -> Diagnostic:
         message,
         Location(start_line, start_column),
         Location(end_line, end_column),
-        None if fix is None else _decode_fix(fix),
+        None if fix is None else _decode_fix(fix, bounds),
         noqa_line,
         suppressed,
         secret,
     )
 
 
-def _decode_fix(fix: list[Any]) -> Fix:
+def _decode_fix(fix: list[Any], bounds: _Bounds) -> Fix:
     message, applicability, raw_edits = fix
     edits = []
     for a, b, c, d, content in raw_edits:
-        if not (type(a) is int and type(b) is int and type(c) is int and type(d) is int and type(content) is str):
+        if not (bounds.holds(a, b) and bounds.holds(c, d) and type(content) is str and len(content) <= MAX_ENTRY_BYTES):
             raise TypeError("bad edit")
         edits.append(Edit(Location(a, b), Location(c, d), content))
-    if type(message) is not str:
+    if type(message) is not str or len(message) > MAX_MESSAGE:
         raise TypeError("bad fix")
     return Fix(message, _APPLICABILITY[applicability], tuple(edits))

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 
-def write_bytes_atomically(path: Path, data: bytes, *, durable: bool = True) -> None:
+def write_bytes_atomically(path: Path, data: bytes, *, durable: bool = True, follow_symlinks: bool = True) -> None:
     """Write a temporary file next to `path`, then rename it over `path`.
 
     Readers (concurrent runs too) see the old file or the new one, never half
@@ -18,15 +18,21 @@ def write_bytes_atomically(path: Path, data: bytes, *, durable: bool = True) -> 
     an entry may be empty, and an empty entry is only a miss.
     The rename is atomic on POSIX and Windows; the file keeps its mode bits,
     and a symlink keeps pointing at the file it named (its target is replaced).
-    A file this process may not write (`chmod 444` for its owner) is refused
-    with PermissionError, as an editor does: the rename alone would ignore
-    the file's own permissions, needing only the directory's.
+    `follow_symlinks=False` (our own files: caches) replaces a symlink or a
+    FIFO in the way, never what a link points at. A file this process may not write (`chmod 444`
+    for its owner) is refused with PermissionError, as an editor does: the
+    rename alone would ignore the file's own permissions, needing only the
+    directory's; so is anything but a regular file (a device, a FIFO).
     """
-    target = Path(os.path.realpath(path))
+    target = Path(os.path.realpath(path)) if follow_symlinks else Path(os.path.abspath(path))
     try:
-        st: os.stat_result | None = target.stat()
+        st: os.stat_result | None = target.stat() if follow_symlinks else target.lstat()
     except FileNotFoundError:
         st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        if follow_symlinks:
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        st = None  # our own file's name taken by a link or a FIFO: the rename replaces it
     if st is not None and not os.access(target, os.W_OK):
         raise PermissionError(errno.EACCES, "the file is read-only", str(path))
     mode = stat.S_IMODE(st.st_mode) if st is not None else None

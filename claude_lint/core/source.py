@@ -21,7 +21,7 @@ def _too_large(size: int) -> SourceError:
     return SourceError(f"file is {size / 1024 / 1024:.1f} MB, over the {MAX_FILE_BYTES // 1024 // 1024} MB limit")
 
 
-def read_source_file(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> bytes:
+def read_source_file(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES, follow_symlinks: bool = True) -> bytes:
     """A regular file's bytes, reading no more than `limit` + 1 of them.
 
     SourceError for anything that is not a regular file (a FIFO, a device such as
@@ -29,8 +29,11 @@ def read_source_file(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) 
     OSError when it cannot be opened or read. The open never blocks (O_NONBLOCK:
     a FIFO without a writer would), and the size is checked on the open file
     descriptor, so a file swapped for a FIFO after discovery is refused all the same.
+    `follow_symlinks=False` refuses a symlink (OSError) where only our own files belong.
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    if not follow_symlinks:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
     fd = os.open(path, flags)
     try:
         st = os.fstat(fd)

@@ -293,6 +293,6 @@ def _write_cache(path: Path, content: Mapping[str, Any]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Concurrent linters never see half a file.
-        write_bytes_atomically(path, json.dumps(content, sort_keys=True).encode("utf-8"), durable=False)
+        write_bytes_atomically(path, json.dumps(content, sort_keys=True).encode("utf-8"), durable=False, follow_symlinks=False)
     except OSError:
         pass  # an unwritable cache only costs speed

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -148,7 +151,8 @@ def check(
             from claude_lint.config.selection import check_selectors
 
             check_selectors([*(options.select or ()), *options.extend_select, *options.ignore])
-        outcome = run(list(paths) or ["."], ConfigResolver(override), options, progress)
+        with _terminate_as_interrupt():
+            outcome = run(list(paths) or ["."], ConfigResolver(override), options, progress)
     except (ConfigError, ValueError) as e:
         raise UsageFailure(str(e)) from None
     for warning in outcome.warnings:
@@ -177,6 +181,23 @@ def check(
     _report(outcome, reported, accepted, output_format, statistics, quiet, stdout_taken="-" in paths and fix)
     failed = bool(reported) and not exit_zero
     _exit_after(outcome, EXIT_FINDINGS if failed or (exit_non_zero_on_fix and outcome.fixes) else EXIT_CLEAN)
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM ends the run as Ctrl-C does: workers stopped, no write left half done, exit 1."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _after_fixes(outcome: Outcome, paths: tuple[str, ...], diff: bool, fix_only: bool, show_fixes: bool, quiet: bool) -> None:

@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING
 
 from claude_lint.app.discover import Candidate, discover
 from claude_lint.app.progress import Progress
+from claude_lint.app.workers import check_parent, init_worker, stop_workers
+from claude_lint.app.workers import task as worker_task
 from claude_lint.config.settings import ConfigResolver, Settings
 from claude_lint.core.atomic import write_bytes_atomically
 from claude_lint.core.diagnostics import Applicability, Diagnostic, Location
@@ -211,6 +213,7 @@ def _lint_or_fix(
     secrets = reported_literals(result.diagnostics, fix_outcome.original)
     fixed_file = FixedFile(path, fix_outcome.original, fix_outcome.fixed, dict(fix_outcome.applied), new_data, secrets)
     if options.write and not stdin:  # fixed stdin goes to stdout, written by the CLI
+        check_parent()  # a worker whose run was killed writes nothing more
         try:
             write_bytes_atomically(Path(path), new_data)
         except OSError as e:
@@ -236,6 +239,7 @@ def lint_file(task: LintTask) -> FileOutcome:
     if task.cache is not None and outcome.fixed is None and not result.errors:
         from claude_lint.app.cache import store
 
+        check_parent()
         store(task.cache, task.path, data, result.diagnostics, result.summary, result.asked)
     if not outcome.result.diagnostics:
         outcome.data = None  # no excerpt to show: do not send the bytes back
@@ -243,7 +247,9 @@ def lint_file(task: LintTask) -> FileOutcome:
 
 
 def lint_files(tasks: list[LintTask]) -> list[FileOutcome]:
-    return [lint_file(task) for task in tasks]
+    """A worker's chunk of tasks (it stops, cleaning up, if the run ends meanwhile)."""
+    with worker_task():
+        return [lint_file(task) for task in tasks]
 
 
 def run(paths: list[str], resolver: ConfigResolver, options: RunOptions, progress: Progress | None = None) -> Outcome:
@@ -551,12 +557,14 @@ def _run_in_workers(
     workers = min(jobs, len(pending))
     left = {index: task for index, task, _ in pending}
     try:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context())
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=_pool_context(), initializer=init_worker, initargs=(os.getpid(),)
+        )
     except (OSError, NotImplementedError, ImportError):  # no semaphores here (some sandboxes)
         yield from _in_this_process(sorted(left.items()), progress)
         return
     try:
-        with pool:
+        try:
             futures = {
                 pool.submit(lint_files, [task for _, task, _ in chunk]): [index for index, _, _ in chunk]
                 for chunk in _chunks(pending, workers)
@@ -568,6 +576,10 @@ def _run_in_workers(
                     yield index, file
                     if progress is not None:
                         progress.advance()
+        except BaseException:  # interrupted (SIGINT, SIGTERM), or the consumer stopped: stop now
+            stop_workers(pool)
+            raise
+        pool.shutdown(wait=True)
     except BrokenProcessPool:
         # A worker died (killed, out of memory): lint what it left in this process.
         outcome.warnings.append(f"a worker process stopped unexpectedly; linting the {len(left)} files left here")

@@ -100,15 +100,26 @@ def keyword_args(call: cst.Call) -> dict[str, cst.Arg]:
 
 def number_literal(expr: cst.BaseExpression) -> int | float | None:
     """The value of an integer or float literal, negative ones (`-1`, `-0.5`) included; None for
-    anything else, and for an integer Python cannot convert (more digits than
-    `sys.get_int_max_str_digits()`: CPython refuses the file, libcst does not)."""
+    anything else, and for an integer with more decimal digits than Python converts
+    (`sys.get_int_max_str_digits()`: CPython refuses such a decimal literal, libcst does not;
+    a hexadecimal one it takes, but it has no decimal form to show)."""
     if isinstance(expr, (cst.Integer, cst.Float)):
         value = literal_value(expr)
+        if type(value) is int and value.bit_length() > 10_000 and not _has_decimal_form(value):
+            return None  # `0xfff...f` CPython takes, but no message could print it (ValueError)
         return value if type(value) in (int, float) else None
     if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
         inner = number_literal(expr.expression)
         return None if inner is None else -inner
     return None
+
+
+def _has_decimal_form(value: int) -> bool:
+    try:
+        str(value)
+    except ValueError:  # more digits than sys.get_int_max_str_digits()
+        return False
+    return True
 
 
 def int_literal(expr: cst.BaseExpression) -> int | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -329,6 +330,79 @@ def mutated_programs(draw: st.DrawFn) -> str:
             k = draw(st.integers(0, len(rest)))
             text = rest[:k] + chunk + rest[k:]
     return text
+
+
+# ---------------------------------------------------------------- huge literals and very long lines
+
+DIGIT_LIMIT = sys.get_int_max_str_digits() or 4300
+
+
+def _digits(n: int) -> str:
+    return "1" + "0" * (n - 1)
+
+
+@st.composite
+def huge_integers(draw: st.DrawFn) -> str:
+    """An integer literal around the digits CPython converts (one more is a SyntaxError)."""
+    n = draw(st.integers(DIGIT_LIMIT - 3, DIGIT_LIMIT + 3))
+    form = draw(st.sampled_from(("plain", "negative", "underscores", "hex")))
+    if form == "negative":
+        return "-" + _digits(n)
+    if form == "underscores":
+        return "1_" + "000_" * (n // 3) + "0"
+    if form == "hex":
+        return "0x" + "f" * n  # no limit on hexadecimal: CPython takes it
+    return _digits(n)
+
+
+@st.composite
+def programs_with_huge_integers(draw: st.DrawFn) -> str:
+    """A program whose retry counts, token limits and loop bounds are replaced by huge literals."""
+    text = draw(programs())
+    huge = draw(huge_integers())
+    targets = [m for m in re.finditer(r"(?<=max_retries=)\d+|(?<=max_tokens=)\d[\d_]*|(?<=range\()\d+|(?<=stop_after_attempt\()\d+|(?<=max_tries=)\d+", text)]
+    if not targets:
+        return text + f"LIMIT = {huge}\nfor _ in range({huge}):\n    pass\n"
+    match = draw(st.sampled_from(targets))
+    return text[: match.start()] + huge + text[match.end() :]
+
+
+def _elements(kind: str, count: int) -> str:
+    if kind == "numbers":
+        return ", ".join(str(i % 97) for i in range(count))
+    if kind == "floats":
+        return ", ".join(f"{i * 0.37:.3f}e-3" for i in range(count))
+    if kind == "strings":
+        return ", ".join(f"'w{i}'" for i in range(count))
+    if kind == "dict":
+        return ", ".join(f'"k{i}": [{i}, {-i}, None]' for i in range(count))
+    if kind == "rows":
+        return ",\n    ".join(f"({i}, 'r{i}', {i}.5, True)" for i in range(count))
+    return ", ".join("x" for _ in range(count))  # names: not data, parsed node by node
+
+
+@st.composite
+def programs_with_long_lines(draw: st.DrawFn, max_bytes: int) -> str:
+    """A program with a very long line: a data literal (up to `max_bytes`), a long string or comment,
+    or a list of names (a 16th of it: no stand-in for names, libcst parses each); maybe mutated
+    outside the long line."""
+    text = draw(programs())
+    kind = draw(st.sampled_from(("numbers", "floats", "strings", "dict", "rows", "string", "comment", "names")))
+    size = draw(st.integers(max_bytes // 8, max_bytes))
+    if kind == "string":
+        line = "BANNER = '" + "=" * size + "'"
+    elif kind == "comment":
+        line = "# " + "-" * size
+    else:
+        per_element = {"numbers": 4, "floats": 11, "strings": 8, "dict": 20, "rows": 26, "names": 3}[kind]
+        count = max(1, (size // 16 if kind == "names" else size) // per_element)
+        opening, closing = ("{", "}") if kind == "dict" else ("[", "]")
+        line = f"DATA = {opening}{_elements(kind, count)}{closing}"
+    lines = text.split("\n")
+    at = draw(st.integers(1, len(lines)))
+    while at < len(lines) and lines[at - 1].startswith((" ", "\t")) or (at < len(lines) and lines[at].startswith((" ", "\t"))):
+        at += 1  # between top-level statements
+    return "\n".join([*lines[:at], line, *lines[at:]])
 
 
 # ---------------------------------------------------------------- formatting-only changes

@@ -14,7 +14,15 @@ import shutil
 
 import libcst
 import pytest
-from callsites import mutated_programs, programs, ruff_format, with_blank_lines, with_comments
+from callsites import (
+    mutated_programs,
+    programs,
+    programs_with_huge_integers,
+    programs_with_long_lines,
+    ruff_format,
+    with_blank_lines,
+    with_comments,
+)
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -168,6 +176,68 @@ def test_arbitrary_bytes_never_crash(data: bytes) -> None:
     fixed = fix_bytes("bytes.py", data, SETTINGS, ALL, unsafe=True)
     if fixed is not None and fixed[0].changed:
         libcst.parse_module(fixed[0].fixed)
+
+
+# ---------------------------------------------------------------- huge literals, very long lines, a time bound per file
+
+# CPU seconds of this process per file (the machine's load does not count), as the README promises.
+CHECK_BOUND = 5.0
+FIX_BOUND = 15.0
+# The longest line generated: small in CI; a long local run (figures in the issue's closing note):
+#     CLAUDE_LINT_FUZZ_EXAMPLES=300 CLAUDE_LINT_FUZZ_LINE_BYTES=2000000 pytest tests/reliability/test_fuzz.py -k bound
+LINE_BYTES = int(os.environ.get("CLAUDE_LINT_FUZZ_LINE_BYTES", "150000"))
+long_fuzz = settings(fuzz, max_examples=max(4, FUZZ_EXAMPLES // 6))
+
+
+def _within_the_bound(path: str, text: str) -> None:
+    """Check and fix (unsafe fixes too) each within the bound; no crash, every fix parses."""
+    import time
+
+    data = text.encode("utf-8", "surrogatepass")
+    start = time.process_time()
+    result = lint_bytes(path, data, SETTINGS, ALL)
+    checked = time.process_time() - start
+    assert result.errors == []
+    start = time.process_time()
+    fixed = fix_bytes(path, data, SETTINGS, ALL, unsafe=True)
+    fixing = time.process_time() - start
+    assert checked < CHECK_BOUND, f"check took {checked:.1f} s of CPU for {len(data)} bytes"
+    assert fixing < FIX_BOUND, f"fix took {fixing:.1f} s of CPU for {len(data)} bytes"
+    if fixed is not None and fixed[0].changed:
+        assert fixed[0].errors == []
+        assert _compiles(fixed[0].fixed) or not _compiles(text)
+
+
+@fuzz
+@given(programs_with_huge_integers())
+def test_huge_integer_literals_are_cl001_or_values(text: str) -> None:
+    result = lint_text("huge.py", text, SETTINGS, ALL)
+    assert result.errors == []
+    cl001 = [d for d in result.diagnostics if d.code == "CL001"]
+    assert bool(cl001) == (not _compiles(text))  # CL001 exactly when CPython refuses the file
+    _within_the_bound("huge.py", text)
+
+
+@long_fuzz
+@given(programs_with_long_lines(LINE_BYTES))
+def test_very_long_lines_stay_within_the_time_bound(text: str) -> None:
+    assert _compiles(text)
+    _within_the_bound("long.py", text)
+
+
+@long_fuzz
+@given(programs_with_long_lines(LINE_BYTES), st.data())
+def test_mutated_programs_with_long_lines_stay_within_the_time_bound(text: str, data: st.DataObject) -> None:
+    """Mutations as in `mutated_programs`, anywhere but inside the long line (a mutant that makes a
+    data literal hold a name is parsed node by node: see the README's bound)."""
+    lines = text.split("\n")
+    longest = max(range(len(lines)), key=lambda i: len(lines[i]))
+    before, after = "\n".join(lines[:longest]), "\n".join(lines[longest + 1 :])
+    for _ in range(data.draw(st.integers(1, 3))):
+        i = data.draw(st.integers(0, len(after)))
+        j = data.draw(st.integers(i, min(len(after), i + 40)))
+        after = after[:i] + data.draw(st.sampled_from(["", after[i:j] * 2, "(", "except:", "\n", "'", "lambda:"])) + after[j:]
+    _within_the_bound("mut.py", "\n".join([before, lines[longest], after]))
 
 
 # ---------------------------------------------------------------- rule bugs the fuzzers found

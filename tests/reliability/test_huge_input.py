@@ -194,3 +194,16 @@ def test_a_fix_that_would_copy_a_stand_in_is_not_offered() -> None:
     [reference] = [d for d in lint.lint_text("a.py", small, SETTINGS, ALL).diagnostics if d.code == "CL201"]
     assert reference.fix is not None
     assert (big.code, big.start, big.message, big.fix) == (reference.code, reference.start, reference.message, None)
+
+
+def test_a_huge_hexadecimal_literal_cpython_takes_is_an_unknown_value() -> None:
+    """Found by the fuzzer: CPython takes `0xfff...f` of any length, but it has no decimal form to
+    print (ValueError in CL307's message); it is analysed, as an unknown value."""
+    text = (
+        "import anthropic\nclient = anthropic.Anthropic()\n"
+        f"reply = client.messages.create(model='claude-sonnet-4-6', max_tokens=0x{'f' * DIGITS}, messages=[{{'role': 'user', 'content': 'hi'}}])\n"
+    )
+    compile(text, "hex.py", "exec")
+    result = lint.lint_text("hex.py", text, SETTINGS, ALL)
+    assert result.errors == []
+    assert [d.code for d in result.diagnostics if d.code in ("CL001", "CL307")] == []

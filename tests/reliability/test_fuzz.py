@@ -184,7 +184,8 @@ def test_arbitrary_bytes_never_crash(data: bytes) -> None:
 CHECK_BOUND = 5.0
 FIX_BOUND = 15.0
 # The longest line generated: small in CI; a long local run (figures in the closing note):
-#     CLAUDE_LINT_FUZZ_EXAMPLES=300 CLAUDE_LINT_FUZZ_LINE_BYTES=2000000 pytest tests/reliability/test_fuzz.py -k bound
+#     CLAUDE_LINT_FUZZ_EXAMPLES=300 CLAUDE_LINT_FUZZ_LINE_BYTES=2000000 CLAUDE_LINT_FUZZ_TIMINGS=times.txt \
+#         pytest tests/reliability/test_fuzz.py
 LINE_BYTES = int(os.environ.get("CLAUDE_LINT_FUZZ_LINE_BYTES", "150000"))
 long_fuzz = settings(fuzz, max_examples=max(4, FUZZ_EXAMPLES // 6))
 
@@ -201,6 +202,9 @@ def _within_the_bound(path: str, text: str) -> None:
     start = time.process_time()
     fixed = fix_bytes(path, data, SETTINGS, ALL, unsafe=True)
     fixing = time.process_time() - start
+    if os.environ.get("CLAUDE_LINT_FUZZ_TIMINGS"):  # a long run's figures: bytes, check s, fix s
+        with open(os.environ["CLAUDE_LINT_FUZZ_TIMINGS"], "a", encoding="utf-8") as log:
+            log.write(f"{path} {len(data)} {checked:.3f} {fixing:.3f}\n")
     assert checked < CHECK_BOUND, f"check took {checked:.1f} s of CPU for {len(data)} bytes"
     assert fixing < FIX_BOUND, f"fix took {fixing:.1f} s of CPU for {len(data)} bytes"
     if fixed is not None and fixed[0].changed:

@@ -21,13 +21,21 @@ FILES = 24  # more than PARALLEL_MIN_FILES: the run uses workers
 
 
 def _children(pid: int) -> set[int]:
+    """The worker processes of a run (forked: they share its command line; `git ls-files` does not)."""
     found: set[int] = set()
     for task in Path(f"/proc/{pid}/task").glob("*"):
         try:
             found.update(int(p) for p in (task / "children").read_text().split())
         except OSError:
             continue
-    return found
+    return {child for child in found if b"claude_lint" in _cmdline(child)}
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def _running(pid: int) -> bool:

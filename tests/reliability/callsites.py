@@ -402,7 +402,12 @@ def programs_with_long_lines(draw: st.DrawFn, max_bytes: int) -> str:
     at = draw(st.integers(1, len(lines)))
     while at < len(lines) and lines[at - 1].startswith((" ", "\t")) or (at < len(lines) and lines[at].startswith((" ", "\t"))):
         at += 1  # between top-level statements
-    return "\n".join([*lines[:at], line, *lines[at:]])
+    return "\n".join([*lines[:at], LONG_START, line, LONG_END, *lines[at:]])
+
+
+# Comment lines around the long one (which may span lines: rows), for tests that mutate the rest.
+LONG_START = "# long line:"
+LONG_END = "# end of the long line"
 
 
 # ---------------------------------------------------------------- formatting-only changes

@@ -15,6 +15,8 @@ import shutil
 import libcst
 import pytest
 from callsites import (
+    LONG_END,
+    LONG_START,
     mutated_programs,
     programs,
     programs_with_huge_integers,
@@ -234,14 +236,13 @@ def test_very_long_lines_stay_within_the_time_bound(text: str) -> None:
 def test_mutated_programs_with_long_lines_stay_within_the_time_bound(text: str, data: st.DataObject) -> None:
     """Mutations as in `mutated_programs`, anywhere but inside the long line (a mutant that makes a
     data literal hold a name is parsed node by node: see the README's bound)."""
-    lines = text.split("\n")
-    longest = max(range(len(lines)), key=lambda i: len(lines[i]))
-    before, after = "\n".join(lines[:longest]), "\n".join(lines[longest + 1 :])
+    before, rest = text.split(LONG_START + "\n", 1)
+    long_line, after = rest.split("\n" + LONG_END, 1)
     for _ in range(data.draw(st.integers(1, 3))):
         i = data.draw(st.integers(0, len(after)))
         j = data.draw(st.integers(i, min(len(after), i + 40)))
         after = after[:i] + data.draw(st.sampled_from(["", after[i:j] * 2, "(", "except:", "\n", "'", "lambda:"])) + after[j:]
-    _within_the_bound("mut.py", "\n".join([before, lines[longest], after]))
+    _within_the_bound("mut.py", before + long_line + after)
 
 
 # ---------------------------------------------------------------- rule bugs the fuzzers found

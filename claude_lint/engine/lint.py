@@ -198,12 +198,9 @@ def parse_checked(result: LintResult, text: str, enabled: frozenset[str], ignore
             )
         return None
     try:
-        try:
-            module = cst.parse_module(elided.text)
-        except (cst.ParserSyntaxError, cst.CSTValidationError):
-            if not elided.regions:
-                raise
-            module = cst.parse_module(text)  # never expected; the whole text decides, and words the error
+        # A syntax error is never inside a stand-in (a flat literal): it is where libcst found it,
+        # and CPython, given the whole text, words it.
+        module = cst.parse_module(elided.text)
     except (cst.ParserSyntaxError, cst.CSTValidationError) as e:  # the latter: `except:` not last, say
         if _is_enabled("CL001", enabled, ignored):
             result.diagnostics.append(_syntax_error(path, text, e))

@@ -207,3 +207,14 @@ def test_a_huge_hexadecimal_literal_cpython_takes_is_an_unknown_value() -> None:
     result = lint.lint_text("hex.py", text, SETTINGS, ALL)
     assert result.errors == []
     assert [d.code for d in result.diagnostics if d.code in ("CL001", "CL307")] == []
+
+
+def test_a_syntax_error_beside_a_huge_literal_is_found_within_the_bound() -> None:
+    """Found by the fuzzer: a file that does not parse was parsed a second time whole (12 s for
+    770 KB), to word an error CPython words anyway."""
+    text = CLIENT + "DATA = [" + ", ".join(["1"] * 250_000) + "]\nx = (\n"
+    start = time.process_time()
+    result = lint.lint_text("broken.py", text, SETTINGS, ALL)
+    took = time.process_time() - start
+    assert [(d.code, d.start.line, d.message) for d in result.diagnostics] == [("CL001", 5, "SyntaxError: '(' was never closed")]
+    assert took < 5, f"{took:.1f} s of CPU"

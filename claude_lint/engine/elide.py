@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 # Below this many commas libcst parses a file in well under a second: not worth the scan.
 MIN_COMMAS = 20_000
@@ -50,21 +51,28 @@ def _nested(item: str) -> str:
 
 # Elements: plain literals, or containers of them nested up to three deep (rows of a table).
 _ELEMENT = _nested(_nested(_nested(_ITEM)))
-_SCAN = re.compile(
-    r"""
-      (?P<string>(?:[rRbBuUfF]{1,2})?(?:
-          '''(?:[^'\\]++|\\.|'(?!''))*+'''
-        | \"\"\"(?:[^"\\]++|\\.|"(?!""))*+\"\"\"
-        | '(?:[^'\\\r\n]++|\\.)*+'
-        | "(?:[^"\\\r\n]++|\\.)*+"
-      ))
-    | (?P<comment>\#[^\r\n]*+)
-    | (?P<open>[\[({])(?P<interior>(?:\s*+ELEMENT\s*+[,:])++\s*+(?:ELEMENT\s*+)?)(?P<close>[\])}])
-    | [^'"\#\[({]++
-    | .
-    """.replace("ELEMENT", _ELEMENT),
-    re.VERBOSE | re.DOTALL,
-)
+
+
+@cache
+def _scan() -> re.Pattern[str]:
+    """The scanner, compiled on first use: it costs ~0.1 s, and most runs never need it."""
+    return re.compile(
+        r"""
+          (?P<string>(?:[rRbBuUfF]{1,2})?(?:
+              '''(?:[^'\\]++|\\.|'(?!''))*+'''
+            | \"\"\"(?:[^"\\]++|\\.|"(?!""))*+\"\"\"
+            | '(?:[^'\\\r\n]++|\\.)*+'
+            | "(?:[^"\\\r\n]++|\\.)*+"
+          ))
+        | (?P<comment>\#[^\r\n]*+)
+        | (?P<open>[\[({])(?P<interior>(?:\s*+ELEMENT\s*+[,:])++\s*+(?:ELEMENT\s*+)?)(?P<close>[\])}])
+        | [^'"\#\[({]++
+        | .
+        """.replace("ELEMENT", _ELEMENT),
+        re.VERBOSE | re.DOTALL,
+    )
+
+
 _CLOSING = {"[": "]", "(": ")", "{": "}"}
 _NOT_LINE_BREAK = re.compile(r"[^\r\n]+")
 
@@ -102,7 +110,7 @@ def _elide(text: str) -> Elided:
     parts: list[str] = []
     regions: list[tuple[int, int]] = []
     previous = 0
-    for match in _SCAN.finditer(text):
+    for match in _scan().finditer(text):
         if match.lastgroup != "close":
             continue
         opening, interior = match.group("open"), match.group("interior")

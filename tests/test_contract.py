@@ -52,7 +52,7 @@ def test_codes_and_names_are_unique_and_match_the_spec() -> None:
 
 
 def _fenced_blocks(doc: str) -> list[str]:
-    return re.findall(r"```python\n(.*?)```", doc, flags=re.S)
+    return re.findall(r"```python\n(.*?)```", doc, flags=re.DOTALL)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])

@@ -9,8 +9,8 @@ from claude_lint.config.settings import Settings
 from claude_lint.core.text_edits import apply_fixes
 from claude_lint.engine.fix_loop import fix_text
 from claude_lint.engine.lint import lint_bytes
-from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.engine.registry import all_rules
+from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.rule import Rule
 
 SNAPSHOT_VERSION = "2.14.0"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from claude_lint.config import selection
 from claude_lint.config.selection import SelectorError, resolve_selection
 from claude_lint.config.settings import (
     DEFAULT_EXCLUDE,
@@ -17,9 +18,8 @@ from claude_lint.config.settings import (
     load_config_file,
     settings_from_table,
 )
-from claude_lint.engine.suppress import find_suppressions
-from claude_lint.config import selection
 from claude_lint.engine import registry
+from claude_lint.engine.suppress import find_suppressions
 from claude_lint.lint.rule import Rule
 
 

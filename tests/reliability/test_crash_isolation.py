@@ -10,12 +10,12 @@ from click.testing import CliRunner
 from conftest import CL101_MESSAGE, CL102_MESSAGE, GOOD, GOOD_FINDINGS, findings
 
 from claude_lint.cli import main
+from claude_lint.config import selection
 from claude_lint.config.settings import Settings
 from claude_lint.core.diagnostics import Applicability, Edit, Fix, Location
+from claude_lint.engine import registry
 from claude_lint.engine.fix_loop import fix_text
 from claude_lint.engine.lint import lint_text
-from claude_lint.config import selection
-from claude_lint.engine import registry
 from claude_lint.lint.context import RuleContext
 
 REPORT_HINT = "crashed; please report this at https://github.com/claude-lint/claude-lint/issues with the file if you can:\n"

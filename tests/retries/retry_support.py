@@ -17,7 +17,12 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from claude_lint.analysis.model import CallSite, ModuleModel, build_model
-from claude_lint.analysis.retries import RetryAnalysis, RetryMechanism, admitted_non_retryable, retry_analysis
+from claude_lint.analysis.retries import (
+    RetryAnalysis,
+    RetryMechanism,
+    admitted_non_retryable,
+    retry_analysis,
+)
 from claude_lint.config.settings import Settings
 from claude_lint.engine.lint import lint_bytes
 from claude_lint.sdk.load import load_knowledge

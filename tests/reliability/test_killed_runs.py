@@ -15,7 +15,7 @@ from conftest import GOOD
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads worker pids from /proc")
 
-ORIGINAL = GOOD * 60  # big enough that the workers are busy when the signal comes
+ORIGINAL = GOOD * 120  # big enough that the workers are busy when the signal comes
 FIXED = ORIGINAL.replace("    except:", "    except Exception:")
 FILES = 24  # more than PARALLEL_MIN_FILES: the run uses workers
 
@@ -66,7 +66,13 @@ def test_workers_stop_when_the_run_is_killed(tmp_path: Path, sig: signal.Signals
             time.sleep(0.02)
         # Two pool workers; a child forked to exec `git` can be caught before its exec too.
         assert len(workers) >= 2, "the run ended before its workers could be seen"
-        time.sleep(0.3)  # a few files into the run
+        # Signal once the run is under way (a file fixed) and before it can end: waiting a
+        # fixed time instead let a fast run finish first now and then.
+        while main.poll() is None and time.monotonic() < deadline and not any(
+            p.read_text(encoding="utf-8") != ORIGINAL for p in tmp_path.glob("app*.py")
+        ):
+            time.sleep(0.01)
+        assert main.poll() is None, "the run ended before the signal could be sent"
         os.kill(main.pid, sig)
         deadline = time.monotonic() + 10
         while any(_running_worker(w) for w in workers) and time.monotonic() < deadline:

@@ -5,7 +5,7 @@ import libcst as cst
 from claude_lint.analysis.model import HandlerInfo
 from claude_lint.analysis.records import FunctionInfo
 from claude_lint.analysis.returns import callers_check
-from claude_lint.analysis.syntax import literal_value, names_in
+from claude_lint.analysis.syntax import OwnScopeVisitor, literal_value, names_in
 from claude_lint.analysis.walk import walk
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import EXCEPT_WIDTH, RuleContext
@@ -57,20 +57,11 @@ def _stand_in(expr: cst.BaseExpression | None) -> str | None:
     return None
 
 
-class _HiddenReturns(cst.CSTVisitor):
+class _HiddenReturns(OwnScopeVisitor):
     """`return <stand-in>` statements reached from the handler's start through logging only."""
 
     def __init__(self) -> None:
         self.found: list[tuple[cst.Return, str]] = []
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self._block(node.body)

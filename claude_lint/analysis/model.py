@@ -38,7 +38,7 @@ from claude_lint.analysis.records import (
 )
 from claude_lint.analysis.resolution import Resolver
 from claude_lint.analysis.symbols import ProjectView, RemoteFunction
-from claude_lint.analysis.syntax import dotted, keyword_arg, names_in
+from claude_lint.analysis.syntax import OwnScopeVisitor, dotted, keyword_arg, names_in
 from claude_lint.analysis.walk import walk
 from claude_lint.sdk.knowledge import Knowledge
 
@@ -189,7 +189,7 @@ _INPUT_METHODS = frozenset({"get", "get_nowait", "readline", "recv", "receive", 
 _MUTATING_METHODS = frozenset({"append", "extend", "insert", "update", "add", "appendleft"})
 
 
-class _LoopChanges(cst.CSTVisitor):
+class _LoopChanges(OwnScopeVisitor):
     """Names a loop body rebinds or mutates, in source order around one call, and its input reads."""
 
     def __init__(self, call: cst.Call) -> None:
@@ -221,15 +221,6 @@ class _LoopChanges(cst.CSTVisitor):
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
                 self._change(element.value, value)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
 
     def leave_Call(self, node: cst.Call) -> None:
         if node is self.call:

@@ -19,7 +19,7 @@ import libcst as cst
 
 from claude_lint.analysis.model import ModuleModel
 from claude_lint.analysis.records import CallRecord, CallSite, FunctionInfo
-from claude_lint.analysis.syntax import contains_node, names_in
+from claude_lint.analysis.syntax import OwnScopeVisitor, contains_node, names_in
 from claude_lint.analysis.walk import walk
 
 ResultUse = Literal["checked", "dropped", "used"]
@@ -166,19 +166,10 @@ class ReturnedResponse:
     site: CallSite  # the call site whose response it returns
 
 
-class _Returns(cst.CSTVisitor):
+class _Returns(OwnScopeVisitor):
     def __init__(self) -> None:
         self.values: list[cst.BaseExpression] = []
         self.assigned: dict[str, list[cst.BaseExpression]] = {}
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
 
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is not None:

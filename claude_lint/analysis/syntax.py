@@ -58,6 +58,20 @@ def dotted(expr: cst.BaseExpression) -> str | None:
     return None
 
 
+class OwnScopeVisitor(cst.CSTVisitor):
+    """A visitor that stays in the code it is given: nested functions, classes and lambdas
+    are other scopes (their statements run elsewhere, or never)."""
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
 
 
 class _Names(cst.CSTVisitor):

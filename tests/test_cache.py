@@ -234,9 +234,9 @@ def test_a_corrupt_or_foreign_entry_is_ignored_and_rebuilt(project: Path, parses
 def test_an_entry_with_the_right_key_but_bad_diagnostics_is_ignored(project: Path, parses: list[str]) -> None:
     reference = full(lint())
     for entry in entries(project):
-        stored = json.loads(entry.read_bytes())
-        stored["diagnostics"] = [["CL101", "message", "one", 0, 1, 0, 1, False, None]]
-        entry.write_text(json.dumps(stored), encoding="utf-8")
+        header, body = cache.entry_parts(entry.read_bytes())
+        body["diagnostics"] = [["CL101", "message", "one", 0, 1, 0, 1, False, None]]
+        entry.write_bytes(cache.sealed_entry(header, body))  # the right checksum, a bad shape
     parses.clear()
     assert full(lint()) == reference
     assert sorted(parses) == ["app.py", "other.py"]
@@ -318,10 +318,9 @@ def test_no_cache_writes_nothing(project: Path, run_cli) -> None:
 def test_no_cache_ignores_a_poisoned_cache(project: Path, run_cli) -> None:
     run_cli("check", ".", cwd=project)
     for entry in entries(project):
-        stored = json.loads(entry.read_bytes())
-        stored["diagnostics"] = []
-        stored["sum"] = cache._checksum(stored["key"], [[], stored["summary"], stored["asked"]])  # poisoned with care
-        entry.write_text(json.dumps(stored), encoding="utf-8")
+        header, body = cache.entry_parts(entry.read_bytes())
+        body["diagnostics"] = []
+        entry.write_bytes(cache.sealed_entry(header, body))  # poisoned with care
     assert run_cli("check", "-q", ".", cwd=project).returncode == 0  # the (poisoned) cache answers
     done = run_cli("check", "-q", "--no-cache", "--output-format", "concise", ".", cwd=project)
     assert done.returncode == 1

@@ -4,8 +4,10 @@ Layout, like ruff's: `<root>/<cache-dir>/` holds a `CACHEDIR.TAG` and a
 `.gitignore` of `*`, and a directory per claude-lint version with one entry
 per linted file and settings (named by a hash of its path and of the tool and
 settings, so that runs with other rules or options keep their own entries warm).
-An entry records the key it was computed under, the file's diagnostics and a
-checksum of both; the key hashes
+An entry is a header line (format, the key it was computed under, the path, a
+checksum of the body) and a JSON body (the file's diagnostics, summary and
+asked names); the checksum is verified on the body's bytes before the body is
+parsed. The key hashes
 
 - the file's content and path (absolute and as reported: both reach the output
   and `per-file-ignores`),
@@ -58,7 +60,7 @@ from claude_lint.core.diagnostics import Applicability, Diagnostic, Edit, Fix, L
 from claude_lint.core.paths import resolve
 from claude_lint.core.source import SourceError, read_source_file
 
-FORMAT = 3  # 3: a checksum per entry; entries named by path and settings; summaries
+FORMAT = 4  # 4: a header line (key, checksum of the body) before the body; 3: checksum of re-encoded content
 MAX_ENTRY_BYTES = 32 * 1024 * 1024
 MAX_MESSAGE = 64 * 1024
 _CODE = re.compile(r"CL\d{3}")
@@ -265,12 +267,15 @@ def load(spec: CacheSpec, path: str, data: bytes) -> CachedResult | None:
     tampered with, or not a regular file)."""
     entry, key = _entry(spec, path, data)
     try:
-        stored = json.loads(read_source_file(entry, limit=MAX_ENTRY_BYTES, follow_symlinks=False))
-        if type(stored) is not dict or stored.get("format") != FORMAT or stored.get("key") != key:
+        raw = read_source_file(entry, limit=MAX_ENTRY_BYTES, follow_symlinks=False)
+        head, _, body = raw.partition(b"\n")
+        header = json.loads(head)
+        if type(header) is not dict or header.get("format") != FORMAT or header.get("key") != key:
             return None
+        if header.get("path") != path or header.get("sum") != _checksum(key, body):
+            return None
+        stored = json.loads(body)
         diagnostics, summary, asked = stored["diagnostics"], stored["summary"], stored["asked"]
-        if stored.get("path") != path or stored.get("sum") != _checksum(key, [diagnostics, summary, asked]):
-            return None
         if not (summary is None or isinstance(summary, dict)) or not isinstance(asked, dict):
             return None
         if not all(type(v) is str for v in asked.values()):
@@ -281,8 +286,13 @@ def load(spec: CacheSpec, path: str, data: bytes) -> CachedResult | None:
         return None
 
 
-def _checksum(key: str, content: object) -> str:
-    return _digest("sum", key, json.dumps(content, separators=(",", ":")))
+def _checksum(key: str, body: bytes) -> str:
+    """The digest an entry's body must have under its key (checked before the body is parsed)."""
+    return _digest("sum", key, body)
+
+
+def _dumps(content: object) -> bytes:
+    return json.dumps(content, separators=(",", ":")).encode("utf-8")
 
 
 def store(
@@ -297,20 +307,21 @@ def store(
     if any(_holds_secret(d) for d in diagnostics):
         return  # a fix that rewrites a call copies its text, API key included: never on disk
     entry, key = _entry(spec, path, data)
-    encoded = [_encode(d) for d in diagnostics]
-    payload = {
-        "format": FORMAT,
-        "key": key,
-        "path": path,
-        "summary": summary,
-        "asked": asked or {},
-        "diagnostics": encoded,
-        "sum": _checksum(key, [encoded, summary, asked or {}]),
-    }
+    body = {"summary": summary, "asked": asked or {}, "diagnostics": [_encode(d) for d in diagnostics]}
     with contextlib.suppress(OSError):
-        write_bytes_atomically(
-            entry, json.dumps(payload, separators=(",", ":")).encode("utf-8"), durable=False, follow_symlinks=False
-        )
+        write_bytes_atomically(entry, sealed_entry({"key": key, "path": path}, body), durable=False, follow_symlinks=False)
+
+
+def sealed_entry(header: dict[str, Any], body: dict[str, Any]) -> bytes:
+    """An entry's bytes: the header (with this format and the body's checksum under the header's key), a line break, the body."""
+    encoded = _dumps(body)
+    return _dumps({**header, "format": FORMAT, "sum": _checksum(header["key"], encoded)}) + b"\n" + encoded
+
+
+def entry_parts(raw: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An entry's header and parsed body, unchecked (what `sealed_entry` wrote; for inspecting a cache)."""
+    head, _, body = raw.partition(b"\n")
+    return json.loads(head), json.loads(body)
 
 
 class SummaryStore:
@@ -326,17 +337,19 @@ class SummaryStore:
     def load(self, data: bytes) -> dict[str, Any] | None:
         """The summary, trusted as far as an entry is (a regular file, its checksum holds)."""
         try:
-            stored = json.loads(read_source_file(self._file(data), limit=MAX_ENTRY_BYTES, follow_symlinks=False))
-            summary = stored["summary"]
-            if stored["format"] != FORMAT or stored.get("sum") != _checksum(self.salt, summary):
+            raw = read_source_file(self._file(data), limit=MAX_ENTRY_BYTES, follow_symlinks=False)
+            head, _, body = raw.partition(b"\n")
+            header = json.loads(head)
+            if type(header) is not dict or header.get("format") != FORMAT or header.get("sum") != _checksum(self.salt, body):
                 return None
+            summary = json.loads(body)
             return summary if isinstance(summary, dict) else None
         except Exception:  # noqa: BLE001  (any failure is a miss, never a crash)
             return None
 
     def store(self, data: bytes, summary: dict[str, Any]) -> None:
-        content = {"format": FORMAT, "summary": summary, "sum": _checksum(self.salt, summary)}
-        payload = json.dumps(content, separators=(",", ":")).encode("utf-8")
+        body = _dumps(summary)
+        payload = _dumps({"format": FORMAT, "sum": _checksum(self.salt, body)}) + b"\n" + body
         with contextlib.suppress(OSError):
             self.directory.mkdir(exist_ok=True)
             write_bytes_atomically(self._file(data), payload, durable=False, follow_symlinks=False)

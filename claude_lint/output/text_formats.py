@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from claude_lint.core.diagnostics import Applicability, Diagnostic
 from claude_lint.core.lines import split_lines
@@ -33,11 +33,25 @@ def use_colour(stream: object, environ: Mapping[str, str]) -> bool:
     return bool(isatty and isatty()) and not environ.get("NO_COLOR") and environ.get("TERM") != "dumb"
 
 
-def _head(d: Diagnostic, report: Report) -> str:
-    """`path:line:col: CODE [*] message`, the first line of both human formats."""
-    path = _paint(display_path(d.path, report), _BOLD, report.colour)
-    code = _paint(d.code, _RED, report.colour)
-    return f"{path}:{d.start.line}:{d.start.column + 1}: {code} {_fix_marker(d)}{printable(redact(d.message))}"
+def _heads(report: Report) -> Iterator[tuple[Diagnostic, str]]:
+    """Each diagnostic with its first line, `path:line:col: CODE [*] message` (both human formats).
+
+    Paths and messages repeat across a report, so each is made printable once.
+    """
+    paths: dict[str, str] = {}
+    messages: dict[str, str] = {}
+    code_style: dict[str, str] = {}
+    for d in report.diagnostics:
+        path = paths.get(d.path)
+        if path is None:
+            path = paths[d.path] = _paint(display_path(d.path, report), _BOLD, report.colour)
+        message = messages.get(d.message)
+        if message is None:
+            message = messages[d.message] = printable(redact(d.message))
+        code = code_style.get(d.code)
+        if code is None:
+            code = code_style[d.code] = _paint(d.code, _RED, report.colour)
+        yield d, f"{path}:{d.start.line}:{d.start.column + 1}: {code} {_fix_marker(d)}{message}"
 
 
 def _fix_marker(d: Diagnostic) -> str:
@@ -47,7 +61,7 @@ def _fix_marker(d: Diagnostic) -> str:
 
 
 def format_concise(report: Report) -> str:
-    return "".join(f"{_head(d, report)}\n" for d in report.diagnostics)
+    return "".join(f"{head}\n" for _, head in _heads(report))
 
 
 
@@ -99,11 +113,11 @@ def format_text(report: Report) -> str:
     secrets = secret_spans(d for d, _ in report.everything())
     blocks = []
     lines_of: dict[str, list[str]] = {}  # split once per file, not once per finding
-    for d in report.diagnostics:
+    for d, head in _heads(report):
         lines = lines_of.get(d.path)
         if lines is None:
             lines = lines_of[d.path] = _source_lines(report.sources.get(d.path))
-        blocks.append("\n".join([_head(d, report), *_excerpt(d, lines, secrets, report.colour)]) + "\n")
+        blocks.append("\n".join([head, *_excerpt(d, lines, secrets, report.colour)]) + "\n")
     return "\n".join(blocks)
 
 

@@ -9,7 +9,6 @@ never parsed, so syntax-error fixtures start with `import anthropic`.
 from __future__ import annotations
 
 import codecs
-import json
 import os
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import CL101_MESSAGE, CL102_MESSAGE, GOOD, GOOD_FINDINGS, findings, is_root
 
+from claude_lint.app import cache
 from claude_lint.app.runner import Outcome
 
 HEAD = b"import anthropic\n"
@@ -570,7 +570,8 @@ def test_a_corrupt_cache_is_ignored_and_rebuilt(tmp_path: Path, run_cli) -> None
         done = run_cli("check", "--output-format", "concise", ".")
         assert (done.returncode, done.stdout, done.stderr) == (first.returncode, first.stdout, b"")
         for entry in entries:  # rewritten whole
-            assert isinstance(json.loads(entry.read_text(encoding="utf-8")), dict)
+            header, body = cache.entry_parts(entry.read_bytes())
+            assert header["format"] == cache.FORMAT and isinstance(body["diagnostics"], list)
 
 
 def test_nesting_token_gate_finds_the_same_tokens_as_the_plain_pattern() -> None:

@@ -61,10 +61,10 @@ def _warm(project: Path) -> Path:
 
 def test_an_edited_entry_that_is_still_valid_json_is_not_served(project: Path) -> None:
     entry = _warm(project)
-    stored = json.loads(entry.read_bytes())
-    stored["diagnostics"][0][0] = "CL999"
-    stored["diagnostics"][0][2] = 3
-    entry.write_text(json.dumps(stored), encoding="utf-8")
+    header, body = cache.entry_parts(entry.read_bytes())
+    body["diagnostics"][0][0] = "CL999"
+    body["diagnostics"][0][2] = 3
+    entry.write_bytes(json.dumps(header).encode() + b"\n" + json.dumps(body).encode())  # the old checksum
     done = _cli(project, ".")
     assert done.stdout.splitlines() == CONCISE_GOOD
     assert (done.returncode, done.stderr) == (1, "")
@@ -72,10 +72,9 @@ def test_an_edited_entry_that_is_still_valid_json_is_not_served(project: Path) -
 
 def _poison(entry: Path, change) -> None:
     """Change an entry and give it the right checksum: what the bounds must catch on their own."""
-    stored = json.loads(entry.read_bytes())
-    change(stored["diagnostics"])
-    stored["sum"] = cache._checksum(stored["key"], [stored["diagnostics"], stored["summary"], stored["asked"]])
-    entry.write_text(json.dumps(stored), encoding="utf-8")
+    header, body = cache.entry_parts(entry.read_bytes())
+    change(body["diagnostics"])
+    entry.write_bytes(cache.sealed_entry(header, body))
 
 
 @pytest.mark.parametrize(
@@ -103,7 +102,7 @@ def test_deeply_nested_json_is_a_miss_not_a_traceback(project: Path) -> None:
     done = _cli(project, ".")
     assert (done.returncode, done.stderr) == (1, "")  # 1: the findings, not a crash that reads as findings
     assert done.stdout.splitlines() == CONCISE_GOOD
-    assert json.loads(_entry(project).read_bytes())["format"] == cache.FORMAT  # rewritten whole
+    assert cache.entry_parts(_entry(project).read_bytes())[0]["format"] == cache.FORMAT  # rewritten whole
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
@@ -136,7 +135,7 @@ def test_an_entry_that_is_a_symlink_is_neither_followed_nor_written_through(proj
     done = _cli(project, ".", timeout=60, memory=2 << 30)
     assert done.stdout.splitlines() == CONCISE_GOOD
     assert (done.returncode, done.stderr) == (1, "")
-    assert not entry.is_symlink() and json.loads(entry.read_bytes())["format"] == cache.FORMAT
+    assert not entry.is_symlink() and cache.entry_parts(entry.read_bytes())[0]["format"] == cache.FORMAT
     assert sorted(os.listdir(outside)) == [linked.name]
     if before is not None:
         assert linked.read_bytes() == before

@@ -329,13 +329,14 @@ def _report(
 @main.command("calls")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--output-format", type=click.Choice(("text", "json")), default="text", show_default=True)
-def list_calls(paths: tuple[str, ...], output_format: str) -> None:
+@click.option("--no-cache", is_flag=True, help="Neither read nor write module summaries in the cache (`cache-dir`).")
+def list_calls(paths: tuple[str, ...], output_format: str, no_cache: bool) -> None:
     """Every Claude call site with its posture: client and SDK retries, retries around it, handlers, model."""
     from claude_lint.app.calls import collect_calls
     from claude_lint.output.calls_report import calls_json, calls_text
 
     try:
-        postures = collect_calls(list(paths) or ["."], ConfigResolver())
+        postures = collect_calls(list(paths) or ["."], ConfigResolver(), cache=not no_cache)
     except ConfigError as e:
         raise UsageFailure(str(e)) from None
     click.echo(calls_json(postures) if output_format == "json" else calls_text(postures))

@@ -34,3 +34,18 @@ def run_cli(tmp_path: Path):
         )
 
     return run
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A copy of a fixture project under tests/projects/ (no caches), made the working directory."""
+    import shutil
+
+    def copy(name: str) -> Path:
+        root = tmp_path / name
+        source = Path(__file__).resolve().parent / "projects" / name
+        shutil.copytree(source, root, ignore=shutil.ignore_patterns("__pycache__", ".claude_lint_cache"))
+        monkeypatch.chdir(root)
+        return root
+
+    return copy

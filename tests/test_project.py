@@ -14,7 +14,6 @@ findings; the cache re-lints the users of a changed wrapper and nothing else.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -22,8 +21,6 @@ import pytest
 from claude_lint.app.runner import Outcome, RunOptions, run
 from claude_lint.config.settings import ConfigResolver
 from claude_lint.engine import lint as engine
-
-SHAPES = Path(__file__).resolve().parent / "projects" / "shapes"
 
 EXPECTED = [
     ('app/bot.py', 10, 9, 'CL101',
@@ -92,11 +89,8 @@ EXPECTED = [
 
 
 @pytest.fixture
-def shapes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "shapes"
-    shutil.copytree(SHAPES, root, ignore=shutil.ignore_patterns("__pycache__", ".claude_lint_cache"))
-    monkeypatch.chdir(root)
-    return root
+def shapes(project_copy) -> Path:
+    return project_copy("shapes")
 
 
 @pytest.fixture
@@ -205,33 +199,52 @@ def test_calls_lists_each_call_site_with_its_posture(shapes: Path, run_cli) -> N
     done = run_cli("calls", "--output-format", "json", "app/chat.py", "app/models.py", cwd=shapes)
     assert done.stderr == b""
     sites = json.loads(done.stdout)
+
+    def sdk(where: str, attempts: int) -> dict:
+        return {"kind": "sdk", "name": "the SDK", "where": where, "attempts": attempts, "bounded": True,
+                "wait": "jittered" if attempts > 1 else "none", "reraise": True, "via": []}
+
     assert [(s["filename"], s["location"]["row"], s["function"], s["client"], s["retries"]) for s in sites] == [
         ("app/chat.py", 7, "reply",
-         {"class": "Anthropic", "max_retries": 0, "where": "app/clients.py:6", "sdk_attempts": 1}, []),
+         {"class": "Anthropic", "max_retries": 0, "where": "app/clients.py:6", "sdk_attempts": 1},
+         [sdk("app/clients.py:6", 1)]),
         ("app/chat.py", 15, "reply_fresh",
-         {"class": "Anthropic", "max_retries": 0, "where": "app/clients.py:9", "sdk_attempts": 1}, []),
+         {"class": "Anthropic", "max_retries": 0, "where": "app/clients.py:9", "sdk_attempts": 1},
+         [sdk("app/clients.py:9", 1)]),
         ("app/models.py", 15, "complete",
          {"class": "Anthropic", "max_retries": None, "where": "app/models.py:7", "sdk_attempts": 3},
-         [{"kind": "project", "name": "`@retry_on_specific_exceptions(...)` (defined in app/retrying.py:6)",
-           "where": "app/models.py:10", "attempts": None, "bounded": False, "wait": "exponential"}]),
+         [sdk("app/models.py:7", 3),
+          {"kind": "project", "name": "`@retry_on_specific_exceptions(...)` (defined in app/retrying.py:6)",
+           "where": "app/models.py:10", "attempts": None, "bounded": False, "wait": "exponential", "reraise": True,
+           "via": []}]),
         ("app/models.py", 23, "anthropic_chat_request",
          {"class": "Anthropic", "max_retries": None, "where": "app/models.py:7", "sdk_attempts": 3},
-         [{"kind": "project", "name": "`retry_handler(...)` (defined in app/retrying.py:24)",
-           "where": "app/models.py:27", "attempts": 3, "bounded": True, "wait": "none"}]),
+         [sdk("app/models.py:7", 3),
+          {"kind": "project", "name": "`retry_handler(...)` (defined in app/retrying.py:24)",
+           "where": "app/models.py:27", "attempts": 3, "bounded": True, "wait": "none", "reraise": True,
+           "via": [{"function": "chat", "where": "app/models.py:27"}]}]),
     ]
-    assert [(s["model"], s["streaming"], s["async"], s["handlers"]) for s in sites] == [
-        ('"claude-sonnet-4-6"', False, False, []),
-        ('"claude-sonnet-4-6"', False, False, []),
-        ('"claude-sonnet-4-6"', False, False, []),
-        ("", False, False, []),
+    assert [(s["model"], s["streaming"], s["async"], s["handlers"], s["requests"]) for s in sites] == [
+        ('"claude-sonnet-4-6"', False, False, [],
+         [{"max": 1, "bounded": True, "product": "1 SDK attempt", "via": [], "paths": 1}]),
+        ('"claude-sonnet-4-6"', False, False, [],
+         [{"max": 1, "bounded": True, "product": "1 SDK attempt", "via": [], "paths": 1}]),
+        ('"claude-sonnet-4-6"', False, False, [],
+         [{"max": None, "bounded": False, "product": "unbounded retry_on_specific_exceptions x 3 SDK attempts",
+           "via": [], "paths": 1}]),
+        ("", False, False, [],
+         [{"max": 9, "bounded": True, "product": "3 retry_handler attempts x 3 SDK attempts",
+           "via": [{"function": "chat", "where": "app/models.py:27"}], "paths": 1}]),
     ]
     text = run_cli("calls", "app/providers/claude.py", "app/handlers.py", cwd=shapes)
     assert text.stdout.decode() == "No Claude call sites found.\n"  # calls of wrappers: the sites are in app/llm.py
     text = run_cli("calls", "app/chat.py", cwd=shapes)
-    assert text.stdout.decode().splitlines()[:5] == [
+    assert text.stdout.decode().splitlines()[:7] == [
         "app/chat.py:7:12: messages.create in reply()",
-        '  model:    "claude-sonnet-4-6"',
-        "  client:   Anthropic (app/clients.py:6), SDK retries 0 (1 attempt per call)",
-        "  retry:    none besides the SDK's",
-        "  handler:  none in this module",
+        '  request:  model "claude-sonnet-4-6" (active), max_tokens 256, 1 message, not streaming, not validated before sending',
+        "  client:   Anthropic (app/clients.py:6), SDK retries 0",
+        "  requests: 1 per call, no retry (1 SDK attempt)",
+        "  retries:  SDK: 1 attempt, no wait",
+        "  handlers: none",
+        "  callers:  none found in the project",
     ]

@@ -1,4 +1,4 @@
-"""The `claude-lint calls` report: a text table, or JSON (one object per call site)."""
+"""The `claude-lint calls` report: a text block per call site, or JSON (one object per call site, README "claude-lint calls")."""
 
 from __future__ import annotations
 
@@ -8,39 +8,160 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from claude_lint.engine.calls import CallPosture
 
+_LABEL = 11  # "  handlers: " and the like, so continuation lines line up
+
 
 def calls_json(postures: list[CallPosture]) -> str:
     return json.dumps([p.as_json() for p in postures], indent=2)
 
 
-def _client(client: dict[str, Any]) -> str:
+def _function(name: str) -> str:
+    return f"{name}()" if name else "module level"
+
+
+def _via(via: list[dict[str, Any]]) -> str:
+    """`main() app/cli.py:5 -> run_job() app/jobs.py:13`: outermost caller first, each at the call it makes."""
+    return " -> ".join(f"{_function(step['function'])} {step['where']}" for step in reversed(via))
+
+
+def _client(p: CallPosture) -> str:
+    client = p.client
     name = client["class"] or "client?"
-    retries = "default" if client["max_retries"] is None else str(client["max_retries"])
     where = f" ({client['where']})" if client["where"] else ""
-    attempts = client["sdk_attempts"]
-    return f"{name}{where}, SDK retries {retries} ({attempts} attempt{'s' if attempts != 1 else ''} per call)"
+    if p.helper:
+        return f"{name}{where}, SDK retries off inside `{p.helper}()`"
+    retries = "default" if client["max_retries"] is None else str(client["max_retries"])
+    return f"{name}{where}, SDK retries {retries}"
+
+
+def _model(request: dict[str, Any]) -> str:
+    model = request["model"]
+    if model["source"] is None:
+        return "model ?" if not request["arguments_complete"] else "no model"
+    known = model["known"]
+    if not known:
+        return f"model `{model['source']}` (not resolved)"
+
+    def one(entry: dict[str, Any]) -> str:
+        status = entry["status"]
+        if entry["end_of_life"] and status in ("retired", "deprecated"):
+            status = f"{status} {entry['end_of_life']}"
+        return f'"{entry["id"]}" ({status})'
+
+    shown = ", ".join(one(e) for e in known)
+    if len(known) > 1 or not model["complete"]:
+        shown = f"one of {shown}" + ("" if model["complete"] else ", or other")
+    quoted = model["source"].startswith(("'", '"'))
+    return f"model {shown}" if quoted else f"model `{model['source']}` = {shown}"
+
+
+def _request(p: CallPosture) -> str:
+    request = p.request
+    parts = [_model(request)]
+    tokens = request["max_tokens"]
+    if tokens is None:
+        parts.append("no max_tokens" if request["arguments_complete"] else "max_tokens ?")
+    elif tokens["value"] is not None:
+        parts.append(f"max_tokens {tokens['value']}")
+    else:
+        parts.append(f"max_tokens `{tokens['source']}` (not resolved)")
+    messages = request["messages"]
+    if p.method.endswith("completions.create"):
+        pass  # the legacy Text Completions API takes a `prompt`
+    elif messages is None:
+        parts.append("no messages" if request["arguments_complete"] else "messages ?")
+    elif messages["count"] is not None and messages["complete"]:
+        parts.append(f"{messages['count']} message{'s' if messages['count'] != 1 else ''}")
+    else:
+        parts.append("messages built at run time")
+    stream = request["stream"]
+    parts.append("streaming" if stream else ("not streaming" if stream is False else "streaming ?"))
+    if request["tools"]:
+        parts.append("tools")
+    if request["thinking"]:
+        parts.append("thinking")
+    if not request["arguments_complete"]:
+        parts.append("more arguments from `**`")
+    validated = {"helper": f"validated by `{p.helper}()` before sending", "decorator": "validated by a decorator"}
+    parts.append(validated.get(request["validated"], "not validated before sending"))
+    return ", ".join(parts)
+
+
+_WAITS = {"none": "no wait", "fixed": "fixed wait", "exponential": "exponential backoff without jitter",
+          "jittered": "backoff with jitter", "unknown": "wait not known"}
+
+
+def _attempts(retry: dict[str, Any]) -> str:
+    tries = "passes" if retry["kind"] == "manual" else "attempts"
+    if retry["attempts"] is not None:
+        if retry["attempts"] == 1:
+            tries = tries[:-2] if tries == "passes" else tries[:-1]
+        return f"{retry['attempts']} {tries}"
+    return f"bounded, {tries} not known" if retry["bounded"] else "unbounded"
 
 
 def _retry(retry: dict[str, Any]) -> str:
-    attempts = (
-        f"{retry['attempts']} attempts" if retry["attempts"] is not None else ("bounded" if retry["bounded"] else "unbounded")
-    )
-    return f"{retry['name']} at {retry['where']}: {attempts}, wait {retry['wait']}"
+    where = f" at {retry['where']}" if retry["where"] and retry["kind"] not in ("sdk",) else ""
+    name = retry["name"] if retry["kind"] != "sdk" else "SDK"
+    via = f"; via {_via(retry['via'])}" if retry["via"] else ""
+    return f"{name}{where}: {_attempts(retry)}, {_WAITS.get(retry['wait'], retry['wait'])}{via}"
+
+
+def _handler(handler: dict[str, Any]) -> str:
+    swallows = " (swallows the error)" if handler["swallows"] else (" (retries)" if handler["retries"] else "")
+    if handler["never_matches"]:
+        swallows = f" (never matches: {handler['never_matches']})"
+    via = f"; via {_via(handler['via'])}" if handler["via"] else ""
+    return f"`{handler['clause']}` at {handler['where']}{swallows}{via}"
+
+
+def _requests(entry: dict[str, Any]) -> str:
+    if entry["max"] == 1:
+        head = "1 per call, no retry"
+    elif entry["max"] is not None:
+        head = f"up to {entry['max']} per call"
+    else:
+        head = "no limit" if not entry["bounded"] else "not known"
+    line = f"{head} ({entry['product']})"
+    if entry["paths"] > 1:
+        line += f" on {entry['paths']} paths"
+        if entry["via"]:
+            line += f", e.g. via {_via(entry['via'])}"
+    elif entry["via"]:
+        line += f" via {_via(entry['via'])}"
+    return line
+
+
+def _rows(label: str, items: list[str], empty: str) -> list[str]:
+    head = f"  {label + ':':<{_LABEL - 2}} "
+    if not items:
+        return [head + empty]
+    pad = " " * len(head)
+    return [head + items[0], *(pad + item for item in items[1:])]
 
 
 def calls_text(postures: list[CallPosture]) -> str:
-    """One block per call site: where, what, and its posture line by line."""
+    """One block per call site: where and what, then its posture line by line."""
     if not postures:
         return "No Claude call sites found."
     blocks = []
     for p in postures:
-        head = f"{p.path}:{p.line}:{p.column}: {p.method}" + (f" in {p.function}()" if p.function else "")
-        lines = [
-            head,
-            f"  model:    {p.model or '?'}{' (streaming)' if p.streaming else ''}{' (async)' if p.is_async else ''}",
-            f"  client:   {_client(p.client)}",
-        ]
-        lines += [f"  retry:    {_retry(r)}" for r in p.retries] or ["  retry:    none besides the SDK's"]
-        lines += [f"  handler:  `{h['clause']}` on line {h['line']}" for h in p.handlers] or ["  handler:  none in this module"]
+        how = p.method
+        if p.helper:
+            how = f"{p.helper}() ({p.method})"
+        head = f"{p.path}:{p.line}:{p.column}: {how}" + (f" in {p.function}()" if p.function else "")
+        if p.is_async:
+            head += " (async)"
+        lines = [head]
+        lines += _rows("request", [_request(p)], "")
+        lines += _rows("client", [_client(p)], "")
+        lines += _rows("requests", [_requests(r) for r in p.requests], "?")
+        lines += _rows("retries", [_retry(r) for r in p.retries], "none")
+        lines += _rows("handlers", [_handler(h) for h in p.handlers], "none")
+        callers = [f"{_function(c['function'])} {c['where']}" for c in p.callers]
+        if len(callers) > 6:
+            callers = [*callers[:5], f"and {len(callers) - 5} more"]
+        lines += _rows("callers", [", ".join(callers)] if callers else [], "none found in the project")
         blocks.append("\n".join(lines))
-    return "\n\n".join(blocks) + f"\n\n{len(postures)} call site{'s' if len(postures) != 1 else ''}."
+    count = len(postures)
+    return "\n\n".join(blocks) + f"\n\n{count} call site{'s' if count != 1 else ''}."

@@ -1,0 +1,16 @@
+"""A retry loop in a caller module, around a wrapper that takes the whole request."""
+
+import time
+
+from anthropic import APIConnectionError
+
+from svc.llm import ask_many
+
+
+def chat(history):
+    for attempt in range(3):
+        try:
+            return ask_many(model="claude-haiku-4-5", max_tokens=256, messages=history)
+        except APIConnectionError:
+            time.sleep(2**attempt)
+    raise RuntimeError("no reply")

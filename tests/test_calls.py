@@ -1,0 +1,162 @@
+"""`claude-lint calls`: each Claude call site with its posture, followed through the callers in other modules.
+
+The fixture project tests/projects/callmap keeps its Claude calls in svc/llm.py
+(a wrapper, and a wrapper taking the whole request), and their retries and
+handlers in the modules that call them: tenacity on a job (svc/jobs.py) with
+an `except RateLimitError` around the job, a home-made decorator factory
+(svc/retrying.py) applied to a caller of the re-exported wrapper
+(svc/batch.py), a retry loop around the request wrapper (svc/chat.py), a
+handler two calls up (svc/cli.py); plus a call of the reference helper
+(svc/classify.py) and a streamed async call (svc/stream.py). The report on the
+whole tree and on each file alone must agree, word for word.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from claude_lint.app.calls import collect_calls
+from claude_lint.config.settings import ConfigResolver
+from claude_lint.output.calls_report import calls_text
+
+TEXT = [
+    'svc/classify.py:10:12: create_message() (messages.create) in classify()',
+    '  request:  model "claude-3-opus-20240229" (retired 2026-01-05), max_tokens 16, 1 message, not streaming, validated by `create_message()` before sending',
+    '  client:   Anthropic (svc/classify.py:6), SDK retries off inside `create_message()`',
+    '  requests: up to 5 per call (5 helper attempts)',
+    '  retries:  `create_message()` (the reference helper) at svc/classify.py:10: 5 attempts, backoff with jitter',
+    '  handlers: none',
+    '  callers:  none found in the project',
+    '',
+    'svc/llm.py:10:13: messages.create in ask_claude()',
+    '  request:  model `MODEL` = "claude-sonnet-4-6" (active), max_tokens 1024, 1 message, not streaming, not validated before sending',
+    '  client:   Anthropic (svc/llm.py:6), SDK retries 2',
+    '  requests: up to 12 per call (4 with_retries attempts x 3 SDK attempts) via summarise() svc/batch.py:9',
+    '            up to 9 per call (3 tenacity attempts x 3 SDK attempts) via main() svc/cli.py:10 -> run_all() svc/jobs.py:18 -> run_job() svc/jobs.py:11',
+    '  retries:  SDK: 3 attempts, backoff with jitter',
+    '            `@retry(...)` at svc/jobs.py:9: 3 attempts, backoff with jitter; via run_job() svc/jobs.py:11',
+    '            `@with_retries(...)` (defined in svc/retrying.py:7) at svc/batch.py:7: 4 attempts, backoff with jitter; via summarise() svc/batch.py:9',
+    '  handlers: `except RateLimitError` at svc/jobs.py:19 (never matches: `@retry(...)` at svc/jobs.py:9 raises `tenacity.RetryError` instead); via run_all() svc/jobs.py:18 -> run_job() svc/jobs.py:11',
+    '            `except Exception` at svc/cli.py:11; via main() svc/cli.py:10 -> run_all() svc/jobs.py:18 -> run_job() svc/jobs.py:11',
+    '  callers:  run_job() svc/jobs.py:11, summarise() svc/batch.py:9',
+    '',
+    'svc/llm.py:19:12: messages.create in ask_many()',
+    '  request:  model ?, max_tokens ?, messages ?, streaming ?, more arguments from `**`, not validated before sending',
+    '  client:   Anthropic (svc/llm.py:6), SDK retries 2',
+    '  requests: up to 9 per call (3 loop passes x 3 SDK attempts) via chat() svc/chat.py:13',
+    '  retries:  SDK: 3 attempts, backoff with jitter',
+    '            the `for` retry loop at svc/chat.py:11: 3 passes, exponential backoff without jitter; via chat() svc/chat.py:13',
+    '  handlers: `except APIConnectionError` at svc/chat.py:14 (retries); via chat() svc/chat.py:13',
+    '  callers:  chat() svc/chat.py:13',
+    '',
+    'svc/stream.py:9:16: messages.stream in stream_reply() (async)',
+    '  request:  model "claude-sonnet-4-6" (active), max_tokens 2048, 1 message, streaming, not validated before sending',
+    '  client:   AsyncAnthropic (svc/stream.py:5), SDK retries 0',
+    '  requests: 1 per call, no retry (1 SDK attempt)',
+    '  retries:  SDK: 1 attempt, no wait',
+    '  handlers: none',
+    '  callers:  none found in the project',
+    '',
+    '4 call sites.',
+]
+
+
+@pytest.fixture
+def callmap(project_copy) -> Path:
+    return project_copy("callmap")
+
+
+def _blocks(text: str) -> dict[str, str]:
+    """Each call site's block by its first line's location."""
+    return {block.split(": ", 1)[0]: block for block in text.split("\n\n")[:-1]}
+
+
+def test_the_text_table_shows_retries_and_handlers_of_callers_in_other_modules(callmap: Path, run_cli) -> None:
+    done = run_cli("calls", cwd=callmap)
+    assert done.stderr == b""
+    assert done.stdout.decode().splitlines() == TEXT
+
+
+def test_json_gives_the_same_facts_with_each_call_chain(callmap: Path, run_cli) -> None:
+    done = run_cli("calls", "--output-format", "json", "svc/llm.py", cwd=callmap)
+    assert done.stderr == b""
+    sites = json.loads(done.stdout)
+    assert [(s["filename"], s["location"]["row"], s["location"]["column"], s["function"]) for s in sites] == [
+        ("svc/llm.py", 10, 13, "ask_claude"),
+        ("svc/llm.py", 19, 12, "ask_many"),
+    ]
+    run_job = {"function": "run_job", "where": "svc/jobs.py:11"}
+    run_all = {"function": "run_all", "where": "svc/jobs.py:18"}
+    main = {"function": "main", "where": "svc/cli.py:10"}
+    summarise = {"function": "summarise", "where": "svc/batch.py:9"}
+    assert sites[0] == {
+        "filename": "svc/llm.py",
+        "location": {"row": 10, "column": 13},
+        "function": "ask_claude",
+        "method": "messages.create",
+        "helper": "",
+        "async": False,
+        "streaming": False,
+        "model": "MODEL",
+        "request": {
+            "model": {"source": "MODEL", "known": [{"id": "claude-sonnet-4-6", "status": "active", "end_of_life": None}],
+                      "complete": True},
+            "max_tokens": {"source": "1024", "value": 1024},
+            "messages": {"count": 1, "complete": True},
+            "stream": False,
+            "tools": False,
+            "thinking": False,
+            "arguments_complete": True,
+            "validated": "",
+        },
+        "client": {"class": "Anthropic", "max_retries": 2, "where": "svc/llm.py:6", "sdk_attempts": 3},
+        "retries": [
+            {"kind": "sdk", "name": "the SDK", "where": "svc/llm.py:6", "attempts": 3, "bounded": True,
+             "wait": "jittered", "reraise": True, "via": []},
+            {"kind": "tenacity", "name": "`@retry(...)`", "where": "svc/jobs.py:9", "attempts": 3, "bounded": True,
+             "wait": "jittered", "reraise": False, "via": [run_job]},
+            {"kind": "project", "name": "`@with_retries(...)` (defined in svc/retrying.py:7)", "where": "svc/batch.py:7",
+             "attempts": 4, "bounded": True, "wait": "jittered", "reraise": True, "via": [summarise]},
+        ],
+        "handlers": [
+            {"clause": "except RateLimitError", "where": "svc/jobs.py:19", "catches_all": False, "retries": False,
+             "swallows": False,
+             "never_matches": "`@retry(...)` at svc/jobs.py:9 raises `tenacity.RetryError` instead",
+             "via": [run_job, run_all]},
+            {"clause": "except Exception", "where": "svc/cli.py:11", "catches_all": True, "retries": False,
+             "swallows": False, "never_matches": None, "via": [run_job, run_all, main]},
+        ],
+        "callers": [run_job, summarise],
+        "requests": [
+            {"max": 12, "bounded": True, "product": "4 with_retries attempts x 3 SDK attempts", "via": [summarise],
+             "paths": 1},
+            {"max": 9, "bounded": True, "product": "3 tenacity attempts x 3 SDK attempts", "via": [run_job, run_all, main],
+             "paths": 1},
+        ],
+    }
+    # The request wrapper: what it sends is not known here (`**request`); the loop is in its caller.
+    assert sites[1]["request"]["arguments_complete"] is False
+    assert sites[1]["retries"][1] == {
+        "kind": "manual", "name": "the `for` retry loop", "where": "svc/chat.py:11", "attempts": 3, "bounded": True,
+        "wait": "exponential", "reraise": True, "via": [{"function": "chat", "where": "svc/chat.py:13"}],
+    }
+
+
+def test_each_file_alone_gets_the_posture_the_whole_tree_gives(callmap: Path) -> None:
+    whole = _blocks(calls_text(collect_calls(["."], ConfigResolver(), cache=False)))
+    assert len(whole) == 4
+    alone: dict[str, str] = {}
+    for path in sorted(Path("svc").glob("*.py")):
+        alone.update(_blocks(calls_text(collect_calls([str(path)], ConfigResolver(), cache=False))))
+    assert alone == whole
+    assert not (callmap / ".claude_lint_cache").exists()
+
+
+def test_a_warm_run_reads_summaries_from_the_cache_and_says_the_same(callmap: Path) -> None:
+    cold = calls_text(collect_calls(["."], ConfigResolver()))
+    assert any((callmap / ".claude_lint_cache").rglob("summaries/*.json"))
+    assert calls_text(collect_calls(["."], ConfigResolver())) == cold
+    assert cold.splitlines() == TEXT

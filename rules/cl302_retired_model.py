@@ -2,12 +2,14 @@
 
 from typing import ClassVar
 
-from claude_lint.analysis.values import string_literal_like
+from claude_lint.analysis.model_flow import model_flow
+from claude_lint.analysis.values import Known
 from claude_lint.core.diagnostics import FixKind
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
+from claude_lint.lint.model_advice import successor_advice
 from claude_lint.lint.rule import Rule
-from claude_lint.sdk.models import model_status, takes_text_completions
+from claude_lint.sdk.models import model_status
 
 
 class RetiredModel(Rule):
@@ -18,6 +20,14 @@ class RetiredModel(Rule):
     version's deprecated list or claude-lint's bundled table of retired models,
     is today or earlier. Bedrock and Vertex ids are not checked: those platforms
     set their own schedules.
+
+    It also follows a model id chosen further away, in this module or another:
+    passed to a function or constructor whose code sends it (`Sampler(model=...)`
+    stored as `self.model`, `run(model=...)`), a dataclass or pydantic field's
+    default read as `self.config.model`, a `"model"` entry of a `**payload` dict
+    a method builds, or a value picked from a dict at run time. The finding is
+    at the literal, and its message names the call the id reaches. An id that is
+    never sent (a price table, a list of supported models) is not reported.
 
     ## Why is this bad?
     A retired model answers every request with `404 not_found_error`. The code
@@ -93,6 +103,20 @@ class RetiredModel(Rule):
             import anthropic
             client = anthropic.Anthropic()
             client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
+            """
+        ),
+        # Model ids that are never sent: a price table, a list, a parameter that only prices tokens.
+        Valid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            PRICES = {"claude-3-opus-20240229": 15.0}
+            SUPPORTED = ["claude-3-opus-20240229"]
+            def cost(model, tokens):
+                return PRICES.get(model, 0.0) * tokens
+            def ask(prompt, model="claude-sonnet-4-6"):
+                print(cost("claude-3-opus-20240229", 10))
+                return client.messages.create(model=model, max_tokens=64, messages=[{"role": "user", "content": prompt}])
             """
         ),
         # A model id built at run time is not known.
@@ -196,6 +220,57 @@ class RetiredModel(Rule):
             column=23,
             sdk_version="0.40.0",
         ),
+        # A dataclass field's default, read as `self.config.model` into a `**payload` built by a method.
+        Invalid(
+            """
+            from dataclasses import dataclass
+            import anthropic
+
+            @dataclass
+            class ModelConfig:
+                model: str = "claude-3-5-haiku-20241022"
+
+            class Agent:
+                def __init__(self, config: ModelConfig | None = None):
+                    self.config = config or ModelConfig()
+                    self.client = anthropic.Anthropic()
+
+                def _payload(self, prompt):
+                    return {"model": self.config.model, "max_tokens": 64, "messages": [{"role": "user", "content": prompt}]}
+
+                def run(self, prompt):
+                    payload = self._payload(prompt)
+                    return self.client.messages.create(**payload)
+            """,
+            line=6,
+            column=18,
+            message=(
+                "`claude-3-5-haiku-20241022` was retired on 2026-02-19; the API answers 404 for it. "
+                "Use `claude-haiku-4-5`. It becomes the model of the Claude call on line 18."
+            ),
+        ),
+        # A keyword argument of a call of the module's own function (here a constructor).
+        Invalid(
+            """
+            import anthropic
+
+            class Sampler:
+                def __init__(self, model):
+                    self.client = anthropic.Anthropic()
+                    self.model = model
+
+                def __call__(self, prompt):
+                    return self.client.messages.create(model=self.model, max_tokens=64, messages=[{"role": "user", "content": prompt}])
+
+            SAMPLERS = {"haiku": Sampler(model="claude-3-haiku-20240307"), "sonnet": Sampler(model="claude-sonnet-4-6")}
+            """,
+            line=11,
+            column=36,
+            message=(
+                "`claude-3-haiku-20240307` was retired on 2026-04-20; the API answers 404 for it. "
+                "Use `claude-haiku-4-5`. It becomes the model of the Claude call on line 9."
+            ),
+        ),
     ]
 
     def check(self, ctx: RuleContext) -> None:
@@ -205,29 +280,32 @@ class RetiredModel(Rule):
         legacy = {id(k.node) for site in ctx.model.direct_call_sites if site.method == "completions.create" for k in values.request_models(site)}
         for site in ctx.model.direct_call_sites:
             for known in values.request_models(site):
-                if id(known.node) in seen:
-                    continue
-                model = str(known.value)
-                status = model_status(model, ctx.knowledge)
-                if status is None or status.kind != "retired":
-                    continue
-                seen.add(id(known.node))
-                assert status.end_of_life is not None
-                advice = f" Use `{status.successor}`." if status.successor else ""
-                if status.successor and id(known.node) in legacy and not takes_text_completions(status.successor):
-                    advice = (
-                        f" Its successor `{status.successor}` takes only the Messages API: migrate this call "
-                        "to `client.messages.create`."
-                    )
-                text = (
-                    string_literal_like(known.node, status.successor)
-                    if status.successor and (id(known.node) not in legacy or takes_text_completions(status.successor))
-                    else None
-                )
-                fix = ctx.fix(f"Use `{status.successor}`", ctx.replace(known.node, text), safe=False) if text else None
-                ctx.report(
-                    known.node,
-                    f"`{model}` was retired on {status.end_of_life.isoformat()}; "
-                    f"the API answers 404 for it.{advice}",
-                    fix,
-                )
+                self._check(ctx, known, seen, legacy, "")
+        if "claude-" not in ctx.text:
+            return  # no model id written in this file: nothing flows from it
+        flow = model_flow(ctx.model)
+        legacy_calls = {id(s.node) for s in ctx.model.direct_call_sites if s.method == "completions.create"}
+        for reach in flow.reaches:
+            if reach.site is not None:
+                if id(reach.site.node) in legacy_calls:
+                    legacy.add(id(reach.known.node))
+                self._check(ctx, reach.known, seen, legacy, f" It becomes the model of the Claude call on line {ctx.start(reach.site.node).line}.")
+        for reach in flow.remote():
+            self._check(ctx, reach.known, seen, legacy, f" It becomes the model of the Claude call made by {reach.remote}.")
+
+    def _check(self, ctx: RuleContext, known: Known, seen: set[int], legacy: set[int], note: str) -> None:
+        if id(known.node) in seen:
+            return
+        model = str(known.value)
+        status = model_status(model, ctx.knowledge)
+        if status is None or status.kind != "retired":
+            return
+        seen.add(id(known.node))
+        assert status.end_of_life is not None
+        advice, fix = successor_advice(ctx, known, status.successor, id(known.node) in legacy)
+        ctx.report(
+            known.node,
+            f"`{model}` was retired on {status.end_of_life.isoformat()}; "
+            f"the API answers 404 for it.{advice}{note}",
+            fix,
+        )

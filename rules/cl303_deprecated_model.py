@@ -2,13 +2,12 @@
 
 from typing import ClassVar
 
-from claude_lint.analysis.values import string_literal_like
 from claude_lint.core.diagnostics import FixKind
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
+from claude_lint.lint.model_advice import successor_advice
 from claude_lint.lint.rule import Rule
 from claude_lint.sdk import models as model_ids
-from claude_lint.sdk.models import takes_text_completions
 
 
 class DeprecatedModel(Rule):
@@ -169,18 +168,7 @@ class DeprecatedModel(Rule):
                 seen.add(id(known.node))
                 assert status.end_of_life is not None
                 days = (status.end_of_life - now).days
-                advice = f" Use `{status.successor}`." if status.successor else ""
-                if status.successor and id(known.node) in legacy and not takes_text_completions(status.successor):
-                    advice = (
-                        f" Its successor `{status.successor}` takes only the Messages API: migrate this call "
-                        "to `client.messages.create`."
-                    )
-                text = (
-                    string_literal_like(known.node, status.successor)
-                    if status.successor and (id(known.node) not in legacy or takes_text_completions(status.successor))
-                    else None
-                )
-                fix = ctx.fix(f"Use `{status.successor}`", ctx.replace(known.node, text), safe=False) if text else None
+                advice, fix = successor_advice(ctx, known, status.successor, id(known.node) in legacy)
                 ctx.report(
                     known.node,
                     f"`{model}` is deprecated: the API stops serving it on "

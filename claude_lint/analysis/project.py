@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from claude_lint.analysis.symbols import (
+    MODEL_SINK,
+    ModelSink,
     RemoteClass,
     RemoteClient,
     RemoteFunction,
@@ -84,6 +86,8 @@ class ProjectModel:
         return found
 
     def _resolve(self, qualname: str) -> Symbol | None:
+        if qualname.endswith(MODEL_SINK):
+            return self._model_sink(qualname[: -len(MODEL_SINK)])
         parts = qualname.split(".")
         for end in range(len(parts) - 1, 0, -1):
             module = self.module(".".join(parts[:end]))
@@ -183,6 +187,46 @@ class ProjectModel:
                 if isinstance(found, RemoteFunction):
                     methods[qual[len(prefix):]] = found
         return RemoteClass(name, f"{module.display}:{data['line']}", bases, methods)
+
+    def _model_sink(self, qualname: str) -> ModelSink | None:
+        """The arguments of a function or constructor that reach a Claude call's model (summary's "model_sinks")."""
+        parts = qualname.split(".")
+        for end in range(len(parts) - 1, 0, -1):
+            module = self.module(".".join(parts[:end]))
+            if module is not None:
+                return self._sink_in(module, parts[end:])
+        return None
+
+    def _sink_in(self, module: LoadedModule, rest: list[str]) -> ModelSink | None:
+        summary = module.summary
+        sinks = summary.get("model_sinks", {})
+
+        def params(entry: dict[str, list[Any]]) -> list[tuple[str, int, str]]:
+            out = []
+            for name, (index, qual, line) in sorted(entry.items()):
+                place = f"{module.display}:{line}" if line else module.display
+                out.append((name, int(index), f"`{qual}()` in {place}" if qual else place))
+            return out
+
+        key = ".".join(rest)
+        if key in sinks:
+            return ModelSink(key, tuple(params(sinks[key])))
+        first = rest[0]
+        if first in summary["classes"] and len(rest) == 1:
+            found = params(sinks.get(f"{first}.__init__", {})) + params(sinks.get(first, {}))
+            if found:
+                return ModelSink(first, tuple(found), 1)
+            for base in summary["classes"][first]["bases"]:  # a constructor inherited
+                name = self._absolute(module, base)
+                inherited = self.symbol(f"{name}{MODEL_SINK}") if name else None
+                if isinstance(inherited, ModelSink):
+                    return ModelSink(first, inherited.params, inherited.shift)
+            return None
+        if first in summary["imports"]:  # a re-export
+            target = self._absolute(module, summary["imports"][first])
+            found = self.symbol(".".join([target, *rest[1:]]) + MODEL_SINK) if target is not None else None
+            return found if isinstance(found, ModelSink) else None
+        return None
 
     def claude_names(self) -> set[str]:
         """The last names of project functions and clients other files use to reach Claude.

@@ -65,6 +65,18 @@ class FunctionInfo:
     calls_llm: bool = False
     is_generator: bool = False  # its body yields (a retry decorator then never sees the call's errors)
 
+    @property
+    def qualname(self) -> str | None:
+        """`f` for a module-level function, `C.m` for a method of a module-level class; None otherwise."""
+        parent = self.scope.parent
+        if parent is None:
+            return None
+        if parent.kind == "module":
+            return self.name
+        if parent.kind == "class" and parent.parent is not None and parent.parent.kind == "module":
+            return f"{parent.name}.{self.name}"
+        return None
+
 
 @dataclass(eq=False)
 class LoopInfo:

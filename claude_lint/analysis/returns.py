@@ -185,6 +185,13 @@ def _unwrap(value: cst.BaseExpression) -> cst.BaseExpression:
     return value.expression if isinstance(value, cst.Await) else value
 
 
+def returned_values(function: FunctionInfo) -> list[cst.BaseExpression]:
+    """The values `function` returns (not those of functions nested in it)."""
+    scan = _Returns()
+    walk(function.node.body, scan)
+    return scan.values
+
+
 def returned_site(function: FunctionInfo, sites: Iterable[CallSite]) -> CallSite | None:
     """The call site whose response `function` returns as is (directly or through a local name)."""
     by_node = {id(site.node): site for site in sites if site.frame is function}

@@ -15,7 +15,8 @@ project model (analysis/project.py), which resolves names across modules.
          "roots": [library roots],
          "retry": retry | null}},         # it is a retry mechanism (analysis/retry_templates.py)
      "classes": {"Class": {"line": 3, "bases": [qualified names]}},
-     "clients": {name: client}}           # module-level clients
+     "clients": {name: client},           # module-level clients
+     "model_sinks": {"f" | "C.m" | "C": {param: [position, "C.m", line]}}}  # arguments that become a call's model
 
     client: {"cls": "Anthropic", "async": false, "retries": 0 | null, "line": 3} or {"ref": qualified name}
 """
@@ -58,18 +59,6 @@ def _lines(text: str, pattern: re.Pattern[str], names: list[str]) -> list[int]:
                 break
         found.append(line)
     return found
-
-
-def _qualname(info: FunctionInfo) -> str | None:
-    """`f` for a module-level function, `C.m` for a method of a module-level class; None otherwise."""
-    parent = info.scope.parent
-    if parent is None:
-        return None
-    if parent.kind == "module":
-        return info.name
-    if parent.kind == "class" and parent.parent is not None and parent.parent.kind == "module":
-        return f"{parent.name}.{info.name}"
-    return None
 
 
 class _Returns(cst.CSTVisitor):
@@ -213,7 +202,7 @@ class _Summarizer:
             clients[id(info)] = found
         out_functions: dict[str, Any] = {}
         for info, line in zip(functions, lines, strict=True):
-            qual = _qualname(info)
+            qual = info.qualname
             if qual is None:
                 continue
             all_refs, all_clients = set(refs[id(info)]), list(clients[id(info)])
@@ -253,7 +242,7 @@ class _Summarizer:
             }
             out_functions[qual] = entry
         for info, line in zip(functions, lines, strict=True):
-            qual = _qualname(info)
+            qual = info.qualname
             if qual is None:
                 continue
             template = retry_template(model, info)
@@ -295,7 +284,17 @@ class _Summarizer:
             "functions": out_functions,
             "classes": classes,
             "clients": module_clients,
+            "model_sinks": _model_sinks(model, functions, lines),
         }
+
+
+def _model_sinks(model: ModuleModel, functions: list[FunctionInfo], lines: list[int]) -> dict[str, Any]:
+    """Arguments of this module's functions and constructors that reach a Claude call's model (analysis/model_flow.py)."""
+    if not model.direct_call_sites:
+        return {}
+    from claude_lint.analysis.model_flow import model_flow
+
+    return model_flow(model).summary_sinks({id(f): line for f, line in zip(functions, lines, strict=True)})
 
 
 def summarize(model: ModuleModel, text: str) -> dict[str, Any]:

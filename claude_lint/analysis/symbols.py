@@ -99,7 +99,24 @@ class RemoteClass:
     methods: Mapping[str, RemoteFunction] = field(default_factory=dict, hash=False)
 
 
-Symbol = RemoteFunction | RemoteClient | RemoteRetry | RemoteClass
+@dataclass(frozen=True)
+class ModelSink:
+    """Arguments of a project function or constructor whose value becomes the model of a Claude call.
+
+    `params`: (name, position counting `self`, or -1 for keyword-only; the call
+    it reaches, as messages show it); `shift`: 1 for a constructor, whose
+    position 0 is `self` (analysis/model_flow.py).
+    """
+
+    name: str
+    params: tuple[tuple[str, int, str], ...]
+    shift: int = 0
+
+
+Symbol = RemoteFunction | RemoteClient | RemoteRetry | RemoteClass | ModelSink
+
+# The suffix of a name asked about with `ProjectView.model_sink`.
+MODEL_SINK = "#model"
 
 
 def is_external(qualname: str) -> bool:
@@ -180,6 +197,11 @@ class ProjectView:
     def class_(self, qualname: str | None) -> RemoteClass | None:
         found = self.lookup(qualname)
         return found if isinstance(found, RemoteClass) else None
+
+    def model_sink(self, qualname: str | None) -> ModelSink | None:
+        """Which arguments of a call of `qualname` (a function or class) reach a Claude call's model."""
+        found = self.lookup(f"{qualname}{MODEL_SINK}") if qualname else None
+        return found if isinstance(found, ModelSink) else None
 
     def fingerprints(self) -> dict[str, str]:
         """What was asked and answered, as the cache keeps it."""

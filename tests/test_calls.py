@@ -5,8 +5,9 @@ The fixture project tests/projects/callmap keeps its Claude calls in svc/llm.py
 handlers in the modules that call them: tenacity on a job (svc/jobs.py) with
 an `except RateLimitError` around the job, a home-made decorator factory
 (svc/retrying.py) applied to a caller of the re-exported wrapper
-(svc/batch.py), a retry loop around the request wrapper (svc/chat.py), a
-handler two calls up (svc/cli.py); plus a call of the reference helper
+(svc/batch.py), a retry loop around the request wrapper (svc/chat.py, its
+bound a constant), a backoff decorator that retries only OpenAI's errors
+(svc/legacy.py), a handler two calls up (svc/cli.py); plus a call of the reference helper
 (svc/classify.py) and a streamed async call (svc/stream.py). The report on the
 whole tree and on each file alone must agree, word for word.
 """
@@ -20,7 +21,7 @@ import pytest
 
 from claude_lint.app.calls import collect_calls
 from claude_lint.config.settings import ConfigResolver
-from claude_lint.output.calls_report import calls_text
+from claude_lint.output.calls_report import calls_json, calls_text
 
 TEXT = [
     'svc/classify.py:10:12: create_message() (messages.create) in classify()',
@@ -36,21 +37,23 @@ TEXT = [
     '  client:   Anthropic (svc/llm.py:6), SDK retries 2',
     '  requests: up to 12 per call (4 with_retries attempts x 3 SDK attempts) via summarise() svc/batch.py:9',
     '            up to 9 per call (3 tenacity attempts x 3 SDK attempts) via main() svc/cli.py:10 -> run_all() svc/jobs.py:18 -> run_job() svc/jobs.py:11',
+    '            up to 3 per call (3 SDK attempts) via legacy_answer() svc/legacy.py:11',
     '  retries:  SDK: 3 attempts, backoff with jitter',
     '            `@retry(...)` at svc/jobs.py:9: 3 attempts, backoff with jitter; via run_job() svc/jobs.py:11',
     '            `@with_retries(...)` (defined in svc/retrying.py:7) at svc/batch.py:7: 4 attempts, backoff with jitter; via summarise() svc/batch.py:9',
+    '            `@backoff.on_exception(...)` at svc/legacy.py:9: retries none of its errors (only types the SDK never raises); via legacy_answer() svc/legacy.py:11',
     '  handlers: `except RateLimitError` at svc/jobs.py:19 (never matches: `@retry(...)` at svc/jobs.py:9 raises `tenacity.RetryError` instead); via run_all() svc/jobs.py:18 -> run_job() svc/jobs.py:11',
     '            `except Exception` at svc/cli.py:11; via main() svc/cli.py:10 -> run_all() svc/jobs.py:18 -> run_job() svc/jobs.py:11',
-    '  callers:  run_job() svc/jobs.py:11, summarise() svc/batch.py:9',
+    '  callers:  run_job() svc/jobs.py:11, summarise() svc/batch.py:9, legacy_answer() svc/legacy.py:11',
     '',
     'svc/llm.py:19:12: messages.create in ask_many()',
     '  request:  model ?, max_tokens ?, messages ?, streaming ?, more arguments from `**`, not validated before sending',
     '  client:   Anthropic (svc/llm.py:6), SDK retries 2',
-    '  requests: up to 9 per call (3 loop passes x 3 SDK attempts) via chat() svc/chat.py:13',
+    '  requests: up to 9 per call (3 loop passes x 3 SDK attempts) via chat() svc/chat.py:15',
     '  retries:  SDK: 3 attempts, backoff with jitter',
-    '            the `for` retry loop at svc/chat.py:11: 3 passes, exponential backoff without jitter; via chat() svc/chat.py:13',
-    '  handlers: `except APIConnectionError` at svc/chat.py:14 (retries); via chat() svc/chat.py:13',
-    '  callers:  chat() svc/chat.py:13',
+    '            the `for` retry loop at svc/chat.py:13: 3 passes, exponential backoff without jitter; via chat() svc/chat.py:15',
+    '  handlers: `except APIConnectionError` at svc/chat.py:16 (retries); via chat() svc/chat.py:15',
+    '  callers:  chat() svc/chat.py:15',
     '',
     'svc/stream.py:9:16: messages.stream in stream_reply() (async)',
     '  request:  model "claude-sonnet-4-6" (active), max_tokens 2048, 1 message, streaming, not validated before sending',
@@ -92,6 +95,7 @@ def test_json_gives_the_same_facts_with_each_call_chain(callmap: Path, run_cli) 
     run_all = {"function": "run_all", "where": "svc/jobs.py:18"}
     main = {"function": "main", "where": "svc/cli.py:10"}
     summarise = {"function": "summarise", "where": "svc/batch.py:9"}
+    legacy = {"function": "legacy_answer", "where": "svc/legacy.py:11"}
     assert sites[0] == {
         "filename": "svc/llm.py",
         "location": {"row": 10, "column": 13},
@@ -115,33 +119,40 @@ def test_json_gives_the_same_facts_with_each_call_chain(callmap: Path, run_cli) 
         "client": {"class": "Anthropic", "max_retries": 2, "where": "svc/llm.py:6", "sdk_attempts": 3},
         "retries": [
             {"kind": "sdk", "name": "the SDK", "where": "svc/llm.py:6", "attempts": 3, "bounded": True,
-             "wait": "jittered", "reraise": True, "via": []},
+             "wait": "jittered", "reraise": True, "retries_nothing": False, "via": [], "other_chains": 0},
             {"kind": "tenacity", "name": "`@retry(...)`", "where": "svc/jobs.py:9", "attempts": 3, "bounded": True,
-             "wait": "jittered", "reraise": False, "via": [run_job]},
+             "wait": "jittered", "reraise": False, "retries_nothing": False, "via": [run_job], "other_chains": 0},
             {"kind": "project", "name": "`@with_retries(...)` (defined in svc/retrying.py:7)", "where": "svc/batch.py:7",
-             "attempts": 4, "bounded": True, "wait": "jittered", "reraise": True, "via": [summarise]},
+             "attempts": 4, "bounded": True, "wait": "jittered", "reraise": True, "retries_nothing": False, "via": [summarise],
+             "other_chains": 0},
+            # It retries only `openai.RateLimitError` (CL106): listed, and no part of any product.
+            {"kind": "backoff", "name": "`@backoff.on_exception(...)`", "where": "svc/legacy.py:9", "attempts": None,
+             "bounded": False, "wait": "jittered", "reraise": True, "retries_nothing": True, "via": [legacy],
+             "other_chains": 0},
         ],
         "handlers": [
             {"clause": "except RateLimitError", "where": "svc/jobs.py:19", "catches_all": False, "retries": False,
              "swallows": False,
              "never_matches": "`@retry(...)` at svc/jobs.py:9 raises `tenacity.RetryError` instead",
-             "via": [run_job, run_all]},
+             "via": [run_job, run_all], "other_chains": 0},
             {"clause": "except Exception", "where": "svc/cli.py:11", "catches_all": True, "retries": False,
-             "swallows": False, "never_matches": None, "via": [run_job, run_all, main]},
+             "swallows": False, "never_matches": None, "via": [run_job, run_all, main], "other_chains": 0},
         ],
-        "callers": [run_job, summarise],
+        "callers": [run_job, summarise, legacy],
         "requests": [
             {"max": 12, "bounded": True, "product": "4 with_retries attempts x 3 SDK attempts", "via": [summarise],
              "paths": 1},
             {"max": 9, "bounded": True, "product": "3 tenacity attempts x 3 SDK attempts", "via": [run_job, run_all, main],
              "paths": 1},
+            {"max": 3, "bounded": True, "product": "3 SDK attempts", "via": [legacy], "paths": 1},
         ],
     }
     # The request wrapper: what it sends is not known here (`**request`); the loop is in its caller.
     assert sites[1]["request"]["arguments_complete"] is False
     assert sites[1]["retries"][1] == {
-        "kind": "manual", "name": "the `for` retry loop", "where": "svc/chat.py:11", "attempts": 3, "bounded": True,
-        "wait": "exponential", "reraise": True, "via": [{"function": "chat", "where": "svc/chat.py:13"}],
+        "kind": "manual", "name": "the `for` retry loop", "where": "svc/chat.py:13", "attempts": 3, "bounded": True,
+        "wait": "exponential", "reraise": True, "retries_nothing": False,
+        "via": [{"function": "chat", "where": "svc/chat.py:15"}], "other_chains": 0,
     }
 
 
@@ -160,3 +171,19 @@ def test_a_warm_run_reads_summaries_from_the_cache_and_says_the_same(callmap: Pa
     assert any((callmap / ".claude_lint_cache").rglob("summaries/*.json"))
     assert calls_text(collect_calls(["."], ConfigResolver())) == cold
     assert cold.splitlines() == TEXT
+
+
+def test_the_readme_shows_what_the_command_prints(callmap: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("$ claude-lint calls svc/llm.py\n") + len("$ claude-lint calls svc/llm.py\n")
+    shown = readme[start : readme.index("```", start)].rstrip("\n")
+    assert shown == _blocks(calls_text(collect_calls(["svc/llm.py"], ConfigResolver(), cache=False)))["svc/llm.py:10:13"]
+    # The JSON example: every key it shows is one the command prints, with the same value where shown in full.
+    start = readme.index("```json\n", start) + len("```json\n")
+    example = json.loads(readme[start : readme.index("```", start)])
+    real = json.loads(calls_json(collect_calls(["svc/llm.py"], ConfigResolver(), cache=False)))[0]
+    assert example.keys() == real.keys()
+    for key in ("filename", "location", "function", "method", "request", "client"):
+        assert example[key] == real[key]
+    for key in ("retries", "handlers", "callers", "requests"):
+        assert all(entry in real[key] for entry in example[key])

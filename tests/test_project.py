@@ -202,7 +202,8 @@ def test_calls_lists_each_call_site_with_its_posture(shapes: Path, run_cli) -> N
 
     def sdk(where: str, attempts: int) -> dict:
         return {"kind": "sdk", "name": "the SDK", "where": where, "attempts": attempts, "bounded": True,
-                "wait": "jittered" if attempts > 1 else "none", "reraise": True, "via": []}
+                "wait": "jittered" if attempts > 1 else "none", "reraise": True, "retries_nothing": False, "via": [],
+                "other_chains": 0}
 
     assert [(s["filename"], s["location"]["row"], s["function"], s["client"], s["retries"]) for s in sites] == [
         ("app/chat.py", 7, "reply",
@@ -216,13 +217,13 @@ def test_calls_lists_each_call_site_with_its_posture(shapes: Path, run_cli) -> N
          [sdk("app/models.py:7", 3),
           {"kind": "project", "name": "`@retry_on_specific_exceptions(...)` (defined in app/retrying.py:6)",
            "where": "app/models.py:10", "attempts": None, "bounded": False, "wait": "exponential", "reraise": True,
-           "via": []}]),
+           "retries_nothing": False, "via": [], "other_chains": 0}]),
         ("app/models.py", 23, "anthropic_chat_request",
          {"class": "Anthropic", "max_retries": None, "where": "app/models.py:7", "sdk_attempts": 3},
          [sdk("app/models.py:7", 3),
           {"kind": "project", "name": "`retry_handler(...)` (defined in app/retrying.py:24)",
            "where": "app/models.py:27", "attempts": 3, "bounded": True, "wait": "none", "reraise": True,
-           "via": [{"function": "chat", "where": "app/models.py:27"}]}]),
+           "retries_nothing": False, "via": [{"function": "chat", "where": "app/models.py:27"}], "other_chains": 0}]),
     ]
     assert [(s["model"], s["streaming"], s["async"], s["handlers"], s["requests"]) for s in sites] == [
         ('"claude-sonnet-4-6"', False, False, [],

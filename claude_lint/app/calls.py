@@ -63,8 +63,13 @@ def collect_calls(paths: list[str], resolver: ConfigResolver, cache: bool = True
             settings_by_dir[path.parent] = resolver.for_path(path)
         return settings_by_dir[path.parent]
 
+    by_dir: dict[tuple[Path, Settings], Project] = {}
+
     def project_of(path: Path, settings: Settings) -> Project:
-        project = project_for(path, settings, registry)
+        key = (path.parent, settings)
+        if key in by_dir:  # the root is the same for every file of a directory
+            return by_dir[key]
+        project = by_dir[key] = project_for(path, settings, registry)
         if cache and project.cache is None:
             if settings not in stores:
                 stores[settings] = _store(settings)

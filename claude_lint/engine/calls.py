@@ -214,19 +214,40 @@ class _Reader:
             "kind": m.family,
             "name": mechanism_name(m, self.model),
             "where": self.where(node),
-            "attempts": m.attempts,
+            "attempts": m.attempts if m.attempts is not None else self.named_count(m),
             "bounded": m.bounded,
             "wait": m.wait,
             # When its attempts run out it raises its own error (tenacity's RetryError), not the API error.
             "reraise": m.reraise,
+            "retries_nothing": False,
             "via": [],
         }
 
+    def named_count(self, m: RetryMechanism) -> int | None:
+        """`for _ in range(API_MAX_RETRY):` with the name bound to one integer (a constant): its passes."""
+        import libcst as cst
+
+        from claude_lint.analysis.values import values_for
+
+        loop = m.loop
+        if m.family != "manual" or not m.bounded or loop is None or not isinstance(loop.node, cst.For):
+            return None
+        it = loop.node.iter
+        if not (isinstance(it, cst.Call) and isinstance(it.func, cst.Name) and it.func.value == "range" and len(it.args) == 1):
+            return None
+        scope = loop.frame.scope if loop.frame is not None else self.model.module_scope
+        known = values_for(self.model).single(it.args[0].value, scope)
+        value = known.value if known is not None else None
+        return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
     def retries_around(self, site: CallSite, callee: FuncKey | None = None) -> list[dict[str, Any]]:
         found = []
-        for m in self.analysis.mechanisms:
+        # Those that retry none of its errors (only types the SDK never raises, CL106) are listed, marked.
+        for m in [*self.analysis.mechanisms, *self.analysis.foreign]:
             if any(s is site or (callee is not None and s.node is site.node and self.callee(s) == callee) for s in m.call_sites):
                 entry = self.mechanism(m)
+                if m in self.analysis.foreign:
+                    entry["retries_nothing"] = True
                 if entry not in found:
                     found.append(entry)
         return found
@@ -281,11 +302,11 @@ class _Reader:
         if site.helper:
             attempts = helper_attempts(site, self.model)
             first = {"kind": "helper", "name": f"`{site.helper}()` (the reference helper)", "where": self.where(site.node),
-                     "attempts": attempts, "bounded": True, "wait": "jittered", "reraise": True, "via": []}
+                     "attempts": attempts, "bounded": True, "wait": "jittered", "reraise": True, "retries_nothing": False, "via": []}
         else:
             first = {"kind": "sdk", "name": "the SDK", "where": client_facts["where"], "attempts": client_facts["sdk_attempts"],
                      "bounded": True, "wait": "jittered" if client_facts["sdk_attempts"] > 1 else "none", "reraise": True,
-                     "via": []}
+                     "retries_nothing": False, "via": []}
         posture.retries = [first, *self.retries_around(site)]
         posture.handlers = self.handlers_around(site)
         return posture
@@ -420,23 +441,35 @@ def _follow(posture: CallPosture, callers: dict[FuncKey, list[Edge]]) -> None:
         frontier = next_frontier
     for edge in callers.get(posture.key, []):
         posture.callers.append({"function": edge.caller_name, "where": edge.where})
+    # Each retry and handler once, with the shortest chain that reaches it and how many other chains do.
+    shown: dict[tuple[str, str], dict[str, Any]] = {}
+    for entry in posture.retries:
+        entry["other_chains"] = 0
+        shown[("retry", entry["where"])] = entry
+    for entry in posture.handlers:
+        entry["other_chains"] = 0
+        shown[("handler", entry["where"])] = entry
     for edge, path in chains:
         via = [{"function": e.caller_name, "where": e.where} for e in path]
         for retry in edge.retries:
-            entry = {**retry, "via": via}
-            if entry not in posture.retries:
-                posture.retries.append(entry)
+            if ("retry", retry["where"]) in shown:
+                shown[("retry", retry["where"])]["other_chains"] += 1
+                continue
+            entry = shown[("retry", retry["where"])] = {**retry, "via": via, "other_chains": 0}
+            posture.retries.append(entry)
         # A retry below the handler that ends with its own error (tenacity's RetryError): an
         # `except` for the API's errors never matches what reaches it (CL208 at the retry).
         masking = [r for e in path[:-1] for r in e.retries] + [r for r in own_retries if r["kind"] != "sdk"]
-        masked = next((r for r in masking if not r["reraise"]), None)
+        masked = next((r for r in masking if not r["reraise"] and not r["retries_nothing"]), None)
         for handler in edge.handlers:
-            entry = {**handler, "via": via}
+            if ("handler", handler["where"]) in shown:
+                shown[("handler", handler["where"])]["other_chains"] += 1
+                continue
+            entry = shown[("handler", handler["where"])] = {**handler, "via": via, "other_chains": 0}
             if masked is not None and not handler["catches_all"]:
                 how = "raises `tenacity.RetryError` instead" if masked["kind"] == "tenacity" else "gives up without raising"
                 entry["never_matches"] = f"{masked['name']} at {masked['where']} {how}"
-            if entry not in posture.handlers:
-                posture.handlers.append(entry)
+            posture.handlers.append(entry)
     posture.requests = _requests(posture, own_retries, callers)
 
 
@@ -478,6 +511,8 @@ def _product(layers: list[dict[str, Any]]) -> dict[str, Any]:
     total: int | None = 1
     bounded = True
     for layer in reversed(layers):  # outermost first, as CL207 words it
+        if layer["retries_nothing"]:
+            continue
         name = _SHORT.get(layer["kind"]) or _project_short(layer["name"])
         tries = "passes" if layer["kind"] == "manual" else "attempts"
         if layer["attempts"] == 1:

@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     from claude_lint.engine.calls import CallPosture
 
 _LABEL = 11  # "  handlers: " and the like, so continuation lines line up
+_MAX_ROWS = 8  # lines of one kind shown for a call site
 
 
 def calls_json(postures: list[CallPosture]) -> str:
@@ -19,9 +20,10 @@ def _function(name: str) -> str:
     return f"{name}()" if name else "module level"
 
 
-def _via(via: list[dict[str, Any]]) -> str:
+def _via(via: list[dict[str, Any]], others: int = 0) -> str:
     """`main() app/cli.py:5 -> run_job() app/jobs.py:13`: outermost caller first, each at the call it makes."""
-    return " -> ".join(f"{_function(step['function'])} {step['where']}" for step in reversed(via))
+    chain = " -> ".join(f"{_function(step['function'])} {step['where']}" for step in reversed(via))
+    return chain + (f" (and {others} other chain{'s' if others != 1 else ''})" if others else "")
 
 
 def _client(p: CallPosture) -> str:
@@ -103,7 +105,9 @@ def _attempts(retry: dict[str, Any]) -> str:
 def _retry(retry: dict[str, Any]) -> str:
     where = f" at {retry['where']}" if retry["where"] and retry["kind"] not in ("sdk",) else ""
     name = retry["name"] if retry["kind"] != "sdk" else "SDK"
-    via = f"; via {_via(retry['via'])}" if retry["via"] else ""
+    via = f"; via {_via(retry['via'], retry.get('other_chains', 0))}" if retry["via"] else ""
+    if retry["retries_nothing"]:
+        return f"{name}{where}: retries none of its errors (only types the SDK never raises){via}"
     return f"{name}{where}: {_attempts(retry)}, {_WAITS.get(retry['wait'], retry['wait'])}{via}"
 
 
@@ -111,7 +115,7 @@ def _handler(handler: dict[str, Any]) -> str:
     swallows = " (swallows the error)" if handler["swallows"] else (" (retries)" if handler["retries"] else "")
     if handler["never_matches"]:
         swallows = f" (never matches: {handler['never_matches']})"
-    via = f"; via {_via(handler['via'])}" if handler["via"] else ""
+    via = f"; via {_via(handler['via'], handler.get('other_chains', 0))}" if handler["via"] else ""
     return f"`{handler['clause']}` at {handler['where']}{swallows}{via}"
 
 
@@ -136,6 +140,8 @@ def _rows(label: str, items: list[str], empty: str) -> list[str]:
     head = f"  {label + ':':<{_LABEL - 2}} "
     if not items:
         return [head + empty]
+    if len(items) > _MAX_ROWS:  # the JSON output lists them all
+        items = [*items[: _MAX_ROWS - 1], f"and {len(items) - _MAX_ROWS + 1} more (`--output-format json` lists all)"]
     pad = " " * len(head)
     return [head + items[0], *(pad + item for item in items[1:])]
 

@@ -6,9 +6,11 @@ from anthropic import APIConnectionError
 
 from svc.llm import ask_many
 
+ATTEMPTS = 3
+
 
 def chat(history):
-    for attempt in range(3):
+    for attempt in range(ATTEMPTS):
         try:
             return ask_many(model="claude-haiku-4-5", max_tokens=256, messages=history)
         except APIConnectionError:

@@ -422,7 +422,8 @@ def _follow(posture: CallPosture, callers: dict[FuncKey, list[Edge]]) -> None:
     # Breadth first: each edge once, with the shortest chain of calls that reaches it.
     chains: list[tuple[Edge, list[Edge]]] = []
     seen_edges: set[int] = set()
-    frontier: list[tuple[FuncKey, list[Edge]]] = [(posture.key, [])]
+    # A handler that swallows every error ends the search: nothing above it sees one.
+    frontier: list[tuple[FuncKey, list[Edge]]] = [] if posture.swallows else [(posture.key, [])]
     visited = {posture.key}
     while frontier:
         next_frontier: list[tuple[FuncKey, list[Edge]]] = []
@@ -435,7 +436,7 @@ def _follow(posture: CallPosture, callers: dict[FuncKey, list[Edge]]) -> None:
                 seen_edges.add(id(edge))
                 path = [*chain, edge]
                 chains.append((edge, path))
-                if edge.caller not in visited:
+                if edge.caller not in visited and not edge.swallows:
                     visited.add(edge.caller)
                     next_frontier.append((edge.caller, path))
         frontier = next_frontier
@@ -498,6 +499,8 @@ def _requests(posture: CallPosture, own: list[dict[str, Any]], callers: dict[Fun
                      and r["product"] == entry["product"]), None)
         if same is not None:
             same["paths"] += 1
+            if len(entry["via"]) < len(same["via"]):  # the shortest path is the example
+                same["via"] = entry["via"]
             continue
         entry["paths"] = 1
         results.append(entry)

@@ -2,7 +2,7 @@
 
 from typing import ClassVar
 
-from claude_lint.analysis.model_flow import model_flow
+from claude_lint.analysis.model_flow import ANY_KEY, model_flow
 from claude_lint.analysis.values import Known
 from claude_lint.core.diagnostics import FixKind
 from claude_lint.lint.cases import Invalid, Valid
@@ -25,9 +25,11 @@ class RetiredModel(Rule):
     passed to a function or constructor whose code sends it (`Sampler(model=...)`
     stored as `self.model`, `run(model=...)`), a dataclass or pydantic field's
     default read as `self.config.model`, a `"model"` entry of a `**payload` dict
-    a method builds, or a value picked from a dict at run time. The finding is
-    at the literal, and its message names the call the id reaches. An id that is
-    never sent (a price table, a list of supported models) is not reported.
+    a method builds, a value picked from a dict at run time, or a constant, class
+    attribute or dict entry of a config module that another module sends
+    (`model=Config.MODEL`). The finding is at the literal, and its message names
+    the call the id reaches. An id that is never sent (a price table, a list of
+    supported models, an unused constant) is not reported.
 
     ## Why is this bad?
     A retired model answers every request with `404 not_found_error`. The code
@@ -292,6 +294,22 @@ class RetiredModel(Rule):
                 self._check(ctx, reach.known, seen, legacy, f" It becomes the model of the Claude call on line {ctx.start(reach.site.node).line}.")
         for reach in flow.remote():
             self._check(ctx, reach.known, seen, legacy, f" It becomes the model of the Claude call made by {reach.remote}.")
+        self._check_exported(ctx, flow.exported(), seen)
+
+    def _check_exported(self, ctx: RuleContext, exported: list[tuple[str, str, Known]], seen: set[int]) -> None:
+        """A constant, class attribute or dict entry of this module that other modules send as a model."""
+        project = ctx.model.resolver.project
+        if project.module is None:
+            return
+        for handle, key, known in exported:
+            status = model_status(str(known.value), ctx.knowledge)
+            if id(known.node) in seen or status is None or status.kind != "retired":
+                continue
+            found = project.model_uses(f"{project.module}.{handle}")
+            calls = [where for use, where in (found.uses if found else ()) if use == key or (key and use == ANY_KEY)]
+            if calls:
+                more = f" (and {len(calls) - 1} more)" if len(calls) > 1 else ""
+                self._check(ctx, known, seen, set(), f" It becomes the model of the Claude call made by {calls[0]}{more}.")
 
     def _check(self, ctx: RuleContext, known: Known, seen: set[int], legacy: set[int], note: str) -> None:
         if id(known.node) in seen:

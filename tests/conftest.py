@@ -49,3 +49,19 @@ def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         return root
 
     return copy
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files the engine linted, in order (a cache hit lints nothing)."""
+    from claude_lint.engine import lint as engine
+
+    seen: list[str] = []
+    real = engine.lint_text
+
+    def counting(path: str, text: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(Path(path).relative_to(Path.cwd()).as_posix() if Path(path).is_absolute() else path)
+        return real(path, text, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "lint_text", counting)
+    return seen

@@ -5,7 +5,8 @@ constructors of other modules (a constructor keyword stored as `self.model`,
 a keyword-only parameter, an inherited constructor, a re-export through
 `__init__.py`, a dataclass field read as `self.config.model` into a
 `**payload` dict, an environment-variable default, a dict picked at run
-time) and keeps model ids that are never sent (a price table, a list of
+time), sends names another module defines (a class attribute, a constant, a
+dict entry), and keeps model ids that are never sent (a price table, a list of
 supported models, an unused mapping, a parameter that only prices tokens).
 A full run, a run on each file alone and stdin give the same findings, each
 reported at the literal and naming the call it reaches.
@@ -34,6 +35,14 @@ def _retired(model: str, day: str, successor: str, call: str) -> str:
 
 SAMPLER = "`Sampler.__call__()` in app/sampler.py:10"
 EXPECTED = [
+    # Names of app/config.py that app/bot.py sends: a class attribute, a constant, a dict entry
+    # with an environment-variable fallback (its unused entry and constant stay quiet).
+    ("app/config.py", 5, 13, "CL302",
+     _retired("claude-3-5-sonnet-20241022", "2025-10-22", "claude-sonnet-4-6", "`answer()` in app/bot.py:8")),
+    ("app/config.py", 9, 14, "CL302",
+     _retired("claude-3-haiku-20240307", "2026-04-20", "claude-haiku-4-5", "`classify()` in app/bot.py:16")),
+    ("app/config.py", 12, 55, "CL302",
+     _retired("claude-3-opus-20240229", "2026-01-05", "claude-opus-4-8", "`chat()` in app/bot.py:20")),
     ("app/main.py", 10, 27, "CL302", _retired("claude-3-opus-20240229", "2026-01-05", "claude-opus-4-8", SAMPLER)),
     ("app/main.py", 12, 25, "CL302", _retired("claude-3-haiku-20240307", "2026-04-20", "claude-haiku-4-5", SAMPLER)),
     ("app/main.py", 15, 18, "CL302",
@@ -76,11 +85,12 @@ def test_each_file_alone_and_stdin_give_the_same(models: Path, run_cli) -> None:
         done = run_cli("check", "--no-cache", "--output-format", "json", name, cwd=models)
         assert done.stderr == b""
         assert _json(done.stdout, models) == [f for f in EXPECTED if f[0] == name], name
-    done = run_cli(
-        "check", "--output-format", "json", "--stdin-filename", "app/main.py", "-",
-        cwd=models, stdin=(models / "app" / "main.py").read_bytes(),
-    )
-    assert _json(done.stdout, models, "app/main.py") == EXPECTED
+    for name in ("app/main.py", "app/config.py"):
+        done = run_cli(
+            "check", "--output-format", "json", "--stdin-filename", name, "-",
+            cwd=models, stdin=(models / name).read_bytes(),
+        )
+        assert _json(done.stdout, models, name) == [f for f in EXPECTED if f[0] == name], name
 
 
 def test_the_fix_writes_the_successor_at_the_literal(models: Path, run_cli) -> None:
@@ -100,7 +110,23 @@ def test_a_changed_sink_relints_its_users(models: Path) -> None:
     # The constructor's model no longer reaches the call: its users' findings go.
     sampler.write_text(sampler.read_text(encoding="utf-8").replace("model=self.model,", 'model="claude-sonnet-4-6",'), encoding="utf-8")
     after = run(["."], ConfigResolver(), RunOptions(cache=True))
-    assert [(d.start.line, d.message.rsplit("made by ", 1)[1]) for d in after.diagnostics] == [
-        (15, "`sampling_loop()` in app/loop.py:6."),
-        (26, "`Agent.run()` in app/agent.py:24."),
+    assert [(d.path, d.start.line, d.message.rsplit("made by ", 1)[1]) for d in after.diagnostics] == [
+        ("app/config.py", 5, "`answer()` in app/bot.py:8."),
+        ("app/config.py", 9, "`classify()` in app/bot.py:16."),
+        ("app/config.py", 12, "`chat()` in app/bot.py:20."),
+        ("app/main.py", 15, "`sampling_loop()` in app/loop.py:6."),
+        ("app/main.py", 26, "`Agent.run()` in app/agent.py:24."),
+    ]
+
+
+def test_a_module_that_stops_sending_a_name_relints_the_module_defining_it(models: Path, parses: list[str]) -> None:
+    run(["."], ConfigResolver(), RunOptions(cache=True))
+    bot = models / "app" / "bot.py"
+    bot.write_text(bot.read_text(encoding="utf-8").replace("model=FAST_MODEL", 'model="claude-haiku-4-5"'), encoding="utf-8")
+    parses.clear()
+    after = run(["."], ConfigResolver(), RunOptions(cache=True))
+    assert sorted(set(parses)) == ["app/bot.py", "app/config.py"]
+    assert [(d.path, d.start.line) for d in after.diagnostics if d.path == "app/config.py"] == [
+        ("app/config.py", 5),
+        ("app/config.py", 12),
     ]

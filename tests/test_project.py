@@ -20,7 +20,6 @@ import pytest
 
 from claude_lint.app.runner import Outcome, RunOptions, run
 from claude_lint.config.settings import ConfigResolver
-from claude_lint.engine import lint as engine
 
 EXPECTED = [
     ('app/bot.py', 10, 9, 'CL101',
@@ -91,20 +90,6 @@ EXPECTED = [
 @pytest.fixture
 def shapes(project_copy) -> Path:
     return project_copy("shapes")
-
-
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The files the engine linted, in order (a cache hit lints nothing)."""
-    seen: list[str] = []
-    real = engine.lint_text
-
-    def counting(path: str, text: str, *args, **kwargs):  # type: ignore[no-untyped-def]
-        seen.append(Path(path).relative_to(Path.cwd()).as_posix() if Path(path).is_absolute() else path)
-        return real(path, text, *args, **kwargs)
-
-    monkeypatch.setattr(engine, "lint_text", counting)
-    return seen
 
 
 def findings(outcome: Outcome, root: Path) -> list[tuple[str, int, int, str, str]]:

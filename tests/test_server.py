@@ -318,15 +318,21 @@ def test_typing_bursts_are_coalesced_and_fix_all_is_resolved(tmp_path: Path) -> 
     asyncio.run(_typing_session(tmp_path))
 
 
-async def _project_session(root: Path) -> None:
-    handlers, llm = root / "app" / "handlers.py", root / "app" / "llm.py"
+async def _editor_in(root: Path) -> Editor:
+    """A language server started in a project's root, initialized."""
     editor = Editor()
     await editor.client.start_io(sys.executable, "-m", "claude_lint", "server", cwd=str(root))
+    await editor.client.initialize_async(
+        types.InitializeParams(capabilities=types.ClientCapabilities(), root_uri=root.as_uri())
+    )
+    editor.client.initialized(types.InitializedParams())
+    return editor
+
+
+async def _project_session(root: Path) -> None:
+    handlers, llm = root / "app" / "handlers.py", root / "app" / "llm.py"
+    editor = await _editor_in(root)
     try:
-        await editor.client.initialize_async(
-            types.InitializeParams(capabilities=types.ClientCapabilities(), root_uri=root.as_uri())
-        )
-        editor.client.initialized(types.InitializedParams())
         # The wrapper is in another module: the handler around it is found, and the message says where.
         editor.open(handlers.as_uri(), handlers.read_text(encoding="utf-8"))
         published = await editor.diagnostics_for(handlers.as_uri())
@@ -362,3 +368,37 @@ def test_language_server_uses_the_project_model_and_updates_it_on_save(tmp_path:
     root = tmp_path / "shapes"
     shutil.copytree(Path(__file__).resolve().parent / "projects" / "shapes", root)
     asyncio.run(_project_session(root))
+
+
+async def _models_session(root: Path) -> None:
+    config, bot = root / "app" / "config.py", root / "app" / "bot.py"
+    editor = await _editor_in(root)
+    try:
+        # Retired ids app/bot.py sends as models are reported where app/config.py writes them.
+        editor.open(config.as_uri(), config.read_text(encoding="utf-8"))
+        published = await editor.diagnostics_for(config.as_uri())
+        assert [(d.code, d.range.start.line, d.message.rsplit("made by ", 1)[1]) for d in published.diagnostics] == [
+            ("CL302", 4, "`answer()` in app/bot.py:8."),
+            ("CL302", 8, "`classify()` in app/bot.py:16."),
+            ("CL302", 11, "`chat()` in app/bot.py:20."),
+        ]
+        # app/bot.py saved without sending FAST_MODEL: the open config.py is linted again.
+        changed = bot.read_text(encoding="utf-8").replace("model=FAST_MODEL", 'model="claude-haiku-4-5"')
+        bot.write_text(changed, encoding="utf-8")
+        editor.client.text_document_did_save(
+            types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=bot.as_uri()))
+        )
+        published = await editor.diagnostics_for(config.as_uri())
+        assert [d.range.start.line for d in published.diagnostics] == [4, 11]
+        await editor.client.shutdown_async(None)
+    finally:
+        editor.client.exit(None)
+        await asyncio.wait_for(editor.client.stop(), timeout=10)
+
+
+def test_language_server_reports_a_model_id_another_module_sends(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "models"
+    shutil.copytree(Path(__file__).resolve().parent / "projects" / "models", root)
+    asyncio.run(_models_session(root))

@@ -80,7 +80,16 @@ class _Attr:
     name: str
 
 
-_Source = _Lit | _Param | _Attr
+@dataclass(frozen=True)
+class _Imported:
+    """A name of another module of the project (`Config.MODEL`, `env_vars["model"]`): `key` "" for the value itself."""
+
+    qualname: str
+    key: str
+
+
+_Source = _Lit | _Param | _Attr | _Imported
+ANY_KEY = "*"  # a dict entry picked at run time
 
 
 def _string(expr: cst.BaseExpression) -> str | None:
@@ -104,6 +113,9 @@ class ModelFlow:
         self.attrs: dict[tuple[int, str], tuple[Scope, str, Site]] = {}
         self.reaches: list[Reach] = []
         self._reached: set[int] = set()
+        # Names of other modules whose value becomes a call's model here.
+        self.uses: list[tuple[_Imported, Site]] = []
+        self._used: set[tuple[_Imported, int]] = set()
         self._dotted: dict[str, list[tuple[cst.BaseExpression, Scope]]] | None = None
         for site in model.direct_call_sites:
             where = Site(site.node, site.frame)
@@ -159,6 +171,8 @@ class ModelFlow:
                     yield _Param(func, expr.value)
             for value, value_scope in bound:
                 yield from self.trace(value, value_scope, depth + 1)
+            if not bound and self._imported(expr.value, scope):
+                yield _Imported(self.model.qualify(expr) or "", "")
         elif isinstance(expr, cst.IfExp):
             yield from self.trace(expr.body, scope, depth + 1)
             yield from self.trace(expr.orelse, scope, depth + 1)
@@ -174,15 +188,26 @@ class ModelFlow:
                 owner = scope.class_scope
                 if owner is not None:
                     yield _Attr(owner, expr.attr.value)
-            elif name is not None and name.split(".", 1)[0] in self.model.imports.names:
-                # State kept on an imported object (`st.session_state.model = ...`), set in this module.
-                for value, value_scope in self._stores().get(name, ()):
-                    yield from self.trace(value, value_scope, depth + 1)
+            elif name is not None and self._imported(name.split(".", 1)[0], scope):
+                stores = self._stores().get(name)
+                if stores:  # state kept on an imported object (`st.session_state.model = ...`), set in this module
+                    for value, value_scope in stores:
+                        yield from self.trace(value, value_scope, depth + 1)
+                else:  # a constant or class attribute of another module (`Config.MODEL`)
+                    yield _Imported(self.model.qualify(expr) or "", "")
+            elif isinstance(expr.value, cst.Name) and self._class_named(expr.value) is not None:
+                owner = self._class_named(expr.value)  # `Config.MODEL`, the class of this module
+                assert owner is not None
+                for value in owner.bindings.get(expr.attr.value, ()):
+                    yield from self.trace(value, owner, depth + 1)
             else:
                 for owner in self.instances(expr.value, scope, depth + 1):
                     yield _Attr(owner, expr.attr.value)
         elif isinstance(expr, cst.Subscript):
             yield from self._trace_subscript(expr, scope, depth)
+
+    def _imported(self, head: str, scope: Scope) -> bool:
+        return head in self.model.imports.names and not self.resolver.bound_locally(head, scope)
 
     def _stores(self) -> dict[str, list[tuple[cst.BaseExpression, Scope]]]:
         """Assignments in this module to attributes of imported objects, by dotted target."""
@@ -196,6 +221,11 @@ class ModelFlow:
         if len(expr.slice) != 1 or not isinstance(expr.slice[0].slice, cst.Index):
             return
         key = self.values.single(expr.slice[0].slice.value, scope)
+        name = dotted(expr.value)
+        if name is not None and self._imported(name.split(".", 1)[0], scope) and not self._stores().get(name):
+            text = key.value if key is not None and isinstance(key.value, str) else ANY_KEY
+            yield _Imported(self.model.qualify(expr.value) or "", text)
+            return
         if key is not None and isinstance(key.value, str):
             mapping = self.values.mapping(expr.value, scope)
             item = mapping.entries.get(key.value) if mapping is not None else None
@@ -273,6 +303,10 @@ class ModelFlow:
             if id(source.known.node) not in self._reached:
                 self._reached.add(id(source.known.node))
                 self.reaches.append(Reach(source.known, where))
+        elif isinstance(source, _Imported):
+            if source.qualname and (source, id(where)) not in self._used:
+                self._used.add((source, id(where)))
+                self.uses.append((source, where))
         elif isinstance(source, _Param):
             key = (id(source.func), source.name)
             if key in self.params:
@@ -365,6 +399,37 @@ class ModelFlow:
             if owner.parent is self.model.module_scope and self._takes_fields(owner):
                 out.setdefault(owner.name, {})[name] = [-1, *call(where)]
         return out
+
+    def summary_uses(self, lines: dict[int, int]) -> list[list[Any]]:
+        """`[[qualified name, key, "C.m", def line], ...]`: names of other modules this module sends as a model."""
+        out = []
+        for source, where in self.uses:
+            frame = where.frame
+            entry = [source.qualname, source.key, (frame.qualname or "") if frame else "", lines.get(id(frame), 0) if frame else 0]
+            if entry not in out:
+                out.append(entry)
+        return out
+
+    def exported(self) -> list[tuple[str, str, Known]]:
+        """String literals other modules can import: (`NAME` or `Class.ATTR`, dict key or "", the literal)."""
+        found: list[tuple[str, str, Known]] = []
+        module = self.model.module_scope
+        for name, bound in module.bindings.items():
+            for value in bound:
+                found.extend((name, "", s.known) for s in self.trace(value, module) if isinstance(s, _Lit))
+                if isinstance(value, cst.Dict):
+                    mapping = self.values.mapping(value, module)
+                    for key, item in (mapping.entries.items() if mapping is not None else ()):
+                        found.extend((name, key, s.known) for s in self.trace(item.expr, item.scope) if isinstance(s, _Lit))
+        for owner in self._classes.values():
+            for name, bound in owner.bindings.items():
+                if "." in name:
+                    continue
+                for value in bound:
+                    if isinstance(value, cst.Call) and (dotted(value.func) or "") in _FIELD_FUNCTIONS:
+                        value = next((a.value for a in value.args if a.keyword is not None and a.keyword.value == "default"), value)
+                    found.extend((f"{owner.name}.{name}", "", s.known) for s in self.trace(value, owner) if isinstance(s, _Lit))
+        return found
 
     def remote(self) -> list[Reach]:
         """Literals passed to a function or constructor of another module whose argument reaches a Claude call."""

@@ -18,7 +18,9 @@ from typing import Any
 
 from claude_lint.analysis.symbols import (
     MODEL_SINK,
+    MODEL_USES,
     ModelSink,
+    ModelUses,
     RemoteClass,
     RemoteClient,
     RemoteFunction,
@@ -49,6 +51,10 @@ class ProjectModel:
         self._symbols: dict[str, Symbol | None] = {}
         self._resolving: set[str] = set()
         self._names: set[str] | None = None  # claude_names(), until a module is added or loaded
+        # Loads every module of the project that makes Claude calls (set by the application layer):
+        # where a name is sent as a model is known only once they all are.
+        self.load_all: Callable[[], None] | None = None
+        self._loaded_all = False
 
     def add(self, module: LoadedModule) -> None:
         """A module whose summary the caller already has."""
@@ -69,6 +75,10 @@ class ProjectModel:
                 self._names = None
         return self._modules[name]
 
+    def loaded_as(self, name: str) -> bool:
+        """Whether the module `name` has a summary here already."""
+        return self._modules.get(name) is not None
+
     def loaded(self) -> list[LoadedModule]:
         return [m for m in self._modules.values() if m is not None]
 
@@ -88,6 +98,8 @@ class ProjectModel:
     def _resolve(self, qualname: str) -> Symbol | None:
         if qualname.endswith(MODEL_SINK):
             return self._model_sink(qualname[: -len(MODEL_SINK)])
+        if qualname.endswith(MODEL_USES):
+            return self._model_uses(qualname[: -len(MODEL_USES)])
         parts = qualname.split(".")
         for end in range(len(parts) - 1, 0, -1):
             module = self.module(".".join(parts[:end]))
@@ -227,6 +239,39 @@ class ProjectModel:
             found = self.symbol(".".join([target, *rest[1:]]) + MODEL_SINK) if target is not None else None
             return found if isinstance(found, ModelSink) else None
         return None
+
+    def _model_uses(self, qualname: str) -> ModelUses | None:
+        """Where the modules of the project send `qualname` as a Claude call's model (summaries' "model_uses")."""
+        if self.load_all is not None and not self._loaded_all:
+            self._loaded_all = True
+            self.load_all()
+        found: list[tuple[str, str]] = []
+        for module in sorted(self.loaded(), key=lambda m: m.name):
+            for name, key, qual, line in module.summary.get("model_uses", ()):
+                target = self._absolute(module, name)
+                if target is None or self._canonical(target) != qualname:
+                    continue
+                place = f"{module.display}:{line}" if line else module.display
+                use = (key, f"`{qual}()` in {place}" if qual else place)
+                if use not in found:
+                    found.append(use)
+        return ModelUses(qualname, tuple(found)) if found else None
+
+    def _canonical(self, qualname: str, depth: int = 0) -> str:
+        """The name where a re-exported name is defined: `app.Config.MODEL` -> `app.config.Config.MODEL`."""
+        parts = qualname.split(".")
+        for end in range(len(parts) - 1, 0, -1):
+            module = self.module(".".join(parts[:end]))
+            if module is None:
+                continue
+            first = parts[end]
+            summary = module.summary
+            if depth < 8 and first in summary["imports"] and first not in summary["classes"]:
+                target = self._absolute(module, summary["imports"][first])
+                if target is not None:
+                    return self._canonical(".".join([target, *parts[end + 1 :]]), depth + 1)
+            return qualname
+        return qualname
 
     def claude_names(self) -> set[str]:
         """The last names of project functions and clients other files use to reach Claude.

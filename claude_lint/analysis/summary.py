@@ -16,7 +16,8 @@ project model (analysis/project.py), which resolves names across modules.
          "retry": retry | null}},         # it is a retry mechanism (analysis/retry_templates.py)
      "classes": {"Class": {"line": 3, "bases": [qualified names]}},
      "clients": {name: client},           # module-level clients
-     "model_sinks": {"f" | "C.m" | "C": {param: [position, "C.m", line]}}}  # arguments that become a call's model
+     "model_sinks": {"f" | "C.m" | "C": {param: [position, "C.m", line]}},  # arguments that become a call's model
+     "model_uses": [[qualified name, dict key, "C.m", line]]}  # other modules' names sent as a model
 
     client: {"cls": "Anthropic", "async": false, "retries": 0 | null, "line": 3} or {"ref": qualified name}
 """
@@ -284,17 +285,20 @@ class _Summarizer:
             "functions": out_functions,
             "classes": classes,
             "clients": module_clients,
-            "model_sinks": _model_sinks(model, functions, lines),
+            **_model_flow(model, functions, lines),
         }
 
 
-def _model_sinks(model: ModuleModel, functions: list[FunctionInfo], lines: list[int]) -> dict[str, Any]:
-    """Arguments of this module's functions and constructors that reach a Claude call's model (analysis/model_flow.py)."""
+def _model_flow(model: ModuleModel, functions: list[FunctionInfo], lines: list[int]) -> dict[str, Any]:
+    """Arguments of this module's functions and constructors that reach a Claude call's model, and names of
+    other modules it sends as one (analysis/model_flow.py)."""
     if not model.direct_call_sites:
-        return {}
+        return {"model_sinks": {}, "model_uses": []}
     from claude_lint.analysis.model_flow import model_flow
 
-    return model_flow(model).summary_sinks({id(f): line for f, line in zip(functions, lines, strict=True)})
+    flow = model_flow(model)
+    by_function = {id(f): line for f, line in zip(functions, lines, strict=True)}
+    return {"model_sinks": flow.summary_sinks(by_function), "model_uses": flow.summary_uses(by_function)}
 
 
 def summarize(model: ModuleModel, text: str) -> dict[str, Any]:

@@ -113,10 +113,23 @@ class ModelSink:
     shift: int = 0
 
 
-Symbol = RemoteFunction | RemoteClient | RemoteRetry | RemoteClass | ModelSink
+@dataclass(frozen=True)
+class ModelUses:
+    """Where other modules send a name of this one (a constant, a class attribute, a dict) as a Claude call's model.
 
-# The suffix of a name asked about with `ProjectView.model_sink`.
+    `uses`: (dict key, or "" for the value itself, or "*" for any entry; the
+    call it reaches, as messages show it).
+    """
+
+    name: str
+    uses: tuple[tuple[str, str], ...]
+
+
+Symbol = RemoteFunction | RemoteClient | RemoteRetry | RemoteClass | ModelSink | ModelUses
+
+# The suffixes of names asked about with `ProjectView.model_sink` and `ProjectView.model_uses`.
 MODEL_SINK = "#model"
+MODEL_USES = "#uses"
 
 
 def is_external(qualname: str) -> bool:
@@ -202,6 +215,11 @@ class ProjectView:
         """Which arguments of a call of `qualname` (a function or class) reach a Claude call's model."""
         found = self.lookup(f"{qualname}{MODEL_SINK}") if qualname else None
         return found if isinstance(found, ModelSink) else None
+
+    def model_uses(self, qualname: str) -> ModelUses | None:
+        """Where other modules send `qualname` (a name this module defines) as a Claude call's model."""
+        found = self.lookup(f"{qualname}{MODEL_USES}")
+        return found if isinstance(found, ModelUses) else None
 
     def fingerprints(self) -> dict[str, str]:
         """What was asked and answered, as the cache keeps it."""

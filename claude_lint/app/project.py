@@ -50,7 +50,9 @@ def module_name(path: Path) -> tuple[str, bool, Path] | None:
 @lru_cache(maxsize=4096)
 def _package_of(directory: Path) -> tuple[tuple[str, ...], Path]:
     """The package names of a directory (up to the first that is not a package), and where they start."""
-    if not (directory / "__init__.py").is_file() or directory.parent == directory:
+    # A directory whose name is no identifier cannot be imported as a package, `__init__.py` or not
+    # (a checkout named `owner+repo` with one at its top): its modules are named from inside it.
+    if not (directory / "__init__.py").is_file() or directory.parent == directory or not directory.name.isidentifier():
         return (), directory
     outer, base = _package_of(directory.parent)
     return (*outer, directory.name), base
@@ -64,6 +66,7 @@ class Project:
         self.settings = settings
         self.bases: list[Path] = [root, root / "src"]
         self.model = ProjectModel(self._load)
+        self.model.load_all = self.load_all
         # Summaries by content digest, and the summary-computing callback's counter (tests read it).
         self._summaries: dict[bytes, dict[str, Any] | None] = {}
         self.computed = 0
@@ -130,6 +133,31 @@ class Project:
         if summary is None:
             return None
         return LoadedModule(name, self.display(path), path.name == "__init__.py", summary)
+
+    def load_all(self) -> None:
+        """Summaries of every file of the project that makes Claude calls (SDK trigger strings), not loaded yet.
+
+        Asked only when a file's analysis needs to know where another module uses
+        one of its names (CL302: a model id another module sends), once per project.
+        """
+        # Deferred: only the few runs that ask need the walk.
+        from claude_lint.app.discover import discover
+        from claude_lint.config.settings import ConfigResolver
+        from claude_lint.engine.prefilter import needs_parsing, triggers_for
+
+        triggers = triggers_for(self.settings.trigger_names)
+        for candidate in discover([str(self.root)], ConfigResolver()):
+            named = module_name(candidate.path) if candidate.skipped is None else None
+            if named is None or self.model.loaded_as(named[0]):
+                continue
+            try:
+                data = candidate.path.read_bytes()
+            except OSError:
+                continue
+            if needs_parsing(data, triggers):
+                summary = self.summary_of(data)
+                if summary is not None:
+                    self.add(candidate.path, None, summary)
 
     def add(self, path: Path, data: bytes | None, summary: dict[str, Any]) -> None:
         """A summary a worker computed (or the cache held) for a file of the project."""

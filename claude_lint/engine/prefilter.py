@@ -11,6 +11,8 @@ TRIGGERS: tuple[bytes, ...] = (
     b"completions.create",
     b"messages.parse",
     b"messages.count_tokens",
+    # A Claude model id: a constant or config field another module may send (CL302 follows it).
+    b"claude-",
 )
 
 
@@ -20,9 +22,9 @@ def triggers_for(extra_names: Iterable[str] = ()) -> tuple[bytes, ...]:
     return TRIGGERS + extra
 
 
-# Every default trigger contains one of these: three scans rule out a file that has
-# none of the triggers (most files of most repositories) instead of six.
-ANCHORS: tuple[bytes, ...] = (b"anthropic", b"messages.", b"completions.create")
+# Every default trigger contains one of these: four scans rule out a file that has
+# none of the triggers (most files of most repositories) instead of seven.
+ANCHORS: tuple[bytes, ...] = (b"anthropic", b"messages.", b"completions.create", b"claude-")
 
 
 def needs_parsing(data: bytes, triggers: tuple[bytes, ...] = TRIGGERS) -> bool:

@@ -7,7 +7,8 @@ an `except RateLimitError` around the job, a home-made decorator factory
 (svc/retrying.py) applied to a caller of the re-exported wrapper
 (svc/batch.py), a retry loop around the request wrapper (svc/chat.py, its
 bound a constant), a backoff decorator that retries only OpenAI's errors
-(svc/legacy.py), a handler two calls up (svc/cli.py); plus a call of the reference helper
+(svc/legacy.py), a handler two calls up (svc/cli.py); a model id chosen in
+svc/nightly.py for the calls of svc/review.py; plus a call of the reference helper
 (svc/classify.py) and a streamed async call (svc/stream.py). The report on the
 whole tree and on each file alone must agree, word for word.
 """
@@ -33,7 +34,7 @@ TEXT = [
     '  callers:  none found in the project',
     '',
     'svc/llm.py:10:13: messages.create in ask_claude()',
-    '  request:  model `MODEL` = "claude-sonnet-4-6" (active), max_tokens 1024, 1 message, not streaming, not validated before sending',
+    '  request:  model `MODEL` = "claude-sonnet-4-6" (active, svc/llm.py:5), max_tokens 1024, 1 message, not streaming, not validated before sending',
     '  client:   Anthropic (svc/llm.py:6), SDK retries 2',
     '  requests: up to 12 per call (4 with_retries attempts x 3 SDK attempts) via summarise() svc/batch.py:9',
     '            up to 9 per call (3 tenacity attempts x 3 SDK attempts) via main() svc/cli.py:10 -> run_all() svc/jobs.py:18 -> run_job() svc/jobs.py:11',
@@ -55,6 +56,14 @@ TEXT = [
     '  handlers: `except APIConnectionError` at svc/chat.py:16 (retries); via chat() svc/chat.py:15',
     '  callers:  chat() svc/chat.py:15',
     '',
+    'svc/review.py:13:16: messages.create in Reviewer.review()',
+    '  request:  model `self.model` = "claude-3-5-sonnet-20241022" (retired 2025-10-22, svc/nightly.py:7), or other, max_tokens 512, 1 message, not streaming, not validated before sending',
+    '  client:   Anthropic (svc/review.py:5), SDK retries default',
+    '  requests: up to 3 per call (3 SDK attempts)',
+    '  retries:  SDK: 3 attempts, backoff with jitter',
+    '  handlers: none',
+    '  callers:  none found in the project',
+    '',
     'svc/stream.py:9:16: messages.stream in stream_reply() (async)',
     '  request:  model "claude-sonnet-4-6" (active), max_tokens 2048, 1 message, streaming, not validated before sending',
     '  client:   AsyncAnthropic (svc/stream.py:5), SDK retries 0',
@@ -63,7 +72,7 @@ TEXT = [
     '  handlers: none',
     '  callers:  none found in the project',
     '',
-    '4 call sites.',
+    '5 call sites.',
 ]
 
 
@@ -106,7 +115,8 @@ def test_json_gives_the_same_facts_with_each_call_chain(callmap: Path, run_cli) 
         "streaming": False,
         "model": "MODEL",
         "request": {
-            "model": {"source": "MODEL", "known": [{"id": "claude-sonnet-4-6", "status": "active", "end_of_life": None}],
+            "model": {"source": "MODEL", "known": [{"id": "claude-sonnet-4-6", "status": "active", "end_of_life": None,
+                                                  "where": "svc/llm.py:5"}],
                       "complete": True},
             "max_tokens": {"source": "1024", "value": 1024},
             "messages": {"count": 1, "complete": True},
@@ -158,7 +168,7 @@ def test_json_gives_the_same_facts_with_each_call_chain(callmap: Path, run_cli) 
 
 def test_each_file_alone_gets_the_posture_the_whole_tree_gives(callmap: Path) -> None:
     whole = _blocks(calls_text(collect_calls(["."], ConfigResolver(), cache=False)))
-    assert len(whole) == 4
+    assert len(whole) == 5
     alone: dict[str, str] = {}
     for path in sorted(Path("svc").glob("*.py")):
         alone.update(_blocks(calls_text(collect_calls([str(path)], ConfigResolver(), cache=False))))

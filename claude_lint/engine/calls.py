@@ -74,6 +74,7 @@ class CallPosture:
     helper: str = ""
     key: FuncKey = ("", "")
     swallows: bool = False
+    node: Any = None  # the call's node, while its module is read
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -100,6 +101,8 @@ class FileCalls:
 
     postures: list[CallPosture] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
+    # Model ids written here that become the model of a call another module's function makes.
+    models: list[tuple[FuncKey, dict[str, Any]]] = field(default_factory=list)
 
 
 def call_postures(path: str, text: str, settings: Settings, project: ProjectSpec | None = None) -> list[CallPosture]:
@@ -140,8 +143,8 @@ def file_calls(
         model = build_model(module, knowledge, settings.client_factories, view, helpers)
     except RecursionError:
         return None
-    if not model.call_sites:
-        return FileCalls()
+    if not model.call_sites and "claude-" not in text:
+        return FileCalls()  # no call, and no model id to flow into one elsewhere
     return _Reader(shown, module_path, text, model, settings).read()
 
 
@@ -174,6 +177,7 @@ class _Reader:
         for site in sites:
             if site.direct:
                 out.postures.append(self.posture(site))
+        self.flow(out)
         # Calls of Claude-calling functions: those the model found, and those a retry wrapper makes
         # (`retry_handler(3)(ask)(q)`), which are call sites of the mechanism alone.
         seen: set[tuple[int, FuncKey]] = set()
@@ -196,6 +200,35 @@ class _Reader:
             )
             out.edges.append(edge)
         return out
+
+    def flow(self, out: FileCalls) -> None:
+        """Model ids that reach a call through parameters, attributes and other modules (CL302's flow)."""
+        import re
+
+        from claude_lint.analysis.model_flow import model_flow
+
+        if "claude-" not in self.ctx.text:
+            return  # no model id written here: nothing flows from it
+        flow = model_flow(self.model)
+        by_node = {id(p.node): p for p in out.postures if p.node is not None}
+        for reach in flow.reaches:
+            posture = by_node.get(id(reach.site.node)) if reach.site is not None else None
+            if posture is not None:
+                _add_model(posture, self.known_model(reach.known))
+        for reach in flow.remote():
+            # "`Sampler.ask()` in app/sampler.py:12": the function that makes the call.
+            match = re.fullmatch(r"`([\w.<>]+)\(\)` in (.+):\d+", reach.remote)
+            if match is not None:
+                out.models.append(((match.group(2), match.group(1)), self.known_model(reach.known)))
+
+    def known_model(self, known: Any) -> dict[str, Any]:
+        from claude_lint.sdk.models import model_status
+
+        name = str(known.value)
+        status = model_status(name, self.model.knowledge)
+        return {"id": name, "status": status.kind if status is not None else "not a claude id",
+                "end_of_life": status.end_of_life.isoformat() if status and status.end_of_life else None,
+                "where": self.where(known.node)}
 
     def callee(self, site: CallSite) -> FuncKey | None:
         if site.target is not None:
@@ -298,6 +331,7 @@ class _Reader:
             helper=site.helper,
             key=self.key(site.frame),
             swallows=_swallowed(site),
+            node=site.node,
         )
         if site.helper:
             attempts = helper_attempts(site, self.model)
@@ -314,18 +348,15 @@ class _Reader:
     def request(self, site: CallSite) -> dict[str, Any]:
         """What the linter knows about the request a call sends."""
         from claude_lint.analysis.values import values_for
-        from claude_lint.sdk.models import model_status
 
         values = values_for(self.model)
         args = values.request_arguments(site)
-        knowledge = self.model.knowledge
         model_item = args.keywords.get("model")
-        models = sorted({str(k.value) for k in values.request_models(site)})
-        statuses = []
-        for name in models:
-            status = model_status(name, knowledge)
-            statuses.append({"id": name, "status": status.kind if status is not None else "not a claude id",
-                             "end_of_life": status.end_of_life.isoformat() if status and status.end_of_life else None})
+        statuses: list[dict[str, Any]] = []
+        for known in values.request_models(site):
+            entry = self.known_model(known)
+            if not any(e["id"] == entry["id"] for e in statuses):
+                statuses.append(entry)
         model_facts = {
             "source": self.ctx.code_for(model_item.expr) if model_item is not None else None,
             "known": statuses,
@@ -409,12 +440,24 @@ def _swallowed(site: CallSite) -> bool:
 def link(files: Sequence[FileCalls]) -> None:
     """Add to each call site the callers of its function, transitively, and what they put around the call."""
     callers: dict[FuncKey, list[Edge]] = {}
+    models: dict[FuncKey, list[dict[str, Any]]] = {}
     for file in files:
         for edge in file.edges:
             callers.setdefault(edge.callee, []).append(edge)
+        for key, entry in file.models:
+            models.setdefault(key, []).append(entry)
     for file in files:
         for posture in file.postures:
+            posture.node = None
+            for entry in models.get(posture.key, ()):
+                _add_model(posture, entry)
             _follow(posture, callers)
+
+
+def _add_model(posture: CallPosture, entry: dict[str, Any]) -> None:
+    known = posture.request["model"]["known"]
+    if not any(e["id"] == entry["id"] and e["where"] == entry["where"] for e in known):
+        known.append(entry)
 
 
 def _follow(posture: CallPosture, callers: dict[FuncKey, list[Edge]]) -> None:

@@ -38,22 +38,28 @@ def _client(p: CallPosture) -> str:
 
 def _model(request: dict[str, Any]) -> str:
     model = request["model"]
-    if model["source"] is None:
-        return "model ?" if not request["arguments_complete"] else "no model"
     known = model["known"]
+    if model["source"] is None and not known:
+        return "model ?" if not request["arguments_complete"] else "no model"
     if not known:
         return f"model `{model['source']}` (not resolved)"
+
+    quoted = model["source"] is not None and model["source"].startswith(("'", '"'))
 
     def one(entry: dict[str, Any]) -> str:
         status = entry["status"]
         if entry["end_of_life"] and status in ("retired", "deprecated"):
             status = f"{status} {entry['end_of_life']}"
-        return f'"{entry["id"]}" ({status})'
+        where = "" if quoted and len(known) == 1 else f", {entry['where']}"
+        return f'"{entry["id"]}" ({status}{where})'
 
     shown = ", ".join(one(e) for e in known)
-    if len(known) > 1 or not model["complete"]:
-        shown = f"one of {shown}" + ("" if model["complete"] else ", or other")
-    quoted = model["source"].startswith(("'", '"'))
+    if len(known) > 1:
+        shown = f"one of {shown}"
+    if not model["complete"]:
+        shown += ", or other"
+    if model["source"] is None:
+        return f"model {shown}"
     return f"model {shown}" if quoted else f"model `{model['source']}` = {shown}"
 
 

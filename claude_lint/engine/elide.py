@@ -18,13 +18,36 @@ one; libcst builds a handful of nodes for it. The scan is one regular
 expression that steps over strings and comments, so a bracket inside either
 is never taken for one. A fix whose edits touch a stood-in region, or whose
 new text copies one, is not offered: it would write the stand-in.
+
+In a big file, whole top-level statements that cannot matter are stood in for
+too (a 1 MB line `x = [a.b, f(c), ...]` of code, not data: libcst's cost is
+per node, about 4 s per MB of such code), by comment lines of the same length
+and line breaks. A statement is one that cannot matter when it is a simple
+statement (an assignment or an expression, no `def`, `class` or `import`, so
+it adds nothing to the module's summary), mentions no trigger of the
+prefilter nor `anthropic` nor an API key prefix, reads no name bound at module
+level elsewhere in the file (a client, a function that calls Claude, an
+import: so it calls nothing of ours and builds no client), and binds no name
+the rest of the file mentions (so nothing reads its value). Each one must
+compile alone, and CPython's parse of the rest must show it between two
+top-level statements (not inside a string or brackets, nor between `if` and
+`else`): then the file is valid exactly when the rest is, and the analysis of
+the rest, findings, summary and names asked of the project, is the analysis of
+the whole file.
 """
 
 from __future__ import annotations
 
+import ast
+import keyword
 import re
+from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+
+from claude_lint.core.nesting import check_nesting
+from claude_lint.engine.prefilter import TRIGGERS
 
 # Below this many commas libcst parses a file in well under a second: not worth the scan.
 MIN_COMMAS = 20_000
@@ -90,20 +113,26 @@ class Elided:
         return any(start < r_end and (end > r_start or start > r_start) for r_start, r_end in self.regions)
 
 
-def elide(text: str) -> Elided:
-    """The text with big flat literals stood in for, or the text itself when there are none."""
-    if text.count(",") < MIN_COMMAS:
+def elide(text: str, triggers: tuple[bytes, ...] = TRIGGERS) -> Elided:
+    """The text with big flat literals and, in a big file, statements that cannot matter stood in
+    for (see the module docstring); the text itself when there are none. `triggers`: the
+    prefilter's, with the configured and project names."""
+    if len(text) < MIN_STATEMENTS_FILE and text.count(",") < MIN_COMMAS:
         return Elided(text)
     # A fix run parses the same text several times (lint, check the fix, re-lint).
-    known = _RECENT.get(text)
+    key = (text, triggers)
+    known = _RECENT.get(key)
     if known is None:
-        known = _RECENT[text] = _elide(text)
+        known = _elide(text) if text.count(",") >= MIN_COMMAS else Elided(text)
+        if len(text) >= MIN_STATEMENTS_FILE:
+            known = _elide_statements(text, known, triggers)
+        _RECENT[key] = known
         while len(_RECENT) > 2:
             del _RECENT[next(iter(_RECENT))]
     return known
 
 
-_RECENT: dict[str, Elided] = {}
+_RECENT: dict[tuple[str, tuple[bytes, ...]], Elided] = {}
 
 
 def _elide(text: str) -> Elided:
@@ -201,3 +230,241 @@ def _top_level(interior: str) -> str:
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _PLAIN_STRINGS = re.compile(_PLAIN_STRING)
 _INNERMOST = re.compile(r"\([^()\[\]{}]*\)|\[[^()\[\]{}]*\]|\{[^()\[\]{}]*\}")
+
+
+# ---------------------------------------------------------------- statements that cannot matter
+
+# Files this big have their top-level statements looked at; libcst parses a smaller one in well under a second.
+MIN_STATEMENTS_FILE = 64 * 1024
+# A statement this long may be stood in for (shorter ones cost libcst too little to matter).
+MIN_STATEMENT = 128
+# CPython's parse of the rest is worth it when the statements stood in for are this part of the file.
+MIN_SHARE = 1 / 8
+
+# A line that starts at column 0 with code (not a comment, not a closing bracket): a top-level statement
+# starts there, or the line is inside a string or brackets of one (CPython's parse of the rest tells).
+_LINE_OF_CODE = re.compile(r"^[^ \t\f#)\]}\r\n]", re.MULTILINE)
+_IDENTIFIER = re.compile(r"[^\W\d]\w*")
+_KEYWORDS = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
+_CLAUSES = frozenset({"else", "elif", "except", "finally"})
+_GLOBAL = re.compile(r"\bglobal\b([^\r\n;#]*)")
+_WALRUS = re.compile(r"([^\W\d]\w*)\s*:=")
+# Tokens of one statement that decide which of its names are bound: depth-0 `=` (also of `+=`),
+# `;`, brackets; strings and comments are stepped over.
+_TARGETS = re.compile(
+    r"""
+      (?:[rRbBuUfF]{1,2})?(?:'''(?:[^'\\]++|\\.|'(?!''))*+'''|\"\"\"(?:[^"\\]++|\\.|"(?!""))*+\"\"\"
+                           |'(?:[^'\\\r\n]++|\\.)*+'|"(?:[^"\\\r\n]++|\\.)*+")
+    | \#[^\r\n]*+
+    | (?P<open>[(\[{]) | (?P<close>[)\]}]) | (?P<semicolon>;)
+    | (?P<assign>(?<![=!<>:])=(?!=))
+    | [^'"\#()\[\]{};=]++ | .
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def _elide_statements(original: str, elided: Elided, triggers: tuple[bytes, ...]) -> Elided:
+    """`elided` (the original text with its big literals stood in for) with the top-level
+    statements that cannot matter stood in for too (see the module docstring)."""
+    text = elided.text
+    candidates = _candidates(original, elided, triggers)
+    if not candidates:
+        return elided
+    mentioned = Counter(_IDENTIFIER.findall(original))
+    chosen: list[_Statement] = []
+    for start, end in candidates:
+        statement = _Statement(start, end, Counter(_IDENTIFIER.findall(original, start, end)), _bound(original[start:end]))
+        if all(mentioned[name] == statement.names[name] for name in statement.bound):
+            chosen.append(statement)  # nothing else in the file mentions a name it binds
+    if sum(s.end - s.start for s in chosen) < MIN_SHARE * len(text):
+        return elided  # CPython's parse of the rest would cost more than it saves
+    rest = _stand_in_statements(text, [(s.start, s.end) for s in chosen])
+    try:
+        tree = ast.parse(rest)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return elided  # the rest does not parse: the whole text goes to libcst, for CL001 to be exact
+    bound_elsewhere = _module_bindings(tree, rest)
+    if bound_elsewhere is None:  # `from x import *`: any name may be bound
+        return elided
+    spans = sorted((_first_line(node), node.end_lineno or node.lineno) for node in tree.body)
+    lines = _line_starts(text)
+    # Only statements between two top-level statements of the rest (not in a string or brackets of one).
+    chosen = [s for s in chosen if not _overlaps(spans, _line(lines, s.start), _line(lines, s.end - 1))]
+    while True:
+        kept = [s for s in chosen if bound_elsewhere.isdisjoint(s.names)]
+        if len(kept) == len(chosen):
+            break
+        for statement in chosen:  # one kept as code binds its names for the others
+            if statement not in kept:
+                bound_elsewhere |= statement.bound
+        chosen = kept
+    if not chosen:
+        return elided
+    spans_chosen = [(s.start, s.end) for s in chosen]
+    inside = [r for r in elided.regions if not any(a <= r[0] and r[1] <= b for a, b in spans_chosen)]
+    return Elided(_stand_in_statements(text, spans_chosen), tuple(sorted(inside + spans_chosen)))
+
+
+@dataclass(eq=False)
+class _Statement:
+    start: int
+    end: int
+    names: Counter[str]  # every identifier-like word in it (strings and comments too), counted
+    bound: set[str]  # the names it may bind (an over-estimate)
+
+
+def _candidates(original: str, elided: Elided, triggers: tuple[bytes, ...]) -> list[tuple[int, int]]:
+    """[start, end) of the long simple statements at column 0 that mention no trigger and compile alone."""
+    import warnings
+
+    text = elided.text
+    # A line inside a stood-in literal is inside its brackets: no statement starts there.
+    inside = [start for start, _ in elided.regions]
+    ends = [end for _, end in elided.regions]
+    starts = [
+        m.start() for m in _LINE_OF_CODE.finditer(text)
+        if not (index := bisect_right(inside, m.start())) or ends[index - 1] <= m.start()
+    ]
+    future = text.rfind("__future__")  # statements before a future import stay (CPython refuses the file)
+    words = tuple(t.decode("utf-8", "replace") for t in triggers)
+    found: list[tuple[int, int]] = []
+    for i, start in enumerate(starts):
+        following = starts[i + 1] if i + 1 < len(starts) else len(text)
+        end = start + len(text[start:following].rstrip())
+        if end - start < MIN_STATEMENT or start < future:
+            continue
+        first = _IDENTIFIER.match(text, start)
+        if first is None or first.group() in _KEYWORDS or text[first.end() : first.end() + 1] in ("'", '"'):
+            continue  # a compound statement, def, class, import...; or a string
+        after = _IDENTIFIER.match(text, following)
+        if after is not None and after.group() in _CLAUSES:
+            continue  # between `if`/`try` and their `else`/`except`: not a statement of its own
+        source = original[start:end]
+        lowered = source.lower()
+        if "anthropic" in lowered or "sk-ant" in lowered or any(word in source for word in words):
+            continue
+        statement = text[start:end]
+        if check_nesting(statement) is not None:
+            continue  # too deep for libcst: the whole file gets its CL001
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                compile(statement, "<statement>", "exec", dont_inherit=True)
+        except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+            continue
+        found.append((start, end))
+    return found
+
+
+def _bound(statement: str) -> set[str]:
+    """The names a simple statement may bind: those before a depth-0 `=` of each of its `;`-parts,
+    the targets of `:=` and the names after `global` (an over-estimate: `lambda x=1: x` gives x)."""
+    bound = set(_WALRUS.findall(statement))
+    for match in _GLOBAL.finditer(statement):
+        bound.update(_IDENTIFIER.findall(match.group(1)))
+    depth = 0
+    part_start = last_assign = 0
+    for match in _TARGETS.finditer(statement):
+        kind = match.lastgroup
+        if kind == "open":
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+        elif depth == 0 and kind == "assign":
+            last_assign = match.start()
+        elif depth == 0 and kind == "semicolon":
+            bound.update(_IDENTIFIER.findall(statement, part_start, last_assign))
+            part_start = last_assign = match.end()
+    bound.update(_IDENTIFIER.findall(statement, part_start, last_assign))
+    return bound
+
+
+def _module_bindings(tree: ast.Module, text: str) -> set[str] | None:
+    """Every name bound at module level (imports, defs, classes, targets, in compound statements
+    too; `global` and `:=` anywhere); None when a star import may bind any name."""
+    names: set[str] = set(_WALRUS.findall(text))
+    for match in _GLOBAL.finditer(text):
+        names.update(_IDENTIFIER.findall(match.group(1)))
+    pending: list[ast.stmt] = list(tree.body)
+    while pending:
+        node = pending.pop()
+        targets: list[ast.AST] = []
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name == "*":
+                    return None
+                names.add((alias.asname or alias.name).split(".", 1)[0])
+            continue
+        if isinstance(node, ast.Assign):
+            targets += node.targets
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor)):
+            targets.append(node.target)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            targets += [item.optional_vars for item in node.items if item.optional_vars is not None]
+        elif isinstance(node, ast.Match):
+            targets += [case.pattern for case in node.cases]
+            pending += [statement for case in node.cases for statement in case.body]
+        elif isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            names.update(handler.name for handler in node.handlers if handler.name)
+            pending += [statement for handler in node.handlers for statement in handler.body]
+        for target in targets:
+            for part in ast.walk(target):
+                if isinstance(part, ast.Name):
+                    names.add(part.id)
+                elif isinstance(part, (ast.MatchAs, ast.MatchStar)) and part.name:
+                    names.add(part.name)
+                elif isinstance(part, ast.MatchMapping) and part.rest:
+                    names.add(part.rest)
+        for field in ("body", "orelse", "finalbody"):
+            pending += getattr(node, field, None) or []
+    return names
+
+
+def _first_line(node: ast.stmt) -> int:
+    decorators = getattr(node, "decorator_list", None)
+    return min([node.lineno, *(d.lineno for d in decorators)]) if decorators else node.lineno
+
+
+def _overlaps(spans: list[tuple[int, int]], first: int, last: int) -> bool:
+    """Whether a statement's line span [start, end] (sorted; top-level statements do not overlap)
+    meets lines first..last: only the last one starting by `last` may."""
+    index = bisect_right(spans, (last, float("inf")))
+    return index > 0 and spans[index - 1][1] >= first
+
+
+def _line(starts: list[int], offset: int) -> int:
+    """The 1-based line of an offset, given `_line_starts`."""
+    return bisect_right(starts, offset) + 1
+
+
+def _line_starts(text: str) -> list[int]:
+    """Offsets where lines 2, 3, ... start: line n holds offsets from starts[n - 2] (or 0) on."""
+    return [m.end() for m in _LINE_BREAK.finditer(text)]
+
+
+def _stand_in_statements(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with each span's lines turned into comment lines of the same length (`#__elided__`)."""
+    parts: list[str] = []
+    previous = 0
+    for start, end in spans:
+        parts.append(text[previous:start])
+        first = True
+        for piece in _LINE_BREAK_OR_LINE.finditer(text, start, end):
+            line = piece.group()
+            if line in ("\r\n", "\r", "\n"):
+                parts.append(line)
+            elif first:
+                parts.append(("#" + MARKER + " " * len(line))[: len(line)])
+                first = False
+            else:
+                parts.append("#" + " " * (len(line) - 1))
+        previous = end
+    parts.append(text[previous:])
+    return "".join(parts)
+
+
+_LINE_BREAK_OR_LINE = re.compile(r"\r\n|\r|\n|[^\r\n]+")

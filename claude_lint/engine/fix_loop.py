@@ -21,7 +21,7 @@ from claude_lint.core.diagnostics import Applicability, Diagnostic, Fix
 from claude_lint.core.nesting import check_nesting
 from claude_lint.core.source import SourceError, decode_source, encode_like
 from claude_lint.core.text_edits import apply_edits, select_non_overlapping
-from claude_lint.engine.lint import lint_text
+from claude_lint.engine.lint import file_triggers, lint_text
 
 if TYPE_CHECKING:
     from claude_lint.analysis.symbols import ProjectSpec
@@ -44,21 +44,22 @@ class FixOutcome:
         return self.fixed != self.original
 
 
-def _compiles(text: str) -> bool:
-    """CPython can compile it (big flat literals stood in for, as the engine parses it: a 10 MB
-    list of numbers took 2.5 GB to compile). Compiling builds bytecode; nothing is run."""
+def _compiles(text: str, triggers: tuple[bytes, ...]) -> bool:
+    """CPython can compile it (big flat literals and statements that cannot matter stood in for,
+    as the engine parses it: a 10 MB list of numbers took 2.5 GB to compile; each statement
+    stood in for compiled alone). Compiling builds bytecode; nothing is run."""
     from claude_lint.engine.elide import elide
 
     try:
         with warnings.catch_warnings():  # `"\d"` and the like: the user's business, not ours
             warnings.simplefilter("ignore")
-            compile(elide(text).text, "<fixed>", "exec", dont_inherit=True)
+            compile(elide(text, triggers).text, "<fixed>", "exec", dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
         return False
     return True
 
 
-def _parses(text: str, must_compile: bool = True) -> bool:
+def _parses(text: str, triggers: tuple[bytes, ...], must_compile: bool = True) -> bool:
     """libcst can parse it and, when the original compiled, CPython can compile it (a
     repeated keyword argument, say, parses but does not compile). Code that never
     compiled here (newer syntax than this Python, `await` at module level) is held
@@ -67,14 +68,14 @@ def _parses(text: str, must_compile: bool = True) -> bool:
 
     from claude_lint.engine.elide import elide
 
-    elided = elide(text).text  # big flat literals stood in for, as the engine parses it
+    elided = elide(text, triggers).text  # big flat literals (and the like) stood in for, as the engine parses it
     if check_nesting(elided) is not None:  # libcst would crash on it
         return False
     try:
         cst.parse_module(elided)
     except Exception:  # noqa: BLE001  (ParserSyntaxError, CSTValidationError, RecursionError...: not code)
         return False
-    return not must_compile or _compiles(text)
+    return not must_compile or _compiles(text, triggers)
 
 
 def _allowed(fix: Fix | None, unsafe: bool, display: bool = False) -> bool:
@@ -97,7 +98,8 @@ def fix_text(
     """Fix `text` to a fixpoint. `display`: also apply display-only fixes (for `--diff`)."""
     outcome = FixOutcome(path, text, text)
     current = text
-    must_compile = _compiles(text)
+    triggers = file_triggers(settings, project)
+    must_compile = _compiles(text, triggers)
     seen = {text}  # every text a pass produced: coming back to one means fixes undo each other
     passes = 0  # passes that changed the text; passes that only drop fixes are bounded by the fixes
     while True:
@@ -117,7 +119,7 @@ def fix_text(
             break
         chosen = select_non_overlapping(d.fix for d in candidates)  # type: ignore[misc]
         code_of = {id(d.fix): d.code for d in candidates}
-        applied, new = _apply_pass(path, current, chosen, code_of, outcome, must_compile)
+        applied, new = _apply_pass(path, current, chosen, code_of, outcome, triggers, must_compile)
         if not applied:
             continue  # every chosen fix was dropped (and remembered): try the others
         if new in seen:
@@ -150,7 +152,13 @@ def _edited(text: str, fixes: list[Fix]) -> str | None:
 
 
 def _apply_pass(
-    path: str, text: str, fixes: list[Fix], code_of: dict[int, str], outcome: FixOutcome, must_compile: bool = True
+    path: str,
+    text: str,
+    fixes: list[Fix],
+    code_of: dict[int, str],
+    outcome: FixOutcome,
+    triggers: tuple[bytes, ...],
+    must_compile: bool = True,
 ) -> tuple[int, str]:
     """Apply a pass's fixes; if together they break the parse, keep the ones that parse alone.
 
@@ -158,7 +166,7 @@ def _apply_pass(
     in `outcome.rejected` and not offered again.
     """
     candidate = _edited(text, fixes)
-    if candidate is not None and candidate != text and _parses(candidate, must_compile):
+    if candidate is not None and candidate != text and _parses(candidate, triggers, must_compile):
         outcome.applied.update(code_of[id(fix)] for fix in fixes)
         return len(fixes), candidate
     for fix in fixes:
@@ -166,7 +174,7 @@ def _apply_pass(
         if attempt == text:  # a no-op (moving a handler above its own duplicate, say): nothing to do
             outcome.rejected.add(_key(fix))
             continue
-        if attempt is not None and _parses(attempt, must_compile):
+        if attempt is not None and _parses(attempt, triggers, must_compile):
             outcome.applied[code_of[id(fix)]] += 1
             return 1, attempt  # one at a time: the other edits' positions refer to the old text
         outcome.rejected.add(_key(fix))

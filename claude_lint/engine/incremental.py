@@ -41,6 +41,7 @@ from claude_lint.core.nesting import check_nesting
 from claude_lint.engine.lint import (
     LintResult,
     collector_paused,
+    file_triggers,
     ignored_for_path,
     lint_module,
     parse_checked,
@@ -80,7 +81,7 @@ class DocumentLinter:
         result = LintResult(self.path)
         ignored = ignored_for_path(self.path, settings)
         with collector_paused():
-            module = self.parse(text, result, enabled, ignored)
+            module = self.parse(text, result, enabled, ignored, file_triggers(settings, project))
             if module is not None:
                 lint_module(result, module, text, settings, enabled, ignored, self._positions, project=project)
         return result
@@ -91,6 +92,7 @@ class DocumentLinter:
         result: LintResult | None = None,
         enabled: frozenset[str] = frozenset(),
         ignored: set[str] | None = None,
+        triggers: tuple[bytes, ...] | None = None,
     ) -> cst.Module | None:
         """The module for `text`, re-using unchanged statements of the previous version when it can.
 
@@ -106,7 +108,7 @@ class DocumentLinter:
                 self._parsed = reparsed
                 return reparsed.module
         self.last_reparse = None
-        module = parse_checked(result or LintResult(self.path), text, enabled, ignored or set())
+        module = parse_checked(result or LintResult(self.path), text, enabled, ignored or set(), triggers)
         if module is None:  # typing goes through such versions: the next one is compared with the last good one
             return None
         self._parsed = None

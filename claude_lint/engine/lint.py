@@ -104,10 +104,15 @@ def lint_bytes(
         ):
             result.diagnostics.append(_file_diagnostic(path, "CL002", f"Cannot read file: {e}"))
         return result
-    names = project.names if project is not None else ()
-    if not needs_parsing(data, triggers_for((*settings.trigger_names, *names))):
+    if not needs_parsing(data, file_triggers(settings, project)):
         return result
     return lint_text(path, source.text, settings, enabled, project, summarize)
+
+
+def file_triggers(settings: Settings, project: ProjectSpec | None = None) -> tuple[bytes, ...]:
+    """The prefilter's triggers for a file: the SDK's, the configured names and the project's."""
+    names = project.names if project is not None else ()
+    return triggers_for((*settings.trigger_names, *names))
 
 
 def lint_text(
@@ -175,21 +180,27 @@ def _lint_text(
     project: ProjectSpec | None = None,
     summarize: bool = False,
 ) -> None:
-    module = parse_checked(result, text, enabled, ignored)
+    module = parse_checked(result, text, enabled, ignored, file_triggers(settings, project))
     if module is not None:
         lint_module(result, module, text, settings, enabled, ignored, project=project, summarize=summarize)
 
 
-def parse_checked(result: LintResult, text: str, enabled: frozenset[str], ignored: set[str]) -> cst.Module | None:
-    """The parsed module, or None with CL001 (or an internal error) recorded on `result`."""
+def parse_checked(
+    result: LintResult, text: str, enabled: frozenset[str], ignored: set[str], triggers: tuple[bytes, ...] | None = None
+) -> cst.Module | None:
+    """The parsed module, or None with CL001 (or an internal error) recorded on `result`.
+
+    `triggers` (`file_triggers`): in a big file, top-level statements that mention none and
+    cannot matter otherwise are stood in for (engine/elide.py); the same must reach `lint_module`.
+    """
     import libcst as cst
 
     from claude_lint.engine.elide import elide  # its patterns compile only once a file is parsed
 
     path = result.path
-    # Big flat literals stood in for first (libcst's cost is per node, engine/elide.py), so
-    # the depth scan and libcst see only the rest.
-    elided = elide(text)
+    # Big flat literals (and statements that cannot matter) stood in for first (libcst's cost
+    # is per node, engine/elide.py), so the depth scan and libcst see only the rest.
+    elided = elide(text, triggers or file_triggers(Settings()))
     too_deep = check_nesting(elided.text)  # libcst would crash the process (stack overflow) on it
     if too_deep is not None:
         if _is_enabled("CL001", enabled, ignored):
@@ -275,18 +286,20 @@ def lint_module(
         return
     ctx = RuleContext(path=path, model=model, settings=settings, text=text, positions=positions)
     try:
-        _run_rules(result, ctx, enabled, ignored)
+        _run_rules(result, ctx, enabled, ignored, file_triggers(settings, project))
     finally:
         result.asked = view.fingerprints()  # rules ask too (a retry decorator's definition)
 
 
-def _run_rules(result: LintResult, ctx: RuleContext, enabled: frozenset[str], ignored: set[str]) -> None:
+def _run_rules(
+    result: LintResult, ctx: RuleContext, enabled: frozenset[str], ignored: set[str], triggers: tuple[bytes, ...]
+) -> None:
     from claude_lint.engine.elide import elide
     from claude_lint.engine.registry import all_rules
     from claude_lint.engine.suppress import find_suppressions, unused_suppressions
 
     path, text = result.path, ctx.text
-    elided = elide(text)  # the stand-ins parse_checked gave libcst (remembered: no second scan)
+    elided = elide(text, triggers)  # the stand-ins parse_checked gave libcst (remembered: no second scan)
     for rule_class in all_rules():
         if not _is_enabled(rule_class.code, enabled, ignored):
             continue

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from bounds import checked_and_fixed_within_the_bound, huge_files
 from click.testing import CliRunner
 
 from claude_lint.cli import main
@@ -106,16 +107,8 @@ def test_a_crash_is_never_summed_up_as_all_checks_passed(tmp_path: Path, monkeyp
 
 # ---------------------------------------------------------------- a 1 MB line (item 11)
 
-CLIENT = "import anthropic\n\nclient = anthropic.Anthropic()\n"
-FIXABLE = """
-
-def ask(prompt):
-    try:
-        return client.messages.create(model="claude-sonnet-4-6", max_tokens=100, messages=[{"role": "user", "content": prompt}])
-    except anthropic.APIError as e:
-        raise RuntimeError("failed")
-"""
-CL105 = "`raise RuntimeError(...)` in a handler of a Claude call drops the API error: add `from e` to keep it as the cause"
+CLIENT = huge_files.HEAD
+FIXABLE = huge_files.FIXABLE
 
 
 def _one_megabyte_line(kind: str) -> str:
@@ -130,26 +123,15 @@ def _one_megabyte_line(kind: str) -> str:
 def test_a_huge_literal_is_checked_and_fixed_within_the_bound(tmp_path: Path, lint_tree, kind: str) -> None:
     """The bound on one core: 5 s to check, 15 s to fix (CPU time of this process: the machine's
     load does not count). Before: 15 s and 89 s for the numbers."""
-    text = CLIENT + _one_megabyte_line(kind) + FIXABLE
-    (tmp_path / "data.py").write_text(text, encoding="utf-8")
-    start = time.process_time()
-    outcome = lint_tree("data.py")
-    checked = time.process_time() - start
-    assert [(d.code, d.start.line, d.start.column, d.message) for d in outcome.diagnostics] == [
-        ("CL105", text.count("\n"), 8, CL105)
-    ]
-    assert outcome.diagnostics[0].fix is not None  # the fix is far from the literal: offered
-    start = time.process_time()
-    fixed = lint_tree("data.py", fix=True)
-    fixing = time.process_time() - start
-    assert fixed.warnings == [] and fixed.errors == []
-    assert (tmp_path / "data.py").read_text(encoding="utf-8") == text.replace('"failed")', '"failed") from e')
-    assert checked < 5, f"check took {checked:.1f} s of CPU"
-    assert fixing < 15, f"fix took {fixing:.1f} s of CPU"
+    checked_and_fixed_within_the_bound(tmp_path, lint_tree, CLIENT + _one_megabyte_line(kind) + FIXABLE)
 
 
-def test_stand_ins_keep_every_position_and_line() -> None:
+def test_stand_ins_keep_every_position_and_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from claude_lint.engine import elide as elide_module
     from claude_lint.engine.elide import elide
+
+    # The literals' stand-ins (the statement holding them cannot matter: see test_statement_stand_ins.py).
+    monkeypatch.setattr(elide_module, "MIN_STATEMENTS_FILE", 10**9)
 
     text = CLIENT + "x = [" + ", ".join(["1"] * 30_000) + "]; y = (\n" + ",\n".join(f"  '{i}'" for i in range(30_000)) + "\n)\n" + FIXABLE
     elided = elide(text)
@@ -174,10 +156,11 @@ def test_stand_ins_keep_every_position_and_line() -> None:
     ],
     ids=["string", "comment", "docstring", "slices", "calls"],
 )
-def test_only_flat_literals_are_stood_in_for(shape: str) -> None:
-    from claude_lint.engine.elide import elide
+def test_only_flat_literals_are_stood_in_for(shape: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from claude_lint.engine import elide
 
-    assert elide(CLIENT + shape).regions == ()
+    monkeypatch.setattr(elide, "MIN_STATEMENTS_FILE", 10**9)  # literals only (statements: below)
+    assert elide.elide(CLIENT + shape).regions == ()
 
 
 def test_a_fix_that_would_copy_a_stand_in_is_not_offered() -> None:

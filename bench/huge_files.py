@@ -1,0 +1,169 @@
+"""Write files of the shapes that stress the engine near the 10 MB size limit, and time check and fix on each.
+
+    python bench/huge_files.py OUT_DIR [--bytes 1000000] [--shape NAME ...] [--time]
+
+Shapes (each a valid Python file of about `--bytes` bytes with one fixable
+Claude call in it, or many for the dense shapes):
+
+- `names`: one line `x = [a, b, c, ...]` of names;
+- `attributes`: one line of attribute accesses and subscripts (`a.b[i].c, ...`);
+- `calls`: one line of calls `[f(a, k=b), g(c)(d), ...]`;
+- `dense`: many lines of realistic call-site code (bench/generate_corpus.py's
+  modules, one after another in one file: clients, calls, handlers, retries);
+- `nested`: deeply nested but valid expressions, many lines of them
+  (`((((a + b) * c) - d) ...)`, calls in calls, subscripts in subscripts), each
+  under the nesting limit;
+- `numbers`: the literal the last session stood in for (for comparison).
+
+`--time` runs `claude-lint check` and `check --fix` (on a copy) on each file
+in this process's interpreter and prints CPU seconds and peak memory of each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HEAD = "import anthropic\n\nclient = anthropic.Anthropic()\n"
+# One fixable finding (CL105, `from e` added) far from the long line.
+FIXABLE = """
+
+def ask(prompt):
+    try:
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=100, messages=[{"role": "user", "content": prompt}])
+    except anthropic.APIError as e:
+        raise RuntimeError("failed")
+"""
+
+SHAPES = ("names", "attributes", "calls", "dense", "nested", "numbers")
+
+
+def _one_line(items: list[str], size: int) -> str:
+    """`x = [item, item, ...]` cycling through `items` until the line is `size` bytes."""
+    out = ["x = ["]
+    total = 5
+    i = 0
+    while total < size:
+        piece = items[i % len(items)] + ", "
+        out.append(piece)
+        total += len(piece)
+        i += 1
+    out.append("]\n")
+    return "".join(out)
+
+
+def names(size: int) -> str:
+    return HEAD + _one_line([f"name{i}" for i in range(50)], size) + FIXABLE
+
+
+def attributes(size: int) -> str:
+    items = [f"obj{i}.attr.value[{i}].item" for i in range(30)] + ["self.x.y", "cfg.messages[0].content"]
+    return HEAD + _one_line(items, size) + FIXABLE
+
+
+def calls(size: int) -> str:
+    items = [f"f{i}(a, k=b)" for i in range(20)] + ["g(c)(d)", "h(*args, **kw)", "str(v).strip()"]
+    return HEAD + _one_line(items, size) + FIXABLE
+
+
+def dense(size: int, seed: int = 7) -> str:
+    """bench/generate_corpus.py's modules, one after another, without their second and later headers' `from __future__`."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    try:
+        import generate_corpus
+    finally:
+        sys.path.pop(0)
+    rng = random.Random(seed)
+    parts: list[str] = []
+    total = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        index = 0
+        while total < size:
+            path = Path(tmp) / f"m{index}.py"
+            generate_corpus.write_module(path, rng, 600)
+            text = path.read_text(encoding="utf-8")
+            if index:
+                text = text.replace("from __future__ import annotations\n", "")
+            parts.append(text)
+            total += len(text.encode("utf-8"))
+            index += 1
+    return "".join(parts) + FIXABLE
+
+
+def nested(size: int, depth: int = 60) -> str:
+    """Lines of deep but valid nesting: arithmetic, calls in calls, subscripts, each `depth` deep."""
+    rng = random.Random(3)
+    lines = [HEAD]
+    total = len(HEAD)
+    i = 0
+    while total < size:
+        kind = i % 3
+        if kind == 0:
+            expression = "a"
+            for level in range(depth):
+                expression = f"({expression} {rng.choice('+-*')} v{level})"
+        elif kind == 1:
+            expression = "x"
+            for level in range(depth):
+                expression = f"f{level % 7}({expression}, k={level})"
+        else:
+            expression = "d"
+            for level in range(depth):
+                expression = f"{expression}[{level}]" if level % 2 else f"{expression}.m{level}"
+        line = f"r{i} = {expression}\n"
+        lines.append(line)
+        total += len(line)
+        i += 1
+    return "".join(lines) + FIXABLE
+
+
+def numbers(size: int) -> str:
+    return HEAD + "x = [" + ", ".join(["1"] * (size // 3)) + "]\n" + FIXABLE
+
+
+GENERATORS = {"names": names, "attributes": attributes, "calls": calls, "dense": dense, "nested": nested, "numbers": numbers}
+
+
+def _timed(arguments: list[str], cwd: Path) -> tuple[float, float, int]:
+    """CPU seconds (user + system of the child), wall seconds, peak RSS in MB of one claude-lint run."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "claude_lint", *arguments], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    _, _, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    return usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss // 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--bytes", type=int, default=1_000_000)
+    parser.add_argument("--shape", action="append", choices=SHAPES)
+    parser.add_argument("--time", action="store_true", help="time check and fix on each file (CPU s, peak MB)")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    for shape in args.shape or SHAPES:
+        text = GENERATORS[shape](args.bytes)
+        path = args.out / f"{shape}.py"
+        path.write_text(text, encoding="utf-8")
+        line = f"{shape:<11} {len(text.encode('utf-8')):>10,} bytes {text.count(chr(10)):>8,} lines"
+        if args.time:
+            options = ["--no-cache", "-j", "1", "--select", "ALL", "--output-format", "concise"]
+            check = _timed(["check", *options, path.name], args.out)
+            with tempfile.TemporaryDirectory() as tmp:
+                shutil.copy(path, Path(tmp) / path.name)
+                fix = _timed(["check", *options, "--fix", path.name], Path(tmp))
+            line += f"  check {check[0]:6.2f} s CPU {check[2]:5d} MB   fix {fix[0]:6.2f} s CPU {fix[2]:5d} MB"
+        print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()

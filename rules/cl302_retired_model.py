@@ -1,5 +1,6 @@
 """CL302 retired-model: A Claude call names a model the API has retired."""
 
+import re
 from typing import ClassVar
 
 from claude_lint.analysis.model_flow import ANY_KEY, model_flow
@@ -9,7 +10,20 @@ from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
 from claude_lint.lint.model_advice import successor_advice
 from claude_lint.lint.rule import Rule
-from claude_lint.sdk.models import model_status
+from claude_lint.sdk.models import ModelStatus, model_status
+
+
+def _made_by(calls: list[str]) -> str:
+    more = f" (and {len(calls) - 1} more)" if len(calls) > 1 else ""
+    return f" It becomes the model of the Claude call made by {calls[0]}{more}."
+
+
+def _statuses(ctx: RuleContext) -> list[ModelStatus | None]:
+    """The status of each Claude model id written in the file."""
+    return [model_status(m, ctx.knowledge) for m in dict.fromkeys(_MODEL_ID.findall(ctx.text))]
+
+
+_MODEL_ID = re.compile(r"claude-[\w.@:-]+")
 
 
 class RetiredModel(Rule):
@@ -297,7 +311,7 @@ class RetiredModel(Rule):
         self._check_exported(ctx, flow.exported(), seen)
 
     def _check_exported(self, ctx: RuleContext, exported: list[tuple[str, str, Known]], seen: set[int]) -> None:
-        """A constant, class attribute or dict entry of this module that other modules send as a model."""
+        """A constant, class attribute, dict entry or class field of this module that other modules send as a model."""
         project = ctx.model.resolver.project
         if project.module is None:
             return
@@ -308,8 +322,18 @@ class RetiredModel(Rule):
             found = project.model_uses(f"{project.module}.{handle}")
             calls = [where for use, where in (found.uses if found else ()) if use == key or (key and use == ANY_KEY)]
             if calls:
-                more = f" (and {len(calls) - 1} more)" if len(calls) > 1 else ""
-                self._check(ctx, known, seen, set(), f" It becomes the model of the Claude call made by {calls[0]}{more}.")
+                self._check(ctx, known, seen, set(), _made_by(calls))
+        if not any(s.kind == "retired" for s in _statuses(ctx) if s is not None):
+            return
+        # An attribute of this module's classes another module sends (`self.config.model`, the
+        # config built here): the ids that flow into it, e.g. through `AgentConfig(model=...)`.
+        flow = model_flow(ctx.model)
+        for owner, field in flow.fields():
+            found = project.model_uses(f"{project.module}.{owner}.{field}")
+            calls = [where for use, where in (found.uses if found else ()) if use == ""]
+            if calls:
+                for reach in flow.attribute_reaches(owner, field, _made_by(calls)):
+                    self._check(ctx, reach.known, seen, set(), reach.remote)
 
     def _check(self, ctx: RuleContext, known: Known, seen: set[int], legacy: set[int], note: str) -> None:
         if id(known.node) in seen:

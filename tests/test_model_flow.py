@@ -6,8 +6,10 @@ a keyword-only parameter, an inherited constructor, a re-export through
 `__init__.py`, a dataclass field read as `self.config.model` into a
 `**payload` dict, an environment-variable default, a dict picked at run
 time), sends names another module defines (a class attribute, a constant, a
-dict entry), and keeps model ids that are never sent (a price table, a list of
-supported models, an unused mapping, a parameter that only prices tokens).
+dict entry, a pydantic config's field that a subclass of a base client in a
+third module sends as `self.config.model`), and keeps model ids that are never sent (a price table, a list of
+supported models, an unused mapping, a parameter that only prices tokens, a
+config row nobody sends).
 A full run, a run on each file alone and stdin give the same findings, each
 reported at the literal and naming the call it reaches.
 """
@@ -50,6 +52,10 @@ EXPECTED = [
     ("app/main.py", 23, 39, "CL302", _retired("claude-3-7-sonnet-20250219", "2026-02-19", "claude-sonnet-4-6", SAMPLER)),
     ("app/main.py", 26, 29, "CL302",
      _retired("claude-opus-4-20250514", "2026-06-15", "claude-opus-4-8", "`Agent.run()` in app/agent.py:24")),
+    # A pydantic config's constructor keyword: AgentConfig.model flows into LLMConfig.model
+    # (`cls(model=agent.model)`), which a subclass of BaseClient sends as `self.config.model`.
+    ("app/settings.py", 25, 41, "CL302",
+     _retired("claude-3-7-sonnet-20250219", "2026-02-19", "claude-sonnet-4-6", "`ClaudeClient.complete()` in app/claude_client.py:7")),
 ]
 
 
@@ -116,6 +122,7 @@ def test_a_changed_sink_relints_its_users(models: Path) -> None:
         ("app/config.py", 12, "`chat()` in app/bot.py:20."),
         ("app/main.py", 15, "`sampling_loop()` in app/loop.py:6."),
         ("app/main.py", 26, "`Agent.run()` in app/agent.py:24."),
+        ("app/settings.py", 25, "`ClaudeClient.complete()` in app/claude_client.py:7."),
     ]
 
 

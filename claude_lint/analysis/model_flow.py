@@ -35,7 +35,7 @@ import libcst as cst
 
 from claude_lint.analysis.model import CallRecord, FunctionInfo, ModuleModel, Scope
 from claude_lint.analysis.returns import returned_values
-from claude_lint.analysis.syntax import dotted, literal_value
+from claude_lint.analysis.syntax import dotted, literal_value, names_in
 from claude_lint.analysis.values import Known, Values, values_for
 
 _MAX_DEPTH = 12
@@ -109,8 +109,8 @@ class ModelFlow:
         self._function_of = {id(f.scope): f for f in model.functions}
         self._classes = {s.name: s for s in model.classes if s.parent is model.module_scope}
         # Sinks found: (kind, id, name) -> (the sink, where its call is).
-        self.params: dict[tuple[int, str], tuple[FunctionInfo, str, Site]] = {}
-        self.attrs: dict[tuple[int, str], tuple[Scope, str, Site]] = {}
+        self.params: dict[tuple[int, str], tuple[FunctionInfo, str, Site | str]] = {}
+        self.attrs: dict[tuple[int, str], tuple[Scope, str, Site | str]] = {}
         self.reaches: list[Reach] = []
         self._reached: set[int] = set()
         # Names of other modules whose value becomes a call's model here.
@@ -202,7 +202,10 @@ class ModelFlow:
                     yield from self.trace(value, owner, depth + 1)
             else:
                 for owner in self.instances(expr.value, scope, depth + 1):
-                    yield _Attr(owner, expr.attr.value)
+                    if isinstance(owner, Scope):
+                        yield _Attr(owner, expr.attr.value)
+                    else:  # an attribute of an instance of another module's class
+                        yield _Imported(f"{owner}.{expr.attr.value}", "")
         elif isinstance(expr, cst.Subscript):
             yield from self._trace_subscript(expr, scope, depth)
 
@@ -244,20 +247,20 @@ class ModelFlow:
             return [(e.value, scope) for e in expr.elements if isinstance(e, cst.DictElement)]
         return []
 
-    def instances(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> Iterator[Scope]:
-        """Classes of this module whose instances `expr` can hold (constructed, or by annotation)."""
+    def instances(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> Iterator[Scope | str]:
+        """Classes whose instances `expr` can hold (constructed, or by annotation): a class of this module,
+        or the qualified name of one of another module; `@C.attr` for an attribute a class of this module
+        inherits from a base class (the project model finds its type)."""
         if depth > _MAX_DEPTH:
             return
         if isinstance(expr, cst.Call):
-            owner = self._class_named(expr.func)
-            if owner is not None:
-                yield owner
+            yield from self._class_of(expr.func, scope)
         elif isinstance(expr, cst.Name):
             bound, _, where = self.values._lookup(expr.value, scope)
             if where is not None and where.kind == "function":
                 param = self.values.facts(where).params.get(expr.value)
                 if param is not None and param.annotation is not None:
-                    yield from self._annotated(param.annotation.annotation)
+                    yield from self._annotated(param.annotation.annotation, scope)
             for value, value_scope in bound:
                 yield from self.instances(value, value_scope, depth + 1)
         elif isinstance(expr, (cst.IfExp, cst.BooleanOperation)):
@@ -268,25 +271,42 @@ class ModelFlow:
             owner = scope.class_scope
             if owner is None:
                 return
-            for value in owner.bindings.get(f"self.{expr.attr.value}", ()):
+            name = expr.attr.value
+            bound = owner.bindings.get(f"self.{name}", ())
+            for value in bound:
                 yield from self.instances(value, self.values._method_scope_for(owner, value), depth + 1)
-            annotation = owner.annotations.get(expr.attr.value)
+            annotation = owner.annotations.get(name) or owner.annotations.get(f"self.{name}")
             if annotation is not None:
-                yield from self._annotated(annotation)
+                yield from self._annotated(annotation, owner)
+            elif not bound and owner.parent is self.model.module_scope and name not in owner.bindings:
+                yield f"@{owner.name}.{name}"  # set by a base class
 
-    def _annotated(self, annotation: cst.BaseExpression) -> Iterator[Scope]:
-        """`ModelConfig`, `ModelConfig | None`, `Optional[ModelConfig]`."""
+    def _class_of(self, expr: cst.BaseExpression, scope: Scope) -> Iterator[Scope | str]:
+        owner = self._class_named(expr)
+        if owner is not None:
+            yield owner
+            return
+        name = dotted(expr)
+        if name is not None and self._imported(name.split(".", 1)[0], scope):
+            qualname = self.model.qualify(expr)
+            if qualname and qualname.rsplit(".", 1)[-1][:1].isupper():  # a class, by Python's naming habit
+                yield qualname
+
+    def _annotated(self, annotation: cst.BaseExpression, scope: Scope) -> Iterator[Scope | str]:
+        """`ModelConfig`, `ModelConfig | None`, `Optional[ModelConfig]`, `"ModelConfig"`."""
         if isinstance(annotation, cst.BinaryOperation):
-            yield from self._annotated(annotation.left)
-            yield from self._annotated(annotation.right)
+            yield from self._annotated(annotation.left, scope)
+            yield from self._annotated(annotation.right, scope)
         elif isinstance(annotation, cst.Subscript) and dotted(annotation.value) in ("Optional", "typing.Optional"):
             for element in annotation.slice:
                 if isinstance(element.slice, cst.Index):
-                    yield from self._annotated(element.slice.value)
-        else:
+                    yield from self._annotated(element.slice.value, scope)
+        elif isinstance(annotation, cst.SimpleString):
             owner = self._class_named(annotation)
             if owner is not None:
                 yield owner
+        else:
+            yield from self._class_of(annotation, scope)
 
     def _class_named(self, expr: cst.BaseExpression) -> Scope | None:
         if isinstance(expr, cst.SimpleString):
@@ -298,13 +318,13 @@ class ModelFlow:
 
     # -- sinks ------------------------------------------------------------------
 
-    def _handle(self, source: _Source, where: Site) -> None:
+    def _handle(self, source: _Source, where: Site | str) -> None:
         if isinstance(source, _Lit):
             if id(source.known.node) not in self._reached:
                 self._reached.add(id(source.known.node))
-                self.reaches.append(Reach(source.known, where))
+                self.reaches.append(Reach(source.known, where) if isinstance(where, Site) else Reach(source.known, remote=where))
         elif isinstance(source, _Imported):
-            if source.qualname and (source, id(where)) not in self._used:
+            if isinstance(where, Site) and source.qualname and (source, id(where)) not in self._used:
                 self._used.add((source, id(where)))
                 self.uses.append((source, where))
         elif isinstance(source, _Param):
@@ -320,7 +340,7 @@ class ModelFlow:
             self.attrs[key] = (source.owner, source.name, where)
             self._attribute_values(source.owner, source.name, where)
 
-    def _attribute_values(self, owner: Scope, name: str, where: Site) -> None:
+    def _attribute_values(self, owner: Scope, name: str, where: Site | str) -> None:
         for value in owner.bindings.get(f"self.{name}", ()):
             for source in self.trace(value, self.values._method_scope_for(owner, value)):
                 self._handle(source, where)
@@ -331,7 +351,8 @@ class ModelFlow:
                 self._handle(source, where)
         if self._takes_fields(owner):
             for record in self.model.calls:
-                if self._class_named(record.node.func) is owner:
+                func = record.node.func
+                if self._class_named(func) is owner or (dotted(func) == "cls" and record.scope.class_scope is owner):
                     for arg in record.node.args:
                         if arg.keyword is not None and arg.keyword.value == name:
                             for source in self.trace(arg.value, record.scope):
@@ -355,7 +376,7 @@ class ModelFlow:
                 return True
         return False
 
-    def _callers(self, func: FunctionInfo, name: str, where: Site) -> None:
+    def _callers(self, func: FunctionInfo, name: str, where: Site | str) -> None:
         index = _position(func, name)
         owner = func.scope.parent
         is_method = owner is not None and owner.kind == "class"
@@ -387,28 +408,95 @@ class ModelFlow:
         out: dict[str, dict[str, list[Any]]] = {}
 
         def call(where: Site) -> list[Any]:
-            frame = where.frame
+            frame = self._named(where.frame)
             qual = frame.qualname if frame is not None else None
             return [qual or "", lines.get(id(frame), 0) if frame is not None else 0]
 
         for func, name, where in self.params.values():
             qual = func.qualname
-            if qual is not None:
+            if qual is not None and isinstance(where, Site):
                 out.setdefault(qual, {})[name] = [_position(func, name), *call(where)]
         for owner, name, where in self.attrs.values():
-            if owner.parent is self.model.module_scope and self._takes_fields(owner):
+            if owner.parent is self.model.module_scope and isinstance(where, Site) and self._takes_fields(owner):
                 out.setdefault(owner.name, {})[name] = [-1, *call(where)]
         return out
+
+    def _named(self, frame: FunctionInfo | None) -> FunctionInfo | None:
+        """The function messages name for a call in `frame`: a nested function's enclosing one."""
+        while frame is not None and frame.qualname is None:
+            parent = frame.scope.parent
+            frame = self._function_of.get(id(parent)) if parent is not None else None
+        return frame
 
     def summary_uses(self, lines: dict[int, int]) -> list[list[Any]]:
         """`[[qualified name, key, "C.m", def line], ...]`: names of other modules this module sends as a model."""
         out = []
         for source, where in self.uses:
-            frame = where.frame
+            frame = self._named(where.frame)
             entry = [source.qualname, source.key, (frame.qualname or "") if frame else "", lines.get(id(frame), 0) if frame else 0]
             if entry not in out:
                 out.append(entry)
         return out
+
+    def summary_types(self) -> dict[str, dict[str, list[str]]]:
+        """`{"C": {"config": ["pkg.settings.LLMConfig", ":Local"]}}`: classes of the instances an attribute holds.
+
+        Read from annotations (`config: LLMConfig` in the class body or on the
+        `__init__` parameter stored as `self.config`) and constructor calls, so a
+        subclass in another module reading `self.config.model` is understood.
+        """
+        out: dict[str, dict[str, list[str]]] = {}
+        for owner in self._classes.values():
+            found: dict[str, list[str]] = {}
+            for key, annotation in owner.annotations.items():
+                name = key.removeprefix("self.")
+                found.setdefault(name, []).extend(self._type_names(self._annotated(annotation, owner)))
+            for key, bound in owner.bindings.items():
+                if not key.startswith("self."):
+                    continue
+                for value in bound:
+                    where = owner
+                    if isinstance(value, (cst.Name, cst.BooleanOperation, cst.IfExp)):  # a parameter's annotation
+                        named = [m.scope for m in owner.functions.values() if set(m.scope.annotations) & names_in(value)]
+                        where = named[0] if len(named) == 1 else self.values._method_scope_for(owner, value)
+                    found.setdefault(key[5:], []).extend(self._type_names(self._shallow_types(value, where)))
+            found = {name: sorted(set(types)) for name, types in found.items() if types}
+            if found:
+                out[owner.name] = found
+        return out
+
+    def _shallow_types(self, value: cst.BaseExpression, scope: Scope) -> Iterator[Scope | str]:
+        """Classes `value` holds, from this expression alone (a constructor call, an annotated parameter)."""
+        if isinstance(value, cst.Call):
+            yield from self._class_of(value.func, scope)
+        elif isinstance(value, cst.Name) and value.value in scope.annotations:
+            yield from self._annotated(scope.annotations[value.value], scope)
+        elif isinstance(value, (cst.IfExp, cst.BooleanOperation)):
+            left, right = (value.body, value.orelse) if isinstance(value, cst.IfExp) else (value.left, value.right)
+            yield from self._shallow_types(left, scope)
+            yield from self._shallow_types(right, scope)
+
+    @staticmethod
+    def _type_names(types: Iterator[Scope | str]) -> list[str]:
+        return [f":{t.name}" if isinstance(t, Scope) else t for t in types if not (isinstance(t, str) and t.startswith("@"))]
+
+    def attribute_reaches(self, owner_name: str, name: str, where: str) -> list[Reach]:
+        """Literals that reach attribute `name` of class `owner_name` of this module, which another module sends."""
+        owner = self._classes.get(owner_name)
+        if owner is None:
+            return []
+        before = len(self.reaches)
+        self._handle(_Attr(owner, name), where)
+        return self.reaches[before:]
+
+    def fields(self) -> list[tuple[str, str]]:
+        """(class, attribute) for the annotated attributes of this module's classes: what instances hold."""
+        return [
+            (owner.name, key)
+            for owner in self._classes.values()
+            for key in owner.annotations
+            if "." not in key
+        ]
 
     def exported(self) -> list[tuple[str, str, Known]]:
         """String literals other modules can import: (`NAME` or `Class.ATTR`, dict key or "", the literal)."""

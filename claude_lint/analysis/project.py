@@ -246,16 +246,55 @@ class ProjectModel:
             self._loaded_all = True
             self.load_all()
         found: list[tuple[str, str]] = []
+        wanted = self._locate(qualname)
         for module in sorted(self.loaded(), key=lambda m: m.name):
             for name, key, qual, line in module.summary.get("model_uses", ()):
-                target = self._absolute(module, name)
-                if target is None or self._canonical(target) != qualname:
+                target = self._inherited_attribute(module, name[1:]) if name.startswith("@") else self._absolute(module, name)
+                if target is None or wanted is None or self._locate(self._canonical(target)) != wanted:
                     continue
                 place = f"{module.display}:{line}" if line else module.display
                 use = (key, f"`{qual}()` in {place}" if qual else place)
                 if use not in found:
                     found.append(use)
         return ModelUses(qualname, tuple(found)) if found else None
+
+    def _inherited_attribute(self, module: LoadedModule, path: str, depth: int = 0) -> str | None:
+        """`C.config.model` of a class of `module` whose `self.config` a base class sets:
+        `pkg.settings.LLMConfig.model`, from the base's "attribute_types"."""
+        owner, attribute, rest = (path.split(".", 2) + ["", ""])[:3]
+        if depth > 8 or not rest:
+            return None
+        types = module.summary.get("attribute_types", {}).get(owner, {}).get(attribute, [])
+        if len(types) == 1:
+            kind = types[0]
+            base = f"{module.name}.{kind[1:]}" if kind.startswith(":") else self._absolute(module, kind)
+            return f"{base}.{rest}" if base else None
+        if types:
+            return None  # several classes: not one answer
+        for base in module.summary["classes"].get(owner, {}).get("bases", ()):
+            name = self._absolute(module, base)
+            if name is None:
+                continue
+            name = self._canonical(name)
+            parts = name.split(".")
+            for end in range(len(parts) - 1, 0, -1):
+                found = self.module(".".join(parts[:end]))
+                if found is not None:
+                    target = self._inherited_attribute(found, ".".join([*parts[end:], attribute, rest]), depth + 1)
+                    if target is not None:
+                        return target
+                    break
+        return None
+
+    def _locate(self, qualname: str) -> tuple[str, str] | None:
+        """(the defining file, the name in it): one file may be imported under two names
+        (`core.config` from the root, `config` inside a namespace package's directory)."""
+        parts = qualname.split(".")
+        for end in range(len(parts) - 1, 0, -1):
+            module = self.module(".".join(parts[:end]))
+            if module is not None:
+                return module.display, ".".join(parts[end:])
+        return None
 
     def _canonical(self, qualname: str, depth: int = 0) -> str:
         """The name where a re-exported name is defined: `app.Config.MODEL` -> `app.config.Config.MODEL`."""

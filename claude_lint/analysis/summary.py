@@ -17,7 +17,8 @@ project model (analysis/project.py), which resolves names across modules.
      "classes": {"Class": {"line": 3, "bases": [qualified names]}},
      "clients": {name: client},           # module-level clients
      "model_sinks": {"f" | "C.m" | "C": {param: [position, "C.m", line]}},  # arguments that become a call's model
-     "model_uses": [[qualified name, dict key, "C.m", line]]}  # other modules' names sent as a model
+     "model_uses": [[qualified name, dict key, "C.m", line]],  # other modules' names sent as a model
+     "attribute_types": {"C": {attr: [qualified class name | ":Local"]}}}  # what `self.attr` holds
 
     client: {"cls": "Anthropic", "async": false, "retries": 0 | null, "line": 3} or {"ref": qualified name}
 """
@@ -292,13 +293,14 @@ class _Summarizer:
 def _model_flow(model: ModuleModel, functions: list[FunctionInfo], lines: list[int]) -> dict[str, Any]:
     """Arguments of this module's functions and constructors that reach a Claude call's model, and names of
     other modules it sends as one (analysis/model_flow.py)."""
-    if not model.direct_call_sites:
-        return {"model_sinks": {}, "model_uses": []}
     from claude_lint.analysis.model_flow import model_flow
 
     flow = model_flow(model)
+    types = flow.summary_types() if model.classes else {}
+    if not model.direct_call_sites:
+        return {"model_sinks": {}, "model_uses": [], "attribute_types": types}
     by_function = {id(f): line for f, line in zip(functions, lines, strict=True)}
-    return {"model_sinks": flow.summary_sinks(by_function), "model_uses": flow.summary_uses(by_function)}
+    return {"model_sinks": flow.summary_sinks(by_function), "model_uses": flow.summary_uses(by_function), "attribute_types": types}
 
 
 def summarize(model: ModuleModel, text: str) -> dict[str, Any]:

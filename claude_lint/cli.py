@@ -335,10 +335,13 @@ def list_calls(paths: tuple[str, ...], output_format: str, no_cache: bool) -> No
     from claude_lint.app.calls import collect_calls
     from claude_lint.output.calls_report import calls_json, calls_text
 
+    warnings: list[str] = []
     try:
-        postures = collect_calls(list(paths) or ["."], ConfigResolver(), cache=not no_cache)
+        postures = collect_calls(list(paths) or ["."], ConfigResolver(), cache=not no_cache, warnings=warnings)
     except ConfigError as e:
         raise UsageFailure(str(e)) from None
+    for warning in warnings:
+        click.echo(f"claude-lint: warning: {warning}", err=True)
     click.echo(calls_json(postures) if output_format == "json" else calls_text(postures))
 
 

@@ -72,7 +72,7 @@ TEXT = [
     '  handlers: none',
     '  callers:  none found in the project',
     '',
-    '5 call sites.',
+    '5 call sites in 4 files: up to 12 requests for one call, 2 may send a retired model, 3 with no handler in the project.',
 ]
 
 
@@ -197,3 +197,12 @@ def test_the_readme_shows_what_the_command_prints(callmap: Path) -> None:
         assert example[key] == real[key]
     for key in ("retries", "handlers", "callers", "requests"):
         assert all(entry in real[key] for entry in example[key])
+
+
+def test_a_file_that_does_not_parse_is_named_and_the_rest_is_listed(callmap: Path, run_cli) -> None:
+    (callmap / "svc" / "broken.py").write_text("import anthropic\n\ndef ask(:\n", encoding="utf-8")
+    done = run_cli("calls", cwd=callmap)
+    assert done.stderr.decode() == (
+        "claude-lint: warning: svc/broken.py: does not parse (`claude-lint check` says why); its call sites are not listed\n"
+    )
+    assert done.stdout.decode().splitlines() == TEXT

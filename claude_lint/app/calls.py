@@ -45,11 +45,16 @@ class _File:
     summary: dict[str, Any] | None
 
 
-def collect_calls(paths: list[str], resolver: ConfigResolver, cache: bool = True) -> list[CallPosture]:
+def collect_calls(
+    paths: list[str], resolver: ConfigResolver, cache: bool = True, warnings: list[str] | None = None
+) -> list[CallPosture]:
     """Postures of the call sites of the files under `paths`, in discovery order, with their callers' retries and handlers.
 
-    `cache`: read and write module summaries in the results cache (`cache-dir`), as `check` does.
+    `cache`: read and write module summaries in the results cache (`cache-dir`), as `check` does;
+    `warnings`: gets a line for each file asked about that could not be read.
     """
+    if warnings is None:
+        warnings = []
     from claude_lint.app.project import project_for
     from claude_lint.engine.calls import file_calls, link
     from claude_lint.engine.lint import collector_paused
@@ -125,9 +130,15 @@ def collect_calls(paths: list[str], resolver: ConfigResolver, cache: bool = True
         with collector_paused():
             module = file.module if file.module is not None else _parse(file.path, file.text)
             if module is None:
+                if file.shown:
+                    warnings.append(f"{_shown(file.path)}: does not parse (`claude-lint check` says why); its call sites are not listed")
                 continue
             spec = file.project.spec_for(file.path)
-            calls = file_calls(_shown(file.path), file.project.display(file.path), file.text, file.settings, spec, module)
+            try:
+                calls = file_calls(_shown(file.path), file.project.display(file.path), file.text, file.settings, spec, module)
+            except Exception:  # noqa: BLE001  (a bug on one file must not stop the report: it says what it left out)
+                warnings.append(f"{_shown(file.path)}: internal error while reading its calls; left out")
+                continue
         if calls is None:
             continue
         if not file.shown:

@@ -175,5 +175,27 @@ def calls_text(postures: list[CallPosture]) -> str:
             callers = [*callers[:5], f"and {len(callers) - 5} more"]
         lines += _rows("callers", [", ".join(callers)] if callers else [], "none found in the project")
         blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n\n" + _summary(postures)
+
+
+def _summary(postures: list[CallPosture]) -> str:
+    """`5 call sites in 4 files: 1 with a retry that has no bound, ...`: what a reader looks for first."""
     count = len(postures)
-    return "\n\n".join(blocks) + f"\n\n{count} call site{'s' if count != 1 else ''}."
+    files = len({p.path for p in postures})
+    head = f"{count} call site{'s' if count != 1 else ''}"
+    if files > 1:
+        head += f" in {files} files"
+    notes = []
+    unbounded = sum(1 for p in postures if any(not r["bounded"] for r in p.requests))
+    most = max((r["max"] for p in postures for r in p.requests if r["max"] is not None), default=None)
+    retired = sum(1 for p in postures if any(k["status"] == "retired" for k in p.request["model"]["known"]))
+    unhandled = sum(1 for p in postures if not p.handlers)
+    if unbounded:
+        notes.append(f"{unbounded} retried without a bound")
+    if most is not None and most > 1:
+        notes.append(f"up to {most} requests for one call")
+    if retired:
+        notes.append(f"{retired} may send a retired model")
+    if unhandled:
+        notes.append(f"{unhandled} with no handler in the project")
+    return head + (": " + ", ".join(notes) if notes else "") + "."

@@ -90,7 +90,11 @@ def collect_calls(
     # The rest of each project: where callers may be.
     scope: list[Path] = list(asked)
     seen = set(asked_set)
+    walked = [Path(p).resolve() for p in paths if Path(p).is_dir()]
     for project in projects.values():
+        root = project.root.resolve()
+        if any(root == d or root.is_relative_to(d) for d in walked):
+            continue  # walked already (a tree with no configuration or git root is a project per directory)
         for candidate in discover([str(project.root)], resolver):
             resolved = candidate.path.resolve()
             if candidate.skipped is None and resolved not in seen:

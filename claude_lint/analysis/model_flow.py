@@ -458,7 +458,9 @@ class ModelFlow:
                     where = owner
                     if isinstance(value, (cst.Name, cst.BooleanOperation, cst.IfExp)):  # a parameter's annotation
                         named = [m.scope for m in owner.functions.values() if set(m.scope.annotations) & names_in(value)]
-                        where = named[0] if len(named) == 1 else self.values._method_scope_for(owner, value)
+                        # (No method annotates these names: nothing to find there; several: the one holding it.)
+                        if named:
+                            where = named[0] if len(named) == 1 else self.values._method_scope_for(owner, value)
                     found.setdefault(key[5:], []).extend(self._type_names(self._shallow_types(value, where)))
             found = {name: sorted(set(types)) for name, types in found.items() if types}
             if found:

@@ -267,7 +267,8 @@ def run(paths: list[str], resolver: ConfigResolver, options: RunOptions, progres
     if progress is not None:
         progress.start(len(candidates))
     try:
-        files.extend(_lint_candidates(candidates, resolver, options, progress, outcome))
+        covered = tuple(Path(p).resolve() for p in paths if p != "-" and Path(p).is_dir())
+        files.extend(_lint_candidates(candidates, resolver, options, progress, outcome, covered))
     finally:
         if progress is not None:
             progress.finish()
@@ -303,6 +304,7 @@ def _lint_candidates(
     options: RunOptions,
     progress: Progress | None,
     outcome: Outcome,
+    covered: tuple[Path, ...] = (),
 ) -> list[FileOutcome]:
     """Prefilter and look up the cache here; lint what is left, in workers if there is much; then the project passes."""
 
@@ -312,7 +314,7 @@ def _lint_candidates(
     by_directory: dict[Path, tuple[Settings, tuple[bytes, ...]]] = {}
     cache = _LazyCache(options.cache)
     registry: dict[tuple[Path, Settings], Project] = {}  # this run's projects: files may have changed since the last
-    projects = _Projects(candidates, registry)
+    projects = _Projects(candidates, registry, covered)
     skipped: list[int] = []  # files the SDK triggers do not let through
     few = len(candidates) <= FEW_FILES
     for index, candidate in enumerate(candidates):
@@ -379,8 +381,13 @@ class _LazyCache:
 class _Projects(dict[int, "Project"]):
     """The project of each candidate, found when first asked (most files of a sparse tree never need one)."""
 
-    def __init__(self, candidates: list[Candidate], registry: dict[tuple[Path, Settings], Project]) -> None:
+    def __init__(
+        self, candidates: list[Candidate], registry: dict[tuple[Path, Settings], Project], covered: tuple[Path, ...] = ()
+    ) -> None:
         super().__init__()
+        # Directories the run walks whole: a project under one has every file linted here, so its
+        # model never needs to read the rest of the project (`Project.load_all`).
+        self.covered = covered
         self.candidates = candidates
         self.registry = registry
         self.settings: dict[int, Settings] = {}
@@ -394,6 +401,9 @@ class _Projects(dict[int, "Project"]):
         key = (path.parent, settings)
         if key not in self._roots:  # the root is the same for every file of a directory
             self._roots[key] = project_for(path, settings, self.registry)
+            root = self._roots[key].root
+            if any(root == d or d in root.parents for d in self.covered):
+                self._roots[key].model.load_all = None
             spec = self.specs.get(index)
             if spec is not None and self._roots[key].cache is None:
                 from claude_lint.app.cache import SummaryStore

@@ -11,6 +11,7 @@ the same program formatted differently.
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import subprocess
@@ -399,10 +400,19 @@ def programs_with_long_lines(draw: st.DrawFn, max_bytes: int) -> str:
         opening, closing = ("{", "}") if kind == "dict" else ("[", "]")
         line = f"DATA = {opening}{_elements(kind, count)}{closing}"
     lines = text.split("\n")
-    at = draw(st.integers(1, len(lines)))
-    while at < len(lines) and lines[at - 1].startswith((" ", "\t")) or (at < len(lines) and lines[at].startswith((" ", "\t"))):
-        at += 1  # between top-level statements
+    at = draw(st.sampled_from(_statement_starts(text, len(lines))))  # between top-level statements
     return "\n".join([*lines[:at], LONG_START, line, LONG_END, *lines[at:]])
+
+
+def _statement_starts(text: str, line_count: int) -> list[int]:
+    """Line indexes a block can go before and stay between top-level statements: the first line
+    of each (its first decorator's, for a decorated one), and the end."""
+    try:
+        body = ast.parse(text).body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return [line_count]
+    starts = [min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))]) - 1 for node in body]
+    return sorted({*starts, line_count})
 
 
 # Comment lines around the long one (which may span lines: rows), for tests that mutate the rest.

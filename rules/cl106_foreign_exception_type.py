@@ -1,5 +1,7 @@
 """CL106 foreign-exception-type: A handler around a Claude call catches a type the SDK never raises."""
 
+from collections.abc import Sequence
+
 import libcst as cst
 
 from claude_lint.analysis.model import CaughtType, HandlerInfo
@@ -69,6 +71,12 @@ def _calls_openai_shaped(calls: list[CallRecord], sites: list[CallSite]) -> bool
         if ".".join(reversed(parts)).endswith(_OPENAI_METHODS):
             return True
     return False
+
+
+def _polymorphic(sites: Sequence[CallSite]) -> bool:
+    """A call through an object's class that reaches Claude in one subclass: other subclasses may call
+    other libraries, whose errors the handler is right to catch."""
+    return any(site.remote is not None and site.remote.via for site in sites)
 
 
 class ForeignExceptionType(Rule):
@@ -349,7 +357,7 @@ class ForeignExceptionType(Rule):
         imported_roots = {q.split(".", 1)[0] for q in model.imports.names.values()}
         sdk_names = set(ctx.knowledge.exceptions)
         for try_info in model.trys:
-            if not try_info.holds_call_site:
+            if not try_info.holds_call_site or _polymorphic(try_info.call_sites):
                 continue
             direct = {id(site.record) for site in try_info.call_sites if site.direct}
             others = [r for r in try_info.body_calls if id(r) not in direct]
@@ -374,7 +382,7 @@ class ForeignExceptionType(Rule):
         """Retry decorators and loops whose predicate names only types the call never raises."""
         model = ctx.model
         for m in ctx.retries.foreign:
-            if m.family not in ("tenacity", "backoff", "stamina") or not m.call_sites:
+            if m.family not in ("tenacity", "backoff", "stamina") or not m.call_sites or _polymorphic(m.call_sites):
                 continue
             caught = [CaughtType(m.node, q, None) for q in m.predicate.types]
             kinds = [_foreign_kind(c, imported_roots) for c in caught]

@@ -200,6 +200,10 @@ class RetryErrorMasksApiError(Rule):
         for m in ctx.retries.mechanisms:
             if m.family != "tenacity" or m.reraise or not m.call_sites:
                 continue
+            if all(site.remote is not None and site.remote.via for site in m.call_sites):
+                # Claude is one of the classes the object may be of: what its callers catch is
+                # the project's business, not the SDK's exceptions alone.
+                continue
             # A decorator the helper fix removes is not edited (CL202's fix replaces it).
             edits = add_keyword_edit(ctx, m, "reraise=True")
             fix = ctx.fix("Add `reraise=True`", *edits, safe=False) if edits else None

@@ -118,21 +118,31 @@ def test_a_full_run_in_worker_processes_gives_the_same(shapes: Path) -> None:
     assert findings(outcome, shapes) == EXPECTED
 
 
+def each_file_alone(root: Path, expected: list, files: list[str], run_cli) -> None:  # type: ignore[type-arg]
+    """A run on each file alone gives that file's share of the full run's findings."""
+    for name in files:
+        done = run_cli("check", "--no-cache", "--output-format", "json", name, cwd=root)
+        assert done.stderr == b""
+        assert json_findings(done.stdout, root) == [f for f in expected if f[0] == name], name
+
+
+def each_file_on_stdin(root: Path, expected: list, files: list[str], run_cli) -> None:  # type: ignore[type-arg]
+    """A file's text on stdin (named with --stdin-filename) gives the same findings as the file."""
+    for name in files:
+        done = run_cli(
+            "check", "--output-format", "json", "--stdin-filename", name, "-",
+            cwd=root, stdin=(root / name).read_bytes(),
+        )
+        assert json_findings(done.stdout, root, name) == [f for f in expected if f[0] == name], name
+
+
 def test_each_file_alone_gives_its_share_of_the_full_run(shapes: Path, run_cli) -> None:
     files = sorted({path for path, *_ in EXPECTED} | {"app/star.py", "app/llm.py", "app/retrying.py"})
-    for name in files:
-        done = run_cli("check", "--no-cache", "--output-format", "json", name, cwd=shapes)
-        assert done.stderr == b""
-        assert json_findings(done.stdout, shapes) == [f for f in EXPECTED if f[0] == name], name
+    each_file_alone(shapes, EXPECTED, files, run_cli)
 
 
 def test_stdin_gives_the_same_as_the_file(shapes: Path, run_cli) -> None:
-    for name in ("app/handlers.py", "app/models.py", "app/views.py"):
-        done = run_cli(
-            "check", "--output-format", "json", "--stdin-filename", name, "-",
-            cwd=shapes, stdin=(shapes / name).read_bytes(),
-        )
-        assert json_findings(done.stdout, shapes, name) == [f for f in EXPECTED if f[0] == name], name
+    each_file_on_stdin(shapes, EXPECTED, ["app/handlers.py", "app/models.py", "app/views.py"], run_cli)
 
 
 def test_a_warm_run_lints_nothing_and_a_changed_wrapper_relints_its_users_only(shapes: Path, parses: list[str]) -> None:

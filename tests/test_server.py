@@ -402,3 +402,39 @@ def test_language_server_reports_a_model_id_another_module_sends(tmp_path: Path)
     root = tmp_path / "models"
     shutil.copytree(Path(__file__).resolve().parent / "projects" / "models", root)
     asyncio.run(_models_session(root))
+
+
+async def _subclass_session(root: Path) -> None:
+    base, claude = root / "svc" / "llm" / "base.py", root / "svc" / "llm" / "providers" / "claude.py"
+    editor = await _editor_in(root)
+    try:
+        # The base class retries a hook only a subclass in another module implements with a Claude call.
+        editor.open(base.as_uri(), base.read_text(encoding="utf-8"))
+        published = await editor.diagnostics_for(base.as_uri())
+        reaches = "`self._send()` reaches a Claude call in `ClaudeLLM._send()` (svc/llm/providers/claude.py:13) when the object is a `ClaudeLLM`"
+        assert [(d.code, d.range.start.line, d.range.start.character) for d in published.diagnostics] == [
+            ("CL202", 16, 12), ("CL204", 16, 12), ("CL202", 20, 4), ("CL207", 20, 4),
+        ]
+        assert published.diagnostics[3].message == (
+            "`@tenacity.retry(...)` retries a Claude call whose client also retries: 4 attempts x 3 SDK attempts = "
+            f"up to 12 requests per call; call through `client.with_options(max_retries=0)`; {reaches}"
+        )
+        # Saving the subclass without its Claude call updates the project model: the base class's findings go.
+        changed = claude.read_text(encoding="utf-8").replace("self.client.messages.create(", "dict(")
+        claude.write_text(changed, encoding="utf-8")
+        editor.client.text_document_did_save(
+            types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=claude.as_uri()))
+        )
+        assert list((await editor.diagnostics_for(base.as_uri())).diagnostics) == []
+        await editor.client.shutdown_async(None)
+    finally:
+        editor.client.exit(None)
+        await asyncio.wait_for(editor.client.stop(), timeout=10)
+
+
+def test_language_server_follows_a_base_class_hook_into_subclasses_and_updates_on_save(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "dispatch"
+    shutil.copytree(Path(__file__).resolve().parent / "projects" / "dispatch", root)
+    asyncio.run(_subclass_session(root))

@@ -349,7 +349,9 @@ def build_model(
     """The module's model; `project` answers names imported from the rest of the project."""
     collector = ModelCollector(module)
     walk(module, collector)
-    resolver = Resolver(collector.imports, collector.module_scope, knowledge, client_factories, project, helper_modules)
+    resolver = Resolver(
+        collector.imports, collector.module_scope, knowledge, client_factories, project, helper_modules, collector.classes
+    )
 
     call_sites: list[CallSite] = []
     for record in collector.calls:
@@ -361,11 +363,32 @@ def build_model(
 
     # Calls of project functions of other modules that make Claude calls.
     remote: dict[int, RemoteFunction] = {}
+    own_methods: list[CallRecord] = []  # `self.m()`: asked only when this module's `m` does not call Claude
     for record in collector.calls:
-        found = resolver.remote_function_for(record.node.func, record.scope)
+        func = record.node.func
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in ("self", "cls"):
+            local = resolver.function_for(func, record.scope)
+            if local is not None and resolver.module_class(record.scope) is not None:
+                own_methods.append(record)
+                continue
+        found = resolver.remote_function_for(func, record.scope)
         if found is not None and found.calls_claude:
             remote[id(record)] = found
     _mark_llm_functions(collector.functions, resolver, remote)
+    # A method of this class that makes no Claude call may be overridden by one that does,
+    # in a subclass elsewhere in the project (a template method: the base class retries,
+    # the subclass calls Claude).
+    overridden = False
+    for record in own_methods:
+        local = resolver.function_for(record.node.func, record.scope)
+        if local is not None and local.calls_llm:
+            continue
+        found = resolver.remote_function_for(record.node.func, record.scope)
+        if found is not None and found.calls_claude:
+            remote[id(record)] = found
+            overridden = True
+    if overridden:
+        _mark_llm_functions(collector.functions, resolver, remote)
     for record in collector.calls:
         target = resolver.function_for(record.node.func, record.scope)
         if target is not None and target.calls_llm:

@@ -12,8 +12,8 @@ dynamic imports are not followed (summaries do not record them).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from claude_lint.analysis.symbols import (
@@ -40,13 +40,25 @@ class LoadedModule:
 
 
 Loader = Callable[[str], LoadedModule | None]
+# The modules of the project that may define a subclass of a class of this (last) name.
+SubclassFinder = Callable[[str], Iterable[str]]
 
 
 class ProjectModel:
-    """Summaries of a project's modules, resolved into symbols on demand and remembered."""
+    """Summaries of a project's modules, resolved into symbols on demand and remembered.
 
-    def __init__(self, load: Loader) -> None:
+    A method called on an object of a project class (`self.m()` in the class,
+    `self.llm.aask()` with `llm: BaseLLM`, `client.make_request()` with
+    `client: Client`) reaches Claude when the method, or a method it calls on
+    the same object, makes a Claude call in the class or in any project
+    subclass (an override): the object may be of any of them. Subclasses are
+    found among the loaded modules and the modules `find_subclasses` names
+    (the application layer scans the project's files for `class X(...Base...)`).
+    """
+
+    def __init__(self, load: Loader, find_subclasses: SubclassFinder | None = None) -> None:
         self._load = load
+        self._find_subclasses = find_subclasses
         self._modules: dict[str, LoadedModule | None] = {}
         self._symbols: dict[str, Symbol | None] = {}
         self._resolving: set[str] = set()
@@ -55,24 +67,35 @@ class ProjectModel:
         # where a name is sent as a model is known only once they all are.
         self.load_all: Callable[[], None] | None = None
         self._loaded_all = False
+        self._homes: dict[str, str | None] = {}  # a name a class is known by -> where it is defined
+        self._subclasses: dict[str, tuple[str, ...]] = {}
+        self._reached: dict[tuple[str, str], RemoteFunction | None] = {}
+        self._mros: dict[str, list[str]] = {}
+
+    def _changed(self) -> None:
+        self._symbols.clear()
+        self._names = None
+        self._homes.clear()
+        self._subclasses.clear()
+        self._reached.clear()
+        self._mros.clear()
 
     def add(self, module: LoadedModule) -> None:
         """A module whose summary the caller already has."""
         self._modules[module.name] = module
-        self._symbols.clear()
-        self._names = None
+        self._changed()
 
     def forget(self, name: str) -> None:
         """A module changed in a way that it has no summary now: load it again when asked."""
         self._modules.pop(name, None)
-        self._symbols.clear()
-        self._names = None
+        self._changed()
 
     def module(self, name: str) -> LoadedModule | None:
         if name not in self._modules:
             self._modules[name] = self._load(name)
             if self._modules[name] is not None:
                 self._names = None
+                self._subclasses.clear()  # the new module may hold subclasses
         return self._modules[name]
 
     def loaded_as(self, name: str) -> bool:
@@ -108,27 +131,27 @@ class ProjectModel:
         return None
 
     def _absolute(self, module: LoadedModule, name: str) -> str | None:
+        if name.startswith("~"):  # a class of the module itself
+            return f"{module.name}.{name[1:]}"
         return absolute_name(name, module.name, module.is_package)
 
     def _in_module(self, module: LoadedModule, rest: list[str]) -> Symbol | None:
         summary = module.summary
         functions, classes = summary["functions"], summary["classes"]
         key = ".".join(rest)
+        first = rest[0]
+        if first in classes and len(rest) in (2, 3):
+            home = f"{module.name}.{first}"
+            if len(rest) == 2:  # `Class.method`, called on an object of the class (or a subclass)
+                return self._dispatch(home, rest[1])
+            attribute = self._attribute_class(home, rest[1])  # `Class.attr.method`
+            return self._dispatch(attribute, rest[2]) if attribute is not None else None
         if key in functions:
             return self._function(module, key, functions[key])
-        first = rest[0]
         if len(rest) == 1 and first in summary["clients"]:
             return self._client(module, summary["clients"][first])
         if first in classes:
-            if len(rest) == 1:
-                return self._class(module, first, classes[first])
-            if len(rest) == 2:
-                for base in classes[first]["bases"]:  # inherited from a base class
-                    name = self._absolute(module, base)
-                    found = self.symbol(f"{name}.{rest[1]}") if name else None
-                    if found is not None:
-                        return found
-            return None
+            return self._class(module, first, classes[first]) if len(rest) == 1 else None
         if first in summary["imports"]:  # a re-export: `from .llm import ask` in __init__.py
             target = self._absolute(module, summary["imports"][first])
             if target is not None:
@@ -157,6 +180,8 @@ class ProjectModel:
             if client is not None and client not in clients:
                 clients.append(client)
         roots = list(data["roots"])
+        dispatched: list[RemoteFunction] = []  # callees that reach Claude only through an object's class
+        named = calls_claude
         for ref in data["calls"]:
             name = self._absolute(module, ref)
             callee = self.symbol(name) if name else None
@@ -164,6 +189,10 @@ class ProjectModel:
                 calls_claude = True
                 clients.extend(c for c in callee.clients if c not in clients)
                 roots.extend(r for r in callee.roots if r not in roots)
+                if callee.via:
+                    dispatched.append(callee)
+                else:
+                    named = True
         returns = data["returns"]
         request = data.get("request") or {}
         tools, thinking = request.get("tools"), request.get("thinking")
@@ -187,17 +216,17 @@ class ProjectModel:
             request_tools=tools if returns else None,
             request_thinking=thinking if returns else None,
             roots=tuple(sorted(set(roots))),
+            **_reached_through(dispatched[0] if dispatched and not named else None),
         )
 
     def _class(self, module: LoadedModule, name: str, data: dict[str, Any]) -> RemoteClass:
         bases = tuple(b for b in (self._absolute(module, b) for b in data["bases"]) if b)
         methods: dict[str, RemoteFunction] = {}
-        prefix = name + "."
-        for qual, entry in module.summary["functions"].items():
-            if qual.startswith(prefix):
-                found = self._function(module, qual, entry)
-                if isinstance(found, RemoteFunction):
-                    methods[qual[len(prefix):]] = found
+        home = f"{module.name}.{name}"
+        for method in data.get("methods", ()):
+            found = self._dispatch(home, method)
+            if isinstance(found, RemoteFunction):
+                methods[method] = found
         return RemoteClass(name, f"{module.display}:{data['line']}", bases, methods)
 
     def _model_sink(self, qualname: str) -> ModelSink | None:
@@ -238,6 +267,168 @@ class ProjectModel:
             target = self._absolute(module, summary["imports"][first])
             found = self.symbol(".".join([target, *rest[1:]]) + MODEL_SINK) if target is not None else None
             return found if isinstance(found, ModelSink) else None
+
+    # classes: where they are defined, their bases and subclasses, methods through them -------------
+
+    def _class_home(self, qualname: str) -> str | None:
+        """`pkg.Base` (a re-export) -> `pkg.base.Base`, where the class is defined; None if it is no project class."""
+        if qualname in self._homes:
+            return self._homes[qualname]
+        self._homes[qualname] = None  # a cycle of re-exports ends here
+        found: str | None = None
+        parts = qualname.split(".")
+        if not is_external(qualname):
+            for end in range(len(parts) - 1, 0, -1):
+                module = self.module(".".join(parts[:end]))
+                if module is None:
+                    continue
+                rest = parts[end:]
+                if len(rest) == 1 and rest[0] in module.summary["classes"]:
+                    found = f"{module.name}.{rest[0]}"
+                elif rest[0] in module.summary["imports"]:
+                    target = self._absolute(module, module.summary["imports"][rest[0]])
+                    found = self._class_home(".".join([target, *rest[1:]])) if target else None
+                break
+        self._homes[qualname] = found
+        return found
+
+    def _class_data(self, home: str) -> tuple[LoadedModule, str, dict[str, Any]] | None:
+        module_name, _, name = home.rpartition(".")
+        module = self.module(module_name)
+        if module is None or name not in module.summary["classes"]:
+            return None
+        return module, name, module.summary["classes"][name]
+
+    def _bases(self, home: str) -> list[str]:
+        found = self._class_data(home)
+        if found is None:
+            return []
+        module, _, data = found
+        homes = (self._class_home(b) for b in (self._absolute(module, b) for b in data["bases"]) if b)
+        return [h for h in homes if h is not None]
+
+    def _mro(self, home: str) -> list[str]:
+        """The class and its project bases, depth first, each once."""
+        if home in self._mros:
+            return self._mros[home]
+        order: list[str] = []
+        pending = [home]
+        while pending:
+            current = pending.pop(0)
+            if current in order:
+                continue
+            order.append(current)
+            pending[0:0] = self._bases(current)
+        self._mros[home] = order
+        return order
+
+    def _method(self, home: str, method: str) -> tuple[LoadedModule, str, dict[str, Any] | None] | None:
+        """The definition a call of `method` on an object of class `home` runs: (module, `Class.method`, its entry)."""
+        for current in self._mro(home):
+            found = self._class_data(current)
+            if found is None:
+                continue
+            module, name, data = found
+            qual = f"{name}.{method}"
+            if qual in module.summary["functions"]:
+                return module, qual, module.summary["functions"][qual]
+            if method in data.get("methods", ()):
+                return module, qual, None  # defined there, and it reaches nothing of interest
+        return None
+
+    def _attribute_class(self, home: str, attribute: str) -> str | None:
+        """The class of `obj.attribute` for an object of class `home`, as the class or a base says."""
+        for current in self._mro(home):
+            found = self._class_data(current)
+            if found is None:
+                continue
+            module, _, data = found
+            ref = data.get("attrs", {}).get(attribute)
+            if ref is not None:
+                name = self._absolute(module, ref)
+                return self._class_home(name) if name else None
+        return None
+
+    def subclasses(self, home: str) -> tuple[str, ...]:
+        """The project classes that derive from a class, directly or not, in a stable order."""
+        if home in self._subclasses:
+            return self._subclasses[home]
+        self._subclasses[home] = ()  # a cycle of bases ends here
+        simple = home.rsplit(".", 1)[-1]
+        names = [m.name for m in self.loaded()]
+        if self._find_subclasses is not None:
+            names.extend(n for n in self._find_subclasses(simple) if n not in names)
+        direct: list[str] = []
+        for name in sorted(names):
+            module = self.module(name)
+            if module is None:
+                continue
+            for class_name, data in module.summary["classes"].items():
+                candidate = f"{module.name}.{class_name}"
+                if candidate == home or candidate in direct:
+                    continue
+                for base in data["bases"]:
+                    if base.rsplit(".", 1)[-1].lstrip("~") != simple:
+                        continue
+                    absolute = self._absolute(module, base)
+                    if absolute is not None and self._class_home(absolute) == home:
+                        direct.append(candidate)
+                        break
+        found = list(direct)
+        for sub in direct:
+            found.extend(s for s in self.subclasses(sub) if s not in found and s != home)
+        self._subclasses[home] = tuple(found)
+        return self._subclasses[home]
+
+    def _reaches(self, receiver: str, method: str) -> RemoteFunction | None:
+        """The function making a Claude call that `obj.method()` reaches, for an object of class `receiver`.
+
+        Through the methods it calls on the same object (`self.m()`), each looked up
+        from the receiver's class: the template method's hook, overridden below.
+        """
+        key = (receiver, method)
+        if key in self._reached:
+            return self._reached[key]
+        self._reached[key] = None  # asked again while being answered (through a dispatch ref): a cycle
+        found: RemoteFunction | None = None
+        seen, pending = {method}, [method]
+        while pending and found is None:
+            definition = self._method(receiver, pending.pop(0))
+            if definition is None or definition[2] is None:
+                continue
+            function = self._function(*definition)  # type: ignore[arg-type]
+            if isinstance(function, RemoteFunction) and function.calls_claude:
+                found = function
+                break
+            for name in definition[2].get("self", ()):
+                if name not in seen:
+                    seen.add(name)
+                    pending.append(name)
+        self._reached[key] = found
+        return found
+
+    def _dispatch(self, home: str, method: str) -> Symbol | None:
+        """`obj.method()` for an object of class `home` or of any project subclass."""
+        called = self._method(home, method)
+        for receiver in (home, *self.subclasses(home)):
+            reached = self._reaches(receiver, method)
+            if reached is None:
+                continue
+            own = self._method(receiver, method)
+            direct = own is not None and f"{own[0].display}:{own[2]['line'] if own[2] else 0}" == reached.where
+            if receiver == home and direct:
+                return reached
+            entry = own[2] if own is not None else None
+            return replace(
+                reached,
+                is_async=bool(entry["async"]) if entry is not None else reached.is_async,
+                returns=reached.returns if direct else None,
+                returns_client=reached.returns_client if direct else None,
+                via=method,
+                receiver="" if receiver == home else receiver.rsplit(".", 1)[-1],
+            )
+        if called is not None and called[2] is not None:
+            return self._function(*called)  # type: ignore[arg-type]
         return None
 
     def _model_uses(self, qualname: str) -> ModelUses | None:
@@ -341,3 +532,10 @@ class ProjectModel:
         if len(self._modules) == known:  # resolving the names loaded no module: the answer holds
             self._names = names
         return names
+
+
+def _reached_through(callee: RemoteFunction | None) -> dict[str, str]:
+    """For a function whose every way to Claude goes through an object's class: that callee's way."""
+    if callee is None:
+        return {}
+    return {"via": callee.via, "receiver": callee.receiver, "reaches": callee.reaches or f"`{callee.name}()` ({callee.where})"}

@@ -26,7 +26,7 @@ from claude_lint.analysis.records import (
     NotClient,
     Scope,
 )
-from claude_lint.analysis.symbols import ProjectView, RemoteFunction
+from claude_lint.analysis.symbols import ProjectView, RemoteFunction, is_external
 from claude_lint.analysis.syntax import (
     dotted,
     int_literal,
@@ -71,6 +71,10 @@ def _strip_optional(annotation: cst.BaseExpression) -> list[cst.BaseExpression]:
     return [annotation]
 
 
+def _is_property(node: cst.FunctionDef) -> bool:
+    return any(dotted(d.decorator) in ("property", "functools.cached_property", "cached_property") for d in node.decorators)
+
+
 class Resolver:
     """What a name or expression of the module refers to: an Anthropic client (or another
     library's), a function of this module, the value bound to a name, a Claude call site.
@@ -86,8 +90,11 @@ class Resolver:
         client_factories: Sequence[str] = (),
         project: ProjectView | None = None,
         helper_modules: Sequence[str] = (),
+        classes: Sequence[Scope] = (),
     ) -> None:
         self.imports = imports
+        # The module's top-level classes, by name (receivers built or annotated with one of them).
+        self.local_classes = {c.name: c for c in classes if c.parent is module_scope}
         self.module_scope = module_scope
         self.knowledge = knowledge
         self.factories = frozenset(client_factories)
@@ -277,14 +284,155 @@ class Resolver:
             current = current.parent
         return False
 
+    # classes and dispatch ---------------------------------------------------
+
+    def module_class(self, scope: Scope | None) -> Scope | None:
+        """The class a method belongs to, when it is a class of the module's top level."""
+        owner = scope.class_scope if scope is not None else None
+        if owner is None or owner.parent is not self.module_scope or not isinstance(owner.node, cst.ClassDef):
+            return None
+        return owner
+
+    def class_from_annotation(self, annotation: cst.BaseExpression) -> str | None:
+        """The class an annotation names: an imported name (qualified) or `~Name` for a class of this module."""
+        for candidate in _strip_optional(annotation):
+            found = self._class_name(candidate)
+            if found is not None:
+                return found
+        return None
+
+    def _class_name(self, expr: cst.BaseExpression) -> str | None:
+        name = dotted(expr)
+        if name is None or not name.rsplit(".", 1)[-1][:1].isupper():
+            return None  # classes are CapWords: `make_client()` or `list` are not
+        head = name.split(".", 1)[0]
+        if head in self.imports.names:
+            qualname = self.imports.qualify(expr)
+            return qualname if qualname is not None and not is_external(qualname) else None
+        if "." not in name and name in self.local_classes:
+            return f"~{name}"
+        return None
+
+    def class_of(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> str | None:
+        """The project class a receiver is an instance of, as its annotation or constructor says.
+
+        `x: Base`, `x = Impl()`, `def f(x: Base)`, `self.x: Base` (in the class body too),
+        `self.x = Impl()`, `self.x = x` with `x: Base` a parameter, a property or a local
+        function annotated `-> Base`. An imported class comes qualified, one of this module
+        as `~Name`.
+        """
+        if depth > 6:
+            return None
+        if isinstance(expr, cst.Await):
+            return self.class_of(expr.expression, scope, depth + 1)
+        if isinstance(expr, cst.Call):
+            found = self._class_name(expr.func)
+            if found is not None:
+                return found
+            target = self.function_for(expr.func, scope)
+            if target is not None and target.node.returns is not None:
+                return self.class_from_annotation(target.node.returns.annotation)
+            return None
+        if isinstance(expr, cst.Name):
+            if expr.value in ("self", "cls"):
+                return None
+            current: Scope | None = scope
+            while current is not None:
+                if current.kind != "class":
+                    if expr.value in current.annotations:
+                        return self.class_from_annotation(current.annotations[expr.value])
+                    if expr.value in current.bindings:
+                        for value in current.bindings[expr.value]:
+                            found = self.class_of(value, current, depth + 1)
+                            if found is not None:
+                                return found
+                        return None
+                current = current.parent
+            return None
+        if isinstance(expr, cst.Attribute) and dotted(expr.value) in ("self", "cls"):
+            owner = scope.class_scope
+            return self.class_of_attribute(owner, expr.attr.value, depth) if owner is not None else None
+        return None
+
+    def class_of_attribute(self, owner: Scope, attr: str, depth: int = 0) -> str | None:
+        """The class of `self.attr` in a class, as its annotations, assignments or property say."""
+        key = f"self.{attr}"
+        if key in owner.annotations:
+            return self.class_from_annotation(owner.annotations[key])
+        for method in owner.functions.values():
+            for value in owner.bindings.get(key, ()):
+                found = self.class_of(value, method.scope, depth + 1)
+                if found is not None:
+                    return found
+        prop = owner.functions.get(attr)
+        if prop is not None and prop.node.returns is not None and _is_property(prop.node):
+            return self.class_from_annotation(prop.node.returns.annotation)
+        return None
+
+    def class_attributes(self, owner: Scope) -> dict[str, str]:
+        """`self.attr` -> its class, for the attributes of a class whose class is known."""
+        names = {k[5:] for k in (*owner.annotations, *owner.bindings) if k.startswith("self.")}
+        names |= {n for n, f in owner.functions.items() if f.node.returns is not None and _is_property(f.node)}
+        out = {}
+        for name in sorted(names):
+            found = self.class_of_attribute(owner, name)
+            if found is not None:
+                out[name] = found
+        return out
+
+    def dispatch_ref(self, func: cst.BaseExpression, scope: Scope) -> str | None:
+        """The method a call reaches through its receiver's class: `Class.m` (qualified, or `~Class.m`).
+
+        `self.m()` in a method of a module-level class is `~Owner.m` (the object may be an
+        instance of any subclass); `recv.m()` with a receiver of a known class is `Class.m`;
+        `self.attr.m()` with an attribute the class never sets (a base class does) is
+        `~Owner.attr.m`, which the project answers from the bases.
+        """
+        if not isinstance(func, cst.Attribute):
+            return None
+        method, receiver = func.attr.value, func.value
+        if isinstance(receiver, cst.Name) and receiver.value in ("self", "cls"):
+            owner = self.module_class(scope)
+            return f"~{owner.name}.{method}" if owner is not None else None
+        if isinstance(receiver, cst.Name) and receiver.value in self.imports.names and not self.bound_locally(receiver.value, scope):
+            return None  # a module or a class: `llm.ask()`, `Assistant.ask()` are qualified names already
+        found = self.class_of(receiver, scope)
+        if found is not None:
+            return f"{found}.{method}"
+        if isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name) and receiver.value.value in ("self", "cls"):
+            owner = self.module_class(scope)
+            attr = receiver.attr.value
+            key = f"self.{attr}"
+            if (
+                owner is not None
+                and isinstance(owner.node, cst.ClassDef)
+                and owner.node.bases
+                and key not in owner.bindings
+                and key not in owner.annotations
+                and attr not in owner.functions
+            ):
+                return f"~{owner.name}.{attr}.{method}"
+        return None
+
+    def project_name(self, ref: str) -> str | None:
+        """A dispatch ref as the project view asks it: `~Class.m` in this module -> `pkg.mod.Class.m`."""
+        if ref.startswith("~"):
+            return f"{self.project.module}.{ref[1:]}" if self.project.module else None
+        return ref
+
     def remote_function_for(self, func: cst.BaseExpression, scope: Scope) -> RemoteFunction | None:
-        """The project function of another module a callee refers to (through imports or a base class)."""
+        """The project function of another module a callee refers to (through imports, a base class or subclass, or the receiver's class)."""
         name = dotted(func)
         if name is None:
-            return None
+            ref = self.dispatch_ref(func, scope)
+            return self.project.function(self.project_name(ref)) if ref is not None else None
         head = name.split(".", 1)[0]
         if head in ("self", "cls") and isinstance(func, cst.Attribute) and name.count(".") == 1:
             owner = scope.class_scope
+            if self.project.module is not None and self.module_class(scope) is not None:
+                # The object may be of a subclass that overrides the method (or one it calls).
+                assert owner is not None
+                return self.project.function(f"{self.project.module}.{owner.name}.{func.attr.value}")
             if owner is None or func.attr.value in owner.functions or not isinstance(owner.node, cst.ClassDef):
                 return None
             for base in owner.node.bases:  # a method inherited from a class of another module
@@ -296,7 +444,8 @@ class Resolver:
                     return found
             return None
         if head not in self.imports.names or self.bound_locally(head, scope):
-            return None
+            ref = self.dispatch_ref(func, scope)
+            return self.project.function(self.project_name(ref)) if ref is not None else None
         return self.project.function(self.imports.qualify(func))
 
     # call sites -----------------------------------------------------------

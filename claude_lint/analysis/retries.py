@@ -382,6 +382,13 @@ class _Inspect(cst.CSTVisitor):
     def __init__(self, name: str) -> None:
         self.name = name
         self.found = False
+        # Names the handler binds to a call's answer: `should_retry = await self.error_handler(...)`.
+        self.answers: set[str] = set()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        value = node.value.expression if isinstance(node.value, cst.Await) else node.value
+        if isinstance(value, cst.Call) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            self.answers.add(node.targets[0].target.value)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if node.attr.value in _INSPECTING_ATTRIBUTES and self.name in names_in(node.value):
@@ -398,6 +405,9 @@ class _Inspect(cst.CSTVisitor):
         if self.name in names_in(node.test) and contains_kind(node.body, cst.Raise) and not _text_only(
             node.test, self.name
         ):
+            self.found = True
+        # The handler goes round again only when a callback (or the user it asks) says so.
+        if isinstance(node.test, cst.Name) and node.test.value in self.answers and contains_kind(node.body, cst.Continue):
             self.found = True
 
 

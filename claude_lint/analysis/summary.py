@@ -14,7 +14,12 @@ project model (analysis/project.py), which resolves names across modules.
          "factory": client | null,        # returns a client
          "roots": [library roots],
          "retry": retry | null}},         # it is a retry mechanism (analysis/retry_templates.py)
-     "classes": {"Class": {"line": 3, "bases": [qualified names]}},
+     "classes": {"Class": {"line": 3, "bases": [qualified names], "methods": [names],
+                           "attrs": {"llm": class}}},   # `self.llm` is an instance of class
+     # (a method's entry also has "self": [names of methods it calls on its object];
+     # a class is a qualified name, or `~Name` for one of this module; a call `recv.m()`
+     # whose receiver's class is known is in "calls" as `Class.m`, `~Class.m`, or
+     # `~Owner.attr.m` for an attribute a base class sets)
      "clients": {name: client},           # module-level clients
      "model_sinks": {"f" | "C.m" | "C": {param: [position, "C.m", line]}},  # arguments that become a call's model
      "model_uses": [[qualified name, dict key, "C.m", line]],  # other modules' names sent as a model
@@ -43,7 +48,7 @@ from claude_lint.analysis.retries import retry_template
 from claude_lint.analysis.symbols import retry_to_json
 from claude_lint.analysis.walk import walk
 
-FORMAT = 1
+FORMAT = 2
 _DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.MULTILINE)
 _CLASS = re.compile(r"^[ \t]*class[ \t]+(\w+)", re.MULTILINE)
 _STREAMS = frozenset({"messages.stream", "beta.messages.stream"})
@@ -103,27 +108,29 @@ class _Summarizer:
         self.resolver = model.resolver
 
     def imported(self, func: cst.BaseExpression, scope: Scope) -> str | None:
+        """What a callee names in the project: an imported name (qualified), or a method through its receiver's class."""
         name = dotted(func)
         if name is None:
-            return None
+            return self.resolver.dispatch_ref(func, scope)
         head = name.split(".", 1)[0]
         if head in self.model.imports.names and not self.resolver.bound_locally(head, scope):
             return self.model.imports.qualify(func)
         if head in ("self", "cls") and name.count(".") == 1:
-            owner = scope.class_scope
-            if owner is not None and isinstance(owner.node, cst.ClassDef) and name.split(".")[1] not in owner.functions:
-                bases = [self.model.imports.qualify(b.value) for b in owner.node.bases]
-                return "|".join(f"{b}.{name.split('.')[1]}" for b in bases if b and b.split(".", 1)[0] in self._imported_heads())
-        return None
+            return None  # the methods a method calls on its object: "self" (the project follows overrides)
+        return self.resolver.dispatch_ref(func, scope)
+
+    def _base(self, expr: cst.BaseExpression) -> str:
+        """A base class: qualified when imported, `~Name` for a class of this module."""
+        name = dotted(expr)
+        if name is not None and "." not in name and name not in self.model.imports.names and name in self.resolver.local_classes:
+            return f"~{name}"
+        return self.model.imports.qualify(expr) or ""
 
     def _builds_client(self, info: FunctionInfo) -> bool:
         for record in info.calls:
             if record.frame is info and self.resolver.client_class(self.model.imports.qualify(record.node.func)):
                 return True
         return False
-
-    def _imported_heads(self) -> set[str]:
-        return {q.split(".", 1)[0] for q in self.model.imports.names.values()}
 
     def returns(
         self, info: FunctionInfo, sites: list[CallSite]
@@ -180,12 +187,17 @@ class _Summarizer:
         refs: dict[int, set[str]] = {}
         clients: dict[int, list[dict[str, Any]]] = {}
         local: dict[int, list[FunctionInfo]] = {}
+        on_self: dict[int, set[str]] = {}
         for info in functions:
             own_refs: set[str] = set()
+            own_self: set[str] = set()
             callees: list[FunctionInfo] = []
             for record in info.calls:
                 if record.frame is not info:
                     continue
+                func = record.node.func
+                if isinstance(func, cst.Attribute) and dotted(func.value) in ("self", "cls"):
+                    own_self.add(func.attr.value)
                 target = self.resolver.function_for(record.node.func, record.scope)
                 if target is not None:
                     callees.append(target)
@@ -194,6 +206,7 @@ class _Summarizer:
                 if ref:
                     own_refs.update(ref.split("|"))
             refs[id(info)] = own_refs
+            on_self[id(info)] = own_self
             local[id(info)] = callees
             found = []
             for site in sites_by_frame.get(id(info), []):
@@ -208,6 +221,7 @@ class _Summarizer:
             if qual is None:
                 continue
             all_refs, all_clients = set(refs[id(info)]), list(clients[id(info)])
+            all_self = set(on_self[id(info)])
             seen = {id(info)}
             pending = list(local[id(info)])
             while pending:
@@ -216,6 +230,7 @@ class _Summarizer:
                     continue
                 seen.add(id(callee))
                 all_refs |= refs[id(callee)]
+                all_self |= on_self[id(callee)]
                 all_clients.extend(c for c in clients[id(callee)] if c not in all_clients)
                 pending.extend(local[id(callee)])
             returns, factory, returned = None, None, None
@@ -228,7 +243,9 @@ class _Summarizer:
 
                 values = values_for(model)
                 request = {"tools": values.request_uses_tools(returned), "thinking": values.request_uses_thinking(returned)}
-            if not (info.calls_llm or all_refs or factory or returns):
+            if "." not in qual:
+                all_self = set()
+            if not (info.calls_llm or all_refs or factory or returns or all_self):
                 continue
             entry: dict[str, Any] = {
                 "line": line,
@@ -242,6 +259,8 @@ class _Summarizer:
                 "retry": None,
                 "request": request,
             }
+            if all_self:
+                entry["self"] = sorted(all_self)
             out_functions[qual] = entry
         for info, line in zip(functions, lines, strict=True):
             qual = info.qualname
@@ -260,8 +279,11 @@ class _Summarizer:
         class_lines = _lines(self.text, _CLASS, [c.name for c in class_nodes])
         for scope, line in zip(class_nodes, class_lines, strict=True):
             assert isinstance(scope.node, cst.ClassDef)
-            bases = [model.imports.qualify(b.value) or "" for b in scope.node.bases if b.keyword is None]
-            classes[scope.name] = {"line": line, "bases": [b for b in bases if b]}
+            bases = [self._base(b.value) for b in scope.node.bases if b.keyword is None]
+            classes[scope.name] = {"line": line, "bases": [b for b in bases if b], "methods": sorted(scope.functions)}
+            attrs = self.resolver.class_attributes(scope)
+            if attrs:
+                classes[scope.name]["attrs"] = attrs
         module_clients: dict[str, Any] = {}
         for name, values in model.module_scope.bindings.items():
             if not values or not isinstance(values[0], (cst.Call, cst.Name, cst.Attribute, cst.Await)):

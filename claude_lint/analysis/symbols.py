@@ -50,10 +50,26 @@ class RemoteFunction:
     request_thinking: bool | None = None
     roots: tuple[str, ...] = ()  # libraries its calls reach (for foreign exception types)
     retry: RemoteRetry | None = None  # a retry mechanism it applies to the calls (a decorator on it)
+    # Reached through a method call on an object (`obj.via()`), not called by name: the method
+    # called, and the project subclass whose override makes the call ("" for the class itself).
+    # A function that reaches such a call through a function it calls: where the Claude call is.
+    via: str = ""
+    receiver: str = ""
+    reaches: str = ""  # "`AnthropicLLM._achat()` (app/anthropic.py:9)"
 
     @property
     def label(self) -> str:
         return f"`{self.name}()` in {self.where}"
+
+    def reached_from(self, call: str) -> str:
+        """`self.llm.aask()` reaches a Claude call in `AnthropicLLM._achat()` (app/anthropic.py:9) when the object is an `AnthropicLLM`."""
+        if self.reaches:
+            return f"{self.label} reaches a Claude call in {self.reaches}"
+        text = f"`{call}()` reaches a Claude call in `{self.name}()` ({self.where})"
+        if self.receiver:
+            article = "an" if self.receiver[:1].lower() in "aeiou" else "a"
+            text += f" when the object is {article} `{self.receiver}`"
+        return text
 
 
 @dataclass(frozen=True)

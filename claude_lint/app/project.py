@@ -65,8 +65,13 @@ class Project:
         self.root = root
         self.settings = settings
         self.bases: list[Path] = [root, root / "src"]
-        self.model = ProjectModel(self._load)
+        self.model = ProjectModel(self._load, self._subclass_modules)
         self.model.load_all = self.load_all
+        # A run that read every file of the project (a full run from its root) loaded every
+        # module that can make a Claude call: subclasses are looked for among those only.
+        # Otherwise the project's files are scanned once for their `class X(...)` lines.
+        self.complete = False
+        self._class_index: dict[str, list[str]] | None = None
         # Summaries by content digest, and the summary-computing callback's counter (tests read it).
         self._summaries: dict[bytes, dict[str, Any] | None] = {}
         self.computed = 0
@@ -158,6 +163,39 @@ class Project:
                 summary = self.summary_of(data)
                 if summary is not None:
                     self.add(candidate.path, None, summary)
+    def _subclass_modules(self, base: str) -> list[str]:
+        """Modules of the project with a class whose bases name `base` (found by a scan of the files, once)."""
+        if self.complete:
+            return []
+        if self._class_index is None:
+            self._class_index = self._scan_classes()
+        return self._class_index.get(base, [])
+
+    def _scan_classes(self) -> dict[str, list[str]]:
+        from claude_lint.app.discover import discover  # only when a class's subclasses are asked for
+        from claude_lint.config.settings import ConfigResolver
+        from claude_lint.core.source import read_source_file
+
+        index: dict[str, list[str]] = {}
+        for candidate in discover([str(self.root)], ConfigResolver()):
+            if candidate.skipped is not None:
+                continue
+            try:
+                data = read_source_file(candidate.path)
+            except (SourceError, OSError):
+                continue
+            if b"class" not in data:
+                continue
+            named: tuple[str, bool] | None | bool = False
+            for match in _CLASS_LINE.finditer(data):
+                for base in _NAME.findall(match.group(1)):
+                    if named is False:
+                        named = self.note_file(candidate.path)
+                    if named:
+                        names = index.setdefault(base.decode("ascii", "replace"), [])
+                        if named[0] not in names:
+                            names.append(named[0])
+        return index
 
     def add(self, path: Path, data: bytes | None, summary: dict[str, Any]) -> None:
         """A summary a worker computed (or the cache held) for a file of the project."""
@@ -171,6 +209,7 @@ class Project:
         """A file of the project changed on disk (the language server saw it saved): summarise it again."""
         named = self.note_file(path)
         summary = self.summary_of(data)
+        self._class_index = None  # its classes may have changed
         if named is not None and summary is not None:
             self.model.add(LoadedModule(named[0], self.display(path), named[1], summary))
         elif named is not None:
@@ -190,13 +229,18 @@ class Project:
         return self.model.claude_names()
 
     def preload(self, path: Path, data: bytes) -> None:
-        """Load the project modules a file imports (found by a scan of its import lines, not a parse).
+        """Load the project modules a file imports, and those that subclass its classes (found by scans, not a parse).
 
         Linting a few files asks only about the modules they use: after this, the
-        project's Claude-calling names those modules export reach the prefilter.
+        project's Claude-calling names those modules export reach the prefilter
+        (a base class whose subclass elsewhere overrides a hook with a Claude call
+        is linted though it names no SDK).
         """
         named = self.note_file(path)
         module, is_package = (named[0], named[1]) if named else (None, False)
+        for defined in _CLASS_DEF.findall(data):
+            for subclassing in self._subclass_modules(defined.decode("ascii", "replace")):
+                self.model.module(subclassing)
         from claude_lint.analysis.symbols import absolute_name, is_external
 
         for match in _IMPORT_LINE.finditer(data):
@@ -220,6 +264,9 @@ class Project:
 
 _IMPORT_LINE = re.compile(rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\(?[\w, \t\\\n]+)|import[ \t]+([\w., \t]+))", re.MULTILINE)
 _NAME = re.compile(rb"\w+")
+_CLASS_DEF = re.compile(rb"^[ \t]*class[ \t]+(\w+)", re.MULTILINE)
+# `class Name(Base, pkg.Other, metaclass=M):` -> the text between the parentheses.
+_CLASS_LINE = re.compile(rb"^[ \t]*class[ \t]+\w+[ \t]*\(([^)]*)\)", re.MULTILINE)
 _DOTTED = re.compile(rb"[\w.]+")
 
 

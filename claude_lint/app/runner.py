@@ -306,7 +306,11 @@ def _lint_candidates(
     outcome: Outcome,
     covered: tuple[Path, ...] = (),
 ) -> list[FileOutcome]:
-    """Prefilter and look up the cache here; lint what is left, in workers if there is much; then the project passes."""
+    """Prefilter and look up the cache here; lint what is left, in workers if there is much; then the project passes.
+
+    `covered`: directories the run walked whole; a project whose root is one of them (or
+    inside one) had every file read, so its model needs no scan of the files for subclasses.
+    """
 
     done: list[FileOutcome | None] = [None] * len(candidates)
     pending: list[tuple[int, LintTask, int]] = []  # (index, task, size)
@@ -401,9 +405,10 @@ class _Projects(dict[int, "Project"]):
         key = (path.parent, settings)
         if key not in self._roots:  # the root is the same for every file of a directory
             self._roots[key] = project_for(path, settings, self.registry)
-            root = self._roots[key].root
+            root = self._roots[key].root.resolve()
             if any(root == d or d in root.parents for d in self.covered):
                 self._roots[key].model.load_all = None
+                self._roots[key].complete = True
             spec = self.specs.get(index)
             if spec is not None and self._roots[key].cache is None:
                 from claude_lint.app.cache import SummaryStore

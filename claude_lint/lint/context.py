@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from claude_lint.analysis.model import CallSite, HandlerInfo, ModuleModel
-from claude_lint.analysis.responses import ModuleFrames, frames_for
+from claude_lint.analysis.responses import ModuleFrames, frames_for, short_code
 from claude_lint.analysis.retries import RetryAnalysis, retry_analysis
 from claude_lint.analysis.values import Values, values_for
 from claude_lint.config.settings import Settings
@@ -81,9 +81,20 @@ class RuleContext:
         """`; ask_claude() in app/llm.py:12 makes the Claude call` when every call site is a function of another module."""
         if not sites or any(site.remote is None for site in sites):
             return ""
-        labels = list(dict.fromkeys(site.remote.label for site in sites if site.remote is not None))
-        shown = ", ".join(labels[:2]) + (f" and {len(labels) - 2} more" if len(labels) > 2 else "")
-        return f"; {shown} make{'s' if len(labels) == 1 else ''} the Claude call"
+        named = [s.remote for s in sites if s.remote is not None and not s.remote.via]
+        labels = list(dict.fromkeys(remote.label for remote in named))
+        # Calls through an object's class: the method called, and where the Claude call it reaches is.
+        reached = list(
+            dict.fromkeys(
+                s.remote.reached_from(short_code(s.node.func)) for s in sites if s.remote is not None and s.remote.via
+            )
+        )
+        notes = []
+        if labels:
+            shown = ", ".join(labels[:2]) + (f" and {len(labels) - 2} more" if len(labels) > 2 else "")
+            notes.append(f"{shown} make{'s' if len(labels) == 1 else ''} the Claude call")
+        notes.extend(reached[:2])
+        return "".join(f"; {note}" for note in notes)
 
     @staticmethod
     def reply_note(site: CallSite) -> str:

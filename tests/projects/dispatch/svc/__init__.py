@@ -1,0 +1,1 @@
+"""A service whose base classes retry and whose subclasses call Claude."""

@@ -2,7 +2,7 @@
 
 import libcst as cst
 
-from claude_lint.analysis.retries import RetryMechanism
+from claude_lint.analysis.retries import RetryMechanism, retry_decided_by_callback
 from claude_lint.core.diagnostics import FixKind
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
@@ -11,8 +11,8 @@ from claude_lint.lint.retry_wording import header_width, mechanism_name
 from claude_lint.lint.rule import Rule
 
 
-def _handler_without_wait(ctx: RuleContext, m: RetryMechanism) -> cst.CSTNode | None:
-    """A retrying handler of a loop whose path back to the call never sleeps."""
+def _handlers_without_wait(ctx: RuleContext, m: RetryMechanism) -> list[cst.CSTNode]:
+    """The retrying handlers of a loop whose path back to the call never sleeps (each its own error types)."""
     in_handler: set[int] = set()
     shared = False  # a sleep in the loop body outside the handlers serves every path
     for record in m.sleeps:
@@ -22,8 +22,9 @@ def _handler_without_wait(ctx: RuleContext, m: RetryMechanism) -> cst.CSTNode | 
         else:
             shared = True
     if shared:
-        return None
-    return next((h.node for h in m.handlers if id(h) not in in_handler), None)
+        return []
+    # A retry the user (or a callback) decides on waits for that answer.
+    return [h.node for h in m.handlers if id(h) not in in_handler and not retry_decided_by_callback(h)]
 
 
 class RetryWithoutBackoff(Rule):
@@ -237,24 +238,27 @@ class RetryWithoutBackoff(Rule):
             if not m.call_sites:
                 continue
             if m.family == "manual":
-                node = _handler_without_wait(ctx, m)
-                if node is None:
-                    continue
+                nodes = _handlers_without_wait(ctx, m)
             elif m.wait != "none":
                 continue
             else:
-                node = m.node
-            fix = None
-            if m.family == "tenacity":
-                name, imports = ctx.import_name("tenacity", "wait_random_exponential")
-                edits = add_keyword_edit(ctx, m, f"wait={name}(multiplier=1, max=60)")
-                if edits:
-                    fix = ctx.fix("Add `wait=wait_random_exponential(multiplier=1, max=60)`", *edits, *imports, safe=False)
-            what = mechanism_name(m, ctx.model)
-            ctx.report(
-                node,
-                f"{what[0].upper()}{what[1:]} tries the Claude call again at once: add a sleep with "
-                "exponential backoff and jitter",
-                fix,
-                width=header_width(node),
-            )
+                nodes = [m.node]
+            for node in nodes:
+                self._report(ctx, m, node)
+
+    @staticmethod
+    def _report(ctx: RuleContext, m: RetryMechanism, node: cst.CSTNode) -> None:
+        fix = None
+        if m.family == "tenacity":
+            name, imports = ctx.import_name("tenacity", "wait_random_exponential")
+            edits = add_keyword_edit(ctx, m, f"wait={name}(multiplier=1, max=60)")
+            if edits:
+                fix = ctx.fix("Add `wait=wait_random_exponential(multiplier=1, max=60)`", *edits, *imports, safe=False)
+        what = mechanism_name(m, ctx.model)
+        ctx.report(
+            node,
+            f"{what[0].upper()}{what[1:]} tries the Claude call again at once: add a sleep with "
+            "exponential backoff and jitter",
+            fix,
+            width=header_width(node),
+        )

@@ -378,12 +378,21 @@ def handler_inspects(handler: HandlerInfo) -> bool:
     return inspect.found
 
 
+def retry_decided_by_callback(handler: HandlerInfo) -> bool:
+    """The handler goes round again only when a callback it calls (or the user it asks) says so:
+    `should_retry = await self.error_handler(...)` then `if should_retry: continue`."""
+    inspect = _Inspect(handler.name or "")
+    walk(handler.node.body, inspect)
+    return inspect.decided
+
+
 class _Inspect(cst.CSTVisitor):
     def __init__(self, name: str) -> None:
         self.name = name
         self.found = False
         # Names the handler binds to a call's answer: `should_retry = await self.error_handler(...)`.
         self.answers: set[str] = set()
+        self.decided = False  # a retry only when such an answer says so
 
     def visit_Assign(self, node: cst.Assign) -> None:
         value = node.value.expression if isinstance(node.value, cst.Await) else node.value
@@ -408,7 +417,7 @@ class _Inspect(cst.CSTVisitor):
             self.found = True
         # The handler goes round again only when a callback (or the user it asks) says so.
         if isinstance(node.test, cst.Name) and node.test.value in self.answers and contains_kind(node.body, cst.Continue):
-            self.found = True
+            self.found = self.decided = True
 
 
 class _TextUses(cst.CSTVisitor):

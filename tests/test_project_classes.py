@@ -22,8 +22,6 @@ from claude_lint.app.runner import RunOptions, run
 from claude_lint.config.settings import ConfigResolver
 from tests.test_project import each_file_alone, each_file_on_stdin, findings, parses  # noqa: F401  (a fixture)
 
-DISPATCH = Path(__file__).resolve().parent / "projects" / "dispatch"
-
 REACHES_SEND = "reaches a Claude call in `ClaudeLLM._send()` (svc/llm/providers/claude.py:13) when the object is a `ClaudeLLM`"
 NON_RETRYABLE = (
     "including BadRequestError (400), AuthenticationError (401), PaymentRequiredError (402), "

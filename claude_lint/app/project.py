@@ -172,7 +172,8 @@ class Project:
         return self._class_index.get(base, [])
 
     def _scan_classes(self) -> dict[str, list[str]]:
-        from claude_lint.app.discover import discover  # only when a class's subclasses are asked for
+        # Only when a class's subclasses are asked for.
+        from claude_lint.app.discover import discover
         from claude_lint.config.settings import ConfigResolver
         from claude_lint.core.source import read_source_file
 

@@ -12,7 +12,7 @@ dynamic imports are not followed (summaries do not record them).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -407,10 +407,15 @@ class ProjectModel:
         self._reached[key] = found
         return found
 
+    def _receivers(self, home: str) -> Iterator[str]:
+        """The class, then its subclasses (looked for only when the class itself does not answer)."""
+        yield home
+        yield from self.subclasses(home)
+
     def _dispatch(self, home: str, method: str) -> Symbol | None:
         """`obj.method()` for an object of class `home` or of any project subclass."""
         called = self._method(home, method)
-        for receiver in (home, *self.subclasses(home)):
+        for receiver in self._receivers(home):
             reached = self._reaches(receiver, method)
             if reached is None:
                 continue
@@ -419,6 +424,11 @@ class ProjectModel:
             if receiver == home and direct:
                 return reached
             entry = own[2] if own is not None else None
+            # Name the subclass that defines the reached method when it is one (any subclass of it
+            # is one of those objects too): the message does not depend on which came first.
+            defining = reached.name.rsplit(".", 1)[0]
+            if receiver != home and any(s.rsplit(".", 1)[-1] == defining for s in self.subclasses(home)):
+                receiver = f"{home}.{defining}"
             return replace(
                 reached,
                 is_async=bool(entry["async"]) if entry is not None else reached.is_async,

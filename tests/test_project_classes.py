@@ -20,7 +20,7 @@ import pytest
 
 from claude_lint.app.runner import RunOptions, run
 from claude_lint.config.settings import ConfigResolver
-from tests.test_project import each_file_alone, each_file_on_stdin, findings, parses  # noqa: F401  (a fixture)
+from tests.test_project import each_file_alone, each_file_on_stdin, findings
 
 REACHES_SEND = "reaches a Claude call in `ClaudeLLM._send()` (svc/llm/providers/claude.py:13) when the object is a `ClaudeLLM`"
 NON_RETRYABLE = (
@@ -104,7 +104,7 @@ def test_stdin_gives_the_same_as_the_file(dispatch: Path, run_cli) -> None:
 
 
 def test_a_subclass_that_stops_calling_claude_relints_the_base_class_and_its_users(
-    dispatch: Path, parses: list[str]  # noqa: F811  (the fixture)
+    dispatch: Path, parses: list[str]
 ) -> None:
     run(["."], ConfigResolver(), RunOptions(cache=True))
     parses.clear()

@@ -111,6 +111,43 @@ class RetriesNonRetryable(Rule):
     fix = FixKind.HELPER
 
     VALID = [
+        # The loop only schedules the Claude call in a task of its own: its errors are raised there.
+        Valid(
+            """
+            import asyncio, anthropic
+            client = anthropic.AsyncAnthropic(max_retries=0)
+            async def ask(prompt):
+                return await client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            async def listen(queue):
+                while True:
+                    try:
+                        asyncio.create_task(ask(await queue.get()))
+                    except Exception:
+                        continue
+            """
+        ),
+        # A home-made retry decorator whose wrapper does not await: around an `async def` it
+        # only sees the coroutine being made.
+        Valid(
+            """
+            import anthropic, functools
+            client = anthropic.AsyncAnthropic(max_retries=0)
+            def retrying(limit):
+                def decorator(func):
+                    @functools.wraps(func)
+                    def wrapper(*args, **kwargs):
+                        for _ in range(limit):
+                            try:
+                                return func(*args, **kwargs)
+                            except Exception:
+                                continue
+                    return wrapper
+                return decorator
+            @retrying(3)
+            async def ask(prompt):
+                return await client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            """
+        ),
         # A test of the status code decides what is retried.
         Valid(
             """

@@ -181,6 +181,8 @@ class ModuleModel:
         return not any(derived & names_in(site.node) for site in sites)
 
 
+# Calls that schedule a coroutine to run in a task of its own.
+_SCHEDULERS = frozenset({"create_task", "ensure_future", "run_coroutine_threadsafe", "start_soon"})
 _RETRY_ITERABLES = frozenset({"range", "itertools.count", "itertools.repeat"})
 
 # Where a loop takes the next input from: the user, an iterator, a queue, a socket.
@@ -389,7 +391,17 @@ def build_model(
             overridden = True
     if overridden:
         _mark_llm_functions(collector.functions, resolver, remote)
+    # `asyncio.create_task(ask())`: the coroutine runs later, in its task; its errors are not raised here.
+    scheduled = {
+        id(arg.value)
+        for record in collector.calls
+        if isinstance(record.node.func, (cst.Name, cst.Attribute))
+        and (dotted(record.node.func) or "").rsplit(".", 1)[-1] in _SCHEDULERS
+        for arg in record.node.args
+    }
     for record in collector.calls:
+        if id(record.node) in scheduled and not record.awaited:
+            continue
         target = resolver.function_for(record.node.func, record.scope)
         if target is not None and target.calls_llm:
             call_sites.append(CallSite(record, "", None, None, False, target=target))

@@ -1131,6 +1131,7 @@ def retry_template(model: ModuleModel, function: FunctionInfo) -> RemoteRetry | 
                 _loop_bound(model, loop, outer),
                 wait,
                 _reads_retry_after(model, [h.node for h in handlers]),
+                sync_only=not record.awaited and not frame.is_async,
             )
     return None
 
@@ -1314,6 +1315,8 @@ def _project_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iterat
             found = _template_for(model, use.func if use is not None else expr, memo)
             if found is None or (found[0].shape == "factory") != (use is not None) or found[0].shape == "wrapper":
                 continue
+            if function.is_async and found[0].sync_only:
+                continue  # its wrapper gets the coroutine back at once: the call's errors never reach it
             mechanism = template_mechanism(model, found[0], decorator, use, wrapped, found[1])
             mechanism.function = function
             yield mechanism

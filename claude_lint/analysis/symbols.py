@@ -99,6 +99,9 @@ class RemoteRetry:
     attempts: tuple[object, ...]
     wait: str
     reads_retry_after: bool = False
+    # Its wrapper calls the function without awaiting it: around an `async def` it only sees
+    # the coroutine being made, never the errors of the call.
+    sync_only: bool = False
 
     @property
     def label(self) -> str:
@@ -266,6 +269,7 @@ def retry_to_json(retry: RemoteRetry) -> dict[str, object]:
         "attempts": _fact_to_json(retry.attempts),
         "wait": retry.wait,
         "retry_after": retry.reads_retry_after,
+        "sync_only": retry.sync_only,
     }
 
 
@@ -278,6 +282,7 @@ def retry_from_json(data: dict[str, object], where: str) -> RemoteRetry:
         _fact_from_json(data["attempts"]),  # type: ignore[arg-type]
         str(data["wait"]),
         bool(data["retry_after"]),
+        bool(data.get("sync_only", False)),
     )
 
 

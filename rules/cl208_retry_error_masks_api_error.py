@@ -1,5 +1,6 @@
 """CL208 retry-error-masks-api-error: tenacity around a Claude call without `reraise=True`."""
 
+from claude_lint.analysis.retries import direct_sites
 from claude_lint.core.diagnostics import FixKind
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
@@ -200,7 +201,8 @@ class RetryErrorMasksApiError(Rule):
         for m in ctx.retries.mechanisms:
             if m.family != "tenacity" or m.reraise or not m.call_sites:
                 continue
-            if all(site.remote is not None and site.remote.via for site in m.call_sites):
+            reached = [d for site in m.call_sites for d in direct_sites(site, ctx.model)]
+            if reached and all(site.remote is not None and site.remote.via for site in reached):
                 # Claude is one of the classes the object may be of: what its callers catch is
                 # the project's business, not the SDK's exceptions alone.
                 continue

@@ -255,15 +255,29 @@ class Project:
             else:
                 candidates = [n.decode() for n in _DOTTED.findall(names or b"")]
             for name in candidates:
-                if is_external(name):
-                    continue
-                parts = name.split(".")
-                for end in range(len(parts), 0, -1):
-                    if self.model.module(".".join(parts[:end])) is not None:
-                        break
+                self._load_for(name)
+
+    def _load_for(self, name: str, depth: int = 0) -> None:
+        """Load the module a name is in, and where a package re-exports it from (`from .action import Action`)."""
+        from claude_lint.analysis.symbols import absolute_name, is_external
+
+        if is_external(name):
+            return
+        parts = name.split(".")
+        for end in range(len(parts), 0, -1):
+            found = self.model.module(".".join(parts[:end]))
+            if found is None:
+                continue
+            rest = parts[end:]
+            if rest and rest[0] in found.summary["imports"] and depth < 4:
+                target = absolute_name(found.summary["imports"][rest[0]], found.name, found.is_package)
+                if target is not None:
+                    self._load_for(".".join([target, *rest[1:]]), depth + 1)
+            return
 
 
-_IMPORT_LINE = re.compile(rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\(?[\w, \t\\\n]+)|import[ \t]+([\w., \t]+))", re.MULTILINE)
+# The names imported: a parenthesized list (over several lines), else the rest of the line.
+_IMPORT_LINE = re.compile(rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]+)|import[ \t]+([\w., \t]+))", re.MULTILINE)
 _NAME = re.compile(rb"\w+")
 _CLASS_DEF = re.compile(rb"^[ \t]*class[ \t]+(\w+)", re.MULTILINE)
 # `class Name(Base, pkg.Other, metaclass=M):` -> the text between the parentheses.

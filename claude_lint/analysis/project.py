@@ -391,19 +391,23 @@ class ProjectModel:
             return self._reached[key]
         self._reached[key] = None  # asked again while being answered (through a dispatch ref): a cycle
         found: RemoteFunction | None = None
+        clients: list[RemoteClient] = []  # of every Claude call it reaches (the first is named)
         seen, pending = {method}, [method]
-        while pending and found is None:
+        while pending:
             definition = self._method(receiver, pending.pop(0))
             if definition is None or definition[2] is None:
                 continue
             function = self._function(*definition)  # type: ignore[arg-type]
             if isinstance(function, RemoteFunction) and function.calls_claude:
-                found = function
-                break
+                found = found or function
+                clients.extend(c for c in function.clients if c not in clients)
+                continue
             for name in definition[2].get("self", ()):
                 if name not in seen:
                     seen.add(name)
                     pending.append(name)
+        if found is not None and len(clients) > len(found.clients):
+            found = replace(found, clients=tuple(clients))
         self._reached[key] = found
         return found
 

@@ -59,10 +59,11 @@ TEXT = [
     'svc/review.py:13:16: messages.create in Reviewer.review()',
     '  request:  model `self.model` = "claude-3-5-sonnet-20241022" (retired 2025-10-22, svc/nightly.py:7), or other, max_tokens 512, 1 message, not streaming, not validated before sending',
     '  client:   Anthropic (svc/review.py:5), SDK retries default',
-    '  requests: up to 3 per call (3 SDK attempts)',
+    # `reviewer.review(text)` with `reviewer = Reviewer(...)`: a call through the object's class.
+    '  requests: up to 3 per call (3 SDK attempts) via nightly() svc/nightly.py:8',
     '  retries:  SDK: 3 attempts, backoff with jitter',
     '  handlers: none',
-    '  callers:  none found in the project',
+    '  callers:  nightly() svc/nightly.py:8',
     '',
     'svc/stream.py:9:16: messages.stream in stream_reply() (async)',
     '  request:  model "claude-sonnet-4-6" (active), max_tokens 2048, 1 message, streaming, not validated before sending',

@@ -21,6 +21,8 @@ def _culprit(m: RetryMechanism, ctx: RuleContext) -> HandlerInfo:
 def _what(m: RetryMechanism, ctx: RuleContext) -> str:
     if m.family == "tenacity" and m.keyword("retry") is None:
         return f"{mechanism_name(m, ctx.model)} has no `retry=`, so tenacity retries every exception"
+    if m.family == "retrying" and m.keyword("retry_on_exception") is None:
+        return f"{mechanism_name(m, ctx.model)} has no `retry_on_exception=`, so retrying retries every exception"
     if m.family in ("manual", "recursion"):
         handler = _culprit(m, ctx)
         caught = ctx.except_clause(handler)
@@ -28,7 +30,7 @@ def _what(m: RetryMechanism, ctx: RuleContext) -> str:
     if m.family == "project" and m.predicate.kind == "types":
         caught = ", ".join(f"`{t.rsplit('.', 1)[-1]}`" for t in m.predicate.types)
         return f"{mechanism_name(m, ctx.model)} retries {caught}"
-    if m.family == "project" and m.predicate.kind == "all":
+    if m.family in ("project", "retrying") and m.predicate.kind == "all":
         return f"{mechanism_name(m, ctx.model)} retries every exception"
     return f"{mechanism_name(m, ctx.model)} retries broad exception types"
 
@@ -37,7 +39,8 @@ class RetriesNonRetryable(Rule):
     """## What it does
     Finds a retry mechanism around a Claude call whose retry predicate
     admits errors that fail the same way on every attempt: tenacity's
-    `@retry` with no `retry=` (tenacity retries every exception),
+    `@retry` with no `retry=` (tenacity retries every exception), the
+    `retrying` library's `@retry`/`Retrying` with no `retry_on_exception=`,
     `retry_if_exception_type()` with no argument or a broad type,
     backoff/stamina with a broad type and no `giveup`, or a retry loop whose
     handler catches a broad type and loops again without inspecting the

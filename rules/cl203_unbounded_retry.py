@@ -18,6 +18,7 @@ from claude_lint.lint.rule import Rule
 
 _WHY = {
     "tenacity": "has no `stop=`, so it retries forever",
+    "retrying": "has none of `stop_max_attempt_number`, `stop_max_delay` or `stop_func`, so it retries forever",
     "backoff": "has neither `max_tries` nor `max_time`, so it retries forever",
     "stamina": "sets both `attempts=None` and `timeout=None`, so it retries forever",
     "manual": "has no attempt bound, so it retries forever",
@@ -29,7 +30,9 @@ _WHY = {
 class UnboundedRetry(Rule):
     """## What it does
     Finds a retry around a Claude call that never gives up: tenacity without
-    `stop=` (or with `stop_never`), backoff without `max_tries`/`max_time`,
+    `stop=` (or with `stop_never`), the `retrying` library without
+    `stop_max_attempt_number`/`stop_max_delay`/`stop_func` (it never stops
+    by default), backoff without `max_tries`/`max_time`,
     a `while` retry loop with no attempt counter, a recursive retry without
     a decreasing counter, or a client's `max_retries` above the configured
     `max-attempts` (10 by default) or infinite.
@@ -71,7 +74,8 @@ class UnboundedRetry(Rule):
 
     ## Fix safety
     For tenacity the fix adds `stop=stop_after_attempt(5)` (importing it if
-    needed); for backoff it adds `max_tries=5`. It is unsafe: calls that used
+    needed); for `retrying`, `stop_max_attempt_number=5`; for backoff it adds
+    `max_tries=5`. It is unsafe: calls that used
     to wait out a long outage now fail after five attempts.
     """
 
@@ -171,6 +175,35 @@ class UnboundedRetry(Rule):
         ),
     ]
     INVALID = [
+        # The `retrying` library never stops unless told to.
+        Invalid(
+            """
+            import anthropic
+            from retrying import retry
+
+            client = anthropic.Anthropic(max_retries=0)
+
+            @retry(retry_on_exception=(anthropic.RateLimitError,), wait_random_min=500, wait_random_max=5000)
+            def ask(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            """,
+            line=6,
+            column=1,
+            message=(
+                "`@retry(...)` around a Claude call has none of `stop_max_attempt_number`, `stop_max_delay` or "
+                "`stop_func`, so it retries forever"
+            ),
+            fixed="""
+            import anthropic
+            from retrying import retry
+
+            client = anthropic.Anthropic(max_retries=0)
+
+            @retry(retry_on_exception=(anthropic.RateLimitError,), wait_random_min=500, wait_random_max=5000, stop_max_attempt_number=5)
+            def ask(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            """,
+        ),
         # The predicate's types behind a module-level tuple: still a tenacity retry, with no stop.
         Invalid(
             """
@@ -316,6 +349,10 @@ class UnboundedRetry(Rule):
             edits = add_keyword_edit(ctx, m, f"stop={name}(5)")
             if edits:
                 return ctx.fix("Add `stop=stop_after_attempt(5)`", *edits, *imports, safe=False)
+        if m.family == "retrying":
+            edits = add_keyword_edit(ctx, m, "stop_max_attempt_number=5")
+            if edits:
+                return ctx.fix("Add `stop_max_attempt_number=5`", *edits, safe=False)
         if m.family == "backoff":
             edits = add_keyword_edit(ctx, m, "max_tries=5")
             if edits:

@@ -30,8 +30,9 @@ def _handlers_without_wait(ctx: RuleContext, m: RetryMechanism) -> list[cst.CSTN
 class RetryWithoutBackoff(Rule):
     """## What it does
     Finds a retry around a Claude call that tries again at once: tenacity
-    without `wait=` (or with `wait_none()`), a retry loop or a recursive
-    retry with no sleep on its retry path.
+    without `wait=` (or with `wait_none()`), the `retrying` library's
+    `@retry`/`Retrying` with no `wait_*` keyword, a retry loop or a
+    recursive retry with no sleep on its retry path.
 
     ## Why is this bad?
     A rate limit or an overload does not clear in microseconds. Retrying

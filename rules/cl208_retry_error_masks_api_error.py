@@ -1,9 +1,10 @@
-"""CL208 retry-error-masks-api-error: tenacity around a Claude call without `reraise=True`."""
+"""CL208 retry-error-masks-api-error: tenacity without `reraise=True` (or retrying with `wrap_exception=True`) around a Claude call."""
 
-from claude_lint.analysis.retries import direct_sites
+from claude_lint.analysis.retries import direct_sites, own_calls
 from claude_lint.core.diagnostics import FixKind
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
+from claude_lint.lint.helper_adoption import helper_replaces
 from claude_lint.lint.retry_fixes import add_keyword_edit
 from claude_lint.lint.retry_wording import mechanism_name
 from claude_lint.lint.rule import Rule
@@ -12,7 +13,8 @@ from claude_lint.lint.rule import Rule
 class RetryErrorMasksApiError(Rule):
     """## What it does
     Finds tenacity (`@retry`, `Retrying`, `AsyncRetrying`) around a Claude
-    call without `reraise=True`.
+    call without `reraise=True`, and the `retrying` library's `@retry` /
+    `Retrying` with `wrap_exception=True` (by default it re-raises the error).
 
     ## Why is this bad?
     When the attempts run out, tenacity raises `tenacity.RetryError`, not the
@@ -54,8 +56,8 @@ class RetryErrorMasksApiError(Rule):
     ```
 
     ## Fix safety
-    The fix adds `reraise=True`. It is unsafe: code that catches
-    `tenacity.RetryError` today stops seeing it. A decorator that a helper
+    The fix adds `reraise=True` (for `retrying`: sets `wrap_exception=False`).
+    It is unsafe: code that catches `RetryError` today stops seeing it. A decorator that a helper
     fix (CL202) removes is left to that fix.
     """
 
@@ -95,6 +97,36 @@ class RetryErrorMasksApiError(Rule):
         ),
     ]
     INVALID = [
+        Invalid(
+            """
+            import anthropic
+            from retrying import retry
+
+            client = anthropic.Anthropic(max_retries=0)
+
+            @retry(stop_max_attempt_number=4, wait_random_min=500, wait_random_max=5000,
+                   retry_on_exception=(anthropic.RateLimitError,), wrap_exception=True)
+            def ask(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            """,
+            line=6,
+            column=1,
+            message=(
+                "`@retry(...)` has `wrap_exception=True`: when its attempts run out the caller gets "
+                "`retrying.RetryError` and every `except anthropic...` above never matches"
+            ),
+            fixed="""
+            import anthropic
+            from retrying import retry
+
+            client = anthropic.Anthropic(max_retries=0)
+
+            @retry(stop_max_attempt_number=4, wait_random_min=500, wait_random_max=5000,
+                   retry_on_exception=(anthropic.RateLimitError,), wrap_exception=False)
+            def ask(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            """,
+        ),
         Invalid(
             """
             import anthropic
@@ -199,12 +231,23 @@ class RetryErrorMasksApiError(Rule):
 
     def check(self, ctx: RuleContext) -> None:
         for m in ctx.retries.mechanisms:
-            if m.family != "tenacity" or m.reraise or not m.call_sites:
+            if m.family not in ("tenacity", "retrying") or m.reraise or not m.call_sites:
                 continue
             reached = [d for site in m.call_sites for d in direct_sites(site, ctx.model)]
             if reached and all(site.remote is not None and site.remote.via for site in reached):
                 # Claude is one of the classes the object may be of: what its callers catch is
                 # the project's business, not the SDK's exceptions alone.
+                continue
+            if m.family == "retrying":  # `wrap_exception=True`
+                wrap = m.keyword("wrap_exception")
+                ctx.report(
+                    m.node,
+                    f"{mechanism_name(m, ctx.model)} has `wrap_exception=True`: when its attempts run out the "
+                    "caller gets `retrying.RetryError` and every `except anthropic...` above never matches",
+                    ctx.fix("Set `wrap_exception=False`", ctx.replace(wrap.value, "False"), safe=False)
+                    if wrap is not None and m.call in own_calls(m) and not helper_replaces(ctx, m)
+                    else None,
+                )
                 continue
             # A decorator the helper fix removes is not edited (CL202's fix replaces it).
             edits = add_keyword_edit(ctx, m, "reraise=True")

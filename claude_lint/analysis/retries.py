@@ -2,7 +2,8 @@
 
 Every retry form the rules know is turned into one `RetryMechanism` with its
 attempt bound, wait strategy, retry predicate and reraise behaviour, and the
-call sites it wraps: tenacity (decorators and `Retrying` loops), backoff,
+call sites it wraps: tenacity (decorators and `Retrying` loops), retrying
+(`@retry(...)` and `Retrying(...).call(f, ...)`), backoff,
 stamina, manual `for`/`while` loops, recursion, and the SDK's own
 `max_retries`. Computed once per file and shared by the CL2xx rules
 (`RuleContext.retries`): it starts from the model's records and walks only
@@ -29,6 +30,7 @@ from claude_lint.analysis.model import (
     ModuleModel,
     Scope,
 )
+from claude_lint.analysis.returns import returned_values
 from claude_lint.analysis.symbols import Param, RemoteRetry
 from claude_lint.analysis.syntax import (
     contains_kind,
@@ -44,7 +46,7 @@ from claude_lint.analysis.values import values_for
 from claude_lint.analysis.walk import walk
 from claude_lint.sdk.knowledge import Knowledge
 
-Family = Literal["tenacity", "backoff", "stamina", "manual", "recursion", "project"]
+Family = Literal["tenacity", "retrying", "backoff", "stamina", "manual", "recursion", "project"]
 WaitKind = Literal["none", "fixed", "exponential", "jittered", "unknown"]
 
 SLEEP_FUNCTIONS = frozenset(
@@ -52,6 +54,8 @@ SLEEP_FUNCTIONS = frozenset(
 )
 _TENACITY_DECORATORS = frozenset({"tenacity.retry"})
 _TENACITY_LOOPS = frozenset({"tenacity.Retrying", "tenacity.AsyncRetrying"})
+_RETRYING_DECORATORS = frozenset({"retrying.retry"})
+_RETRYING_OBJECTS = frozenset({"retrying.Retrying"})
 _BACKOFF_DECORATORS = frozenset({"backoff.on_exception", "backoff.on_predicate"})
 _STAMINA_DECORATORS = frozenset({"stamina.retry"})
 _JITTERED_WAITS = frozenset(
@@ -298,6 +302,141 @@ def _tenacity(model: ModuleModel, call: cst.Call | None, node: cst.CSTNode, fami
     )
 
 
+# ---------------------------------------------------------------- retrying
+
+# `Retrying(wait="random_sleep")` names one of its own wait methods.
+_RETRYING_WAIT_METHODS: dict[str, WaitKind] = {
+    "fixed_sleep": "fixed", "random_sleep": "jittered", "incrementing_sleep": "exponential",
+    "exponential_sleep": "exponential", "no_sleep": "none",
+}
+# Keyword groups of `Retrying(...)`, each adding one wait function (it sleeps the largest).
+_RETRYING_WAITS: tuple[tuple[tuple[str, ...], WaitKind], ...] = (
+    (("wait_random_min", "wait_random_max"), "jittered"),
+    (("wait_exponential_multiplier", "wait_exponential_max"), "exponential"),
+    (("wait_incrementing_start", "wait_incrementing_increment"), "exponential"),
+    (("wait_fixed",), "fixed"),
+)
+_RETRYING_STOPS = ("stop_max_attempt_number", "stop_max_delay", "stop_func", "stop")
+
+
+def _given(keywords: dict[str, cst.Arg], name: str) -> cst.BaseExpression | None:
+    """A keyword's value, unless absent or `None` (which `retrying` takes as not given)."""
+    arg = keywords.get(name)
+    return None if arg is None or _is_none(arg.value) else arg.value
+
+
+def _retrying(
+    model: ModuleModel, call: cst.Call | None, node: cst.CSTNode, sites: list[CallSite], scope: Scope | None = None
+) -> RetryMechanism:
+    """`@retry(...)` / `Retrying(...)` of the `retrying` library. Its defaults: never stop, no
+    wait, retry every exception; `wrap_exception=True` raises `RetryError` in place of the error."""
+    keywords = _args(model, call)[1] if call is not None else {}
+    scope = scope or model.module_scope
+    count = _given(keywords, "stop_max_attempt_number")
+    return RetryMechanism(
+        family="retrying",
+        node=node,
+        call_sites=sites,
+        attempts=int_literal(count) if isinstance(count, cst.Integer) else None,
+        bounded=any(_given(keywords, name) is not None for name in _RETRYING_STOPS),
+        wait=_retrying_wait(model, keywords, scope),
+        predicate=_retrying_predicate(model, _given(keywords, "retry_on_exception"), scope),
+        reraise=not _is_true(keywords.get("wrap_exception")),
+        call=call,
+    )
+
+
+def _retrying_wait(model: ModuleModel, keywords: dict[str, cst.Arg], scope: Scope) -> WaitKind:
+    func = _given(keywords, "wait_func")
+    method = _given(keywords, "wait")
+    if func is not None:
+        kind = _function_wait(model, func, scope)
+    elif method is not None:
+        name = literal_value(method) if isinstance(method, cst.SimpleString) else None
+        kind = _RETRYING_WAIT_METHODS.get(name, "unknown") if isinstance(name, str) else "unknown"
+    else:
+        kinds = {k for names, k in _RETRYING_WAITS if any(_given(keywords, n) is not None for n in names)}
+        kind = next((k for k in ("jittered", "exponential", "fixed") if k in kinds), "none")
+    jitter = _given(keywords, "wait_jitter_max")
+    if jitter is not None and not (isinstance(jitter, (cst.Integer, cst.Float)) and literal_value(jitter) == 0):
+        return "jittered"  # a random amount added to every wait
+    return kind
+
+
+def _function_wait(model: ModuleModel, expr: cst.BaseExpression, scope: Scope) -> WaitKind:
+    """A `wait_func=`: what its returned delay is made of (`2 ** attempts * 1000`: exponential)."""
+    if isinstance(expr, cst.Lambda):
+        values: list[cst.BaseExpression] = [expr.body]
+        bindings: dict[str, list[cst.BaseExpression]] = {}
+    else:
+        function = model.resolver.function_for(expr, scope)
+        if function is None:
+            return "unknown"
+        values, bindings = returned_values(function.node), function.scope.bindings
+    if not values:
+        return "unknown"
+    kinds: set[WaitKind] = set()
+    for value in values:
+        text = model.module.code_for_node(value)
+        for name in names_in(value):  # one level through local assignments: `delay = 2 ** n * 1000`
+            text += " ".join(model.module.code_for_node(v) for v in bindings.get(name, ()))
+        shape = _delay_shape(text)
+        if shape is not None:
+            kinds.add(shape)
+        elif isinstance(value, (cst.Integer, cst.Float)):
+            kinds.add("fixed")
+        else:
+            kinds.add("unknown")
+    return next(k for k in ("jittered", "unknown", "exponential", "fixed") if k in kinds)
+
+
+def _retrying_predicate(model: ModuleModel, expr: cst.BaseExpression | None, scope: Scope) -> Predicate:
+    """`retry_on_exception=`: absent, every exception; a tuple of types; or a function of the error."""
+    if expr is None:
+        return Predicate("all")
+    expr = through_names(model, expr)
+    if isinstance(expr, (cst.Tuple, cst.List)):
+        return Predicate("types", _exception_types(model, expr))
+    if isinstance(expr, cst.Lambda):
+        params = expr.params.params
+        return _predicate_body(model, expr.body, params[0].name.value) if params else Predicate("inspects")
+    function = model.resolver.function_for(expr, scope)
+    if function is None:
+        # Another module's function, or an exception class (which `retrying` would call with
+        # the error, not match against it): what it admits is not read here.
+        return Predicate("inspects")
+    params = function.node.params.params
+    values = returned_values(function.node)
+    if len(values) != 1 or not params:
+        return Predicate("inspects")  # more than one way out: the order of the tests decides
+    return _predicate_body(model, values[0], params[0].name.value)
+
+
+def _predicate_body(model: ModuleModel, expr: cst.BaseExpression, name: str) -> Predicate:
+    """`isinstance(e, (A, B))`: those types; `not isinstance(e, A) and not ...`: all but those;
+    `True`: all. Anything else looks at the error in ways this does not read."""
+    if isinstance(expr, cst.Name) and expr.value == "True":
+        return Predicate("all")
+    if isinstance(expr, cst.BooleanOperation):
+        left, right = _predicate_body(model, expr.left, name), _predicate_body(model, expr.right, name)
+        if isinstance(expr.operator, cst.Or) and left.kind == right.kind == "types":
+            return Predicate("types", left.types + right.types)
+        if isinstance(expr.operator, cst.And) and left.kind == right.kind == "all":
+            return Predicate("all", excluded=left.excluded + right.excluded)
+        return Predicate("inspects")
+    negated = isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Not)
+    test = expr.expression if isinstance(expr, cst.UnaryOperation) and negated else expr
+    if (
+        isinstance(test, cst.Call)
+        and dotted(test.func) == "isinstance"
+        and len(test.args) == 2
+        and dotted(test.args[0].value) == name
+    ):
+        types = _exception_types(model, test.args[1].value)
+        return Predicate("all", excluded=types) if negated else Predicate("types", types)
+    return Predicate("inspects")
+
+
 # ---------------------------------------------------------------- backoff, stamina
 
 
@@ -514,6 +653,15 @@ def _grown(model: ModuleModel, record: CallRecord, names: set[str]) -> bool:
     return growth.found
 
 
+def _delay_shape(text: str) -> WaitKind | None:
+    """What a delay's source text (with its names' values) says it is: random, growing, or neither."""
+    if "random" in text or "uniform" in text or "jitter" in text:
+        return "jittered"
+    if "**" in text or "<<" in text or "pow(" in text or "exp" in text:
+        return "exponential"
+    return None
+
+
 def wait_kind(model: ModuleModel, sleeps: Sequence[CallRecord]) -> WaitKind:
     if not sleeps:
         return "none"
@@ -529,9 +677,10 @@ def wait_kind(model: ModuleModel, sleeps: Sequence[CallRecord]) -> WaitKind:
         for name in names:
             for value in record.scope.bindings.get(name, ()):
                 text += " " + model.module.code_for_node(value)
-        if "random" in text or "uniform" in text or "jitter" in text:
+        shape = _delay_shape(text)
+        if shape == "jittered":
             kinds.add("jittered")
-        elif "**" in text or "<<" in text or "pow(" in text or "exp" in text or _grown(model, record, names):
+        elif shape == "exponential" or _grown(model, record, names):
             kinds.add("exponential")
         elif isinstance(expr, (cst.Integer, cst.Float)) or _named_number(model, expr, record):
             kinds.add("fixed")
@@ -576,6 +725,9 @@ def _decorator_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iter
             mechanism = None
             if qualname in _TENACITY_DECORATORS:
                 mechanism = _tenacity(model, call, decorator, wrapped)
+            elif qualname in _RETRYING_DECORATORS and not function.is_async:
+                # (On an `async def` it would retry nothing: the call returns a coroutine at once.)
+                mechanism = _retrying(model, call, decorator, wrapped)
             elif qualname in _BACKOFF_DECORATORS and call is not None:
                 mechanism = _backoff(model, call, decorator, wrapped)
             elif qualname in _STAMINA_DECORATORS and call is not None:
@@ -588,7 +740,7 @@ def _decorator_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iter
                 yield mechanism
 
 
-_ALL_DECORATORS = _TENACITY_DECORATORS | _BACKOFF_DECORATORS | _STAMINA_DECORATORS
+_ALL_DECORATORS = _TENACITY_DECORATORS | _RETRYING_DECORATORS | _BACKOFF_DECORATORS | _STAMINA_DECORATORS
 _CATCH_ALL_SDK = frozenset({"AnthropicError", "APIError"})
 
 
@@ -654,6 +806,33 @@ def _retrying_loop_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> 
             mechanism.loop = loop
             mechanism.function = loop.frame
             yield mechanism
+
+
+def _retrying_object(model: ModuleModel, record: CallRecord) -> cst.Call | None:
+    """The `Retrying(...)` whose `.call(f, ...)` this record is (also through a name bound to it)."""
+    func = record.node.func
+    if not isinstance(func, cst.Attribute) or func.attr.value != "call" or not record.node.args:
+        return None
+    owner: cst.BaseExpression | None = func.value
+    if isinstance(owner, cst.Name):
+        owner = model.resolver.binding_value(owner.value, record.scope)
+    if not isinstance(owner, cst.Call) or model.qualify(owner.func) not in _RETRYING_OBJECTS:
+        return None
+    return owner
+
+
+def _retrying_call_mechanisms(model: ModuleModel) -> Iterator[RetryMechanism]:
+    """`Retrying(...).call(ask, q)`: the `retrying` library runs `ask(q)` until it succeeds."""
+    for record in model.calls:
+        owner = _retrying_object(model, record)
+        if owner is None:
+            continue
+        site = _llm_function_site(model, record, record.node.args[0].value)
+        if site is None:
+            continue
+        mechanism = _retrying(model, owner, record.node, [site], record.scope)
+        mechanism.function = record.frame
+        yield mechanism
 
 
 def _manual_loop_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iterator[RetryMechanism]:
@@ -864,6 +1043,7 @@ def analyse(model: ModuleModel) -> RetryAnalysis:
         *_retrying_loop_mechanisms(model, sites),
         *_manual_loop_mechanisms(model, sites),
         *_recursion_mechanisms(model, sites),
+        *_retrying_call_mechanisms(model),
         *_project_mechanisms(model, sites),
     ]
     # `backoff.on_exception(..., openai.RateLimitError)` around a Claude call retries nothing of it.
@@ -877,7 +1057,7 @@ def analyse(model: ModuleModel) -> RetryAnalysis:
     pending += [
         m.function
         for m in mechanisms
-        if (m.family in ("tenacity", "backoff", "stamina") or isinstance(m.node, cst.Decorator)) and m.loop is None and m.function
+        if isinstance(m.node, cst.Decorator) and m.loop is None and m.function
     ]
     while pending:
         function = pending.pop()
@@ -1091,6 +1271,13 @@ def retry_template(model: ModuleModel, function: FunctionInfo) -> RemoteRetry | 
             if isinstance(inner, cst.Name) and inner.value in outer:
                 attempts = ("param", outer[inner.value], False)
         return RemoteRetry(function.name, "", "factory", catches, attempts, mechanism.wait)
+    retrying = next(
+        (r for r in function.calls if model.qualify(r.node.func) in _RETRYING_DECORATORS | _RETRYING_OBJECTS
+         and r.frame in (function, *nested)),
+        None,
+    )
+    if retrying is not None:
+        return _retrying_template(model, function, retrying, outer)
     # A loop around a call of a callable parameter.
     own = set(outer)
     inner = {p.name for f in nested for p in _params(f.node)} - own
@@ -1136,8 +1323,41 @@ def retry_template(model: ModuleModel, function: FunctionInfo) -> RemoteRetry | 
     return None
 
 
+def _retrying_template(
+    model: ModuleModel, function: FunctionInfo, record: CallRecord, outer: dict[str, Param]
+) -> RemoteRetry:
+    """A function building a `retrying` policy: it returns a decorator (`retry(...)`, or a
+    lambda running `Retrying(...).call(f, ...)`), or it runs a function it is given (a wrapper)."""
+    call = record.node
+    keywords = _args(model, call)[1]
+    mechanism = _retrying(model, call, call, [], record.scope)
+    catches: tuple[object, ...] = _predicate_facts(mechanism.predicate)
+    exceptions = keywords.get("retry_on_exception")
+    if exceptions is not None and isinstance(exceptions.value, cst.Name) and exceptions.value.value in outer:
+        catches = ("param", outer[exceptions.value.value])
+    attempts: tuple[object, ...] = ("count", mechanism.attempts) if mechanism.attempts else (
+        ("bounded",) if mechanism.bounded else ("unbounded",)
+    )
+    count = keywords.get("stop_max_attempt_number")
+    if count is not None and isinstance(count.value, cst.Name) and count.value.value in outer:
+        # `None` passed for it leaves no stop, unless another one is given.
+        others = any(_given(keywords, name) is not None for name in _RETRYING_STOPS[1:])
+        attempts = ("param", outer[count.value.value], not others)
+    runs_argument = any(
+        _retrying_object(model, r) is not None
+        and isinstance(r.node.args[0].value, cst.Name)
+        and r.node.args[0].value.value in outer
+        for r in function.calls
+        if r.frame is function
+    )
+    return RemoteRetry(function.name, "", "wrapper" if runs_argument else "factory", catches, attempts, mechanism.wait)
+
+
 def _predicate_facts(predicate: Predicate) -> tuple[object, ...]:
-    if predicate.kind == "all" and not predicate.excluded:
+    # Every exception but `KeyboardInterrupt` or a project's own `GiveUp`: every SDK error.
+    if predicate.kind == "all" and not any(
+        q.startswith("anthropic.") or q in ("Exception", "BaseException") for q in predicate.excluded
+    ):
         return ("all",)
     if predicate.kind == "types":
         return ("types", predicate.types)
@@ -1216,15 +1436,10 @@ def _loop_wait(model: ModuleModel, loop: LoopInfo, frame: FunctionInfo) -> str:
     return kind
 
 
-def template_mechanism(
-    model: ModuleModel,
-    template: RemoteRetry,
-    node: cst.CSTNode,
-    use: cst.Call | None,
-    sites: list[CallSite],
-    where: str,
-) -> RetryMechanism:
-    """A project retry mechanism at one use site: its parameters filled in from the use's arguments."""
+def _filled(
+    model: ModuleModel, template: RemoteRetry, use: cst.Call | None
+) -> tuple[Predicate, int | None, bool]:
+    """A template's predicate, attempt count and bound with its parameters filled in from a use's arguments."""
 
     def argument(param: Param) -> cst.BaseExpression | None:
         if use is not None:
@@ -1266,12 +1481,50 @@ def template_mechanism(
             bounded = not bound[2]
         elif isinstance(value, cst.Integer):
             attempts = int(literal_value(value))
+    return predicate, attempts, bounded
+
+
+def template_mechanism(
+    model: ModuleModel,
+    template: RemoteRetry,
+    node: cst.CSTNode,
+    use: cst.Call | None,
+    sites: list[CallSite],
+    where: str,
+) -> RetryMechanism:
+    """A project retry mechanism at one use site: its parameters filled in from the use's arguments."""
+    predicate, attempts, bounded = _filled(model, template, use)
     mechanism = RetryMechanism(
         "project", node, sites, attempts, bounded, template.wait, predicate,  # type: ignore[arg-type]
         reraise=True, reads_retry_after=template.reads_retry_after,
     )
     mechanism.origin = where or None
     return mechanism
+
+
+def bound_retry(model: ModuleModel, name: str) -> RemoteRetry | None:
+    """A module-level name bound to a retry decorator other code applies as `@name`:
+    `retry_request = make_retry(attempts=5)` (a factory of this module, its arguments
+    filled in) or `policy = tenacity.retry(...)` / `retrying.retry(...)`."""
+    value = model.resolver.binding_value(name, model.module_scope)
+    if not isinstance(value, cst.Call):
+        return None
+    qualname = model.qualify(value.func)
+    if qualname in _TENACITY_DECORATORS or qualname in _RETRYING_DECORATORS:
+        build = _tenacity if qualname in _TENACITY_DECORATORS else _retrying
+        mechanism = build(model, value, value, [])
+        predicate, attempts, bounded = mechanism.predicate, mechanism.attempts, mechanism.bounded
+        wait, reads = mechanism.wait, False
+    else:
+        function = model.resolver.function_for(value.func, model.module_scope)
+        template = retry_template(model, function) if function is not None else None
+        if template is None or template.shape != "factory":
+            return None
+        predicate, attempts, bounded = _filled(model, template, value)
+        wait = template.wait
+        reads = template.reads_retry_after
+    bound: tuple[object, ...] = ("count", attempts) if attempts else (("bounded",) if bounded else ("unbounded",))
+    return RemoteRetry(name, "", "decorator", _predicate_facts(predicate), bound, wait, reads)
 
 
 def _template_for(
@@ -1284,6 +1537,13 @@ def _template_for(
             memo[id(local)] = retry_template(model, local)
         found = memo[id(local)]
         return (found, "") if found is not None else None
+    if isinstance(target, cst.Name) and target.value not in model.imports.names:
+        # `retry_request = make_retry(5)` then `@retry_request` (library policies bound to a
+        # name are read by `_decorator_mechanisms`).
+        value = model.resolver.binding_value(target.value, model.module_scope)
+        if isinstance(value, cst.Call) and model.qualify(value.func) not in _ALL_DECORATORS:
+            bound = bound_retry(model, target.value)
+            return (bound, "") if bound is not None else None
     remote = None
     name = dotted(target)
     head = name.split(".", 1)[0] if name is not None else ""

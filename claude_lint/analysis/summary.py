@@ -13,7 +13,8 @@ project model (analysis/project.py), which resolves names across modules.
          "returns": "message" | "stream" | "ref:<qualified name>" | null,
          "factory": client | null,        # returns a client
          "roots": [library roots],
-         "retry": retry | null}},         # it is a retry mechanism (analysis/retry_templates.py)
+         "retry": retry | null}},         # it is a retry mechanism (analysis/retries.py); a module-level
+                                          # name bound to a retry decorator is listed here too
      "classes": {"Class": {"line": 3, "bases": [qualified names], "methods": [names],
                            "attrs": {"llm": class}}},   # `self.llm` is an instance of class
      # (a method's entry also has "self": [names of methods it calls on its object];
@@ -44,7 +45,7 @@ from claude_lint.analysis.model import (
     Scope,
     dotted,
 )
-from claude_lint.analysis.retries import retry_template
+from claude_lint.analysis.retries import bound_retry, retry_template
 from claude_lint.analysis.symbols import retry_to_json
 from claude_lint.analysis.walk import walk
 
@@ -274,6 +275,18 @@ class _Summarizer:
                      "returns": None, "factory": None, "roots": [], "retry": None},
                 )
                 entry["retry"] = retry_to_json(template)
+        for name, values in model.module_scope.bindings.items():
+            # `retry_request = make_retry(attempts=5)`: a decorator other modules apply as `@retry_request`.
+            if name in out_functions or len(values) != 1 or not isinstance(values[0], cst.Call):
+                continue
+            bound = bound_retry(model, name)
+            if bound is not None:
+                match = re.search(rf"^{re.escape(name)}[ \t]*(?::[^=\n]*)?=", self.text, re.MULTILINE)
+                out_functions[name] = {
+                    "line": self.text.count("\n", 0, match.start()) + 1 if match else 0, "async": False,
+                    "claude": False, "calls": [], "clients": [], "returns": None, "factory": None, "roots": [],
+                    "retry": retry_to_json(bound),
+                }
         classes: dict[str, Any] = {}
         class_nodes = [s for s in model.classes if s.parent is model.module_scope]
         class_lines = _lines(self.text, _CLASS, [c.name for c in class_nodes])

@@ -12,7 +12,7 @@ attempt count is carried over as `retry=RetryPolicy(max_attempts=N)`:
   (`return call` or `x = call` then `break`), whose handlers only wait, log,
   count or `continue`;
 - the same with `while attempt < N`;
-- a tenacity/backoff/stamina decorator on a function whose body is just
+- a tenacity/retrying/backoff/stamina decorator on a function whose body is just
   `return call` (a docstring allowed).
 
 What the rewrite changes is said in the fix's title: which errors are
@@ -61,7 +61,7 @@ _HELPERS = {
 }
 # Statements a retrying handler may hold for its loop to be replaced by the helper.
 _LOGGING_ROOTS = ("logging", "logger", "log", "print", "warnings")
-_DECORATOR_FAMILIES = ("tenacity", "backoff", "stamina")
+_DECORATOR_FAMILIES = ("tenacity", "retrying", "backoff", "stamina")
 # What every helper fix changes, said in its title.
 _RETRIES_ONLY = "retries only 429, 5xx and connection errors"
 _VALIDATES = "an invalid request raises RequestValidationError (a ValueError) before sending"
@@ -376,8 +376,8 @@ def _replace_decorator(ctx: RuleContext, site: CallSite, m: RetryMechanism) -> A
     if caught:
         names.append("RequestValidationError")
     changes = [f"{_RETRIES_ONLY} ({attempts or HELPER_DEFAULT_ATTEMPTS} attempts)"]
-    if m.family == "tenacity" and not m.reraise:
-        changes.append("when they run out it raises the API error instead of tenacity.RetryError")
+    if m.family in ("tenacity", "retrying") and not m.reraise:
+        changes.append(f"when they run out it raises the API error instead of {m.family}.RetryError")
     title = f"Replace the retry decorator with the reference helper: {'; '.join(changes)}; {_VALIDATES}{caught}"
     return Adoption(_fix(ctx, site, title, edits, names))
 

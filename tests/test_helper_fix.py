@@ -700,3 +700,120 @@ def test_class_7_no_messages_only_successor_on_legacy_completions() -> None:
     )) in lint(code)
     fixed, applied = fix_all(code)
     assert fixed == textwrap.dedent(code) and applied == {}
+
+
+def test_an_attempt_count_behind_a_module_constant_is_carried_over() -> None:
+    fixed = fix(
+        """\
+        import time
+
+        import anthropic
+
+        API_MAX_RETRY = 5
+        client = anthropic.Anthropic(max_retries=0)
+
+
+        def ask(prompt):
+            for _ in range(API_MAX_RETRY):
+                try:
+                    return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[prompt])
+                except anthropic.APIError as exc:
+                    print(exc)
+                    time.sleep(2)
+            raise RuntimeError("no reply")
+        """
+    )
+    assert fixed == textwrap.dedent(
+        """\
+        import time
+
+        import anthropic
+        from claude_lint.helper import RetryPolicy, create_message
+
+        API_MAX_RETRY = 5
+        client = anthropic.Anthropic(max_retries=0)
+
+
+        def ask(prompt):
+            return create_message(client, model="claude-sonnet-4-6", max_tokens=64, messages=[prompt], retry=RetryPolicy(max_attempts=5))
+        """
+    )
+
+
+JUDGE = textwrap.dedent(
+    """\
+    import random
+    import time
+
+    import anthropic
+
+    from .claude_helper import create_message
+    from .config import API_MAX_RETRY, API_RETRY_SLEEP
+
+    client = anthropic.Anthropic(max_retries=0)
+
+
+    def judge(prompt):
+        for _ in range(API_MAX_RETRY):
+            try:
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[prompt])
+            except anthropic.APIError as exc:
+                print(exc)
+                time.sleep(API_RETRY_SLEEP)
+        raise RuntimeError("no judgment")
+
+
+    def ask_twice(prompt):
+        for _ in range(2):
+            try:
+                return create_message(client, model="claude-sonnet-4-6", max_tokens=64, messages=[prompt])
+            except anthropic.RateLimitError:
+                time.sleep(random.uniform(1, 3))
+        raise RuntimeError("no reply")
+    """
+)
+
+
+def test_constants_and_a_vendored_helper_imported_from_sibling_modules(tmp_path: Path, run_cli) -> None:
+    """`range(API_MAX_RETRY)` with the constant in app/config.py, and the project's own copy of
+    the helper imported relatively: the loop's count is carried over, the helper call is known
+    as one (its retries stack under a retry loop), and the fix extends the relative import."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "app"\n\n[tool.claude-lint]\nhelper-module = "app.claude_helper"\n', encoding="utf-8"
+    )
+    app = tmp_path / "src" / "app"
+    app.mkdir(parents=True)
+    (app / "__init__.py").write_text("", encoding="utf-8")
+    (app / "config.py").write_text("API_MAX_RETRY = 3\nAPI_RETRY_SLEEP = 10\n", encoding="utf-8")
+    assert run_cli("helper", "--write", "src/app", cwd=tmp_path).returncode == 0
+    (app / "judge.py").write_text(JUDGE, encoding="utf-8")
+    check = run_cli("check", "--no-cache", "--output-format", "concise", "--select", "CL202,CL205,CL207",
+                    "src/app/judge.py", cwd=tmp_path)
+    assert check.stdout.decode().splitlines()[:-2] == [
+        "src/app/judge.py:16:9: CL202 [-] The `for` retry loop retries whatever `except anthropic.APIError` catches "
+        "without looking at the error, including BadRequestError (400), AuthenticationError (401), "
+        "PaymentRequiredError (402), PermissionDeniedError (403) and 6 more, which fail the same way on every attempt",
+        "src/app/judge.py:18:13: CL205 This retry wait (fixed) has no random jitter: parallel workers retry in "
+        "lockstep and hit the rate limit together again",
+        "src/app/judge.py:23:5: CL207 The `for` retry loop retries a call of the reference helper, which retries by "
+        "itself: 2 attempts x 4 helper attempts = up to 8 requests per call; remove the outer retry and set the "
+        "helper's `retry=RetryPolicy(...)`",
+    ]
+    diff = run_cli("check", "--no-cache", "--diff", "--unsafe-fixes", "--select", "CL202", "src", cwd=tmp_path)
+    assert b"Would fix 1 error." in diff.stdout + diff.stderr
+    run = run_cli("check", "--no-cache", "--fix", "--unsafe-fixes", "--select", "CL202", "src", cwd=tmp_path)
+    assert run.returncode == 0, run.stdout
+    lines = JUDGE.splitlines(keepends=True)
+    assert lines[5] == "from .claude_helper import create_message\n"
+    assert lines[12:19] == [
+        "    for _ in range(API_MAX_RETRY):\n", "        try:\n",
+        '            return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[prompt])\n',
+        "        except anthropic.APIError as exc:\n", "            print(exc)\n",
+        "            time.sleep(API_RETRY_SLEEP)\n", '    raise RuntimeError("no judgment")\n',
+    ]
+    lines[5] = "from .claude_helper import create_message, RetryPolicy\n"
+    lines[12:19] = [
+        '    return create_message(client, model="claude-sonnet-4-6", max_tokens=64, messages=[prompt], '
+        "retry=RetryPolicy(max_attempts=3))\n"
+    ]
+    assert (app / "judge.py").read_text(encoding="utf-8") == "".join(lines)

@@ -23,6 +23,7 @@ from claude_lint.analysis.symbols import (
     ModelUses,
     RemoteClass,
     RemoteClient,
+    RemoteConstant,
     RemoteFunction,
     Symbol,
     absolute_name,
@@ -150,6 +151,8 @@ class ProjectModel:
             return self._function(module, key, functions[key])
         if len(rest) == 1 and first in summary["clients"]:
             return self._client(module, summary["clients"][first])
+        if len(rest) == 1 and first in summary.get("constants", {}):
+            return RemoteConstant(summary["constants"][first], module.display)
         if first in classes:
             return self._class(module, first, classes[first]) if len(rest) == 1 else None
         if first in summary["imports"]:  # a re-export: `from .llm import ask` in __init__.py

@@ -26,7 +26,7 @@ from claude_lint.analysis.records import (
     NotClient,
     Scope,
 )
-from claude_lint.analysis.symbols import ProjectView, RemoteFunction, is_external
+from claude_lint.analysis.symbols import ProjectView, RemoteFunction, absolute_name, is_external
 from claude_lint.analysis.syntax import (
     dotted,
     int_literal,
@@ -452,7 +452,10 @@ class Resolver:
 
     def helper_call_site(self, record: CallRecord) -> CallSite | None:
         """`create_message(client, ...)` and its twins from the helper module, under any alias."""
-        helper = self.helpers.get(self.imports.qualify(record.node.func) or "")
+        qualname = self.imports.qualify(record.node.func) or ""
+        if qualname.startswith("."):  # a vendored helper imported relatively: `from .claude_helper import ...`
+            qualname = absolute_name(qualname, self.project.module, self.project.is_package) or qualname
+        helper = self.helpers.get(qualname)
         if helper is None:
             return None
         first = record.node.args[0] if record.node.args else None

@@ -167,6 +167,23 @@ def through_names(model: ModuleModel, expr: cst.BaseExpression) -> cst.BaseExpre
     return expr
 
 
+def attempt_count(model: ModuleModel, expr: cst.BaseExpression, scope: Scope | None = None) -> int | None:
+    """A whole number written as a literal, behind a constant of this module (`API_MAX_RETRY = 16`,
+    any name whose one value is a number) or a constant imported from another project module."""
+    if isinstance(expr, cst.Integer):
+        return int_literal(expr)
+    scope = scope or model.module_scope
+    known = values_for(model).single(expr, scope)
+    if known is not None:
+        return known.value if type(known.value) is int else None
+    name = dotted(expr)
+    head = name.split(".", 1)[0] if name is not None else ""
+    if head in model.imports.names and not model.resolver.bound_locally(head, scope):
+        value = model.resolver.project.constant(model.qualify(expr))
+        return value if type(value) is int else None
+    return None
+
+
 def _args(model: ModuleModel, call: cst.Call) -> tuple[list[cst.Arg], dict[str, cst.Arg]]:
     """Positional and keyword arguments, their values seen through module-level names
     (copies for reading: the call's own `Arg`s stay the ones fixes edit)."""
@@ -255,8 +272,7 @@ def _tenacity_stop(model: ModuleModel, expr: cst.BaseExpression | None) -> tuple
     if leaf in _UNBOUNDED_STOPS:
         return False, None
     if leaf == "stop_after_attempt" and isinstance(expr, cst.Call) and expr.args:
-        value = through_names(model, expr.args[0].value)
-        return True, int_literal(value) if isinstance(value, cst.Integer) else None
+        return True, attempt_count(model, expr.args[0].value)
     return True, None
 
 
@@ -337,7 +353,7 @@ def _retrying(
         family="retrying",
         node=node,
         call_sites=sites,
-        attempts=int_literal(count) if isinstance(count, cst.Integer) else None,
+        attempts=attempt_count(model, count, scope) if count is not None else None,
         bounded=any(_given(keywords, name) is not None for name in _RETRYING_STOPS),
         wait=_retrying_wait(model, keywords, scope),
         predicate=_retrying_predicate(model, _given(keywords, "retry_on_exception"), scope),
@@ -451,7 +467,7 @@ def _backoff(model: ModuleModel, call: cst.Call, node: cst.CSTNode, sites: list[
         exc = positional[1].value if len(positional) > 1 else (keywords["exception"].value if "exception" in keywords else None)
         predicate = Predicate("types", _exception_types(model, exc)) if exc is not None else Predicate("all")
     tries = keywords.get("max_tries")
-    attempts = int_literal(tries.value) if tries is not None and isinstance(tries.value, cst.Integer) else None
+    attempts = attempt_count(model, tries.value) if tries is not None else None
     bounded = (tries is not None and not _is_none(tries.value)) or (
         "max_time" in keywords and not _is_none(keywords["max_time"].value)
     )
@@ -627,6 +643,11 @@ def _named_number(model: ModuleModel, expr: cst.BaseExpression, record: CallReco
     if not isinstance(expr, (cst.Name, cst.Attribute)):
         return False
     known = values_for(model).possible(expr, record.scope).values
+    if not known:  # a constant of another module: `from app.config import RETRY_SLEEP`
+        name = dotted(expr) or ""
+        head = name.split(".", 1)[0]
+        if head in model.imports.names and not model.resolver.bound_locally(head, record.scope):
+            return model.resolver.project.constant(model.qualify(expr)) is not None
     return bool(known) and all(
         isinstance(k.value, (int, float)) and not isinstance(k.value, bool) for k in known
     )
@@ -863,12 +884,13 @@ def _manual_loop_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> It
         node = loop.node
         if isinstance(node, cst.For):
             bounded = True
-            attempts = _range_count(node.iter)
+            attempts = _range_count(model, node.iter, loop.frame.scope if loop.frame is not None else model.module_scope)
             if isinstance(node.iter, cst.Call) and (model.qualify(node.iter.func) or "").startswith("itertools."):
                 bounded = model.qualify(node.iter.func) == "itertools.repeat" and len(node.iter.args) > 1
         else:
             bounded = counter_bounded_while(node)
-            attempts = _while_attempts(node, loop.frame.scope if loop.frame is not None else model.module_scope) if bounded else None
+            scope = loop.frame.scope if loop.frame is not None else model.module_scope
+            attempts = _while_attempts(model, node, scope) if bounded else None
         yield RetryMechanism(
             family="manual",
             node=node,
@@ -886,19 +908,19 @@ def _manual_loop_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> It
         )
 
 
-def _while_attempts(node: cst.While, scope: Scope) -> int | None:
+def _while_attempts(model: ModuleModel, node: cst.While, scope: Scope) -> int | None:
     """Attempts of `while n < N` (n from its literal start, else 0) or `while left > 0`."""
     test = node.test
     if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
         return None
     target = test.comparisons[0]
-    if not isinstance(test.left, cst.Name) or not isinstance(target.comparator, cst.Integer):
+    if not isinstance(test.left, cst.Name):
         return None
-    bound = int_literal(target.comparator)
+    bound = attempt_count(model, target.comparator, scope)
     if bound is None:
         return None
     values = scope.bindings.get(test.left.value, [])
-    start = int_literal(values[0]) if values and isinstance(values[0], cst.Integer) else None
+    start = attempt_count(model, values[0], scope) if values else None
     operator = target.operator
     if isinstance(operator, (cst.LessThan, cst.LessThanEqual)):
         count = bound - (start or 0) + (1 if isinstance(operator, cst.LessThanEqual) else 0)
@@ -909,10 +931,11 @@ def _while_attempts(node: cst.While, scope: Scope) -> int | None:
     return count if count > 0 else None
 
 
-def _range_count(expr: cst.BaseExpression) -> int | None:
+def _range_count(model: ModuleModel, expr: cst.BaseExpression, scope: Scope) -> int | None:
+    """How many times `for _ in range(N)` / `range(a, b)` runs, literals and constants read."""
     if isinstance(expr, cst.Call) and dotted(expr.func) == "range":
         args = [a.value for a in expr.args]
-        bounds = [int_literal(a) if isinstance(a, cst.Integer) else None for a in args]
+        bounds = [attempt_count(model, a, scope) for a in args]
         if len(bounds) == 1:
             return bounds[0]
         if len(bounds) == 2 and bounds[0] is not None and bounds[1] is not None:
@@ -1401,7 +1424,7 @@ def _handler_facts(model: ModuleModel, handlers: Sequence[HandlerInfo], outer: d
 def _loop_bound(model: ModuleModel, loop: LoopInfo, outer: dict[str, Param]) -> tuple[object, ...]:
     node = loop.node
     if isinstance(node, cst.For):
-        count = _range_count(node.iter)
+        count = _range_count(model, node.iter, loop.frame.scope if loop.frame is not None else model.module_scope)
         if count is not None:
             return ("count", count)
         if isinstance(node.iter, cst.Call) and dotted(node.iter.func) == "range":
@@ -1479,8 +1502,8 @@ def _filled(
         value = argument(bound[1])  # type: ignore[arg-type]
         if value is None or _is_none(value):
             bounded = not bound[2]
-        elif isinstance(value, cst.Integer):
-            attempts = int(literal_value(value))
+        else:
+            attempts = attempt_count(model, value)
     return predicate, attempts, bounded
 
 

@@ -24,7 +24,8 @@ project model (analysis/project.py), which resolves names across modules.
      "clients": {name: client},           # module-level clients
      "model_sinks": {"f" | "C.m" | "C": {param: [position, "C.m", line]}},  # arguments that become a call's model
      "model_uses": [[qualified name, dict key, "C.m", line]],  # other modules' names sent as a model
-     "attribute_types": {"C": {attr: [qualified class name | ":Local"]}}}  # what `self.attr` holds
+     "attribute_types": {"C": {attr: [qualified class name | ":Local"]}},  # what `self.attr` holds
+     "constants": {name: number}}         # module-level numeric constants (attempt counts, waits)
 
     client: {"cls": "Anthropic", "async": false, "retries": 0 | null, "line": 3} or {"ref": qualified name}
 """
@@ -47,6 +48,7 @@ from claude_lint.analysis.model import (
 )
 from claude_lint.analysis.retries import bound_retry, retry_template
 from claude_lint.analysis.symbols import retry_to_json
+from claude_lint.analysis.values import values_for
 from claude_lint.analysis.walk import walk
 
 FORMAT = 2
@@ -240,8 +242,6 @@ class _Summarizer:
             request = None
             if returned is not None:
                 # What the caller reading the reply needs: can it hold tool_use or thinking blocks?
-                from claude_lint.analysis.values import values_for
-
                 values = values_for(model)
                 request = {"tools": values.request_uses_tools(returned), "thinking": values.request_uses_thinking(returned)}
             if "." not in qual:
@@ -322,7 +322,21 @@ class _Summarizer:
             "classes": classes,
             "clients": module_clients,
             **_model_flow(model, functions, lines),
+            "constants": self.constants(),
         }
+
+    def constants(self) -> dict[str, int | float]:
+        """Module-level names whose one value is a number (`API_MAX_RETRY = 16`, `RETRY_SLEEP = 2.5`):
+        attempt counts and waits."""
+        out: dict[str, int | float] = {}
+        values = values_for(self.model)
+        for name, bound in self.model.module_scope.bindings.items():
+            if not bound or not all(isinstance(b, (cst.Integer, cst.Float, cst.Name)) for b in bound):
+                continue
+            known = values.single(cst.Name(name), self.model.module_scope)
+            if known is not None and type(known.value) in (int, float):
+                out[name] = known.value  # type: ignore[assignment]
+        return out
 
 
 def _model_flow(model: ModuleModel, functions: list[FunctionInfo], lines: list[int]) -> dict[str, Any]:

@@ -4,8 +4,8 @@ The project model (analysis/project.py) answers a qualified name
 (`app.llm.ask_claude`) with one of the small frozen records below: a function
 that makes Claude calls or returns a reply, a client built in another module,
 a retry mechanism defined in the project (with its bound, wait and caught
-types written in terms of its parameters), or a class with Claude-calling
-methods. A `ProjectView` holds the answers one file gets and records every
+types written in terms of its parameters), a class with Claude-calling
+methods, or a numeric constant (an attempt count or a wait). A `ProjectView` holds the answers one file gets and records every
 name the file's analysis asked about, with the answer it got: a file's
 findings depend on exactly those answers, so the cache keeps them with the
 findings and a run re-lints a file only when one of them changed.
@@ -133,6 +133,14 @@ class ModelSink:
 
 
 @dataclass(frozen=True)
+class RemoteConstant:
+    """A module-level numeric constant of another module (`API_MAX_RETRY = 16`): an attempt count or a wait."""
+
+    value: int | float
+    where: str
+
+
+@dataclass(frozen=True)
 class ModelUses:
     """Where other modules send a name of this one (a constant, a class attribute, a dict) as a Claude call's model.
 
@@ -144,7 +152,7 @@ class ModelUses:
     uses: tuple[tuple[str, str], ...]
 
 
-Symbol = RemoteFunction | RemoteClient | RemoteRetry | RemoteClass | ModelSink | ModelUses
+Symbol = RemoteFunction | RemoteClient | RemoteRetry | RemoteClass | ModelSink | ModelUses | RemoteConstant
 
 # The suffixes of names asked about with `ProjectView.model_sink` and `ProjectView.model_uses`.
 MODEL_SINK = "#model"
@@ -239,6 +247,10 @@ class ProjectView:
         """Where other modules send `qualname` (a name this module defines) as a Claude call's model."""
         found = self.lookup(f"{qualname}{MODEL_USES}")
         return found if isinstance(found, ModelUses) else None
+
+    def constant(self, qualname: str | None) -> int | float | None:
+        found = self.lookup(qualname)
+        return found.value if isinstance(found, RemoteConstant) else None
 
     def fingerprints(self) -> dict[str, str]:
         """What was asked and answered, as the cache keeps it."""

@@ -221,6 +221,9 @@ def _lint_or_fix(
             warnings.append(f"{path}: cannot write the fixed file: {e.strerror or e}")
             return FileOutcome(result, data, warnings=warnings)
     after = lint_bytes(path, new_data, settings, project=project, summarize=summarize)
+    # The outcome depends on the answers the fixes were made with too: a re-lint with fresh
+    # answers must give them all (else it lints the original again without them, and so on).
+    after.asked = {**result.asked, **after.asked}
     fixed_file.secrets += tuple(s for s in reported_literals(after.diagnostics, fix_outcome.fixed) if s not in secrets)
     return FileOutcome(after, new_data, fixed_file, warnings)
 

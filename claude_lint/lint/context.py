@@ -12,6 +12,7 @@ import libcst as cst
 from claude_lint.analysis.model import CallSite, HandlerInfo, ModuleModel
 from claude_lint.analysis.responses import ModuleFrames, frames_for, short_code
 from claude_lint.analysis.retries import RetryAnalysis, retry_analysis
+from claude_lint.analysis.symbols import absolute_name
 from claude_lint.analysis.values import Values, values_for
 from claude_lint.config.settings import Settings
 from claude_lint.core.diagnostics import Applicability, Edit, Fix, Location
@@ -192,7 +193,12 @@ class RuleContext:
         import. Every fix that needs an import goes through here.
         """
         target = f"{module}.{name}" if name else module
-        names = self.model.imports.names
+        project = self.model.resolver.project
+        # Relative imports (`from .claude_helper import create_message`) by the names they stand for.
+        names = {
+            local: absolute_name(qualname, project.module, project.is_package) or qualname
+            for local, qualname in self.model.imports.names.items()
+        }
         for local, qualname in names.items():
             if qualname == target:
                 return local, []
@@ -226,13 +232,19 @@ class RuleContext:
             for small in node.body:
                 if (
                     isinstance(small, cst.ImportFrom)
-                    and not small.relative
-                    and small.module is not None
-                    and self.model.module.code_for_node(small.module) == module
+                    and self._imported_module(small) == module
                     and not isinstance(small.names, cst.ImportStar)
                 ):
                     return small
         return None
+
+    def _imported_module(self, node: cst.ImportFrom) -> str | None:
+        """The module a `from ... import` reads, relative ones placed in the project."""
+        name = self.model.module.code_for_node(node.module) if node.module is not None else ""
+        if not node.relative:
+            return name
+        project = self.model.resolver.project
+        return absolute_name("." * len(node.relative) + name, project.module, project.is_package)
 
     def import_statement_edit(self, statement: str) -> Edit:
         """Insert an import statement after the module's last top-level import."""

@@ -51,12 +51,14 @@ def ask(q):
 
 @pytest.mark.parametrize(
     ("header", "attempts"),
-    [("range(4)", 4), ("range(1, 4)", 3), ("range(MAX_ATTEMPTS)", None), ("range(0, MAX_ATTEMPTS)", None)],
+    [("range(4)", 4), ("range(1, 4)", 3), ("range(MAX_ATTEMPTS)", 4), ("range(0, MAX_ATTEMPTS)", 4),
+     ("range(LIMIT)", None), ("range(limit)", None)],
 )
 def test_for_range_attempt_counts(header: str, attempts: int | None) -> None:
     src = H + f"""
 MAX_ATTEMPTS = 4
-def ask(q):
+LIMIT = 3 if q else 5
+def ask(q, limit=3):
     for attempt in {header}:
         try:
             return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[q])
@@ -65,7 +67,7 @@ def ask(q):
     raise RuntimeError("gave up")
 """
     f = analyse(src).only()
-    assert (f.family, f.bounded, f.attempts, f.wait, f.line) == ("manual", True, attempts, "jittered", 5)
+    assert (f.family, f.bounded, f.attempts, f.wait, f.line) == ("manual", True, attempts, "jittered", 6)
     assert lint(src) == []
 
 

@@ -388,7 +388,7 @@ def _function_wait(model: ModuleModel, expr: cst.BaseExpression, scope: Scope) -
         function = model.resolver.function_for(expr, scope)
         if function is None:
             return "unknown"
-        values, bindings = returned_values(function.node), function.scope.bindings
+        values, bindings = returned_values(function), function.scope.bindings
     if not values:
         return "unknown"
     kinds: set[WaitKind] = set()
@@ -422,7 +422,7 @@ def _retrying_predicate(model: ModuleModel, expr: cst.BaseExpression | None, sco
         # the error, not match against it): what it admits is not read here.
         return Predicate("inspects")
     params = function.node.params.params
-    values = returned_values(function.node)
+    values = returned_values(function)
     if len(values) != 1 or not params:
         return Predicate("inspects")  # more than one way out: the order of the tests decides
     return _predicate_body(model, values[0], params[0].name.value)

@@ -181,13 +181,6 @@ class _Returns(OwnScopeVisitor):
                 self.assigned.setdefault(target.target.value, []).append(node.value)
 
 
-def returned_values(function: cst.FunctionDef) -> list[cst.BaseExpression]:
-    """The values a function's own `return` statements give (not those of nested functions)."""
-    scan = _Returns()
-    walk(function.body, scan)
-    return scan.values
-
-
 def _unwrap(value: cst.BaseExpression) -> cst.BaseExpression:
     return value.expression if isinstance(value, cst.Await) else value
 

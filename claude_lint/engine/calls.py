@@ -247,7 +247,7 @@ class _Reader:
             "kind": m.family,
             "name": mechanism_name(m, self.model),
             "where": self.where(node),
-            "attempts": m.attempts if m.attempts is not None else self.named_count(m),
+            "attempts": m.attempts,
             "bounded": m.bounded,
             "wait": m.wait,
             # When its attempts run out it raises its own error (tenacity's RetryError), not the API error.
@@ -255,23 +255,6 @@ class _Reader:
             "retries_nothing": False,
             "via": [],
         }
-
-    def named_count(self, m: RetryMechanism) -> int | None:
-        """`for _ in range(API_MAX_RETRY):` with the name bound to one integer (a constant): its passes."""
-        import libcst as cst
-
-        from claude_lint.analysis.values import values_for
-
-        loop = m.loop
-        if m.family != "manual" or not m.bounded or loop is None or not isinstance(loop.node, cst.For):
-            return None
-        it = loop.node.iter
-        if not (isinstance(it, cst.Call) and isinstance(it.func, cst.Name) and it.func.value == "range" and len(it.args) == 1):
-            return None
-        scope = loop.frame.scope if loop.frame is not None else self.model.module_scope
-        known = values_for(self.model).single(it.args[0].value, scope)
-        value = known.value if known is not None else None
-        return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
     def retries_around(self, site: CallSite, callee: FuncKey | None = None) -> list[dict[str, Any]]:
         found = []

@@ -218,8 +218,9 @@ class _LoopChanges(OwnScopeVisitor):
         while isinstance(target, (cst.Subscript, cst.Attribute)):
             target = target.value
         if isinstance(target, cst.Name):
-            after = self.seen_call and not any(self.leaving)
-            self.changes.append((target.value, names_in(value) if value is not None else set(), after))
+            if self.seen_call and any(self.leaving):
+                return  # recording a successful reply on the way out: no next pass uses it
+            self.changes.append((target.value, names_in(value) if value is not None else set(), self.seen_call))
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
                 self._change(element.value, value)
@@ -234,16 +235,18 @@ class _LoopChanges(OwnScopeVisitor):
         if isinstance(func, cst.Attribute) and func.attr.value in _MUTATING_METHODS:
             self._change(func.value, node)
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            self._change(target.target, node.value)
+    # An assignment binds once its value is computed: `text, history = ask(p, history=history)`
+    # rebinds `history` after the call, from its reply, and the next pass sends the longer history.
+    def leave_Assign(self, original_node: cst.Assign) -> None:
+        for target in original_node.targets:
+            self._change(target.target, original_node.value)
 
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._change(node.target, node.value)
+    def leave_AugAssign(self, original_node: cst.AugAssign) -> None:
+        self._change(original_node.target, original_node.value)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None:
-            self._change(node.target, node.value)
+    def leave_AnnAssign(self, original_node: cst.AnnAssign) -> None:
+        if original_node.value is not None:
+            self._change(original_node.target, original_node.value)
 
 
 def advances_request(loop: cst.For | cst.While, call: cst.Call) -> bool:
@@ -251,7 +254,8 @@ def advances_request(loop: cst.For | cst.While, call: cst.Call) -> bool:
 
     True when the body reads the user's `input()`, or when something the request's
     arguments depend on is rebound or mutated after the call (the next turn's prompt,
-    the next step's counter), or is taken from an iterator or queue (`next()`,
+    the next step's counter, the history the call's own reply is assigned to:
+    `text, history = ask(prompt, history=history)`), or is taken from an iterator or queue (`next()`,
     `.get()`, `.pop()`). A retry loop sends the same request again after a failure,
     so none of these happen in one (growing the history before the call, as some
     retry loops wrongly do, still sends it again).

@@ -819,3 +819,39 @@ def ask(q):
             time.sleep(random.uniform(0, 2 ** attempt))
 """
     assert lint_default(src) == [("CL210", 4)]
+
+
+REFLECT = HD + """
+def ask(prompt, history):
+    messages = history + [{"role": "user", "content": prompt}]
+    reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=messages)
+    return reply.content[0].text, messages + [{"role": "assistant", "content": reply.content[0].text}]
+def refine(idea, rounds):
+    text, history = ask(idea, [])
+    for _ in range(rounds):
+        try:
+            text, history = ask("Improve it.", history)
+            if "I am done" in text:
+                break
+        except Exception as e:
+            print(e)
+    return text
+def ask_again(idea, history):
+    for _ in range(3):
+        try:
+            text, history = ask(idea, history)
+            return text
+        except Exception as e:
+            print(e)
+            time.sleep(random.uniform(1, 3))
+    raise RuntimeError("no reply")
+"""
+
+
+def test_a_loop_whose_request_takes_the_previous_reply_is_no_retry_loop() -> None:
+    """`text, history = ask(p, history)`: each pass sends the history the last reply grew, so a
+    failed pass is not sent again; a retry loop that leaves on success (`return text`) stays one,
+    though it assigns the same names."""
+    a = analyse(REFLECT)
+    assert [(m.family, a.line(m.node)) for m in a.mechanisms] == [("manual", 18)]
+    assert lint(REFLECT) == [("CL207", 18), ("CL202", 22), ("CL209", 24)]

@@ -170,18 +170,21 @@ def through_names(model: ModuleModel, expr: cst.BaseExpression) -> cst.BaseExpre
 def attempt_count(model: ModuleModel, expr: cst.BaseExpression, scope: Scope | None = None) -> int | None:
     """A whole number written as a literal, behind a constant of this module (`API_MAX_RETRY = 16`,
     any name whose one value is a number) or a constant imported from another project module."""
+    value: object = None
     if isinstance(expr, cst.Integer):
-        return int_literal(expr)
-    scope = scope or model.module_scope
-    known = values_for(model).single(expr, scope)
-    if known is not None:
-        return known.value if type(known.value) is int else None
-    name = dotted(expr)
-    head = name.split(".", 1)[0] if name is not None else ""
-    if head in model.imports.names and not model.resolver.bound_locally(head, scope):
-        value = model.resolver.project.constant(model.qualify(expr))
-        return value if type(value) is int else None
-    return None
+        value = int_literal(expr)
+    else:
+        scope = scope or model.module_scope
+        known = values_for(model).single(expr, scope)
+        name = dotted(expr)
+        head = name.split(".", 1)[0] if name is not None else ""
+        if known is not None:
+            value = known.value
+        elif head in model.imports.names and not model.resolver.bound_locally(head, scope):
+            value = model.resolver.project.constant(model.qualify(expr))
+    # A count past 2**63 is no count a message can multiply and print (`str()` refuses
+    # integers over 4,300 digits): unknown, as an unconvertible literal is.
+    return value if type(value) is int and value.bit_length() <= 63 else None
 
 
 def _args(model: ModuleModel, call: cst.Call) -> tuple[list[cst.Arg], dict[str, cst.Arg]]:
@@ -505,9 +508,7 @@ def _stamina(model: ModuleModel, call: cst.Call, node: cst.CSTNode, sites: list[
         attempts_arg is not None and _is_none(attempts_arg.value)
         and timeout_arg is not None and _is_none(timeout_arg.value)
     )
-    attempts = 10 if attempts_arg is None else (
-        int_literal(attempts_arg.value) if isinstance(attempts_arg.value, cst.Integer) else None
-    )
+    attempts = 10 if attempts_arg is None else attempt_count(model, attempts_arg.value)
     jitter = keywords.get("wait_jitter")
     no_jitter = jitter is not None and isinstance(jitter.value, (cst.Integer, cst.Float)) and literal_value(jitter.value) == 0
     wait: WaitKind = "exponential" if no_jitter else "jittered"

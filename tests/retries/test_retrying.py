@@ -289,3 +289,25 @@ def test_a_policy_built_in_another_module_and_applied_by_name(tmp_path: Path, mo
          ("`@make_retry(...)` (defined in app/policies.py:10) retries a Claude call whose client also retries: "
          "3 attempts x 3 SDK attempts = up to 9 requests per call; call through `client.with_options(max_retries=0)`")),
     ]
+
+
+def test_an_attempt_count_too_long_to_print_is_unknown() -> None:
+    """4,300 digits parse, but times the SDK's 3 attempts no message could print them."""
+    huge = "9" * 4300
+    src = f"""
+    import anthropic, tenacity
+    from retrying import retry
+    client = anthropic.Anthropic()
+    @tenacity.retry(stop=tenacity.stop_after_attempt({huge}), wait=tenacity.wait_random(0, 2), reraise=True,
+                    retry=tenacity.retry_if_exception_type(anthropic.RateLimitError))
+    def ask():
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+    @retry(stop_max_attempt_number={huge}, wait_random_max=900, retry_on_exception=(anthropic.RateLimitError,))
+    def ask_again():
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+    """
+    assert [(f.attempts, f.bounded) for f in analyse(src).all_facts()] == [(None, True), (None, True)]
+    assert [(d.code, d.start.line, d.message.split(": ")[1].split(";")[0]) for d in diagnostics(src)] == [
+        ("CL207", 4, "each attempt makes up to 3 requests"),
+        ("CL207", 8, "each attempt makes up to 3 requests"),
+    ]

@@ -27,20 +27,20 @@ def covers(parent: CaughtType, child: CaughtType, knowledge: Knowledge) -> bool:
     return False
 
 
-def _covering_handler(handler: HandlerInfo, earlier: list[HandlerInfo], knowledge: Knowledge) -> HandlerInfo | None:
-    """The earlier handler that makes `handler` unreachable, if one does."""
+def _covering_handler(handler: HandlerInfo, earlier: list[HandlerInfo], knowledge: Knowledge) -> list[HandlerInfo]:
+    """The earlier handlers that make `handler` unreachable: one that catches all its types, or
+    (a tuple handler) the several that together catch each of them; empty when it is reachable."""
     if handler.is_bare:
-        return None
+        return []
     for previous in earlier:
         if previous.is_bare:
-            return previous
+            return [previous]
         if all(any(covers(p, t, knowledge) for p in previous.types) for t in handler.types):
-            return previous
-    # Together, several earlier handlers may cover a tuple handler.
-    all_previous = [p for h in earlier for p in h.types]
-    if all(any(covers(p, t, knowledge) for p in all_previous) for t in handler.types) and earlier:
-        return earlier[-1]
-    return None
+            return [previous]
+    together = [h for h in earlier if any(covers(p, t, knowledge) for p in h.types for t in handler.types)]
+    if together and all(any(covers(p, t, knowledge) for h in together for p in h.types) for t in handler.types):
+        return together
+    return []
 
 
 def _same_types(a: HandlerInfo, b: HandlerInfo, knowledge: Knowledge) -> bool:
@@ -214,6 +214,28 @@ class UnreachableHandler(Rule):
             line=8,
             column=5,
         ),
+        # Two earlier handlers together catch both types of the tuple: no single place to move it to
+        # (above both, it would make `except anthropic.RateLimitError` unreachable instead).
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            try:
+                client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            except anthropic.APIConnectionError:
+                raise
+            except anthropic.RateLimitError:
+                raise
+            except (anthropic.RateLimitError, anthropic.APITimeoutError):
+                pass
+            """,
+            line=9,
+            column=1,
+            message=(
+                "`except (anthropic.RateLimitError, anthropic.APITimeoutError)` is unreachable: the handlers on "
+                "lines 5 and 7 already catch each of its types"
+            ),
+        ),
         # In 2.x, OverloadedError subclasses InternalServerError.
         Invalid(
             """
@@ -237,15 +259,24 @@ class UnreachableHandler(Rule):
             if not try_info.holds_call_site and not any(h.catches_sdk_error() for h in handlers):
                 continue
             for index, handler in enumerate(handlers[1:], start=1):
-                previous = _covering_handler(handler, handlers[:index], ctx.knowledge)
-                if previous is None:
+                covering = _covering_handler(handler, handlers[:index], ctx.knowledge)
+                if not covering:
                     continue
                 assert handler.node.type is not None
-                earlier = ctx.except_clause(previous)
+                caught = f"`except {ctx.code_for(handler.node.type)}` is unreachable"
+                if len(covering) > 1:  # no one place to move it to: above them all, it would hide one of them
+                    lines = [str(ctx.start(h.node).line) for h in covering]
+                    ctx.report(
+                        handler.node,
+                        f"{caught}: the handlers on lines {', '.join(lines[:-1])} and {lines[-1]} already catch each of its types",
+                        None,
+                        width=EXCEPT_WIDTH,
+                    )
+                    continue
+                previous = covering[0]
                 ctx.report(
                     handler.node,
-                    f"`except {ctx.code_for(handler.node.type)}` is unreachable: the `{earlier}` "
-                    f"on line {ctx.start(previous.node).line} already catches it",
+                    f"{caught}: the `{ctx.except_clause(previous)}` on line {ctx.start(previous.node).line} already catches it",
                     None if _same_types(previous, handler, ctx.knowledge) else _move_above(ctx, handler, previous, handlers),
                     width=EXCEPT_WIDTH,
                 )

@@ -211,3 +211,30 @@ def test_moving_a_handler_and_chaining_its_raise_settle_together() -> None:
     assert outcome.fixed.count('raise RuntimeError("claude call failed") from e') == 6
     assert "pass from e" not in outcome.fixed
     compile(outcome.fixed, "mix.py", "exec")
+
+
+def test_a_tuple_handler_two_earlier_handlers_cover_is_not_moved_back_and_forth() -> None:
+    """Found by fuzzing: after CL107 renames `RateLimitException`, `except anthropic.APIConnectionError`
+    and `except anthropic.RateLimitError` together cover `except (RateLimitError, APITimeoutError)`.
+    Moving the tuple above the last of them made that one unreachable, and the next pass moved it
+    back ("fixes (CL104) undo each other"): such a handler is reported with no fix."""
+    text = textwrap.dedent(
+        """\
+        import anthropic
+        client = anthropic.Anthropic()
+
+        def ask(prompt):
+            try:
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            except anthropic.APIConnectionError:
+                raise
+            except anthropic.RateLimitException:
+                raise
+            except (anthropic.RateLimitError, anthropic.APITimeoutError):
+                return None
+        """
+    )
+    outcome = fix_text("ask.py", text, SETTINGS, frozenset({"CL104", "CL107"}), unsafe=True)
+    assert outcome.errors == []
+    assert dict(outcome.applied) == {"CL107": 1}
+    assert outcome.fixed == text.replace("RateLimitException", "RateLimitError")

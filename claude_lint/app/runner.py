@@ -26,7 +26,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from claude_lint.app.discover import Candidate, discover
 from claude_lint.app.progress import Progress
@@ -321,7 +321,7 @@ def _lint_candidates(
     by_directory: dict[Path, tuple[Settings, tuple[bytes, ...]]] = {}
     cache = _LazyCache(options.cache)
     registry: dict[tuple[Path, Settings], Project] = {}  # this run's projects: files may have changed since the last
-    projects = _Projects(candidates, registry, covered)
+    projects = _Projects(candidates, registry, covered, cache)
     skipped: list[int] = []  # files the SDK triggers do not let through
     few = len(candidates) <= FEW_FILES
     for index, candidate in enumerate(candidates):
@@ -348,7 +348,6 @@ def _lint_candidates(
                     projects[index].preload(candidate.path, data)
             else:
                 spec = cache.spec_for(settings)
-                projects.specs[index] = spec
                 project = projects[index]
                 hit = _cache_hit(spec, path, data, options) if spec is not None else None
                 if hit is None:
@@ -385,20 +384,54 @@ class _LazyCache:
         return self.cache.spec_for(settings)
 
 
+class _SummariesWhenRead:
+    """A project's summary store, opened only when the project reads a module: the files the
+    prefilter skips (a base class, a config module) get their summaries cached too."""
+
+    def __init__(self, cache: _LazyCache, settings: Settings) -> None:
+        self.cache = cache
+        self.settings = settings
+        self.opened: Any = None  # a SummaryStore; False when the cache is off
+
+    def _store(self) -> Any:
+        if self.opened is None:
+            spec = self.cache.spec_for(self.settings)
+            if spec is None:
+                self.opened = False
+            else:
+                from claude_lint.app.cache import SummaryStore
+
+                self.opened = SummaryStore(spec)
+        return self.opened
+
+    def load(self, data: bytes) -> dict[str, Any] | None:
+        store = self._store()
+        return store.load(data) if store else None
+
+    def store(self, data: bytes, summary: dict[str, Any]) -> None:
+        store = self._store()
+        if store:
+            store.store(data, summary)
+
+
 class _Projects(dict[int, "Project"]):
     """The project of each candidate, found when first asked (most files of a sparse tree never need one)."""
 
     def __init__(
-        self, candidates: list[Candidate], registry: dict[tuple[Path, Settings], Project], covered: tuple[Path, ...] = ()
+        self,
+        candidates: list[Candidate],
+        registry: dict[tuple[Path, Settings], Project],
+        covered: tuple[Path, ...] = (),
+        cache: _LazyCache | None = None,
     ) -> None:
         super().__init__()
+        self.cache = cache
         # Directories the run walks whole: a project under one has every file linted here, so its
         # model never needs to read the rest of the project (`Project.load_all`).
         self.covered = covered
         self.candidates = candidates
         self.registry = registry
         self.settings: dict[int, Settings] = {}
-        self.specs: dict[int, CacheSpec | None] = {}
         self._roots: dict[tuple[Path, Settings], Project] = {}
 
     def __missing__(self, index: int) -> Project:
@@ -412,11 +445,8 @@ class _Projects(dict[int, "Project"]):
             if any(root == d or d in root.parents for d in self.covered):
                 self._roots[key].model.load_all = None
                 self._roots[key].complete = True
-            spec = self.specs.get(index)
-            if spec is not None and self._roots[key].cache is None:
-                from claude_lint.app.cache import SummaryStore
-
-                self._roots[key].cache = SummaryStore(spec)
+            if self._roots[key].cache is None and self.cache is not None:
+                self._roots[key].cache = _SummariesWhenRead(self.cache, settings)
         project = self[index] = self._roots[key]
         return project
 

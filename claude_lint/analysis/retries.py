@@ -133,8 +133,17 @@ class RetryAnalysis:
     # Retry decorators on generator functions: they retry nothing (CL212).
     on_generators: list[RetryMechanism] = field(default_factory=list)
 
+    # id(site) -> the mechanisms around it, in order (built on first use: asked per site, a scan of
+    # every mechanism's sites was quadratic in a big module).
+    _by_site: dict[int, list[RetryMechanism]] | None = field(default=None, repr=False, compare=False)
+
     def wrapping(self, site: CallSite) -> list[RetryMechanism]:
-        return [m for m in self.mechanisms if any(s is site for s in m.call_sites)]
+        if self._by_site is None:
+            self._by_site = {}
+            for mechanism in self.mechanisms:
+                for key in dict.fromkeys(id(s) for s in mechanism.call_sites):
+                    self._by_site.setdefault(key, []).append(mechanism)
+        return list(self._by_site.get(id(site), ()))
 
     def is_wrapped(self, site: CallSite) -> bool:
         if self.wrapping(site):
@@ -725,15 +734,32 @@ def _reads_retry_after(model: ModuleModel, nodes: Sequence[cst.CSTNode]) -> bool
 # ---------------------------------------------------------------- analysis
 
 
-def _sites_in_function(function: FunctionInfo, sites: Sequence[CallSite]) -> list[CallSite]:
-    return [s for s in sites if s.frame is function]
+def _sites_in_function(model: ModuleModel, function: FunctionInfo) -> list[CallSite]:
+    """The module's call sites made in `function` itself, in order."""
+    return list(model.shared(_sites_by_frame).get(id(function), ()))
+
+
+def _sites_by_frame(model: ModuleModel) -> dict[int, list[CallSite]]:
+    index: dict[int, list[CallSite]] = {}
+    for site in model.call_sites:
+        if site.frame is not None:
+            index.setdefault(id(site.frame), []).append(site)
+    return index
+
+
+def _sites_by_loop(model: ModuleModel) -> dict[int, list[CallSite]]:
+    index: dict[int, list[CallSite]] = {}
+    for site in model.call_sites:
+        for key in dict.fromkeys(id(loop) for loop in site.record.loops):
+            index.setdefault(key, []).append(site)
+    return index
 
 
 def _decorator_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iterator[RetryMechanism]:
     for function in model.functions:
         if not function.calls_llm:
             continue
-        wrapped = [s for s in _sites_in_function(function, sites) if not swallowed(s)]
+        wrapped = [s for s in _sites_in_function(model, function) if not swallowed(s)]
         for decorator in function.decorators:
             expr = decorator.decorator
             call = expr if isinstance(expr, cst.Call) else None
@@ -808,8 +834,9 @@ def covers_sdk_retries(predicate: Predicate, knowledge: Knowledge) -> bool:
     )
 
 
-def _loop_sites(loop: LoopInfo, sites: Sequence[CallSite]) -> list[CallSite]:
-    return [s for s in sites if any(l is loop for l in s.record.loops)]
+def _loop_sites(model: ModuleModel, loop: LoopInfo) -> list[CallSite]:
+    """The module's call sites inside `loop`, in order."""
+    return list(model.shared(_sites_by_loop).get(id(loop), ()))
 
 
 def _retrying_loop_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iterator[RetryMechanism]:
@@ -822,7 +849,7 @@ def _retrying_loop_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> 
             call = model.resolver.binding_value(call.value, model.module_scope if loop.frame is None else loop.frame.scope)
         if not isinstance(call, cst.Call) or model.qualify(call.func) not in _TENACITY_LOOPS:
             continue
-        wrapped = _loop_sites(loop, sites)
+        wrapped = _loop_sites(model, loop)
         if wrapped:
             mechanism = _tenacity(model, call, call, wrapped)
             mechanism.loop = loop
@@ -867,7 +894,7 @@ def _manual_loop_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> It
             iter_name = model.qualify(loop.node.iter.func) if isinstance(loop.node.iter, cst.Call) else None
             if iter_name in _TENACITY_LOOPS:
                 continue
-        wrapped = _loop_sites(loop, sites)
+        wrapped = _loop_sites(model, loop)
         if not wrapped or not model.is_manual_retry_loop(loop, wrapped):
             continue
         handlers = []
@@ -1088,7 +1115,7 @@ def analyse(model: ModuleModel) -> RetryAnalysis:
         if function is None or id(function) in retried:
             continue
         retried.add(id(function))
-        pending.extend(s.target for s in sites if s.frame is function and s.target is not None)
+        pending.extend(s.target for s in _sites_in_function(model, function) if s.target is not None)
     return RetryAnalysis(mechanisms, retried, foreign, on_generators)
 
 
@@ -1592,7 +1619,7 @@ def _project_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iterat
     for function in model.functions:
         if not function.calls_llm or function.is_generator or not function.decorators:
             continue
-        wrapped = [s for s in _sites_in_function(function, sites) if not swallowed(s)]
+        wrapped = [s for s in _sites_in_function(model, function) if not swallowed(s)]
         for decorator in function.decorators:
             expr = decorator.decorator
             use = expr if isinstance(expr, cst.Call) else None

@@ -28,18 +28,26 @@ ResultUse = Literal["checked", "dropped", "used"]
 def same_module_callers(model: ModuleModel, function: FunctionInfo) -> list[CallRecord]:
     """The calls in this module whose callee is `function`, also through a local alias
     (`call_api = call_anthropic` ... `call_api(...)`)."""
-    found = []
+    return [record for record in model.shared(_callers).get(id(function), ()) if record.frame is not function]
+
+
+def _callers(model: ModuleModel) -> dict[int, list[CallRecord]]:
+    """id(function) -> the calls of it in the module, in order: each call resolved once (asked per
+    function, every call was resolved again for every function: quadratic in a big module)."""
+    index: dict[int, list[CallRecord]] = {}
+    resolver = model.resolver
     for record in model.calls:
-        if record.frame is function:
-            continue
         func = record.node.func
-        aliases = record.scope.bindings.get(func.value, ()) if isinstance(func, cst.Name) else ()
-        if model.resolver.function_for(func, record.scope) is function or any(
-            isinstance(value, cst.Name) and model.resolver.function_for(value, record.scope) is function
-            for value in aliases
-        ):
-            found.append(record)
-    return found
+        targets = {id(target): target for target in [resolver.function_for(func, record.scope)] if target is not None}
+        if isinstance(func, cst.Name):
+            for value in record.scope.bindings.get(func.value, ()):
+                if isinstance(value, cst.Name):
+                    target = resolver.function_for(value, record.scope)
+                    if target is not None:
+                        targets[id(target)] = target
+        for key in targets:
+            index.setdefault(key, []).append(record)
+    return index
 
 
 class _ResultScan(cst.CSTVisitor):
@@ -192,9 +200,9 @@ def returned_values(function: FunctionInfo) -> list[cst.BaseExpression]:
     return scan.values
 
 
-def returned_site(function: FunctionInfo, sites: Iterable[CallSite]) -> CallSite | None:
-    """The call site whose response `function` returns as is (directly or through a local name)."""
-    by_node = {id(site.node): site for site in sites if site.frame is function}
+def returned_site(function: FunctionInfo, by_node: dict[int, CallSite]) -> CallSite | None:
+    """The call site whose response `function` returns as is (directly or through a local name);
+    `by_node`: its call sites by id(node)."""
     if not by_node:
         return None
     scan = _Returns()
@@ -213,10 +221,13 @@ def returned_site(function: FunctionInfo, sites: Iterable[CallSite]) -> CallSite
 
 def returned_responses(model: ModuleModel, sites: Iterable[CallSite]) -> list[ReturnedResponse]:
     """Calls, anywhere in the module, of functions that return a call site's response."""
-    sites = list(sites)
+    by_frame: dict[int, dict[int, CallSite]] = {}  # grouped once (per function, a scan of all was quadratic)
+    for site in sites:
+        if site.frame is not None:
+            by_frame.setdefault(id(site.frame), {})[id(site.node)] = site
     found = []
     for function in model.functions:
-        site = returned_site(function, sites)
+        site = returned_site(function, by_frame.get(id(function), {}))
         if site is None:
             continue
         for record in same_module_callers(model, function):

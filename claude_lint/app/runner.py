@@ -37,7 +37,7 @@ from claude_lint.core.atomic import write_bytes_atomically
 from claude_lint.core.diagnostics import Applicability, Diagnostic, Location
 from claude_lint.core.secrets import reported_literals
 from claude_lint.core.source import SourceError, decode_source, read_source_file
-from claude_lint.engine.lint import LintResult, engine_code_enabled, lint_bytes
+from claude_lint.engine.lint import LintResult, engine_code_enabled, file_triggers, lint_bytes
 from claude_lint.engine.prefilter import needs_parsing, triggers_for
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from claude_lint.analysis.symbols import ProjectSpec
     from claude_lint.app.cache import CacheSpec, ResultCache
     from claude_lint.app.project import Project
+    from claude_lint.engine.fix_loop import FixOutcome
 
 # At most this many files: a run is a few files (pre-commit, an editor), and the
 # modules each file imports are loaded before the prefilter decides about it.
@@ -203,7 +204,10 @@ def _lint_or_fix(
     from claude_lint.engine.fix_loop import fix_bytes
 
     # `--diff` also shows display-only fixes (helper adoption with no `helper-module`).
-    fixed = fix_bytes(path, data, settings, unsafe=options.unsafe_fixes, project=project, display=not options.write)
+    fixed = fix_bytes(
+        path, data, settings, unsafe=options.unsafe_fixes, project=project, display=not options.write,
+        first=result, summarize=summarize,
+    )
     if fixed is None:
         return FileOutcome(result, data)
     fix_outcome, new_data = fixed
@@ -220,12 +224,26 @@ def _lint_or_fix(
             # Nothing was fixed on disk: report the file as it is.
             warnings.append(f"{path}: cannot write the fixed file: {e.strerror or e}")
             return FileOutcome(result, data, warnings=warnings)
-    after = lint_bytes(path, new_data, settings, project=project, summarize=summarize)
+    after = _relinted(fix_outcome, new_data, settings, project)
+    if after is None:
+        after = lint_bytes(path, new_data, settings, project=project, summarize=summarize)
     # The outcome depends on the answers the fixes were made with too: a re-lint with fresh
     # answers must give them all (else it lints the original again without them, and so on).
     after.asked = {**result.asked, **after.asked}
     fixed_file.secrets += tuple(s for s in reported_literals(after.diagnostics, fix_outcome.fixed) if s not in secrets)
     return FileOutcome(after, new_data, fixed_file, warnings)
+
+
+def _relinted(outcome: FixOutcome, new_data: bytes, settings: Settings, project: ProjectSpec | None) -> LintResult | None:
+    """The fix loop's last lint when it is the lint of `new_data` (the same text, past the
+    prefilter): a second one would cost a big file another parse."""
+    if outcome.last is None or not needs_parsing(new_data, file_triggers(settings, project)):
+        return None
+    try:
+        text = decode_source(new_data).text
+    except SourceError:
+        return None
+    return outcome.last if text == outcome.fixed else None
 
 
 def lint_file(task: LintTask) -> FileOutcome:

@@ -21,7 +21,7 @@ from claude_lint.core.diagnostics import Applicability, Diagnostic, Fix
 from claude_lint.core.nesting import check_nesting
 from claude_lint.core.source import SourceError, decode_source, encode_like
 from claude_lint.core.text_edits import apply_edits, select_non_overlapping
-from claude_lint.engine.lint import file_triggers, lint_text
+from claude_lint.engine.lint import LintResult, file_triggers, lint_text
 
 if TYPE_CHECKING:
     from claude_lint.analysis.symbols import ProjectSpec
@@ -38,6 +38,7 @@ class FixOutcome:
     remaining: list[Diagnostic] = field(default_factory=list)  # diagnostics left in the fixed text
     errors: list[str] = field(default_factory=list)
     rejected: set[tuple[object, ...]] = field(default_factory=set)  # fixes that broke the parse
+    last: LintResult | None = None  # the lint of `fixed` (its diagnostics are `remaining`, suppressed ones too)
 
     @property
     def changed(self) -> bool:
@@ -94,16 +95,23 @@ def fix_text(
     unsafe: bool = False,
     project: ProjectSpec | None = None,
     display: bool = False,
+    first: LintResult | None = None,
+    summarize: bool = False,
 ) -> FixOutcome:
-    """Fix `text` to a fixpoint. `display`: also apply display-only fixes (for `--diff`)."""
+    """Fix `text` to a fixpoint. `display`: also apply display-only fixes (for `--diff`).
+
+    `first`: the lint of `text` with these settings, when the caller has it (each lint of a big
+    file costs a parse); `summarize`: compute the summary in every lint, so that the last one,
+    `outcome.last`, is the lint of the fixed text a caller would run next.
+    """
     outcome = FixOutcome(path, text, text)
     current = text
     triggers = file_triggers(settings, project)
     must_compile = _compiles(text, triggers)
     seen = {text}  # every text a pass produced: coming back to one means fixes undo each other
     passes = 0  # passes that changed the text; passes that only drop fixes are bounded by the fixes
+    result = first if first is not None else lint_text(path, current, settings, enabled, project, summarize)
     while True:
-        result = lint_text(path, current, settings, enabled, project)
         outcome.errors.extend(e for e in result.errors if e not in outcome.errors)
         candidates = [
             d for d in result.diagnostics
@@ -121,7 +129,7 @@ def fix_text(
         code_of = {id(d.fix): d.code for d in candidates}
         applied, new = _apply_pass(path, current, chosen, code_of, outcome, triggers, must_compile)
         if not applied:
-            continue  # every chosen fix was dropped (and remembered): try the others
+            continue  # every chosen fix was dropped (and remembered): try the others on the same text
         if new in seen:
             codes = ", ".join(sorted({code_of[id(fix)] for fix in chosen}))
             outcome.errors.append(
@@ -135,7 +143,9 @@ def fix_text(
         seen.add(new)
         current = new
         passes += 1
+        result = lint_text(path, current, settings, enabled, project, summarize)
     outcome.fixed = current
+    outcome.last = result
     return outcome
 
 
@@ -193,13 +203,16 @@ def fix_bytes(
     unsafe: bool = False,
     project: ProjectSpec | None = None,
     display: bool = False,
+    first: LintResult | None = None,
+    summarize: bool = False,
 ) -> tuple[FixOutcome, bytes] | None:
-    """Fix a file's bytes; None when the file cannot be decoded (nothing to fix)."""
+    """Fix a file's bytes; None when the file cannot be decoded (nothing to fix). `first`,
+    `summarize`: as for `fix_text`."""
     try:
         source = decode_source(data)
     except SourceError:
         return None
-    outcome = fix_text(path, source.text, settings, enabled, unsafe, project, display)
+    outcome = fix_text(path, source.text, settings, enabled, unsafe, project, display, first, summarize)
     if not outcome.changed:
         return outcome, data
     try:

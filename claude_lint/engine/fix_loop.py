@@ -21,7 +21,7 @@ from claude_lint.core.diagnostics import Applicability, Diagnostic, Fix
 from claude_lint.core.nesting import check_nesting
 from claude_lint.core.source import SourceError, decode_source, encode_like
 from claude_lint.core.text_edits import apply_edits, select_non_overlapping
-from claude_lint.engine.lint import LintResult, file_triggers, lint_text
+from claude_lint.engine.lint import LintResult, file_triggers, lint_text, remember_parse
 
 if TYPE_CHECKING:
     from claude_lint.analysis.symbols import ProjectSpec
@@ -73,10 +73,13 @@ def _parses(text: str, triggers: tuple[bytes, ...], must_compile: bool = True) -
     if check_nesting(elided) is not None:  # libcst would crash on it
         return False
     try:
-        cst.parse_module(elided)
+        module = cst.parse_module(elided)
     except Exception:  # noqa: BLE001  (ParserSyntaxError, CSTValidationError, RecursionError...: not code)
         return False
-    return not must_compile or _compiles(text, triggers)
+    if must_compile and not _compiles(text, triggers):
+        return False
+    remember_parse(elided, module)  # the loop lints it next
+    return True
 
 
 def _allowed(fix: Fix | None, unsafe: bool, display: bool = False) -> bool:

@@ -211,7 +211,7 @@ def parse_checked(
     try:
         # A syntax error is never inside a stand-in (a flat literal): it is where libcst found it,
         # and CPython, given the whole text, words it.
-        module = cst.parse_module(elided.text)
+        module = _parsed_before(elided.text) or cst.parse_module(elided.text)
     except (cst.ParserSyntaxError, cst.CSTValidationError) as e:  # the latter: `except:` not last, say
         if _is_enabled("CL001", enabled, ignored):
             result.diagnostics.append(_syntax_error(path, text, e))
@@ -235,6 +235,23 @@ def parse_checked(
                 result.diagnostics.append(rejected)
             return None
     return module
+
+
+def remember_parse(text: str, module: cst.Module) -> None:
+    """The fix loop parsed `text` (a fixed candidate, stand-ins in) to check it: the lint of it
+    that comes next takes this module instead of a second parse of a big file."""
+    _PARSED[:] = [(text, module)]
+
+
+def _parsed_before(text: str) -> cst.Module | None:
+    """The module `remember_parse` kept for exactly this text, once."""
+    if _PARSED and _PARSED[0][0] == text:
+        return _PARSED.pop()[1]
+    _PARSED.clear()
+    return None
+
+
+_PARSED: list[tuple[str, cst.Module]] = []
 
 
 def lint_module(

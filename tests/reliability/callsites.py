@@ -379,24 +379,53 @@ def _elements(kind: str, count: int) -> str:
         return ", ".join(f'"k{i}": [{i}, {-i}, None]' for i in range(count))
     if kind == "rows":
         return ",\n    ".join(f"({i}, 'r{i}', {i}.5, True)" for i in range(count))
-    return ", ".join("x" for _ in range(count))  # names: not data, parsed node by node
+    if kind == "attributes":
+        return ", ".join(f"obj{i % 7}.attr[{i % 13}].value" for i in range(count))
+    if kind == "calls":
+        return ", ".join(f"f{i % 5}(a, k=g(b))" for i in range(count))
+    if kind == "client-names":  # reads the program's client: parsed node by node
+        return ", ".join("client" if i % 100 == 0 else "x" for i in range(count))
+    return ", ".join("x" for _ in range(count))  # names: code, not data; stood in for as a statement
+
+
+LONG_KINDS = (
+    "numbers", "floats", "strings", "dict", "rows", "string", "comment", "names", "attributes", "calls",
+    "nested", "client-names",
+)
+
+
+def _nested_lines(size: int, depth: int) -> str:
+    """Lines of expressions `depth` deep (arithmetic, calls in calls, subscripts), `size` bytes in all."""
+    lines, total, i = [], 0, 0
+    while total < size:
+        expression = "a"
+        for level in range(depth):
+            expression = (f"({expression} + v{level})", f"f{level % 3}({expression}, k={level})", f"{expression}[{level}]")[i % 3]
+        lines.append(f"NESTED_{i} = {expression}")
+        total += len(lines[-1]) + 1
+        i += 1
+    return "\n".join(lines)
 
 
 @st.composite
 def programs_with_long_lines(draw: st.DrawFn, max_bytes: int) -> str:
     """A program with a very long line: a data literal (up to `max_bytes`), a long string or comment,
-    or a list of names (a 16th of it: no stand-in for names, libcst parses each); maybe mutated
-    outside the long line."""
+    a list of names, attribute reads or calls (code: stood in for as a statement that cannot
+    matter), lines of deep expressions, or a list of names that reads the client (an 8th of it:
+    libcst parses each); maybe mutated outside the long line."""
     text = draw(programs())
-    kind = draw(st.sampled_from(("numbers", "floats", "strings", "dict", "rows", "string", "comment", "names")))
+    kind = draw(st.sampled_from(LONG_KINDS))
     size = draw(st.integers(max_bytes // 8, max_bytes))
     if kind == "string":
         line = "BANNER = '" + "=" * size + "'"
     elif kind == "comment":
         line = "# " + "-" * size
+    elif kind == "nested":
+        line = _nested_lines(size, draw(st.integers(10, 90)))
     else:
-        per_element = {"numbers": 4, "floats": 11, "strings": 8, "dict": 20, "rows": 26, "names": 3}[kind]
-        count = max(1, (size // 16 if kind == "names" else size) // per_element)
+        per_element = {"numbers": 4, "floats": 11, "strings": 8, "dict": 20, "rows": 26, "names": 3, "attributes": 22,
+                       "calls": 16, "client-names": 3}[kind]
+        count = max(1, (size // 8 if kind == "client-names" else size) // per_element)
         opening, closing = ("{", "}") if kind == "dict" else ("[", "]")
         line = f"DATA = {opening}{_elements(kind, count)}{closing}"
     lines = text.split("\n")
@@ -413,6 +442,22 @@ def _statement_starts(text: str, line_count: int) -> list[int]:
         return [line_count]
     starts = [min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))]) - 1 for node in body]
     return sorted({*starts, line_count})
+
+
+@st.composite
+def dense_programs(draw: st.DrawFn, max_bytes: int) -> str:
+    """Many lines of realistic call sites: a few programs, repeated under new names until the file
+    is between an 8th of `max_bytes` and `max_bytes` long."""
+    size = draw(st.integers(max_bytes // 8, max_bytes))
+    variants = [draw(programs()) for _ in range(draw(st.integers(1, 3)))]
+    parts, total, copy = [], 0, 0
+    while total < size:
+        program = variants[copy % len(variants)]
+        renamed = re.sub(r"\b(ask_\d|caller|Service)\b", rf"\g<1>_{copy}", program)
+        parts.append(renamed)
+        total += len(renamed)
+        copy += 1
+    return "\n\n".join(parts)
 
 
 # Comment lines around the long one (which may span lines: rows), for tests that mutate the rest.

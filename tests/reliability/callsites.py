@@ -408,14 +408,17 @@ def _nested_lines(size: int, depth: int) -> str:
 
 
 @st.composite
-def programs_with_long_lines(draw: st.DrawFn, max_bytes: int) -> str:
+def programs_with_long_lines(draw: st.DrawFn, max_bytes: int, code_share: int = 1) -> str:
     """A program with a very long line: a data literal (up to `max_bytes`), a long string or comment,
     a list of names, attribute reads or calls (code: stood in for as a statement that cannot
     matter), lines of deep expressions, or a list of names that reads the client (an 8th of it:
-    libcst parses each); maybe mutated outside the long line."""
+    libcst parses each). `code_share`: the code kinds are that part of `max_bytes` (a file that
+    does not parse is parsed whole: see the README's bound)."""
     text = draw(programs())
     kind = draw(st.sampled_from(LONG_KINDS))
     size = draw(st.integers(max_bytes // 8, max_bytes))
+    if kind in ("names", "attributes", "calls", "nested", "client-names"):
+        size //= code_share
     if kind == "string":
         line = "BANNER = '" + "=" * size + "'"
     elif kind == "comment":

@@ -473,6 +473,29 @@ class RetryExhaustedSilently(Rule):
                 "check, and the helper raises instead"
             ),
         ),
+        # `False` is a constant, not a variable the loop may leave unbound.
+        Invalid(
+            """
+            import anthropic, time
+            client = anthropic.Anthropic(max_retries=0)
+            def ready(question):
+                for attempt in range(3):
+                    try:
+                        client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[question])
+                        return True
+                    except anthropic.APIConnectionError:
+                        time.sleep(2 ** attempt)
+                return False
+            """,
+            line=4,
+            column=5,
+            message=(
+                "After its last failed attempt, the `for` retry loop falls through without raising: "
+                "the caller gets `False` instead of the API error; no helper fix: "
+                "when attempts run out the function returns `False`, which callers may "
+                "check, and the helper raises instead"
+            ),
+        ),
     ]
 
     def check(self, ctx: RuleContext) -> None:
@@ -516,7 +539,7 @@ def _outcome(ctx: RuleContext, root: cst.FunctionDef | None, loop: cst.CSTNode, 
         value = first.body[0].value
         if value is None or (isinstance(value, cst.Name) and value.value == "None"):
             return "the caller gets `None`"
-        if isinstance(value, cst.Name) and root is not None:
+        if isinstance(value, cst.Name) and value.value not in ("True", "False") and root is not None:
             assigned = _assigned_before(root, loop, value.value)
             if assigned is None:
                 return f"`return {value.value}` after it raises `UnboundLocalError`"

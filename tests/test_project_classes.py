@@ -20,7 +20,7 @@ import pytest
 
 from claude_lint.app.runner import RunOptions, run
 from claude_lint.config.settings import ConfigResolver
-from tests.test_project import each_file_alone, each_file_on_stdin, findings
+from test_project import each_file_alone, each_file_on_stdin, findings
 
 REACHES_SEND = "reaches a Claude call in `ClaudeLLM._send()` (svc/llm/providers/claude.py:13) when the object is a `ClaudeLLM`"
 NON_RETRYABLE = (

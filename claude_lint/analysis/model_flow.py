@@ -37,6 +37,7 @@ from claude_lint.analysis.model import CallRecord, FunctionInfo, ModuleModel, Sc
 from claude_lint.analysis.returns import returned_values
 from claude_lint.analysis.syntax import dotted, literal_value, names_in
 from claude_lint.analysis.values import Known, Values, values_for
+from claude_lint.analysis.walk import walk
 
 _MAX_DEPTH = 12
 _ENV_DEFAULT_FUNCTIONS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault"})
@@ -216,7 +217,7 @@ class ModelFlow:
         """Assignments in this module to attributes of imported objects, by dotted target."""
         if self._dotted is None:
             collector = _DottedStores(set(self.model.imports.names), {id(f.node): f.scope for f in self.model.functions}, self.model.module_scope)
-            self.model.module.visit(collector)
+            walk(self.model.module, collector)  # not libcst's visit: it rebuilds every node
             self._dotted = collector.found
         return self._dotted
 

@@ -241,7 +241,8 @@ class Project:
         module, is_package = (named[0], named[1]) if named else (None, False)
         for defined in _CLASS_DEF.findall(data):
             for subclassing in self._subclass_modules(defined.decode("ascii", "replace")):
-                self.model.module(subclassing)
+                if subclassing != module:  # its own subclasses: the file is linted (or skipped) as it is
+                    self.model.module(subclassing)
         from claude_lint.analysis.symbols import absolute_name, is_external
 
         for match in _IMPORT_LINE.finditer(data):

@@ -112,6 +112,11 @@ class Editor:
             )
         )
 
+    def save(self, uri: str) -> None:
+        self.client.text_document_did_save(
+            types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+        )
+
     async def actions(self, uri: str, rng: types.Range, only: list[str] | None = None) -> list[types.CodeAction]:
         result = await self.client.text_document_code_action_async(
             types.CodeActionParams(
@@ -220,9 +225,7 @@ async def _session(tmp_path: Path) -> None:
         assert list(published.diagnostics) == []
 
         # Save re-lints; close clears.
-        editor.client.text_document_did_save(
-            types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=bare_uri))
-        )
+        editor.save(bare_uri)
         assert list((await editor.diagnostics_for(bare_uri)).diagnostics) == []
         editor.client.text_document_did_close(
             types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=app_uri))
@@ -352,9 +355,7 @@ async def _project_session(root: Path) -> None:
         editor.change(llm.as_uri(), 2, changed)
         await editor.diagnostics_for(llm.as_uri())
         llm.write_text(changed, encoding="utf-8")
-        editor.client.text_document_did_save(
-            types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=llm.as_uri()))
-        )
+        editor.save(llm.as_uri())
         assert list((await editor.diagnostics_for(handlers.as_uri())).diagnostics) == []
         await editor.client.shutdown_async(None)
     finally:
@@ -362,12 +363,8 @@ async def _project_session(root: Path) -> None:
         await asyncio.wait_for(editor.client.stop(), timeout=10)
 
 
-def test_language_server_uses_the_project_model_and_updates_it_on_save(tmp_path: Path) -> None:
-    import shutil
-
-    root = tmp_path / "shapes"
-    shutil.copytree(Path(__file__).resolve().parent / "projects" / "shapes", root)
-    asyncio.run(_project_session(root))
+def test_language_server_uses_the_project_model_and_updates_it_on_save(project_copy) -> None:
+    asyncio.run(_project_session(project_copy("shapes")))
 
 
 async def _models_session(root: Path) -> None:
@@ -385,9 +382,7 @@ async def _models_session(root: Path) -> None:
         # app/bot.py saved without sending FAST_MODEL: the open config.py is linted again.
         changed = bot.read_text(encoding="utf-8").replace("model=FAST_MODEL", 'model="claude-haiku-4-5"')
         bot.write_text(changed, encoding="utf-8")
-        editor.client.text_document_did_save(
-            types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=bot.as_uri()))
-        )
+        editor.save(bot.as_uri())
         published = await editor.diagnostics_for(config.as_uri())
         assert [d.range.start.line for d in published.diagnostics] == [4, 11]
         await editor.client.shutdown_async(None)
@@ -396,12 +391,8 @@ async def _models_session(root: Path) -> None:
         await asyncio.wait_for(editor.client.stop(), timeout=10)
 
 
-def test_language_server_reports_a_model_id_another_module_sends(tmp_path: Path) -> None:
-    import shutil
-
-    root = tmp_path / "models"
-    shutil.copytree(Path(__file__).resolve().parent / "projects" / "models", root)
-    asyncio.run(_models_session(root))
+def test_language_server_reports_a_model_id_another_module_sends(project_copy) -> None:
+    asyncio.run(_models_session(project_copy("models")))
 
 
 async def _subclass_session(root: Path) -> None:
@@ -422,9 +413,7 @@ async def _subclass_session(root: Path) -> None:
         # Saving the subclass without its Claude call updates the project model: the base class's findings go.
         changed = claude.read_text(encoding="utf-8").replace("self.client.messages.create(", "dict(")
         claude.write_text(changed, encoding="utf-8")
-        editor.client.text_document_did_save(
-            types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=claude.as_uri()))
-        )
+        editor.save(claude.as_uri())
         assert list((await editor.diagnostics_for(base.as_uri())).diagnostics) == []
         await editor.client.shutdown_async(None)
     finally:
@@ -432,9 +421,5 @@ async def _subclass_session(root: Path) -> None:
         await asyncio.wait_for(editor.client.stop(), timeout=10)
 
 
-def test_language_server_follows_a_base_class_hook_into_subclasses_and_updates_on_save(tmp_path: Path) -> None:
-    import shutil
-
-    root = tmp_path / "dispatch"
-    shutil.copytree(Path(__file__).resolve().parent / "projects" / "dispatch", root)
-    asyncio.run(_subclass_session(root))
+def test_language_server_follows_a_base_class_hook_into_subclasses_and_updates_on_save(project_copy) -> None:
+    asyncio.run(_subclass_session(project_copy("dispatch")))

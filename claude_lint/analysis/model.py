@@ -11,7 +11,7 @@ re-exported here: they are the model's vocabulary.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -183,6 +183,34 @@ class ModuleModel:
 
 # Calls that schedule a coroutine to run in a task of its own.
 _SCHEDULERS = frozenset({"create_task", "ensure_future", "run_coroutine_threadsafe", "start_soon"})
+# Calls that keep a function they are given to run it later, elsewhere: in a task, a thread,
+# an executor, at exit, on an event, or stored in a collection. A Claude call made by it
+# raises there, not in the `try` or retry around the call that received it.
+_DEFERRING = _SCHEDULERS | frozenset(
+    {
+        "submit", "apply_async", "map_async", "starmap_async",
+        "register", "partial", "partialmethod", "add_done_callback", "call_soon", "call_soon_threadsafe",
+        "call_later", "call_at", "add_signal_handler", "add_reader", "add_writer", "connect",
+        "append", "extend", "insert", "add", "setdefault", "put", "put_nowait", "appendleft",
+    }
+)
+# Keywords that name a function the callee keeps (`Thread(target=f)`, `Button(callback=f)`).
+_DEFERRING_KEYWORDS = frozenset({"target", "callback", "callbacks", "handler", "hook"})
+
+
+def defers(call: cst.Call, arg: cst.Arg | None = None) -> bool:
+    """Whether `call` keeps what it is given to run it later (see `_DEFERRING`), not before it
+    returns: `asyncio.create_task(ask())`, `executor.submit(ask, q)`, `atexit.register(f)`,
+    `handlers.append(f)`; a constructor (`Thread(target=f)`, `Tool(ask)`) stores it. With `arg`,
+    also when that argument is passed as `target=`/`callback=`...
+    """
+    name = dotted(call.func) or ""
+    leaf = name.rsplit(".", 1)[-1]
+    if leaf in _DEFERRING or leaf[:1].isupper():
+        return True
+    return arg is not None and arg.keyword is not None and (
+        arg.keyword.value in _DEFERRING_KEYWORDS or arg.keyword.value.startswith("on_")
+    )
 _RETRY_ITERABLES = frozenset({"range", "itertools.count", "itertools.repeat"})
 
 # Where a loop takes the next input from: the user, an iterator, a queue, a socket.
@@ -380,7 +408,8 @@ def build_model(
         found = resolver.remote_function_for(func, record.scope)
         if found is not None and found.calls_claude:
             remote[id(record)] = found
-    _mark_llm_functions(collector.functions, resolver, remote)
+    passed = _passed_functions(collector.calls, resolver, remote)
+    _mark_llm_functions(collector.functions, resolver, remote, passed)
     # A method of this class that makes no Claude call may be overridden by one that does,
     # in a subclass elsewhere in the project (a template method: the base class retries,
     # the subclass calls Claude).
@@ -394,7 +423,7 @@ def build_model(
             remote[id(record)] = found
             overridden = True
     if overridden:
-        _mark_llm_functions(collector.functions, resolver, remote)
+        _mark_llm_functions(collector.functions, resolver, remote, passed)
     # `asyncio.create_task(ask())`: the coroutine runs later, in its task; its errors are not raised here.
     scheduled = {
         id(arg.value)
@@ -411,6 +440,11 @@ def build_model(
             call_sites.append(CallSite(record, "", None, None, False, target=target))
         elif id(record) in remote:
             call_sites.append(CallSite(record, "", None, None, False, remote=remote[id(record)]))
+        else:
+            callback = next((f for f in passed.get(id(record), ()) if f.calls_llm), None)
+            if callback is not None:
+                call_sites.append(CallSite(record, "", None, None, False, target=callback))
+    _run_lambdas_in_place(collector.calls, collector.trys)
 
     by_record = {id(site.record): site for site in call_sites}
     for info in collector.trys:
@@ -470,8 +504,88 @@ def _expand_type_alias(
     return [expr]
 
 
-def _mark_llm_functions(functions: list[FunctionInfo], resolver: Resolver, remote: dict[int, RemoteFunction]) -> None:
-    """LLM-calling functions: a direct call site, a call of a remote one, or a call to one (to a fixpoint)."""
+def _passed(record: CallRecord) -> Iterator[cst.Arg]:
+    """The arguments of a call that name a function it runs before returning (`do_it` in
+    `cache.get(key, do_it)`): not one `defers` keeps for later."""
+    if defers(record.node):
+        return
+    for arg in record.node.args:
+        if isinstance(arg.value, (cst.Name, cst.Attribute, cst.Lambda)) and not arg.star and not defers(record.node, arg):
+            yield arg
+
+
+def _passed_functions(
+    calls: Sequence[CallRecord], resolver: Resolver, remote: dict[int, RemoteFunction]
+) -> dict[int, list[FunctionInfo]]:
+    """Per call (by id), the functions of this module handed to it to run (`cache.get(key, do_it)`,
+    `policy.call(ask, q)`): it calls them, so their Claude calls are made there. A project function
+    of another module handed to it goes into `remote`. An `async def` runs only if the call is awaited."""
+    passed: dict[int, list[FunctionInfo]] = {}
+    for record in calls:
+        for arg in _passed(record):
+            if isinstance(arg.value, cst.Lambda):
+                continue
+            local = resolver.function_for(arg.value, record.scope)
+            if local is not None:
+                if record.awaited or not local.is_async:
+                    passed.setdefault(id(record), []).append(local)
+                continue
+            if id(record) in remote or resolver.function_for(record.node.func, record.scope) is not None:
+                continue
+            found = resolver.remote_function_for(arg.value, record.scope)
+            if found is not None and found.calls_claude and (record.awaited or not found.is_async):
+                remote[id(record)] = found
+    return passed
+
+
+def _run_lambdas_in_place(calls: Sequence[CallRecord], trys: Sequence[TryInfo]) -> None:
+    """A lambda handed to a call that runs it (`cache.get(key, lambda: ask(q))`) runs inside the
+    `try`s and loops around that call: the calls in its body get them (the collector gives a
+    lambda's body none, as for one that is stored and run later)."""
+    by_node = {id(record.node): record for record in calls}
+    changed: set[int] = set()
+    for record in calls:
+        for arg in _passed(record):
+            if not isinstance(arg.value, cst.Lambda) or not (record.trys or record.loops):
+                continue
+            for node in _calls_in(arg.value.body):
+                inner = by_node.get(id(node))
+                if inner is None or inner.trys or inner.loops:
+                    continue
+                inner.trys, inner.loops = record.trys, record.loops
+                for context in record.trys:
+                    if context.part == "body":
+                        context.try_info.body_calls.append(inner)
+                        changed.add(id(context.try_info))
+    if changed:
+        order = {id(record): i for i, record in enumerate(calls)}
+        for info in trys:
+            if id(info) in changed:
+                info.body_calls.sort(key=lambda r: order[id(r)])
+
+
+class _Calls(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found: list[cst.Call] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.found.append(node)
+
+
+def _calls_in(node: cst.CSTNode) -> list[cst.Call]:
+    scan = _Calls()
+    walk(node, scan)
+    return scan.found
+
+
+def _mark_llm_functions(
+    functions: list[FunctionInfo],
+    resolver: Resolver,
+    remote: dict[int, RemoteFunction],
+    passed: dict[int, list[FunctionInfo]],
+) -> None:
+    """LLM-calling functions: a direct call site, a call of a remote one, or a call to one, or of
+    one handed to a call that runs it (to a fixpoint)."""
     callees: dict[int, list[FunctionInfo]] = {}
     for info in functions:
         info.calls_llm = bool(info.direct_call_sites) or any(
@@ -483,6 +597,7 @@ def _mark_llm_functions(functions: list[FunctionInfo], resolver: Resolver, remot
                 target = resolver.function_for(record.node.func, record.scope)
                 if target is not None and target is not info:
                     targets.append(target)
+                targets.extend(f for f in passed.get(id(record), ()) if f is not info)
         callees[id(info)] = targets
     changed = True
     while changed:

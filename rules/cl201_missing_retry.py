@@ -6,6 +6,7 @@ from claude_lint.core.diagnostics import FixKind
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
 from claude_lint.lint.helper_adoption import adopt_helper, with_reason
+from claude_lint.lint.retry_wording import mechanism_name
 from claude_lint.lint.rule import Rule
 
 
@@ -190,12 +191,18 @@ class MissingRetry(Rule):
             where = f" on line {ctx.start(client.max_retries_node).line}" if client.max_retries_node else ""
             if client.where is not None:
                 where = f" in {client.where}"
+            on_results = next(iter(analysis.wrapping(site)), None)  # only ones that retry results
+            nothing = (
+                f"only {mechanism_name(on_results, ctx.model)} retries it, on its results, not on its errors"
+                if on_results is not None
+                else "nothing retries it"
+            )
             adoption = adopt_helper(ctx, site)
             ctx.report(
                 site.node,
                 with_reason(
-                    f"This Claude call's client has SDK retries disabled (`max_retries=0`{where}) and nothing "
-                    "retries it: a 429, 529 or dropped connection fails the request at once",
+                    f"This Claude call's client has SDK retries disabled (`max_retries=0`{where}) and {nothing}: "
+                    "a 429, 529 or dropped connection fails the request at once",
                     adoption,
                 ),
                 adoption.fix,

@@ -22,6 +22,12 @@ def _what(m: RetryMechanism, ctx: RuleContext) -> str:
     if m.family == "tenacity" and m.keyword("retry") is None:
         return f"{mechanism_name(m, ctx.model)} has no `retry=`, so tenacity retries every exception"
     if m.family == "retrying" and m.keyword("retry_on_exception") is None:
+        if m.keyword("retry_on_result") is not None:
+            # `retry_on_result=` adds a test of the result; it does not narrow what is retried on errors.
+            return (
+                f"{mechanism_name(m, ctx.model)} has `retry_on_result=` but no `retry_on_exception=`, so "
+                "retrying also retries every exception"
+            )
         return f"{mechanism_name(m, ctx.model)} has no `retry_on_exception=`, so retrying retries every exception"
     if m.family in ("manual", "recursion"):
         handler = _culprit(m, ctx)

@@ -236,7 +236,7 @@ class RetryWithoutBackoff(Rule):
 
     def check(self, ctx: RuleContext) -> None:
         for m in ctx.retries.mechanisms:
-            if not m.call_sites:
+            if not m.call_sites or not m.retries_errors:
                 continue
             if m.family == "manual":
                 nodes = _handlers_without_wait(ctx, m)

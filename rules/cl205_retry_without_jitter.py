@@ -171,7 +171,7 @@ class RetryWithoutJitter(Rule):
 
     def check(self, ctx: RuleContext) -> None:
         for m in ctx.retries.mechanisms:
-            if not m.call_sites:
+            if not m.call_sites or not m.retries_errors:
                 continue
             if m.family in ("manual", "recursion"):
                 for sleep in m.sleeps:

@@ -279,6 +279,8 @@ class StackedRetries(Rule):
     def check(self, ctx: RuleContext) -> None:
         model = ctx.model
         for m in ctx.retries.mechanisms:
+            if not m.retries_errors:
+                continue
             stacked: list[CallSite] = []
             for site in m.call_sites:
                 for direct in direct_sites(site, model):

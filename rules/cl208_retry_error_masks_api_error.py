@@ -231,7 +231,7 @@ class RetryErrorMasksApiError(Rule):
 
     def check(self, ctx: RuleContext) -> None:
         for m in ctx.retries.mechanisms:
-            if m.family not in ("tenacity", "retrying") or m.reraise or not m.call_sites:
+            if m.family not in ("tenacity", "retrying") or m.reraise or not m.call_sites or not m.retries_errors:
                 continue
             reached = [d for site in m.call_sites for d in direct_sites(site, ctx.model)]
             if reached and all(site.remote is not None and site.remote.via for site in reached):

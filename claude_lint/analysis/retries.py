@@ -120,6 +120,15 @@ class RetryMechanism:
             return None
         return keyword_arg(self.call, name)
 
+    @property
+    def retries_errors(self) -> bool:
+        """False for a policy that retries only on results (tenacity's `retry=retry_if_result(...)`,
+        retrying's `retry_on_exception=lambda e: False` with `retry_on_result=`): the call's errors
+        go straight through it, so it neither multiplies the SDK's retries (CL207), nor replaces
+        them (CL201), nor turns them into `RetryError` (CL208), nor needs a backoff for an
+        overloaded API (CL204, CL205). It still re-sends the request until its bound (CL203)."""
+        return self.predicate.kind != "none"
+
 
 @dataclass
 class RetryAnalysis:
@@ -146,7 +155,8 @@ class RetryAnalysis:
         return list(self._by_site.get(id(site), ()))
 
     def is_wrapped(self, site: CallSite) -> bool:
-        if self.wrapping(site):
+        """Whether something retries the call's errors (a retry only on results does not)."""
+        if any(m.retries_errors for m in self.wrapping(site)):
             return True
         return site.frame is not None and id(site.frame) in self.retried_functions
 
@@ -445,6 +455,8 @@ def _predicate_body(model: ModuleModel, expr: cst.BaseExpression, name: str) -> 
     `True`: all. Anything else looks at the error in ways this does not read."""
     if isinstance(expr, cst.Name) and expr.value == "True":
         return Predicate("all")
+    if isinstance(expr, cst.Name) and expr.value == "False":
+        return Predicate("none")  # with `retry_on_result=`: only results are retried
     if isinstance(expr, cst.BooleanOperation):
         left, right = _predicate_body(model, expr.left, name), _predicate_body(model, expr.right, name)
         if isinstance(expr.operator, cst.Or) and left.kind == right.kind == "types":
@@ -1103,11 +1115,13 @@ def analyse(model: ModuleModel) -> RetryAnalysis:
     mechanisms = [m for m in found if admits_sdk_errors(m.predicate)]
     foreign = [m for m in found if not admits_sdk_errors(m.predicate) and m.predicate.kind == "types"]
     retried: set[int] = set()
-    # A function called from inside a mechanism is retried with it, transitively.
-    pending = [s.target for m in mechanisms for s in m.call_sites if s.target is not None]
+    # A function called from inside a mechanism is retried with it, transitively (not by one
+    # that retries only on results: its errors are not retried).
+    on_errors = [m for m in mechanisms if m.retries_errors]
+    pending = [s.target for m in on_errors for s in m.call_sites if s.target is not None]
     pending += [
         m.function
-        for m in mechanisms
+        for m in on_errors
         if isinstance(m.node, cst.Decorator) and m.loop is None and m.function
     ]
     while pending:

@@ -157,7 +157,8 @@ def adopt_helper(ctx: RuleContext, site: CallSite) -> Adoption:
     if why:
         return Adoption(None, why)
     analysis = retry_analysis(ctx.model)
-    mechanisms = analysis.wrapping(site)
+    # A retry only on results stays: it re-asks after a reply, around the helper's retries of errors.
+    mechanisms = [m for m in analysis.wrapping(site) if m.retries_errors]
     frame = site.frame
     decorated = any(m.function is frame and m.family in _DECORATOR_FAMILIES and m.loop is None for m in mechanisms)
     if frame is not None and id(frame) in analysis.retried_functions and not decorated:

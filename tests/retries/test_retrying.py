@@ -311,3 +311,61 @@ def test_an_attempt_count_too_long_to_print_is_unknown() -> None:
         ("CL207", 4, "each attempt makes up to 3 requests"),
         ("CL207", 8, "each attempt makes up to 3 requests"),
     ]
+
+
+def test_retry_on_result_adds_a_test_of_the_result_and_narrows_no_exception() -> None:
+    """`retry_on_result=` alone: retrying still retries every exception (its default predicate for
+    errors stays). Only `retry_on_exception=` returning False makes it a retry on results only."""
+    src = """
+    import anthropic
+    from retrying import retry
+    client = anthropic.Anthropic()
+    def empty(reply):
+        return not reply.content
+    @retry(retry_on_result=empty, stop_max_attempt_number=3, wait_random_min=100, wait_random_max=900)
+    def ask():
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+    @retry(retry_on_result=empty, retry_on_exception=lambda e: False, stop_max_attempt_number=3, wrap_exception=True)
+    def ask_until_content():
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+    @retry(retry_on_result=empty, retry_on_exception=(anthropic.RateLimitError,), stop_max_attempt_number=3,
+           wait_random_min=100, wait_random_max=900)
+    def ask_narrow():
+        return client.with_options(max_retries=0).messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+    @retry(retry_on_result=empty, retry_on_exception=lambda e: False)
+    def ask_forever():
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+    """
+    a = analyse(src)
+    assert [(f.line, f.predicate, f.types) for f in a.all_facts()] == [
+        (6, "all", ()),
+        (9, "none", ()),
+        (12, "types", ("anthropic.RateLimitError",)),
+        (16, "none", ()),
+    ]
+    # On results only (9, 16): the errors go straight through, so no stacking on the SDK's
+    # retries (CL207), no `RetryError` in their place (CL208), no backoff needed for an
+    # overloaded API (CL204); re-asking forever is still unbounded (CL203).
+    assert lint(src) == [("CL202", 6), ("CL207", 6), ("CL203", 16)]
+    messages = {(d.code, d.start.line): d.message for d in diagnostics(src)}
+    assert messages[("CL202", 6)].startswith(
+        "`@retry(...)` has `retry_on_result=` but no `retry_on_exception=`, so retrying also retries every "
+        "exception, including BadRequestError (400)"
+    )
+
+
+def test_a_retry_on_results_only_leaves_a_client_without_sdk_retries_unretried() -> None:
+    src = """
+    import anthropic
+    from retrying import retry
+    client = anthropic.Anthropic(max_retries=0)
+    @retry(retry_on_result=lambda r: r.stop_reason == "max_tokens", retry_on_exception=lambda e: False,
+           stop_max_attempt_number=2)
+    def ask():
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+    """
+    assert [(d.code, d.start.line, d.message) for d in diagnostics(src)] == [
+        ("CL201", 7,
+         "This Claude call's client has SDK retries disabled (`max_retries=0` on line 3) and only `@retry(...)` "
+         "retries it, on its results, not on its errors: a 429, 529 or dropped connection fails the request at once"),
+    ]

@@ -226,7 +226,8 @@ def test_retry_if_result_alone_and_or_combined_with_exception_type() -> None:
         Facts(family="tenacity", line=8, attempts=3, bounded=True, wait="jittered", predicate="none",
               types=(), excluded=(), reraise=True, sites=(11,)),
     ]
-    assert lint(src) == []
+    # The second retries none of the call's errors, and the SDK's retries are off.
+    assert lint(src) == [("CL201", 11)]
 
 
 def test_retrying_for_loop_and_async_retrying_async_for() -> None:
@@ -553,7 +554,8 @@ def test_retry_predicates(retry: str, kind: str, types: tuple, excluded: tuple, 
     """
     f = analyse(src).only()
     assert (f.predicate, f.types, f.excluded) == (kind, types, excluded)
-    assert lint(src) == ([("CL202", 4)] if cl202 else [])
+    # A retry only on results leaves the call's errors unretried (the SDK's retries are off).
+    assert lint(src) == ([("CL202", 4)] if cl202 else [("CL201", 6)] if kind == "none" else [])
 
 
 @pytest.mark.parametrize(
@@ -604,3 +606,21 @@ def test_two_decorated_functions_one_unretried_call() -> None:
     assert a.only().sites == (6,)
     assert a.wrapped(6) and not a.wrapped(8)
     assert lint(src) == [("CL201", 8)]
+
+
+def test_a_retry_only_on_results_neither_stacks_nor_masks_errors() -> None:
+    """Errors go straight through `retry=retry_if_result(...)` (tenacity re-raises an outcome its
+    predicate does not retry): no `RetryError` for them (CL208), no multiplied SDK attempts
+    (CL207), no backoff needed for an overloaded API (CL204); with no `stop=` it still re-asks forever."""
+    src = """
+    import anthropic
+    from tenacity import retry, retry_if_result, stop_after_attempt
+    client = anthropic.Anthropic()
+    @retry(retry=retry_if_result(lambda r: not r.content), stop=stop_after_attempt(3))
+    def ask():
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+    @retry(retry=retry_if_result(lambda r: not r.content))
+    def ask_forever():
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+    """
+    assert lint(src) == [("CL203", 7)]

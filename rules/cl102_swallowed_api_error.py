@@ -143,6 +143,21 @@ class SwallowedApiError(Rule):
     summary = "A handler around a Claude call swallows the error"
 
     VALID = [
+        # The Claude call runs later in a worker thread: its errors are raised by `future.result()`,
+        # not in this `try`.
+        Valid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def start(pool, q):
+                def do_it():
+                    return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[q])
+                try:
+                    return pool.submit(do_it)
+                except RuntimeError:
+                    return None
+            """
+        ),
         # Logging is handling.
         Valid(
             """
@@ -202,6 +217,27 @@ class SwallowedApiError(Rule):
         ),
     ]
     INVALID = [
+        # A nested function handed to a call that runs it (a cache computing a missing entry):
+        # the Claude call is made inside this `try`.
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def ask(cache, q):
+                def do_it():
+                    return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[q])
+                try:
+                    return cache.get(q, do_it)
+                except anthropic.APIError:
+                    return None
+            """,
+            line=8,
+            column=5,
+            message=(
+                "`except anthropic.APIError` swallows the Claude call's error: the handler only does "
+                "`return None`; log it, re-raise it, or return a real fallback"
+            ),
+        ),
         # The caught types come through a module-level tuple.
         Invalid(
             """

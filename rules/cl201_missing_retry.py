@@ -132,6 +132,24 @@ class MissingRetry(Rule):
         ),
     ]
     INVALID = [
+        # A retry only on results retries none of the call's errors.
+        Invalid(
+            """
+            import anthropic
+            from tenacity import retry, retry_if_result, stop_after_attempt
+            client = anthropic.Anthropic(max_retries=0)
+            @retry(retry=retry_if_result(lambda r: r.stop_reason == "max_tokens"), stop=stop_after_attempt(3))
+            def ask(q):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[q])
+            """,
+            line=6,
+            column=12,
+            message=(
+                "This Claude call's client has SDK retries disabled (`max_retries=0` on line 3) and only "
+                "`@retry(...)` retries it, on its results, not on its errors: a 429, 529 or dropped connection "
+                "fails the request at once"
+            ),
+        ),
         Invalid(
             """
             import anthropic

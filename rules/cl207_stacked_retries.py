@@ -96,6 +96,17 @@ class StackedRetries(Rule):
     fix = FixKind.UNSAFE
 
     VALID = [
+        # It retries only on results: a 429 goes straight through it, after the SDK's own retries.
+        Valid(
+            """
+            import anthropic
+            from tenacity import retry, retry_if_result, stop_after_attempt
+            client = anthropic.Anthropic()
+            @retry(retry=retry_if_result(lambda r: r.stop_reason == "max_tokens"), stop=stop_after_attempt(3))
+            def ask(q):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[q])
+            """
+        ),
         Valid(
             """
             import anthropic

@@ -423,3 +423,34 @@ async def _subclass_session(root: Path) -> None:
 
 def test_language_server_follows_a_base_class_hook_into_subclasses_and_updates_on_save(project_copy) -> None:
     asyncio.run(_subclass_session(project_copy("dispatch")))
+
+
+async def _callback_session(root: Path) -> None:
+    router, claude = root / "svc" / "router.py", root / "svc" / "clients" / "claude.py"
+    editor = await _editor_in(root)
+    try:
+        # The retry around `b.answer()`: the Claude subclass makes its call in a callback its cache runs.
+        editor.open(router.as_uri(), router.read_text(encoding="utf-8"))
+        published = await editor.diagnostics_for(router.as_uri())
+        assert [(d.code, d.range.start.line, d.range.start.character) for d in published.diagnostics] == [
+            ("CL202", 7, 4), ("CL205", 7, 4), ("CL207", 7, 4),
+        ]
+        assert published.diagnostics[2].message.endswith(
+            "`b.answer()` reaches a Claude call in `ClaudeBackend.answer()` (svc/clients/claude.py:13) when the "
+            "object is a `ClaudeBackend`"
+        )
+        # Saved with the callback stored for later instead: `answer()` makes no Claude call, the retry's findings go.
+        changed = claude.read_text(encoding="utf-8").replace(
+            "return Result(self.lookup(prompt, compute))", "return Result(self.pending.append(compute))"
+        )
+        claude.write_text(changed, encoding="utf-8")
+        editor.save(claude.as_uri())
+        assert list((await editor.diagnostics_for(router.as_uri())).diagnostics) == []
+        await editor.client.shutdown_async(None)
+    finally:
+        editor.client.exit(None)
+        await asyncio.wait_for(editor.client.stop(), timeout=10)
+
+
+def test_language_server_follows_a_callback_a_cache_runs_and_updates_on_save(project_copy) -> None:
+    asyncio.run(_callback_session(project_copy("callbacks")))

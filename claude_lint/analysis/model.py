@@ -530,7 +530,7 @@ def _passed_functions(
                 if record.awaited or not local.is_async:
                     passed.setdefault(id(record), []).append(local)
                 continue
-            if id(record) in remote or resolver.function_for(record.node.func, record.scope) is not None:
+            if id(record) in remote:
                 continue
             found = resolver.remote_function_for(arg.value, record.scope)
             if found is not None and found.calls_claude and (record.awaited or not found.is_async):

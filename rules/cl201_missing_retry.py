@@ -15,7 +15,9 @@ class MissingRetry(Rule):
     Finds a Claude call whose client has the SDK's own retries turned off
     (`max_retries=0` on the constructor or through `with_options`) when no
     retry mechanism in the module (tenacity, backoff, stamina, a retry loop,
-    a recursive retry) wraps the call.
+    a recursive retry) wraps the call. A retry only on results
+    (`retry=retry_if_result(...)`, `backoff.on_predicate`) does not count:
+    it lets the call's errors through.
 
     ## Why is this bad?
     Rate limits (429), overloads (529) and dropped connections are normal

@@ -24,7 +24,9 @@ class StackedRetries(Rule):
     recursive retry) around a Claude call whose client keeps the SDK's own
     retries on, or around a call of the reference helper, which retries by
     itself. The SDK retries 408/409/429/5xx and connection errors twice by
-    default; a client whose construction is not visible is assumed to.
+    default; a client whose construction is not visible is assumed to. A
+    retry only on results (`retry=retry_if_result(...)`) is not reported:
+    errors go straight through it.
 
     ## Why is this bad?
     Attempts multiply: five tenacity attempts around a client that makes

@@ -192,6 +192,9 @@ _DEFERRING = _SCHEDULERS | frozenset(
         "register", "partial", "partialmethod", "add_done_callback", "call_soon", "call_soon_threadsafe",
         "call_later", "call_at", "add_signal_handler", "add_reader", "add_writer", "connect",
         "append", "extend", "insert", "add", "setdefault", "put", "put_nowait", "appendleft",
+        # Decorators: they return a function that runs it when called.
+        "wraps", "update_wrapper", "property", "cached_property", "staticmethod", "classmethod",
+        "contextmanager", "asynccontextmanager", "lru_cache", "cache",
     }
 )
 # Keywords that name a function the callee keeps (`Thread(target=f)`, `Button(callback=f)`).
@@ -504,10 +507,16 @@ def _expand_type_alias(
     return [expr]
 
 
-def _passed(record: CallRecord) -> Iterator[cst.Arg]:
+def _decorator_applications(calls: Sequence[CallRecord]) -> set[int]:
+    """Calls whose result is called at once (`with_retry(ask)(q)`, `retry_handler(3)(ask)`): they
+    are decorators applied at the call site, returning a wrapper that runs the function later."""
+    return {id(record.node.func) for record in calls if isinstance(record.node.func, cst.Call)}
+
+
+def _passed(record: CallRecord, applied: set[int]) -> Iterator[cst.Arg]:
     """The arguments of a call that name a function it runs before returning (`do_it` in
-    `cache.get(key, do_it)`): not one `defers` keeps for later."""
-    if defers(record.node):
+    `cache.get(key, do_it)`): not one `defers` keeps for later, nor one a decorator wraps."""
+    if defers(record.node) or id(record.node) in applied or isinstance(record.node.func, cst.Call):
         return
     for arg in record.node.args:
         if isinstance(arg.value, (cst.Name, cst.Attribute, cst.Lambda)) and not arg.star and not defers(record.node, arg):
@@ -521,8 +530,9 @@ def _passed_functions(
     `policy.call(ask, q)`): it calls them, so their Claude calls are made there. A project function
     of another module handed to it goes into `remote`. An `async def` runs only if the call is awaited."""
     passed: dict[int, list[FunctionInfo]] = {}
+    applied = _decorator_applications(calls)
     for record in calls:
-        for arg in _passed(record):
+        for arg in _passed(record, applied):
             if isinstance(arg.value, cst.Lambda):
                 continue
             local = resolver.function_for(arg.value, record.scope)
@@ -544,8 +554,9 @@ def _run_lambdas_in_place(calls: Sequence[CallRecord], trys: Sequence[TryInfo]) 
     lambda's body none, as for one that is stored and run later)."""
     by_node = {id(record.node): record for record in calls}
     changed: set[int] = set()
+    applied = _decorator_applications(calls)
     for record in calls:
-        for arg in _passed(record):
+        for arg in _passed(record, applied):
             if not isinstance(arg.value, cst.Lambda) or not (record.trys or record.loops):
                 continue
             for node in _calls_in(arg.value.body):

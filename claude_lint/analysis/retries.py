@@ -1617,8 +1617,16 @@ def _template_for(
     return (remote, remote.where) if remote is not None else None
 
 
+def _sites_by_record(model: ModuleModel) -> dict[int, CallSite]:
+    return {id(site.record): site for site in model.call_sites}
+
+
 def _llm_function_site(model: ModuleModel, record: CallRecord, fn: cst.BaseExpression) -> CallSite | None:
-    """A call that runs `fn` (passed to a retry wrapper) as a call site, when `fn` makes Claude calls."""
+    """A call that runs `fn` (passed to a retry wrapper) as a call site, when `fn` makes Claude calls
+    (the model's own site for it when it has one: a function handed to a call is called there)."""
+    existing = model.shared(_sites_by_record).get(id(record))
+    if existing is not None and not existing.direct:
+        return existing
     local = model.resolver.function_for(fn, record.scope)
     if local is not None:
         return CallSite(record, "", None, None, False, target=local) if local.calls_llm else None

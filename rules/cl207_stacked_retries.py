@@ -208,6 +208,35 @@ class StackedRetries(Rule):
         ),
     ]
     INVALID = [
+        # A home-made retry decorator for generator functions: its wrapper delegates to the
+        # generator, so it retries the errors raised while the reply streams.
+        Invalid(
+            """
+            import time, anthropic
+            client = anthropic.Anthropic()
+            def retry_stream(attempts=3):
+                def decorate(func):
+                    def wrapper(*args, **kwargs):
+                        for attempt in range(attempts):
+                            try:
+                                yield from func(*args, **kwargs)
+                                return
+                            except anthropic.RateLimitError:
+                                time.sleep(2 ** attempt)
+                    return wrapper
+                return decorate
+            @retry_stream()
+            def stream(prompt):
+                with client.messages.stream(model="claude-sonnet-4-6", max_tokens=64, messages=[prompt]) as s:
+                    yield from s.text_stream
+            """,
+            line=14,
+            column=1,
+            message=(
+                "`@retry_stream(...)` retries a Claude call whose client also retries: 3 attempts x 3 SDK attempts = "
+                "up to 9 requests per call; call through `client.with_options(max_retries=0)`"
+            ),
+        ),
         # Retrying rate limits only: no fix, or 5xx and connection errors would lose every retry.
         Invalid(
             """

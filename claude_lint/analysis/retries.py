@@ -1384,8 +1384,26 @@ def retry_template(model: ModuleModel, function: FunctionInfo) -> RemoteRetry | 
                 wait,
                 _reads_retry_after(model, [h.node for h in handlers]),
                 sync_only=not record.awaited and not frame.is_async,
+                iterates=frame.is_generator and _yielded_from(frame, record.node),
             )
     return None
+
+
+class _YieldedFrom(cst.CSTVisitor):
+    def __init__(self, call: cst.Call) -> None:
+        self.call = call
+        self.found = False
+
+    def visit_From(self, node: cst.From) -> None:
+        if node.item is self.call:
+            self.found = True
+
+
+def _yielded_from(frame: FunctionInfo, call: cst.Call) -> bool:
+    """Whether `call` is what the generator `frame` delegates to (`yield from func(*args, **kwargs)`)."""
+    scan = _YieldedFrom(call)
+    walk(frame.node.body, scan)
+    return scan.found
 
 
 def _retrying_template(
@@ -1575,6 +1593,7 @@ def bound_retry(model: ModuleModel, name: str) -> RemoteRetry | None:
     if not isinstance(value, cst.Call):
         return None
     qualname = model.qualify(value.func)
+    template: RemoteRetry | None = None
     if qualname in _TENACITY_DECORATORS or qualname in _RETRYING_DECORATORS:
         build = _tenacity if qualname in _TENACITY_DECORATORS else _retrying
         mechanism = build(model, value, value, [])
@@ -1589,7 +1608,12 @@ def bound_retry(model: ModuleModel, name: str) -> RemoteRetry | None:
         wait = template.wait
         reads = template.reads_retry_after
     bound: tuple[object, ...] = ("count", attempts) if attempts else (("bounded",) if bounded else ("unbounded",))
-    return RemoteRetry(name, "", "decorator", _predicate_facts(predicate), bound, wait, reads)
+    sync_only = iterates = False
+    if template is not None:
+        sync_only, iterates = template.sync_only, template.iterates
+    return RemoteRetry(
+        name, "", "decorator", _predicate_facts(predicate), bound, wait, reads, sync_only=sync_only, iterates=iterates
+    )
 
 
 def _template_for(
@@ -1639,7 +1663,7 @@ def _llm_function_site(model: ModuleModel, record: CallRecord, fn: cst.BaseExpre
 def _project_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iterator[RetryMechanism]:
     memo: dict[int, RemoteRetry | None] = {}
     for function in model.functions:
-        if not function.calls_llm or function.is_generator or not function.decorators:
+        if not function.calls_llm or not function.decorators:
             continue
         wrapped = [s for s in _sites_in_function(model, function) if not swallowed(s)]
         for decorator in function.decorators:
@@ -1648,6 +1672,8 @@ def _project_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iterat
             found = _template_for(model, use.func if use is not None else expr, memo)
             if found is None or (found[0].shape == "factory") != (use is not None) or found[0].shape == "wrapper":
                 continue
+            if function.is_generator and not found[0].iterates:
+                continue  # calling the generator function returns at once: the wrapper sees none of its errors
             if function.is_async and found[0].sync_only:
                 continue  # its wrapper gets the coroutine back at once: the call's errors never reach it
             mechanism = template_mechanism(model, found[0], decorator, use, wrapped, found[1])

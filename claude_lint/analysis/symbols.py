@@ -102,6 +102,9 @@ class RemoteRetry:
     # Its wrapper calls the function without awaiting it: around an `async def` it only sees
     # the coroutine being made, never the errors of the call.
     sync_only: bool = False
+    # Its wrapper is a generator that `yield from`s the function inside its retry loop: around a
+    # generator function it sees the errors raised while the caller iterates, and retries them.
+    iterates: bool = False
 
     @property
     def label(self) -> str:
@@ -282,6 +285,7 @@ def retry_to_json(retry: RemoteRetry) -> dict[str, object]:
         "wait": retry.wait,
         "retry_after": retry.reads_retry_after,
         "sync_only": retry.sync_only,
+        "iterates": retry.iterates,
     }
 
 
@@ -295,6 +299,7 @@ def retry_from_json(data: dict[str, object], where: str) -> RemoteRetry:
         str(data["wait"]),
         bool(data["retry_after"]),
         bool(data.get("sync_only", False)),
+        bool(data.get("iterates", False)),
     )
 
 

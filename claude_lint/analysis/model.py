@@ -214,6 +214,8 @@ def defers(call: cst.Call, arg: cst.Arg | None = None) -> bool:
     return arg is not None and arg.keyword is not None and (
         arg.keyword.value in _DEFERRING_KEYWORDS or arg.keyword.value.startswith("on_")
     )
+
+
 _RETRY_ITERABLES = frozenset({"range", "itertools.count", "itertools.repeat"})
 
 # Where a loop takes the next input from: the user, an iterator, a queue, a socket.
@@ -540,12 +542,25 @@ def _passed_functions(
                 if record.awaited or not local.is_async:
                     passed.setdefault(id(record), []).append(local)
                 continue
-            if id(record) in remote:
+            if id(record) in remote or not _may_name_remote_function(arg.value, record.scope, resolver):
                 continue
             found = resolver.remote_function_for(arg.value, record.scope)
             if found is not None and found.calls_claude and (record.awaited or not found.is_async):
                 remote[id(record)] = found
     return passed
+
+
+def _may_name_remote_function(expr: cst.BaseExpression, scope: Scope, resolver: Resolver) -> bool:
+    """Whether an argument may name a project function of another module: an imported name
+    (`summarise`, `llm.ask`) or a method of this object not bound as data (`self.ask`)."""
+    name = dotted(expr)
+    if name is None:
+        return False
+    head = name.split(".", 1)[0]
+    if head in ("self", "cls"):
+        owner = scope.class_scope
+        return name.count(".") == 1 and owner is not None and name not in owner.bindings
+    return head in resolver.imports.names and not resolver.bound_locally(head, scope)
 
 
 def _run_lambdas_in_place(calls: Sequence[CallRecord], trys: Sequence[TryInfo]) -> None:

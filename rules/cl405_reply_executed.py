@@ -45,7 +45,12 @@ class ReplyExecuted(Rule):
     `.format`, `"".join`, `re` matches and `json.loads`. It is followed into
     functions of the same module that are handed it (also through a dict of
     handler functions, `TOOLS[block.name](block.input)`), and out of functions
-    that return it. A value the code compares with an allow-list (`if sql in
+    that return it, also functions of other modules and methods reached through
+    an object's class (`self.llm.ask()` when a subclass of the `llm`'s class in
+    another module makes the Claude call and hands back the text), and through
+    functions of other modules that return the text they are given (a
+    code-block extractor). A parameter annotated as the SDK's `Message` holds
+    a reply. A value the code compares with an allow-list (`if sql in
     KNOWN_QUERIES`) or hands to a `validate*`/`check*` function first is not
     reported, nor is `ast.literal_eval`, nor SQL where the text is a bound
     parameter.
@@ -197,6 +202,23 @@ class ReplyExecuted(Rule):
             ),
         ),
         # A line of the reply, sliced and stripped, evaluated.
+        # A parameter annotated as the SDK's Message holds a reply, whoever made the call.
+        Invalid(
+            """
+            from anthropic.types import Message
+
+            def run_step(reply: Message):
+                code = reply.content[0].text.removeprefix("```python").removesuffix("```")
+                exec(code)
+            """,
+            line=5,
+            column=5,
+            message=(
+                "Claude's reply text reaches `exec()` and runs as Python code: a prompt injection in "
+                "anything the model reads (or a confused model) runs any code here. Parse it "
+                "(`ast.literal_eval`, `json.loads`) or check it against an allow-list"
+            ),
+        ),
         Invalid(
             """
             import anthropic
@@ -388,5 +410,5 @@ class ReplyExecuted(Rule):
                 hit.call,
                 f"{_sentence(hit.origin)} reaches `{hit.sink}` and {_RUNS_AS[hit.kind]}: a prompt injection in "
                 f"anything the model reads (or a confused model) runs {_THEN[hit.kind]} here. "
-                f"{_sentence(_INSTEAD[hit.kind])}",
+                f"{_sentence(_INSTEAD[hit.kind])}{ctx.remote_note([hit.source]) if hit.source is not None else ''}",
             )

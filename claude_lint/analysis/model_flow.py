@@ -35,6 +35,7 @@ import libcst as cst
 
 from claude_lint.analysis.model import CallRecord, FunctionInfo, ModuleModel, Scope
 from claude_lint.analysis.returns import returned_values
+from claude_lint.analysis.symbols import ModelCall
 from claude_lint.analysis.syntax import dotted, literal_value, names_in
 from claude_lint.analysis.values import Known, Values, values_for
 from claude_lint.analysis.walk import walk
@@ -62,6 +63,7 @@ class Reach:
     known: Known
     site: Site | None = None
     remote: str = ""  # "`sampling_loop()` in app/loop.py:12"
+    call: ModelCall | None = None  # the same, when it is one function of another module
 
 
 @dataclass(frozen=True)
@@ -545,7 +547,7 @@ class ModelFlow:
                     continue
                 for source in self.trace(arg, record.scope):
                     if isinstance(source, _Lit):
-                        found.append(Reach(source.known, remote=where))
+                        found.append(Reach(source.known, remote=where.label, call=where))
         return found
 
 

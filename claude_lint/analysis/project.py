@@ -19,6 +19,8 @@ from typing import Any
 from claude_lint.analysis.symbols import (
     MODEL_SINK,
     MODEL_USES,
+    TEXT_PASS,
+    ModelCall,
     ModelSink,
     ModelUses,
     RemoteClass,
@@ -26,6 +28,7 @@ from claude_lint.analysis.symbols import (
     RemoteConstant,
     RemoteFunction,
     Symbol,
+    TextPass,
     absolute_name,
     is_external,
     retry_from_json,
@@ -72,6 +75,7 @@ class ProjectModel:
         self._subclasses: dict[str, tuple[str, ...]] = {}
         self._reached: dict[tuple[str, str], RemoteFunction | None] = {}
         self._mros: dict[str, list[str]] = {}
+        self._texts: dict[tuple[str, str, str], bool] = {}  # (receiver, module, function) -> returns text
 
     def _changed(self) -> None:
         self._symbols.clear()
@@ -80,6 +84,7 @@ class ProjectModel:
         self._subclasses.clear()
         self._reached.clear()
         self._mros.clear()
+        self._texts.clear()
 
     def add(self, module: LoadedModule) -> None:
         """A module whose summary the caller already has."""
@@ -124,6 +129,8 @@ class ProjectModel:
             return self._model_sink(qualname[: -len(MODEL_SINK)])
         if qualname.endswith(MODEL_USES):
             return self._model_uses(qualname[: -len(MODEL_USES)])
+        if qualname.endswith(TEXT_PASS):
+            return self._text_pass(qualname[: -len(TEXT_PASS)])
         parts = qualname.split(".")
         for end in range(len(parts) - 1, 0, -1):
             module = self.module(".".join(parts[:end]))
@@ -208,6 +215,7 @@ class ProjectModel:
         factory = self._client(module, data["factory"], data["line"]) if data.get("factory") else None
         if not (calls_claude or returns or factory):
             return None
+        owner = f"{module.name}.{qual.rsplit('.', 1)[0]}" if "." in qual else ""
         return RemoteFunction(
             name=qual,
             where=where,
@@ -220,7 +228,53 @@ class ProjectModel:
             request_thinking=thinking if returns else None,
             roots=tuple(sorted(set(roots))),
             **_reached_through(dispatched[0] if dispatched and not named else None),
+            returns_text=calls_claude and self._returns_text(owner, module, qual, data),
         )
+
+    def _returns_text(self, receiver: str, module: LoadedModule, qual: str, data: dict[str, Any]) -> bool:
+        """Whether a function returns Claude's reply text (its summary's "text"), for an object of
+        class `receiver` ("" for a function): `self:m` is looked up from the receiver's class, so a
+        subclass's override of the method that extracts the text counts."""
+        key = (receiver, module.name, qual)
+        if key in self._texts:
+            return self._texts[key]
+        self._texts[key] = False  # a cycle (recursion, mutual calls) adds nothing
+        text = data.get("text")
+        found = text is True
+        for ref in text if isinstance(text, list) else ():
+            if ref.startswith("self:"):
+                definition = self._method(receiver, ref[5:]) if receiver else None
+                found = definition is not None and definition[2] is not None and self._returns_text(receiver, *definition)  # type: ignore[arg-type]
+            else:
+                name = self._absolute(module, ref)
+                callee = self.symbol(name) if name else None
+                found = isinstance(callee, RemoteFunction) and callee.returns_text
+            if found:
+                break
+        self._texts[key] = found
+        return found
+
+    def _text_pass(self, qualname: str) -> TextPass | None:
+        """The parameters whose text a function or a class's method returns (summary's "passes")."""
+        parts = qualname.split(".")
+        for end in range(len(parts) - 1, 0, -1):
+            module = self.module(".".join(parts[:end]))
+            if module is None:
+                continue
+            rest = parts[end:]
+            summary = module.summary
+            entry: dict[str, Any] | None = summary["functions"].get(".".join(rest))
+            if entry is None and len(rest) == 2 and rest[0] in summary["classes"]:
+                definition = self._method(f"{module.name}.{rest[0]}", rest[1])  # inherited
+                entry = definition[2] if definition is not None else None
+            elif entry is None and rest[0] in summary["imports"]:  # a re-export
+                target = self._absolute(module, summary["imports"][rest[0]])
+                found = self.symbol(".".join([target, *rest[1:]]) + TEXT_PASS) if target is not None else None
+                return found if isinstance(found, TextPass) else None
+            if entry is None or not entry.get("passes"):
+                return None
+            return TextPass(".".join(rest), tuple((str(n), int(i)) for n, i in entry["passes"]))
+        return None
 
     def _class(self, module: LoadedModule, name: str, data: dict[str, Any]) -> RemoteClass:
         bases = tuple(b for b in (self._absolute(module, b) for b in data["bases"]) if b)
@@ -245,12 +299,8 @@ class ProjectModel:
         summary = module.summary
         sinks = summary.get("model_sinks", {})
 
-        def params(entry: dict[str, list[Any]]) -> list[tuple[str, int, str]]:
-            out = []
-            for name, (index, qual, line) in sorted(entry.items()):
-                place = f"{module.display}:{line}" if line else module.display
-                out.append((name, int(index), f"`{qual}()` in {place}" if qual else place))
-            return out
+        def params(entry: dict[str, list[Any]]) -> list[tuple[str, int, ModelCall]]:
+            return [(name, int(index), ModelCall(qual, module.display, int(line))) for name, (index, qual, line) in sorted(entry.items())]
 
         key = ".".join(rest)
         if key in sinks:
@@ -429,8 +479,9 @@ class ProjectModel:
             own = self._method(receiver, method)
             direct = own is not None and f"{own[0].display}:{own[2]['line'] if own[2] else 0}" == reached.where
             if receiver == home and direct:
-                return reached
+                return replace(reached, returns_text=self._returns_text(receiver, *own))  # type: ignore[arg-type, misc]
             entry = own[2] if own is not None else None
+            text = own is not None and entry is not None and self._returns_text(receiver, *own)  # type: ignore[arg-type]
             # Name the subclass that defines the reached method when it is one (any subclass of it
             # is one of those objects too): the message does not depend on which came first.
             defining = reached.name.rsplit(".", 1)[0]
@@ -443,6 +494,7 @@ class ProjectModel:
                 returns_client=reached.returns_client if direct else None,
                 via=method,
                 receiver="" if receiver == home else receiver.rsplit(".", 1)[-1],
+                returns_text=text,
             )
         if called is not None and called[2] is not None:
             return self._function(*called)  # type: ignore[arg-type]

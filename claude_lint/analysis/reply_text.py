@@ -29,12 +29,14 @@ from typing import Literal
 
 import libcst as cst
 
-from claude_lint.analysis.model import FunctionInfo, ModuleModel, Scope
+from claude_lint.analysis.collector import all_params
+from claude_lint.analysis.model import CallSite, FunctionInfo, ModuleModel, Scope
 from claude_lint.analysis.responses import (
     STREAM_METHODS,
     Frame,
     ModuleFrames,
     frames_for,
+    message_reads,
     short_code,
     stream_text,
 )
@@ -83,6 +85,8 @@ _SAFE_YAML_LOADERS = frozenset({"SafeLoader", "CSafeLoader", "BaseLoader", "CBas
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "cmd", "cmd.exe", "powershell", "pwsh", "python", "python3", "node", "/bin/sh", "/bin/bash"})
 _CHECKER = re.compile(r"^_*(?:validate|check|is_safe|is_valid|is_allowed|sanitize|sanitise|verify|ensure_safe|allowed)", re.IGNORECASE)
 _MAX_FUNCTION_DEPTH = 4
+# The SDK's reply classes: a parameter annotated with one holds a reply.
+_MESSAGE_TYPES = frozenset({"Message", "BetaMessage", "ParsedMessage", "ParsedBetaMessage"})
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,9 @@ class SinkHit:
     kind: SinkKind
     sink: str  # how the message names the sink: "eval()", "cursor.execute()"
     origin: str  # where the text came from, for the message
+    # A call of a function of another module (or one reached through an object's class) whose
+    # returned text this is: the message names where its Claude call is.
+    source: CallSite | None = None
 
 
 @dataclass(eq=False)
@@ -111,11 +118,12 @@ def _is_checker(model: ModuleModel, func: cst.BaseExpression) -> bool:
 class _Tracer:
     """Follows one frame's model text from its sources to sinks and returns."""
 
-    def __init__(self, analysis: _Analysis, frame: Frame, origin: str, depth: int) -> None:
+    def __init__(self, analysis: _Analysis, frame: Frame, origin: str, depth: int, source: CallSite | None = None) -> None:
         self.analysis = analysis
         self.frame = frame
         self.model = frame.model
         self.origin = origin
+        self.source = source
         self.depth = depth
         self.seen: set[int] = set()
         self.tainted_stores: set[int] = set()  # id of the Name stored to
@@ -363,7 +371,7 @@ class _Tracer:
         return None
 
     def hit(self, call: cst.Call, kind: SinkKind, sink: str) -> None:
-        self.hits.append(SinkHit(call, kind, f"{sink}()", self.origin))
+        self.hits.append(SinkHit(call, kind, f"{sink}()", self.origin, self.source))
 
 
 def _is_empty(expr: cst.BaseExpression) -> bool:
@@ -399,10 +407,12 @@ class _Analysis:
     def frame_for(self, function: FunctionInfo | None) -> Frame:
         return self.frames.frame_for(function)
 
-    def trace(self, frame: Frame, sources: list[cst.CSTNode], origin: str, depth: int = 0) -> _Tracer:
-        tracer = _Tracer(self, frame, origin, depth)
-        for source in sources:
-            tracer.text(source)
+    def trace(
+        self, frame: Frame, sources: list[cst.CSTNode], origin: str, depth: int = 0, source: CallSite | None = None
+    ) -> _Tracer:
+        tracer = _Tracer(self, frame, origin, depth, source)
+        for start in sources:
+            tracer.text(start)
         for hit in tracer.hits:
             if id(hit.call) not in self._reported:
                 self._reported.add(id(hit.call))
@@ -413,8 +423,28 @@ class _Analysis:
         """Model text passed to a function of this module: sinks inside it, and its result."""
         if tracer.depth >= _MAX_FUNCTION_DEPTH:
             return
-        for function in self._callees(call.func, tracer.frame.scope):
+        callees = self._callees(call.func, tracer.frame.scope)
+        for function in callees:
             self._into(tracer, call, arg, function)
+        if not callees and self._remote_passes(call, arg, tracer.frame.scope):
+            tracer.text(_value(tracer.frame, call))
+
+    def _remote_passes(self, call: cst.Call, arg: cst.Arg, scope: Scope) -> bool:
+        """A function of another module that returns the text of this argument (`CodeParser.parse_code(text=reply)`)."""
+        name = dotted(call.func)
+        model = self.model
+        if name is None or arg.star:
+            return False
+        head = name.split(".", 1)[0]
+        if head not in model.imports.names or model.resolver.bound_locally(head, scope):
+            return False
+        found = model.resolver.project.text_pass(model.imports.qualify(call.func))
+        if found is None:
+            return False
+        if arg.keyword is not None:
+            return any(param == arg.keyword.value for param, _ in found.params)
+        index = next(i for i, a in enumerate(call.args) if a is arg)
+        return any(position == index for _, position in found.params)
 
     def _callees(self, func: cst.BaseExpression, scope: Scope) -> list[FunctionInfo]:
         """The module's functions a callee can be: itself, or the entries of a dispatch table
@@ -456,7 +486,7 @@ class _Analysis:
             self._active.add(key)
             frame = self.frame_for(function)
             loads = frame.loads(param)
-            inner = _Tracer(self, frame, tracer.origin, tracer.depth + 1)
+            inner = _Tracer(self, frame, tracer.origin, tracer.depth + 1, tracer.source)
             params = [n for n in frame.names.get(param, ()) if isinstance(frame.parent(n), cst.Param)]
             for name in params:
                 inner.store(name)
@@ -496,17 +526,20 @@ def reply_text(model: ModuleModel) -> ReplyText:
 def _trace_reply_text(model: ModuleModel) -> ReplyText:
     frames = frames_for(model)
     analysis = _Analysis(model, frames)
-    returning: dict[int, tuple[FunctionInfo, str]] = {}
-    for use in frames.messages():
+    # id(function) -> (the function, where its text comes from, the remote call it comes from)
+    returning: dict[int, tuple[FunctionInfo, str, CallSite | None]] = {}
+    uses = [(use.frame, use.text_reads, use.input_reads) for use in frames.messages()]
+    uses += _message_parameters(model, frames)
+    for frame, text_reads, input_reads in uses:
         for sources, origin in (
-            (use.text_reads, "Claude's reply text"),
-            (use.input_reads, "a `tool_use` block's `input`"),
+            (text_reads, "Claude's reply text"),
+            (input_reads, "a `tool_use` block's `input`"),
         ):
             if not sources:
                 continue
-            tracer = analysis.trace(use.frame, list(sources), origin)
-            if tracer.returns and use.frame.function is not None:
-                returning.setdefault(id(use.frame.function), (use.frame.function, origin))
+            tracer = analysis.trace(frame, list(sources), origin)
+            if tracer.returns and frame.function is not None:
+                returning.setdefault(id(frame.function), (frame.function, origin, None))
     for frame in frames.frames:  # streamed text: `for chunk in stream.text_stream`, `get_final_text()`
         for site in frame.sites:
             if site.method in STREAM_METHODS:
@@ -514,12 +547,23 @@ def _trace_reply_text(model: ModuleModel) -> ReplyText:
                 if chunks:
                     tracer = analysis.trace(frame, chunks, "Claude's reply text")
                     if tracer.returns and frame.function is not None:
-                        returning.setdefault(id(frame.function), (frame.function, "Claude's reply text"))
+                        returning.setdefault(id(frame.function), (frame.function, "Claude's reply text", None))
+    # Calls of functions of other modules (by name, or through an object's class) that return
+    # Claude's reply text (analysis/project.py follows `returns_text` through subclasses).
+    for site in model.call_sites:
+        if site.remote is None or not site.remote.returns_text:
+            continue
+        caller = site.record.frame
+        frame = analysis.frame_for(caller)
+        label = f"the text `{short_code(site.node.func)}()` returns (Claude's reply)"
+        tracer = analysis.trace(frame, [_value(frame, site.node)], label, source=site)
+        if tracer.returns and caller is not None:
+            returning.setdefault(id(caller), (caller, label, site))
     # Calls of functions that return model text are sources too, transitively.
     pending = list(returning.values())
     done: set[int] = set()
     while pending:
-        function, origin = pending.pop()
+        function, origin, remote = pending.pop()
         if id(function) in done:
             continue
         done.add(id(function))
@@ -528,12 +572,99 @@ def _trace_reply_text(model: ModuleModel) -> ReplyText:
                 continue
             caller = site.record.frame
             frame = analysis.frame_for(caller)
-            parent = frame.parent(site.node)
-            source = parent if isinstance(parent, cst.Await) else site.node
             label = f"the text `{function.name}()` returns (Claude's reply)"
-            tracer = analysis.trace(frame, [source], label)
+            tracer = analysis.trace(frame, [_value(frame, site.node)], label, source=remote)
             if tracer.returns and caller is not None and id(caller) not in returning:
-                returning[id(caller)] = (caller, label)
-                pending.append((caller, label))
-    analysis.result.returning = {key: origin for key, (_, origin) in returning.items()}
+                returning[id(caller)] = (caller, label, remote)
+                pending.append((caller, label, remote))
+    analysis.result.returning = {key: origin for key, (_, origin, _) in returning.items()}
     return analysis.result
+
+
+def _value(frame: Frame, call: cst.Call) -> cst.CSTNode:
+    """The value a call gives its frame: the `await` around it, when there is one."""
+    parent = frame.parent(call)
+    return parent if isinstance(parent, cst.Await) else call
+
+
+def _message_parameters(model: ModuleModel, frames: ModuleFrames) -> list[tuple[Frame, list[cst.Attribute], list[cst.Attribute]]]:
+    """The `.text`/`.input` reads of a parameter annotated as the SDK's `Message` (`def get_text(self,
+    resp: Message)`): a reply whatever the caller passes."""
+    found = []
+    for function in model.functions:
+        names = [
+            name for name, annotation in function.scope.annotations.items()
+            if name in function.scope.bindings and _is_message_type(model.qualify(annotation))
+        ]
+        params = {p.name.value for p in all_params(function.node.params)}
+        names = [name for name in names if name in params]
+        if not names:
+            continue
+        frame = frames.frame_for(function)
+        loads = [load for name in names for load in frame.loads(name)]
+        text_reads, input_reads = message_reads(frame, loads)
+        if text_reads or input_reads:
+            found.append((frame, text_reads, input_reads))
+    return found
+
+
+def _is_message_type(qualname: str | None) -> bool:
+    return qualname is not None and qualname.startswith("anthropic.") and qualname.rsplit(".", 1)[-1] in _MESSAGE_TYPES
+
+
+# -- what a function's returned text is made of (for its module's summary) ----------------------
+
+
+@dataclass(frozen=True)
+class ReturnedText:
+    """What the values a function returns are derived from by text operations (the ones the tracer
+    follows forward): calls whose value it hands on, and its own parameters."""
+
+    calls: tuple[cst.Call, ...]
+    params: frozenset[str]
+
+
+def returned_text(model: ModuleModel, function: FunctionInfo, values: list[cst.BaseExpression]) -> ReturnedText:
+    """Followed back from `values` (what `function` returns) through names bound in the function,
+    `await`, string methods and operations, f-strings, slices, `re`/`json` calls and `a if c else b`.
+    A call of any other function is where it stops: whether that call returns Claude's text is
+    for the project to say (summaries record it; analysis/project.py resolves it)."""
+    calls: list[cst.Call] = []
+    params: set[str] = set()
+    names = {p.name.value for p in all_params(function.node.params)}
+    bindings = function.scope.bindings
+    seen: set[int] = set()
+    pending: list[cst.BaseExpression] = list(values)
+    while pending and len(seen) < 200:
+        expr = pending.pop()
+        if id(expr) in seen:
+            continue
+        seen.add(id(expr))
+        if isinstance(expr, cst.Await):
+            pending.append(expr.expression)
+        elif isinstance(expr, cst.Call):
+            func = expr.func
+            if isinstance(func, cst.Attribute) and func.attr.value in ("join", "format", "replace"):
+                pending.append(func.value)
+                pending.extend(arg.value for arg in expr.args)
+            elif isinstance(func, cst.Attribute) and func.attr.value in _TEXT_METHODS:
+                pending.append(func.value)
+            elif (model.qualify(func) or "") in _PASSING_CALLS:
+                pending.extend(arg.value for arg in expr.args)
+            else:
+                calls.append(expr)
+        elif isinstance(expr, cst.Subscript):
+            pending.append(expr.value)
+        elif isinstance(expr, (cst.BinaryOperation, cst.BooleanOperation)):
+            pending.extend((expr.left, expr.right))
+        elif isinstance(expr, cst.IfExp):
+            pending.extend((expr.body, expr.orelse))
+        elif isinstance(expr, cst.FormattedString):
+            pending.extend(p.expression for p in expr.parts if isinstance(p, cst.FormattedStringExpression))
+        elif isinstance(expr, cst.Tuple):  # `return code, explanation`: unpacked by the caller
+            pending.extend(e.value for e in expr.elements)
+        elif isinstance(expr, cst.Name):
+            if expr.value in names:
+                params.add(expr.value)
+            pending.extend(bindings.get(expr.value, ()))
+    return ReturnedText(tuple(calls), frozenset(params))

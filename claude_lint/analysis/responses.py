@@ -731,6 +731,16 @@ def _trace_messages(frame: Frame) -> list[MessageUse]:
     return out
 
 
+def message_reads(frame: Frame, values: list[cst.Name]) -> tuple[list[cst.Attribute], list[cst.Attribute]]:
+    """The `.text` and `.input` reads of the blocks of a Message that `values` (names in `frame`)
+    hold, which no call of this module made (a parameter annotated as one)."""
+    use = MessageUse(cast(CallSite, None), frame)  # no call site: only the reads are asked for
+    tracer = _MessageTracer(frame, use)
+    for value in values:
+        tracer.message(value)
+    return use.text_reads, use.input_reads
+
+
 def _is_message_call(site: CallSite) -> bool:
     """A `create`/`parse` that returns a Message: not `stream=True`. An unknown `stream=flag`
     is unknown, not a stream: code that reads `.content` from the result expects a Message."""

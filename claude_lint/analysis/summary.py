@@ -13,8 +13,11 @@ project model (analysis/project.py), which resolves names across modules.
          "returns": "message" | "stream" | "ref:<qualified name>" | null,
          "factory": client | null,        # returns a client
          "roots": [library roots],
-         "retry": retry | null}},         # it is a retry mechanism (analysis/retries.py); a module-level
+         "retry": retry | null,           # it is a retry mechanism (analysis/retries.py); a module-level
                                           # name bound to a retry decorator is listed here too
+         "text": true | [refs],           # returns Claude's reply text (analysis/reply_text.py), or the
+                                          # text of calls of these (qualified, `self:m` on its object)
+         "passes": [[param, position]]}}, # returns the text of these parameters (position after self/cls)
      "classes": {"Class": {"line": 3, "bases": [qualified names], "methods": [names],
                            "attrs": {"llm": class}}},   # `self.llm` is an instance of class
      # (a method's entry also has "self": [names of methods it calls on its object];
@@ -46,12 +49,13 @@ from claude_lint.analysis.model import (
     Scope,
     dotted,
 )
+from claude_lint.analysis.reply_text import reply_text, returned_text
 from claude_lint.analysis.retries import bound_retry, retry_template
 from claude_lint.analysis.symbols import retry_to_json
 from claude_lint.analysis.values import values_for
 from claude_lint.analysis.walk import walk
 
-FORMAT = 2
+FORMAT = 3  # 3: functions' "text" and "passes"
 _DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.MULTILINE)
 _CLASS = re.compile(r"^[ \t]*class[ \t]+(\w+)", re.MULTILINE)
 _STREAMS = frozenset({"messages.stream", "beta.messages.stream"})
@@ -109,6 +113,60 @@ class _Summarizer:
         self.model = model
         self.text = text
         self.resolver = model.resolver
+        self._returned: dict[int, list[cst.BaseExpression]] = {}  # id(function) -> the values it returns
+        self._texts: dict[int, tuple[bool, list[str]]] = {}
+
+    def returned_text(self, info: FunctionInfo, values: list[cst.BaseExpression] | None = None, depth: int = 0) -> tuple[bool, list[str]]:
+        """Whether `info` returns Claude's reply text (from its own calls), else the calls of other
+        modules' functions (qualified, or `self:m` for a method of its object) whose text it returns."""
+        if values is None and id(info) in self._texts:
+            return self._texts[id(info)]
+        if values is None:
+            self._texts[id(info)] = (False, [])  # a recursive function: its own call adds nothing
+        found: tuple[bool, list[str]] = (False, [])
+        if values is None and id(info) in reply_text(self.model).returning:
+            found = (True, [])
+        elif depth < 4:
+            traced = returned_text(self.model, info, self.returned(info) if values is None else values)
+            refs: list[str] = []
+            for call in traced.calls:
+                func = call.func
+                name = dotted(func)
+                if name is not None and name.count(".") == 1 and name.split(".", 1)[0] in ("self", "cls"):
+                    # The object may be of a subclass that overrides the method: the project looks it up.
+                    ref = f"self:{name.split('.', 1)[1]}"
+                    if ref not in refs:
+                        refs.append(ref)
+                    continue
+                target = self.resolver.function_for(func, info.scope)
+                if target is not None:
+                    own, more = self.returned_text(target, None, depth + 1)
+                    passed = [a.value for a in _passed_arguments(target, call, self.passes(target))]
+                    if passed:
+                        inner, through = self.returned_text(info, passed, depth + 1)
+                        own, more = own or inner, more + through
+                    if own:
+                        found = (True, [])
+                        break
+                    refs.extend(r for r in more if r not in refs)
+                    continue
+                for one in (self.imported(func, info.scope) or "").split("|"):
+                    if one and one not in refs:
+                        refs.append(one)
+            else:
+                found = (False, refs)
+        if values is None:
+            self._texts[id(info)] = found
+        return found
+
+    def passes(self, info: FunctionInfo) -> list[tuple[str, int]]:
+        """The parameters whose text the function returns (derived by text operations):
+        (name, position among the positional parameters after `self`/`cls`, or -1)."""
+        values = self.returned(info)
+        if not values:
+            return []
+        traced = returned_text(self.model, info, values)
+        return [p for p in _parameters(info) if p[0] in traced.params]
 
     def imported(self, func: cst.BaseExpression, scope: Scope) -> str | None:
         """What a callee names in the project: an imported name (qualified), or a method through its receiver's class."""
@@ -135,11 +193,18 @@ class _Summarizer:
                 return True
         return False
 
+    def returned(self, info: FunctionInfo) -> list[cst.BaseExpression]:
+        if id(info) not in self._returned:
+            finder = _Returns(info.node)
+            walk(info.node, finder)
+            self._returned[id(info)] = finder.values
+        return self._returned[id(info)]
+
     def returns(
         self, info: FunctionInfo, sites: list[CallSite]
     ) -> tuple[str | None, dict[str, Any] | None, CallSite | None]:
         finder = _Returns(info.node)
-        walk(info.node, finder)
+        finder.values = self.returned(info)
         if not finder.values:
             return None, None, None
         returned: CallSite | None = None
@@ -246,7 +311,11 @@ class _Summarizer:
                 request = {"tools": values.request_uses_tools(returned), "thinking": values.request_uses_thinking(returned)}
             if "." not in qual:
                 all_self = set()
-            if not (info.calls_llm or all_refs or factory or returns or all_self):
+            text, text_refs, passes = False, [], []
+            if info.calls_llm or all_refs or all_self or info.node.returns is not None:
+                text, text_refs = self.returned_text(info)
+                passes = self.passes(info)
+            if not (info.calls_llm or all_refs or factory or returns or all_self or text or text_refs or passes):
                 continue
             entry: dict[str, Any] = {
                 "line": line,
@@ -262,6 +331,10 @@ class _Summarizer:
             }
             if all_self:
                 entry["self"] = sorted(all_self)
+            if text or text_refs:
+                entry["text"] = True if text else text_refs
+            if passes:
+                entry["passes"] = [list(p) for p in passes]
             out_functions[qual] = entry
         for info, line in zip(functions, lines, strict=True):
             qual = info.qualname
@@ -350,6 +423,27 @@ def _model_flow(model: ModuleModel, functions: list[FunctionInfo], lines: list[i
         return {"model_sinks": {}, "model_uses": [], "attribute_types": types}
     by_function = {id(f): line for f, line in zip(functions, lines, strict=True)}
     return {"model_sinks": flow.summary_sinks(by_function), "model_uses": flow.summary_uses(by_function), "attribute_types": types}
+
+
+def _parameters(info: FunctionInfo) -> list[tuple[str, int]]:
+    """(name, position among the positional parameters after a method's `self`/`cls`, or -1 for keyword-only)."""
+    params = info.node.params
+    positional = [p.name.value for p in (*params.posonly_params, *params.params)]
+    if positional and positional[0] in ("self", "cls") and info.scope.class_scope is not None:
+        positional = positional[1:]
+    return [(name, index) for index, name in enumerate(positional)] + [(p.name.value, -1) for p in params.kwonly_params]
+
+
+def _passed_arguments(info: FunctionInfo, call: cst.Call, passes: list[tuple[str, int]]) -> list[cst.Arg]:
+    """The arguments of `call` that go to the parameters `passes` names."""
+    found = []
+    for index, arg in enumerate(call.args):
+        if arg.star:
+            continue
+        for name, position in passes:
+            if (arg.keyword is not None and arg.keyword.value == name) or (arg.keyword is None and position == index):
+                found.append(arg)
+    return found
 
 
 def summarize(model: ModuleModel, text: str) -> dict[str, Any]:

@@ -56,6 +56,8 @@ class RemoteFunction:
     via: str = ""
     receiver: str = ""
     reaches: str = ""  # "`AnthropicLLM._achat()` (app/anthropic.py:9)"
+    # It returns Claude's reply text, or text derived from it (CL405 follows it into the caller).
+    returns_text: bool = False
 
     @property
     def label(self) -> str:
@@ -122,17 +124,41 @@ class RemoteClass:
 
 
 @dataclass(frozen=True)
+class ModelCall:
+    """The function of another module whose Claude call a model id reaches: `Sampler.__call__` in app/sampler.py:10."""
+
+    function: str  # "Sampler.__call__"; "" for a module's top-level code
+    path: str  # as messages show it, relative to the project root
+    line: int = 0  # the function's def line (0: unknown)
+
+    @property
+    def label(self) -> str:
+        """"`Sampler.__call__()` in app/sampler.py:10", as CL302's message says it."""
+        place = f"{self.path}:{self.line}" if self.line else self.path
+        return f"`{self.function}()` in {place}" if self.function else place
+
+
+@dataclass(frozen=True)
 class ModelSink:
     """Arguments of a project function or constructor whose value becomes the model of a Claude call.
 
     `params`: (name, position counting `self`, or -1 for keyword-only; the call
-    it reaches, as messages show it); `shift`: 1 for a constructor, whose
-    position 0 is `self` (analysis/model_flow.py).
+    it reaches); `shift`: 1 for a constructor, whose position 0 is `self`
+    (analysis/model_flow.py).
     """
 
     name: str
-    params: tuple[tuple[str, int, str], ...]
+    params: tuple[tuple[str, int, ModelCall], ...]
     shift: int = 0
+
+
+@dataclass(frozen=True)
+class TextPass:
+    """A project function that returns the text of some of its arguments (changed by text operations):
+    `params` are (name, position after `self`/`cls`, or -1 for keyword-only)."""
+
+    name: str
+    params: tuple[tuple[str, int], ...]
 
 
 @dataclass(frozen=True)
@@ -155,11 +181,12 @@ class ModelUses:
     uses: tuple[tuple[str, str], ...]
 
 
-Symbol = RemoteFunction | RemoteClient | RemoteRetry | RemoteClass | ModelSink | ModelUses | RemoteConstant
+Symbol = RemoteFunction | RemoteClient | RemoteRetry | RemoteClass | ModelSink | ModelUses | RemoteConstant | TextPass
 
-# The suffixes of names asked about with `ProjectView.model_sink` and `ProjectView.model_uses`.
+# The suffixes of names asked about with `ProjectView.model_sink`, `ProjectView.model_uses` and `ProjectView.text_pass`.
 MODEL_SINK = "#model"
 MODEL_USES = "#uses"
+TEXT_PASS = "#passes"
 
 
 def is_external(qualname: str) -> bool:
@@ -250,6 +277,11 @@ class ProjectView:
         """Where other modules send `qualname` (a name this module defines) as a Claude call's model."""
         found = self.lookup(f"{qualname}{MODEL_USES}")
         return found if isinstance(found, ModelUses) else None
+
+    def text_pass(self, qualname: str | None) -> TextPass | None:
+        """Which arguments of a call of `qualname` (a function or a class's method) it returns as text."""
+        found = self.lookup(f"{qualname}{TEXT_PASS}") if qualname else None
+        return found if isinstance(found, TextPass) else None
 
     def constant(self, qualname: str | None) -> int | float | None:
         found = self.lookup(qualname)

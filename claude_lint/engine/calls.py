@@ -203,8 +203,6 @@ class _Reader:
 
     def flow(self, out: FileCalls) -> None:
         """Model ids that reach a call through parameters, attributes and other modules (CL302's flow)."""
-        import re
-
         from claude_lint.analysis.model_flow import model_flow
 
         if "claude-" not in self.ctx.text:
@@ -216,10 +214,9 @@ class _Reader:
             if posture is not None:
                 _add_model(posture, self.known_model(reach.known))
         for reach in flow.remote():
-            # "`Sampler.ask()` in app/sampler.py:12": the function that makes the call.
-            match = re.fullmatch(r"`([\w.<>]+)\(\)` in (.+):\d+", reach.remote)
-            if match is not None:
-                out.models.append(((match.group(2), match.group(1)), self.known_model(reach.known)))
+            call = reach.call  # the function of another module that makes the call
+            if call is not None and call.function and call.line:
+                out.models.append(((call.path, call.function), self.known_model(reach.known)))
 
     def known_model(self, known: Any) -> dict[str, Any]:
         from claude_lint.sdk.models import model_status

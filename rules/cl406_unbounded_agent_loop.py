@@ -117,6 +117,23 @@ def conversation_of(site: CallSite) -> tuple[bool, str | None]:
     return name is not None, name
 
 
+def _passed_conversation(site: CallSite) -> str | None:
+    """The conversation list a call of a Claude-calling function is handed (`ask(messages)`,
+    `self.llm.chat(history=self.history)`): an argument named like one, or passed as `messages=`."""
+    for arg in site.node.args:
+        if arg.star:
+            continue
+        value = arg.value
+        if isinstance(value, cst.Subscript):  # `history[-20:]`
+            value = value.value
+        name = dotted(value)
+        if name is None:
+            continue
+        if (arg.keyword is not None and arg.keyword.value == "messages") or _CONVERSATION.search(name.rsplit(".", 1)[-1]):
+            return name
+    return None
+
+
 class UnboundedAgentLoop(Rule):
     """## What it does
     Finds a loop that sends Claude's replies back to Claude: it calls
@@ -129,7 +146,10 @@ class UnboundedAgentLoop(Rule):
     calls) is not a bound; a turn counter (`while turn < MAX_TURNS`, `if turn
     >= MAX_TURNS: break`), a `for` over `range(...)`, or a deadline on a clock
     is. A loop that waits for a person each turn (`input()`, a websocket
-    `receive`) is a chat, not an agent loop, and is not reported.
+    `receive`) is a chat, not an agent loop, and is not reported. The call
+    may also be in a function the loop hands the conversation to
+    (`ask(messages)`, `self.llm.chat(messages)`): of this module, of another,
+    or reached through an object's class.
 
     ## Why is this bad?
     The model decides when the loop ends. A model that keeps asking for the
@@ -290,6 +310,56 @@ class UnboundedAgentLoop(Rule):
         ),
     ]
     INVALID: ClassVar[list[Invalid]] = [
+        # The Claude call is in a function the loop hands the conversation to.
+        Invalid(
+            """
+            import anthropic
+
+            client = anthropic.Anthropic()
+
+            def ask(messages):
+                response = client.messages.create(model="claude-sonnet-4-6", max_tokens=2048, messages=messages)
+                return response.content[0].text
+
+            def solve(task, check):
+                messages = [{"role": "user", "content": task}]
+                while True:
+                    answer = ask(messages)
+                    messages.append({"role": "assistant", "content": answer})
+                    if check(answer):
+                        return answer
+                    messages.append({"role": "user", "content": "That is not right yet. Try again."})
+            """,
+            line=11,
+            column=5,
+            message=(
+                "This loop sends Claude's replies back to Claude (it adds to `messages` and calls "
+                "`ask(...)` again) with no bound on its turns: it ends only when the "
+                "model decides, so a model that keeps calling tools, or an instruction injected through a "
+                "tool result, keeps it spending tokens. Count the turns and stop at a limit "
+                "(`for _turn in range(25):` ... `else: raise`)"
+            ),
+            fixed="""
+            import anthropic
+
+            client = anthropic.Anthropic()
+
+            def ask(messages):
+                response = client.messages.create(model="claude-sonnet-4-6", max_tokens=2048, messages=messages)
+                return response.content[0].text
+
+            def solve(task, check):
+                messages = [{"role": "user", "content": task}]
+                for _turn in range(25):
+                    answer = ask(messages)
+                    messages.append({"role": "assistant", "content": answer})
+                    if check(answer):
+                        return answer
+                    messages.append({"role": "user", "content": "That is not right yet. Try again."})
+                else:
+                    raise RuntimeError("the agent loop did not finish within 25 turns")
+            """,
+        ),
         Invalid(
             """
             import anthropic
@@ -394,37 +464,46 @@ class UnboundedAgentLoop(Rule):
     def check(self, ctx: RuleContext) -> None:
         model = ctx.model
         reported: set[int] = set()
-        for site in model.direct_call_sites:
-            if site.method not in RESPONSE_METHODS and site.method not in STREAM_METHODS:
-                continue
-            found, conversation = conversation_of(site)
-            if not found:
-                continue
-            for loop in reversed(site.record.loops):
-                if loop.frame is not site.frame or id(loop.node) in reported:
+        for site in model.call_sites:
+            if site.direct:
+                if site.method not in RESPONSE_METHODS and site.method not in STREAM_METHODS:
                     continue
-                scan = _LoopScan(model, conversation)
-                walk(loop.node.body, scan)
-                if isinstance(loop.node, cst.While):
-                    walk(loop.node.test, scan)
-                if scan.grows is None or scan.human:
-                    continue
-                if _bounded(model, loop, conversation):
-                    break  # an inner loop inside a bounded one is still bounded by it
-                reported.add(id(loop.node))
-                node = loop.node
-                ctx.report(
-                    node,
-                    f"This loop sends Claude's replies back to Claude (it adds to "
-                    f"`{conversation or dotted(_receiver(scan.grows)) or 'the conversation'}` and calls "
-                    f"`{dotted(site.node.func) or site.method}(...)` again) with no bound on its turns: it ends "
-                    f"only when the model decides, so a model that keeps calling tools, or an instruction "
-                    f"injected through a tool result, keeps it spending tokens. Count the turns and stop at "
-                    f"a limit (`for _turn in range({MAX_TURNS}):` ... `else: raise`)",
-                    self._fix(ctx, loop),
-                    width=header_width(node),
-                )
-                break
+                found, conversation = conversation_of(site)
+            else:
+                # A function that makes the Claude call (of this module, of another, or reached
+                # through an object's class), handed the conversation: `self.llm.chat(messages)`.
+                conversation = _passed_conversation(site)
+                found = conversation is not None
+            if found:
+                self._check_loops(ctx, site, conversation, reported)
+
+    def _check_loops(self, ctx: RuleContext, site: CallSite, conversation: str | None, reported: set[int]) -> None:
+        model = ctx.model
+        for loop in reversed(site.record.loops):
+            if loop.frame is not site.frame or id(loop.node) in reported:
+                continue
+            scan = _LoopScan(model, conversation)
+            walk(loop.node.body, scan)
+            if isinstance(loop.node, cst.While):
+                walk(loop.node.test, scan)
+            if scan.grows is None or scan.human:
+                continue
+            if _bounded(model, loop, conversation):
+                break  # an inner loop inside a bounded one is still bounded by it
+            reported.add(id(loop.node))
+            node = loop.node
+            ctx.report(
+                node,
+                f"This loop sends Claude's replies back to Claude (it adds to "
+                f"`{conversation or dotted(_receiver(scan.grows)) or 'the conversation'}` and calls "
+                f"`{dotted(site.node.func) or site.method}(...)` again) with no bound on its turns: it ends "
+                f"only when the model decides, so a model that keeps calling tools, or an instruction "
+                f"injected through a tool result, keeps it spending tokens. Count the turns and stop at "
+                f"a limit (`for _turn in range({MAX_TURNS}):` ... `else: raise`){ctx.remote_note([site])}",
+                self._fix(ctx, loop),
+                width=header_width(node),
+            )
+            break
 
     @staticmethod
     def _fix(ctx: RuleContext, loop: LoopInfo) -> Fix | None:

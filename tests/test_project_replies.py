@@ -1,4 +1,5 @@
-"""CL405 across modules: a reply's text returned by a function of another module, or through an object's class, is run.
+"""CL405/CL406 across modules: a reply's text returned by a function of another module, or through an object's
+class, is run; an agent loop hands its conversation to such a method.
 
 The fixture project tests/projects/replies has a provider-neutral `BaseLLM`
 (app/llm/base.py, re-exported by app/llm/__init__.py) whose `ask()` returns
@@ -13,8 +14,11 @@ app/charts.py is a mixin base whose `submit()` only `ClaudeAssistant`
 through two of its own methods; app/shell.py runs the text a function of
 app/suggest.py returns. Negatives: `ast.literal_eval`, an allow-list check, a
 count (not the text) of the reply, a method of the base class that returns no
-reply, the echo provider. A full run, each file alone, stdin and the
-language server give the same findings.
+reply, the echo provider. app/agent.py loops over `self.llm.chat(messages)`,
+adding the answers and tool results to `messages`: with no bound (CL406),
+with a `range` bound, and a chat that waits for a person each turn (not
+reported). A full run, each file alone, stdin and the language server give
+the same findings.
 """
 
 from __future__ import annotations
@@ -36,6 +40,13 @@ RUNS_CODE = (
 )
 
 EXPECTED = [
+    # An agent loop that hands its growing conversation to a method reached through the LLM's class.
+    ("app/agent.py", 11, 9, "CL406",
+     ("This loop sends Claude's replies back to Claude (it adds to `messages` and calls `self.llm.chat(...)` again) "
+     "with no bound on its turns: it ends only when the model decides, so a model that keeps calling tools, or an "
+     "instruction injected through a tool result, keeps it spending tokens. Count the turns and stop at a limit "
+     "(`for _turn in range(25):` ... `else: raise`); `self.llm.chat()` reaches a Claude call in `ClaudeLLM._complete()` "
+     "(app/llm/providers/claude.py:13) when the object is a `ClaudeLLM`")),
     # The mixin base: `submit()` is implemented by the Claude mixin; the text goes through two of its methods.
     ("app/charts.py", 21, 9, "CL405",
      ("The text `chart_code()` returns (Claude's reply) reaches `exec()` and runs as Python code: a prompt injection "
@@ -54,7 +65,7 @@ EXPECTED = [
 ]
 
 FILES = [
-    "app/charts.py", "app/claude_assistant.py", "app/llm/__init__.py", "app/llm/base.py", "app/llm/providers/claude.py",
+    "app/agent.py", "app/charts.py", "app/claude_assistant.py", "app/llm/__init__.py", "app/llm/base.py", "app/llm/providers/claude.py",
     "app/llm/providers/echo.py", "app/parsing.py", "app/planner.py", "app/shell.py", "app/suggest.py",
 ]
 
@@ -75,7 +86,7 @@ def test_each_file_alone_gives_its_share(replies: Path, run_cli) -> None:
 
 
 def test_stdin_gives_the_same_as_the_file(replies: Path, run_cli) -> None:
-    each_file_on_stdin(replies, EXPECTED, ["app/planner.py", "app/charts.py", "app/shell.py"], run_cli)
+    each_file_on_stdin(replies, EXPECTED, ["app/agent.py", "app/planner.py", "app/charts.py", "app/shell.py"], run_cli)
 
 
 def test_a_provider_that_stops_returning_the_text_relints_its_users(replies: Path) -> None:

@@ -18,3 +18,7 @@ class BaseLLM:
 
     def usage(self) -> dict:
         return {"calls": 1}
+
+    async def chat(self, messages) -> str:
+        reply = await self._complete(messages)
+        return self.reply_text(reply)

@@ -45,6 +45,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from claude_lint.core.nesting import check_nesting
 from claude_lint.engine.prefilter import TRIGGERS
@@ -104,6 +105,10 @@ _NOT_LINE_BREAK = re.compile(r"[^\r\n]+")
 class Elided:
     text: str  # the text libcst parses: same length, same line breaks
     regions: tuple[tuple[int, int], ...] = ()  # [start, end) offsets of the stood-in interiors
+    # Set when CPython's parser refuses `text` (statements stood in for in a file that does not parse):
+    # when libcst refuses it too, it refuses the whole file; when libcst takes it, this (the file
+    # without statement stand-ins) is what to parse instead.
+    refused: Elided | None = None
 
     def stand_ins(self) -> list[str]:
         return [self.text[start:end] for start, end in self.regions]
@@ -133,6 +138,12 @@ def elide(text: str, triggers: tuple[bytes, ...] = TRIGGERS) -> Elided:
 
 
 _RECENT: dict[tuple[str, tuple[bytes, ...]], Elided] = {}
+
+
+def settle(text: str, triggers: tuple[bytes, ...], elided: Elided) -> Elided:
+    """From now on `elide(text, triggers)` is `elided` (the stand-ins the parse took, see `Elided.refused`)."""
+    _RECENT[(text, triggers)] = elided
+    return elided
 
 
 def _elide(text: str) -> Elided:
@@ -282,8 +293,10 @@ def _elide_statements(original: str, elided: Elided, triggers: tuple[bytes, ...]
     rest = _stand_in_statements(text, [(s.start, s.end) for s in chosen])
     try:
         tree = ast.parse(rest)
-    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
-        return elided  # the rest does not parse: the whole text goes to libcst, for CL001 to be exact
+    except SyntaxError:
+        return _refused(text, elided, [(s.start, s.end) for s in chosen])
+    except (ValueError, RecursionError, MemoryError, OverflowError):
+        return elided  # the whole text goes to libcst, for CL001 to be exact
     bound_elsewhere = _module_bindings(tree, rest)
     if bound_elsewhere is None:  # `from x import *`: any name may be bound
         return elided
@@ -468,3 +481,104 @@ def _stand_in_statements(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 _LINE_BREAK_OR_LINE = re.compile(r"\r\n|\r|\n|[^\r\n]+")
+
+
+# ---------------------------------------------------------------- a file that does not parse
+
+_BOUNDARY_TOKEN = re.compile(
+    r"""
+      (?P<string>(?:[rRbBuUfF]{1,2})?(?:'''(?:[^'\\]++|\\.|'(?!''))*+'''|\"\"\"(?:[^"\\]++|\\.|"(?!""))*+\"\"\"
+                                      |'(?!'')(?:[^'\\\r\n]++|\\.)*+'|"(?!"")(?:[^"\\\r\n]++|\\.)*+"))
+    | (?P<comment>\#[^\r\n]*+)
+    | (?P<continuation>\\(?:\r\n|\r|\n))
+    | (?P<newline>\r\n|\r|\n)
+    | (?P<open>[(\[{]) | (?P<close>[)\]}])
+    | (?P<quote>['"])
+    | (?P<space>[ \t\f]++)
+    | [^'"\#\\()\[\]{}\r\n \t\f]++ | .
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+# The rest of a line after an opening quote that is never closed, with no line continuation in it:
+# CPython's and libcst's tokenizers stop there, whatever follows.
+_UNTERMINATED = {quote: re.compile(rf"(?:[^{quote}\\\r\n]|\\[^\r\n])*+(?:\r\n|\r|\n|$)") for quote in "'\""}
+# The next line holding code (not blank, not a comment) after a stand-in: it must start at column 0.
+_NEXT_CODE_LINE = re.compile(r"^[ \t\f]*+(?=[^\s#])", re.MULTILINE)
+
+
+def _refused(text: str, elided: Elided, spans: list[tuple[int, int]]) -> Elided:
+    """CPython's parser refuses the text with `spans` stood in for: the stand-ins that sit at a
+    statement boundary of the whole file (by a scan of the tokens before each) are kept, and
+    `refused` says what to parse if libcst takes the result (see `Elided.refused`).
+
+    Each statement stood in for parses alone; when it sits at top level between two statements (its
+    start not inside brackets, a string or a continued line, after no block header nor decorator,
+    and the next code line at column 0), libcst takes the file exactly when it takes the file with
+    the statement as a comment. Then the whole file's CL001 (CPython's wording, from the whole text)
+    costs a parse of the rest instead of libcst's parse of the whole, which fails after as long as
+    it takes to succeed (27 s for a 1 MB line of calls).
+    """
+    rest = _stand_in_statements(text, spans)
+    kept = _at_boundaries(rest, spans)
+    if not kept:
+        return elided
+    if len(kept) < len(spans):
+        rest = _stand_in_statements(text, kept)
+    inside = [r for r in elided.regions if not any(a <= r[0] and r[1] <= b for a, b in kept)]
+    return Elided(rest, tuple(sorted(inside + kept)), refused=elided)
+
+
+def _at_boundaries(rest: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The first of `spans` (stood in for in `rest`) that sit at a boundary between top-level
+    statements, up to the first one that may not: after it, what `rest` tokenizes as is not
+    what the whole file does."""
+    kept: list[tuple[int, int]] = []
+    next_start = {span: following[0] for span, following in pairwise(spans)}
+    pending = iter(spans)
+    span = next(pending, None)
+    depth = 0
+    continued = False  # the last token was a line continuation
+    first = last = ""  # first and last character of the logical line's code so far
+    previous = ("", "")  # those of the last logical line with code
+    position = 0
+    while span is not None:
+        if position == span[0]:
+            if depth or continued or first or previous[1] == ":" or previous[0] == "@":
+                return kept
+            # Up to the next stand-in: in the whole file, that is a statement at column 0.
+            following = _NEXT_CODE_LINE.search(rest, span[1], next_start.get(span, len(rest)))
+            if following is not None and following.end() != following.start():
+                return kept  # an indented line next: the stand-in would not end the block before it
+            kept.append(span)
+            span = next(pending, None)
+            continue
+        if position > span[0] or position >= len(rest):
+            return kept  # the stand-in starts inside a token (a string)
+        match = _BOUNDARY_TOKEN.match(rest, position)
+        assert match is not None  # the last alternative takes any character
+        kind = match.lastgroup
+        if kind == "quote":  # a string never closed (`'` then `''`: a triple quote, not an empty string)
+            if rest[position : position + 3] != match.group() * 3 and _UNTERMINATED[match.group()].match(rest, match.end()):
+                return [*kept, span, *pending]  # both tokenizers stop at this line, whatever follows
+            return kept
+        if kind == "newline":
+            if not depth and not continued:
+                if first:
+                    previous = (first, last)
+                first = last = ""
+            continued = False
+        elif kind == "continuation":
+            continued = True
+        elif kind not in ("comment", "space"):
+            continued = False
+            if kind == "open":
+                depth += 1
+            elif kind == "close":
+                depth -= 1
+                if depth < 0:
+                    return kept
+            piece = match.group()
+            first = first or piece[0]
+            last = piece[-1]
+        position = match.end()
+    return kept

@@ -193,25 +193,49 @@ def parse_checked(
     `triggers` (`file_triggers`): in a big file, top-level statements that mention none and
     cannot matter otherwise are stood in for (engine/elide.py); the same must reach `lint_module`.
     """
-    import libcst as cst
-
-    from claude_lint.engine.elide import elide  # its patterns compile only once a file is parsed
+    # Its patterns compile only once a file is parsed.
+    from claude_lint.engine.elide import elide, settle
 
     path = result.path
     # Big flat literals (and statements that cannot matter) stood in for first (libcst's cost
     # is per node, engine/elide.py), so the depth scan and libcst see only the rest.
-    elided = elide(text, triggers or file_triggers(Settings()))
-    too_deep = check_nesting(elided.text)  # libcst would crash the process (stack overflow) on it
-    if too_deep is not None:
-        if _is_enabled("CL001", enabled, ignored):
-            result.diagnostics.append(
-                _file_diagnostic(path, "CL001", too_deep.message, too_deep.line, too_deep.column)
-            )
+    triggers = triggers or file_triggers(Settings())
+    elided = elide(text, triggers)
+    while True:
+        too_deep = check_nesting(elided.text)  # libcst would crash the process (stack overflow) on it
+        if too_deep is not None:
+            if _is_enabled("CL001", enabled, ignored):
+                result.diagnostics.append(
+                    _file_diagnostic(path, "CL001", too_deep.message, too_deep.line, too_deep.column)
+                )
+            return None
+        module = _parse(result, text, elided.text, enabled, ignored)
+        if module is None or elided.refused is None:
+            break
+        # CPython's parser refused the text with statements stood in for and libcst takes it: the
+        # file is parsed without them (and the lint that follows asks for the same stand-ins).
+        elided = settle(text, triggers, elided.refused)
+    if module is None:
         return None
+    if _may_hold_unconvertible_integer(text):
+        rejected = _compile_error(path, text)
+        if rejected is not None:  # CPython refuses the file; its values are not ours to guess
+            if _is_enabled("CL001", enabled, ignored):
+                result.diagnostics.append(rejected)
+            return None
+    return module
+
+
+def _parse(result: LintResult, text: str, elided: str, enabled: frozenset[str], ignored: set[str]) -> cst.Module | None:
+    """libcst's module of `elided` (`text` with stand-ins), or None with CL001 (or an internal error) recorded."""
+    import libcst as cst
+
+    path = result.path
     try:
-        # A syntax error is never inside a stand-in (a flat literal): it is where libcst found it,
-        # and CPython, given the whole text, words it.
-        module = _parsed_before(elided.text) or cst.parse_module(elided.text)
+        # A syntax error is never inside a stand-in (a flat literal, or a statement that parses
+        # alone between two top-level ones): it is where libcst found it, and CPython, given the
+        # whole text, words it.
+        return _parsed_before(elided) or cst.parse_module(elided)
     except (cst.ParserSyntaxError, cst.CSTValidationError) as e:  # the latter: `except:` not last, say
         if _is_enabled("CL001", enabled, ignored):
             result.diagnostics.append(_syntax_error(path, text, e))
@@ -228,13 +252,6 @@ def parse_checked(
             raise
         result.errors.append(_internal_error(path, "the parser (libcst)"))
         return None
-    if _may_hold_unconvertible_integer(text):
-        rejected = _compile_error(path, text)
-        if rejected is not None:  # CPython refuses the file; its values are not ours to guess
-            if _is_enabled("CL001", enabled, ignored):
-                result.diagnostics.append(rejected)
-            return None
-    return module
 
 
 def remember_parse(text: str, module: cst.Module) -> None:

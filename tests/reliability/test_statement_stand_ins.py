@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from bounds import CL105, checked_and_fixed_within_the_bound, huge_files
+from bounds import CHECK_BOUND, CL105, checked_and_fixed_within_the_bound, huge_files
 from callsites import programs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -118,22 +118,29 @@ def _insert_between_statements(program: str, statements: list[str], positions: l
 
 
 EXAMPLES = max(3, int(os.environ.get("CLAUDE_LINT_FUZZ_EXAMPLES", "60")) // 15)
-
-
-@settings(
+stand_in_settings = settings(
     max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
 )
-@given(programs(), st.lists(st.tuples(st.sampled_from(KINDS), st.integers(0, 50)), min_size=1, max_size=4), st.data())
+long_statement_places = st.lists(st.tuples(st.sampled_from(KINDS), st.integers(0, 50)), min_size=1, max_size=4)
+
+
+def _with_long_statements(program: str, inserts: list[tuple[str, int]]) -> tuple[str, list[str]]:
+    """The program with a long statement of each kind at each place, and those statements."""
+    size = max(2_000, SMALL // len(inserts) + 500)
+    statements = [_long_statement(kind, program, size, i) for i, (kind, _) in enumerate(inserts)]
+    return _insert_between_statements(program, statements, [position for _, position in inserts]), statements
+
+
+@stand_in_settings
+@given(programs(), long_statement_places, st.data())
 def test_findings_fixes_and_summary_are_those_of_the_whole_file(
     small_files: None, program: str, inserts: list[tuple[str, int]], data: st.DataObject
 ) -> None:
     """The property that makes stand-ins safe, on realistic call sites with long statements of
     every kind between their top-level statements, some of which must stay code."""
-    size = max(2_000, SMALL // len(inserts) + 500)
-    statements = [_long_statement(kind, program, size, i) for i, (kind, _) in enumerate(inserts)]
-    text = _insert_between_statements(program, statements, [position for _, position in inserts])
+    text, _ = _with_long_statements(program, inserts)
     if data.draw(st.booleans()):  # the fixable call (CL105) after the long statements
         text += huge_files.FIXABLE
     _same_with_and_without(text)
@@ -201,6 +208,71 @@ def test_invalid_files_stay_invalid(small_files: None, shape: str, codes: list[s
     assert [d.code for d in lint_text("big.py", text, SETTINGS, ALL).diagnostics] == codes
 
 
+@pytest.mark.parametrize(
+    ("shape", "stood_in", "codes"),
+    [
+        # Statement stand-ins kept: libcst refuses the rest, so it refuses the whole file.
+        ("{long}\ndef f(:\n    pass\n", True, ["CL001"]),  # an error after
+        ("x = = 1\n{long}\n", True, ["CL001"]),  # before
+        ("{long}\nx = 'never closed\n{other}\n", True, ["CL001"]),  # an unterminated string, more after it
+        ("{long}\n{other}\nprint(1))\n", True, ["CL001"]),  # an unmatched bracket after both
+        # Not at a boundary of the whole file's statements: parsed whole, as without stand-ins.
+        ("@decorator\n{long}\ndef f(:\n    pass\n", False, ["CL001"]),
+        ("if FLAG:\n{long}\ndef f(:\n    pass\n", False, ["CL001"]),
+        ("x = 1 + \\\n{long}\ndef f(:\n    pass\n", False, ["CL001"]),
+        ("x = '''\n{long}\ndef f(:\n", False, ["CL001"]),  # inside a string never closed
+        ("x = {{1:\n{long}\n}}\ndef f(:\n    pass\n", False, ["CL001"]),  # the value of a dict
+        ("x = '\\\n{long}'\ndef f(:\n    pass\n", False, ["CL001"]),  # a string continued on its line
+        ("try:\n    pass\n{long}\nexcept* E:\n    pass\n", False, ["CL001"]),
+        # CPython 3.11 refuses `type X = ...`, libcst takes it: the file is analysed, without stand-ins.
+        ("{long}\ntype Alias = int\n", False, ["CL301", "CL105"]),
+    ],
+    ids=["error-after", "error-before", "unterminated-string", "unmatched-bracket", "after-decorator",
+         "after-header", "after-continuation", "in-open-string", "in-dict", "in-continued-string",
+         "before-except-star", "newer-syntax"],
+)
+def test_a_file_that_does_not_parse_is_refused_as_without_stand_ins(
+    small_files: None, shape: str, stood_in: bool, codes: list[str]
+) -> None:
+    """In a file CPython refuses, the statements that sit between two top-level statements of the
+    whole file are stood in for (libcst refuses the rest exactly when it refuses the whole file);
+    findings are those without stand-ins, CL001 worded by CPython from the whole text."""
+    long = "DATA = [" + _filler([f"n{i}" for i in range(30)], 5_000) + "]"
+    text = huge_files.HEAD + shape.format(long=long, other=long.replace("DATA", "OTHER")) + huge_files.FIXABLE
+    with pytest.raises(SyntaxError):
+        compile(text, "big.py", "exec", dont_inherit=True)
+    _same_with_and_without(text)
+    elide_module._RECENT.clear()
+    assert [d.code for d in lint_text("big.py", text, SETTINGS, ALL).diagnostics] == codes
+    [parsed] = [elided for (elided_text, _), elided in elide_module._RECENT.items() if elided_text == text]
+    assert bool(parsed.regions) == stood_in  # what libcst was given
+
+
+EDITS = ("", "(", ")", "except:", "\n", "'", "'''", "lambda:", "\\\n", "@d\n", "if x:\n", "    ", "type A = int\n")
+
+
+@stand_in_settings
+@given(programs(), long_statement_places, st.data())
+def test_mutated_files_are_refused_or_taken_as_without_stand_ins(
+    small_files: None, program: str, inserts: list[tuple[str, int]], data: st.DataObject
+) -> None:
+    """Random edits (as the fuzz campaign's) outside the long statements of a file that has them
+    between its top-level statements: the same findings, fixes and errors with stand-ins or without."""
+    text, statements = _with_long_statements(program, inserts)
+    for _ in range(data.draw(st.integers(1, 3))):
+        # Edits at a line of the program (the long statements are lines of their own, kept whole).
+        lines = text.split("\n")
+        at = data.draw(st.integers(0, len(lines) - 1))
+        if any(statement.startswith(lines[at]) or lines[at] in statement for statement in statements if lines[at]):
+            continue
+        line = lines[at]
+        i = data.draw(st.integers(0, len(line)))
+        j = data.draw(st.integers(i, min(len(line), i + 40)))
+        lines[at] = line[:i] + data.draw(st.sampled_from([*EDITS, line[i:j] * 2])) + line[j:]
+        text = "\n".join(lines)
+    _same_with_and_without(text)
+
+
 def test_a_star_import_keeps_every_statement() -> None:
     text = "from helpers import *\n" + huge_files.names(100_000)
     assert elide(text.replace("from helpers import *", "from helpers import y")).regions != ()
@@ -228,3 +300,22 @@ def test_the_shapes_are_stood_in_for(shape: str) -> None:
     assert sum(end - start for start, end in elided.regions) > 0.9 * len(text)
     result = lint_text("big.py", text, SETTINGS)  # the default rules, as `check` runs them
     assert [(d.code, d.start.line, d.message) for d in result.diagnostics] == [("CL105", text.count("\n"), CL105)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shape", SHAPES)
+def test_a_megabyte_of_code_beside_a_syntax_error_is_refused_within_the_bound(shape: str) -> None:
+    """A file that does not parse (an error after the big part, as the fuzz campaign's mutants):
+    its CL001 within the bound, not after libcst's parse of the whole (27-33 s for 1 MB of calls)."""
+    import time
+
+    text = huge_files.GENERATORS[shape](1_000_000).replace('"failed")', '"failed"')
+    elide_module._RECENT.clear()
+    start = time.process_time()
+    result = lint_text("big.py", text, SETTINGS, ALL)
+    took = time.process_time() - start
+    line = text.count("\n")
+    assert [(d.code, d.start.line, d.start.column, d.message) for d in result.diagnostics] == [
+        ("CL001", line, 26, "SyntaxError: '(' was never closed")
+    ]
+    assert took < CHECK_BOUND, f"{took:.1f} s of CPU"

@@ -15,7 +15,7 @@ at a few hundred levels.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # CPython's tokenizer limit (MAXLEVEL): one more open bracket is a SyntaxError.
 MAX_BRACKETS = 200
@@ -60,6 +60,15 @@ class TooDeep:
     column: int
 
 
+@dataclass
+class Group:
+    """A bracket opened outside all others: offsets of itself, its commas and its closer (-1: none)."""
+
+    open: int
+    commas: list[int] = field(default_factory=list)
+    close: int = -1
+
+
 def _position(text: str, offset: int) -> tuple[int, int]:
     before = text[:offset]
     line_start = max(before.rfind("\n"), before.rfind("\r")) + 1
@@ -67,8 +76,11 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return breaks + 1, offset - line_start
 
 
-def check_nesting(text: str) -> TooDeep | None:
+def check_nesting(text: str, groups: list[Group] | None = None) -> TooDeep | None:
     """None when libcst can safely parse `text`; else why not.
+
+    `groups`, when given, receives each bracket opened outside all others: where it opens, where
+    its commas are, where it closes (engine/elide.py compiles a huge statement in pieces by them).
 
     The estimate counts, at each bracket level, the operators, dots, keywords
     and string literals since the last `,`, `;` or `=` (or the end of the
@@ -83,6 +95,8 @@ def check_nesting(text: str) -> TooDeep | None:
             counters[-1] += 1
             total += 1
         elif kind == "open":
+            if groups is not None and len(counters) == 1:
+                groups.append(Group(match.start()))
             counters[-1] += 1  # a call or subscript nests in the chain it ends
             counters.append(0)
             total += 2
@@ -92,7 +106,11 @@ def check_nesting(text: str) -> TooDeep | None:
         elif kind == "close":
             if len(counters) > 1:
                 total -= counters.pop() + 1
+                if groups is not None and len(counters) == 1:
+                    groups[-1].close = match.start()
         elif kind == "separator" or (kind == "newline" and len(counters) == 1):
+            if groups is not None and len(counters) == 2 and match.group() == ",":
+                groups[-1].commas.append(match.start())
             total -= counters[-1]
             counters[-1] = 0
         else:

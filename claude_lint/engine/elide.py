@@ -39,15 +39,17 @@ the whole file.
 from __future__ import annotations
 
 import ast
+import dis
 import keyword
 import re
+import types
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
-from claude_lint.core.nesting import check_nesting
+from claude_lint.core.nesting import Group, check_nesting
 from claude_lint.engine.prefilter import TRIGGERS
 
 # Below this many commas libcst parses a file in well under a second: not worth the scan.
@@ -260,20 +262,6 @@ _KEYWORDS = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
 _CLAUSES = frozenset({"else", "elif", "except", "finally"})
 _GLOBAL = re.compile(r"\bglobal\b([^\r\n;#]*)")
 _WALRUS = re.compile(r"([^\W\d]\w*)\s*:=")
-# Tokens of one statement that decide which of its names are bound: depth-0 `=` (also of `+=`),
-# `;`, brackets; strings and comments are stepped over.
-_TARGETS = re.compile(
-    r"""
-      (?:[rRbBuUfF]{1,2})?(?:'''(?:[^'\\]++|\\.|'(?!''))*+'''|\"\"\"(?:[^"\\]++|\\.|"(?!""))*+\"\"\"
-                           |'(?:[^'\\\r\n]++|\\.)*+'|"(?:[^"\\\r\n]++|\\.)*+")
-    | \#[^\r\n]*+
-    | (?P<open>[(\[{]) | (?P<close>[)\]}]) | (?P<semicolon>;)
-    | (?P<assign>(?<![=!<>:])=(?!=))
-    | [^'"\#()\[\]{};=]++ | .
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
 
 def _elide_statements(original: str, elided: Elided, triggers: tuple[bytes, ...]) -> Elided:
     """`elided` (the original text with its big literals stood in for) with the top-level
@@ -282,10 +270,18 @@ def _elide_statements(original: str, elided: Elided, triggers: tuple[bytes, ...]
     candidates = _candidates(original, elided, triggers)
     if not candidates:
         return elided
-    mentioned = Counter(_IDENTIFIER.findall(original))
+    statements = [_Statement(start, end, Counter(_IDENTIFIER.findall(original, start, end)), bound) for start, end, bound in candidates]
+    # Every identifier-like word of the file, counted: outside the candidates, then in each.
+    mentioned: Counter[str] = Counter()
+    previous = 0
+    for statement in statements:
+        mentioned.update(_IDENTIFIER.findall(original, previous, statement.start))
+        previous = statement.end
+    mentioned.update(_IDENTIFIER.findall(original, previous))
+    for statement in statements:
+        mentioned.update(statement.names)
     chosen: list[_Statement] = []
-    for start, end in candidates:
-        statement = _Statement(start, end, Counter(_IDENTIFIER.findall(original, start, end)), _bound(original[start:end]))
+    for statement in statements:
         if all(mentioned[name] == statement.names[name] for name in statement.bound):
             chosen.append(statement)  # nothing else in the file mentions a name it binds
     if sum(s.end - s.start for s in chosen) < MIN_SHARE * len(text):
@@ -324,13 +320,12 @@ class _Statement:
     start: int
     end: int
     names: Counter[str]  # every identifier-like word in it (strings and comments too), counted
-    bound: set[str]  # the names it may bind (an over-estimate)
+    bound: set[str]  # the names it binds or deletes at module level (its bytecode's)
 
 
-def _candidates(original: str, elided: Elided, triggers: tuple[bytes, ...]) -> list[tuple[int, int]]:
-    """[start, end) of the long simple statements at column 0 that mention no trigger and compile alone."""
-    import warnings
-
+def _candidates(original: str, elided: Elided, triggers: tuple[bytes, ...]) -> list[tuple[int, int, set[str]]]:
+    """[start, end) of the long simple statements at column 0 that mention no trigger and compile
+    alone, with the names each binds."""
     text = elided.text
     # A line inside a stood-in literal is inside its brackets: no statement starts there.
     inside = [start for start, _ in elided.regions]
@@ -341,7 +336,7 @@ def _candidates(original: str, elided: Elided, triggers: tuple[bytes, ...]) -> l
     ]
     future = text.rfind("__future__")  # statements before a future import stay (CPython refuses the file)
     words = tuple(t.decode("utf-8", "replace") for t in triggers)
-    found: list[tuple[int, int]] = []
+    found: list[tuple[int, int, set[str]]] = []
     for i, start in enumerate(starts):
         following = starts[i + 1] if i + 1 < len(starts) else len(text)
         end = start + len(text[start:following].rstrip())
@@ -358,46 +353,103 @@ def _candidates(original: str, elided: Elided, triggers: tuple[bytes, ...]) -> l
         if "anthropic" in lowered or "sk-ant" in lowered or any(word in source for word in words):
             continue
         statement = text[start:end]
-        if check_nesting(statement) is not None:
+        groups: list[Group] = []
+        if check_nesting(statement, groups) is not None:
             continue  # too deep for libcst: the whole file gets its CL001
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                compile(statement, "<statement>", "exec", dont_inherit=True)
-        except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
-            continue
-        found.append((start, end))
+        bound = _compiled(statement, groups)
+        if bound is not None:
+            found.append((start, end, bound))
     return found
 
 
-def _bound(statement: str) -> set[str]:
-    """The names a simple statement may bind: those before a depth-0 `=` of each of its `;`-parts,
-    the targets of `:=` and the names after `global` (an over-estimate: `lambda x=1: x` gives x)."""
-    bound = set(_WALRUS.findall(statement))
-    for match in _GLOBAL.finditer(statement):
-        bound.update(_IDENTIFIER.findall(match.group(1)))
-    depth = 0
-    part_start = last_assign = 0
-    for match in _TARGETS.finditer(statement):
-        kind = match.lastgroup
-        if kind == "open":
-            depth += 1
-        elif kind == "close":
-            depth -= 1
-        elif depth == 0 and kind == "assign":
-            last_assign = match.start()
-        elif depth == 0 and kind == "semicolon":
-            bound.update(_IDENTIFIER.findall(statement, part_start, last_assign))
-            part_start = last_assign = match.end()
-    bound.update(_IDENTIFIER.findall(statement, part_start, last_assign))
-    return bound
+# A statement this long is compiled in pieces of about this size (its biggest bracket's elements):
+# CPython's compile of a 10 MB line of calls took 2.8 GB, in pieces 120 MB, in the same time.
+PIECE = 256 * 1024
+
+
+def _compiled(statement: str, groups: list[Group]) -> set[str] | None:
+    """The names `statement` binds if CPython compiles it, else None.
+
+    A long one whose elements are in one big bracket, `x = [e1, e2, ...]`, is compiled as pieces
+    `x = [e1, ..., ek, 0]` with the same text around: each piece compiles exactly when its
+    elements are positional expressions (`, 0` after a keyword argument, a `**`, a comprehension
+    or a slice does not compile), so all of them compile only when the whole does. Any piece that
+    does not: the whole is compiled, as a shorter statement is.
+    """
+    import warnings
+
+    def names(code_text: str) -> set[str] | None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                code = compile(code_text, "<statement>", "exec", dont_inherit=True)
+        except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+            return None
+        return _stored_names(code)  # not the code: it can take more memory than the file
+
+    if len(statement) > 2 * PIECE and groups:
+        group = max(groups, key=lambda g: g.close - g.open)
+        around = statement[: group.open + 1] + statement[group.close :]
+        # The text around takes no string, comment or continuation that could meet a piece's.
+        if group.close > 0 and len(around) <= 4_096 and not any(c in around for c in "'\"#\\"):
+            bound: set[str] | None = set()
+            piece_start = group.open + 1
+            for cut in [*_cuts(group.commas, piece_start), group.close]:
+                piece = statement[piece_start:cut]
+                tail = " 0" if cut == group.close and piece.rstrip().endswith(",") else ", 0"
+                found = names(statement[: group.open + 1] + piece + tail + statement[group.close :])
+                if found is None:
+                    bound = None
+                    break
+                bound |= found
+                piece_start = cut + 1
+            if bound is not None:
+                return bound
+    return names(statement)
+
+
+def _cuts(commas: list[int], start: int) -> list[int]:
+    """The commas to cut a bracket's elements at, about PIECE apart."""
+    cuts = []
+    for comma in commas:
+        if comma - start >= PIECE:
+            cuts.append(comma)
+            start = comma + 1
+    return cuts
+
+
+_STORES = frozenset(dis.opmap[name] for name in ("STORE_NAME", "STORE_GLOBAL", "DELETE_NAME", "DELETE_GLOBAL"))
+_EXTENDED_ARG = dis.opmap["EXTENDED_ARG"]
+
+
+def _stored_names(code: types.CodeType) -> set[str]:
+    """The module-level names a statement's code binds or deletes (also `:=` in a comprehension,
+    a global of its code): the instructions that store a name, found in the raw bytecode (a
+    `dis` listing of a 10 MB statement costs seconds), in two-byte units of opcode and argument."""
+    names: set[str] = set()
+    raw = code.co_code
+    for opcode in _STORES:
+        byte = bytes([opcode])
+        at = raw.find(byte)
+        while at != -1:
+            if at % 2 == 0:  # an opcode, not an argument
+                argument, before, shift = raw[at + 1], at - 2, 8
+                while before >= 0 and raw[before] == _EXTENDED_ARG:
+                    argument |= raw[before + 1] << shift
+                    before, shift = before - 2, shift + 8
+                names.add(code.co_names[argument])
+            at = raw.find(byte, at + 1)
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):  # a lambda's or a comprehension's
+            names |= _stored_names(constant)
+    return names
 
 
 def _module_bindings(tree: ast.Module, text: str) -> set[str] | None:
     """Every name bound at module level (imports, defs, classes, targets, in compound statements
     too; `global` and `:=` anywhere); None when a star import may bind any name."""
-    names: set[str] = set(_WALRUS.findall(text))
-    for match in _GLOBAL.finditer(text):
+    names: set[str] = set(_WALRUS.findall(text)) if ":=" in text else set()
+    for match in _GLOBAL.finditer(text) if "global" in text else ():
         names.update(_IDENTIFIER.findall(match.group(1)))
     pending: list[ast.stmt] = list(tree.body)
     while pending:

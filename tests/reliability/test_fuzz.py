@@ -254,6 +254,22 @@ def test_mutated_programs_with_long_lines_stay_within_the_time_bound(text: str, 
     _within_the_bound("mut.py", before + long_line + after)
 
 
+@long_fuzz
+@given(programs_with_long_lines(LINE_BYTES), st.data())
+def test_mutants_beside_a_long_line_stay_within_the_time_bound(text: str, data: st.DataObject) -> None:
+    """Mutations on the lines after the long one, at full size: a mutant that does not parse keeps
+    its long statement stood in for (it sits between two top-level statements of the whole file), so
+    its CL001 costs a parse of the rest (a 1 MB line of calls took 27-33 s to be refused whole)."""
+    before, rest = text.split(LONG_START + "\n", 1)
+    long_line, after = rest.split("\n" + LONG_END, 1)
+    end_of_line, _, tail = after.partition("\n")
+    for _ in range(data.draw(st.integers(1, 3))):
+        i = data.draw(st.integers(0, len(tail)))
+        j = data.draw(st.integers(i, min(len(tail), i + 40)))
+        tail = tail[:i] + data.draw(st.sampled_from(["", tail[i:j] * 2, "(", "except:", "\n", "'", "lambda:", ")"])) + tail[j:]
+    _within_the_bound("mut.py", before + long_line + end_of_line + "\n" + tail)
+
+
 # ---------------------------------------------------------------- rule bugs the fuzzers found
 
 DUPLICATE_HANDLERS = """\

@@ -40,6 +40,9 @@ _TOKEN = re.compile(
     | (?P<comment>\#[^\r\n]*)
     | (?P<continuation>\\(?:\r\n|\r|\n))
     | (?P<newline>\r\n|\r|\n)
+    # A bracket holding only names, numbers, spaces, commas and `=`: the same to the estimate as
+    # `()` (its open and close), without a token each.
+    | (?P<flat>[(\[{](?:(?!(?<!\w)(?:and|or|not|if|else|lambda|await|in|is)(?!\w))[\w \t,=])*+[)\]}])
     | (?P<open>[(\[{])
     | (?P<close>[)\]}])
     | (?P<separator>[,;]|(?<![=!<>:+\-*/%@&|^])=(?!=))
@@ -48,6 +51,7 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+_COMMA = re.compile(",")
 _ELIF = re.compile(r"^([ \t]*)(elif|if|else)\b|^([ \t]*)(?=\S)(?!#)", re.MULTILINE)
 
 
@@ -94,6 +98,18 @@ def check_nesting(text: str, groups: list[Group] | None = None) -> TooDeep | Non
         if kind == "op" or kind == "string":
             counters[-1] += 1
             total += 1
+        elif kind == "flat":  # an `open` then a `close`, with nothing counted between them
+            if len(counters) > MAX_BRACKETS:
+                line, column = _position(text, match.start())
+                return TooDeep("SyntaxError: too many nested parentheses", line, column)
+            if total + 2 > MAX_DEPTH:
+                line, column = _position(text, match.start())
+                return TooDeep("Cannot parse: the code is nested too deeply for the parser", line, column)
+            counters[-1] += 1
+            total += 1
+            if groups is not None and len(counters) == 1:
+                start, end = match.span()
+                groups.append(Group(start, [comma.start() for comma in _COMMA.finditer(text, start, end)], end - 1))
         elif kind == "open":
             if groups is not None and len(counters) == 1:
                 groups.append(Group(match.start()))

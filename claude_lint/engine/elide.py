@@ -33,7 +33,12 @@ compile alone, and CPython's parse of the rest must show it between two
 top-level statements (not inside a string or brackets, nor between `if` and
 `else`): then the file is valid exactly when the rest is, and the analysis of
 the rest, findings, summary and names asked of the project, is the analysis of
-the whole file.
+the whole file. A statement of several MB is compiled in pieces of its biggest
+bracket's elements (`_compiled`), and the names it binds are read from its
+bytecode. When CPython's parse of the rest fails, the stand-ins that a scan of
+the rest's tokens shows at a boundary between top-level statements are kept
+(`_refused`): libcst refuses the rest exactly when it refuses the file, so a
+file that does not parse costs a parse of its rest, not of the whole.
 """
 
 from __future__ import annotations
@@ -335,6 +340,7 @@ def _candidates(original: str, elided: Elided, triggers: tuple[bytes, ...]) -> l
         if not (index := bisect_right(inside, m.start())) or ends[index - 1] <= m.start()
     ]
     future = text.rfind("__future__")  # statements before a future import stay (CPython refuses the file)
+    known, seen = _SEEN[0], {}
     words = tuple(t.decode("utf-8", "replace") for t in triggers)
     found: list[tuple[int, int, set[str]]] = []
     for i, start in enumerate(starts):
@@ -353,13 +359,22 @@ def _candidates(original: str, elided: Elided, triggers: tuple[bytes, ...]) -> l
         if "anthropic" in lowered or "sk-ant" in lowered or any(word in source for word in words):
             continue
         statement = text[start:end]
-        groups: list[Group] = []
-        if check_nesting(statement, groups) is not None:
-            continue  # too deep for libcst: the whole file gets its CL001
-        bound = _compiled(statement, groups)
+        bound = known.get(statement, _UNKNOWN)
+        if bound is _UNKNOWN:
+            groups: list[Group] = []
+            # Too deep for libcst: the whole file gets its CL001.
+            bound = _compiled(statement, groups) if check_nesting(statement, groups) is None else None
+        seen[statement] = bound
         if bound is not None:
             found.append((start, end, bound))
+    _SEEN[:] = [seen]
     return found
+
+
+# What `_candidates` found of each statement of the last text it looked at: the next one is mostly
+# the same statements (a fix run looks at the file, then at its fixed text), not compiled again.
+_SEEN: list[dict[str, set[str] | None]] = [{}]
+_UNKNOWN: set[str] = set()
 
 
 # A statement this long is compiled in pieces of about this size (its biggest bracket's elements):

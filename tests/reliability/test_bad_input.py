@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import subprocess
 import sys
 import warnings
@@ -17,6 +18,8 @@ from pathlib import Path
 
 import pytest
 from conftest import CL101_MESSAGE, CL102_MESSAGE, GOOD, GOOD_FINDINGS, findings, is_root
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claude_lint.app import cache
 from claude_lint.app.runner import Outcome
@@ -590,6 +593,42 @@ def test_nesting_token_gate_finds_the_same_tokens_as_the_plain_pattern() -> None
         assert [(m.span(), m.lastgroup) for m in nesting._TOKEN.finditer(text)] == [
             (m.span(), m.lastgroup) for m in plain.finditer(text)
         ]
+
+
+def _without_flat_groups() -> re.Pattern[str]:
+    """nesting._TOKEN without its shortcut for a bracket of names and commas (one token each instead)."""
+    from claude_lint.core import nesting
+
+    pattern = nesting._TOKEN.pattern
+    start = pattern.index("    # A bracket holding only names")
+    end = pattern.index("    | (?P<open>")
+    return re.compile(pattern[:start] + pattern[end:], re.VERBOSE | re.DOTALL)
+
+
+_NESTING_PIECES = ("a", "b1", "k=", "==", " ", ",", "(", ")", "[", "]", "{", "}", ".", "+", " and ", " in ", "band", "'s'",
+                   "\n", "\t", ";", "lambda x: ", "#c\n", "f(", "g[", "1.5")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_NESTING_PIECES), max_size=80), st.integers(1, 12), st.integers(2, 40))
+def test_nesting_flat_brackets_estimate_as_their_tokens_do(pieces: list[str], brackets: int, depth: int) -> None:
+    """A bracket of only names, commas and `=` is one token to the depth scan: the verdict, its
+    position and the top-level brackets (with their commas) are those of the scan token by token."""
+    from claude_lint.core import nesting
+
+    text = "".join(pieces)
+    saved = (nesting.MAX_BRACKETS, nesting.MAX_DEPTH, nesting._TOKEN)
+    nesting.MAX_BRACKETS, nesting.MAX_DEPTH = brackets, depth
+    try:
+        with_flat: list[nesting.Group] = []
+        verdict = nesting.check_nesting(text, with_flat)
+        nesting._TOKEN = _without_flat_groups()
+        token_by_token: list[nesting.Group] = []
+        assert verdict == nesting.check_nesting(text, token_by_token)
+    finally:
+        nesting.MAX_BRACKETS, nesting.MAX_DEPTH, nesting._TOKEN = saved
+    if verdict is None:
+        assert with_flat == token_by_token
 
 
 def test_string_escapes_python_rejects_are_unknown_values_not_crashes(tmp_path: Path, lint_tree) -> None:

@@ -376,3 +376,25 @@ def test_a_long_line_is_compiled_in_pieces() -> None:
     finally:
         tracemalloc.stop()
     assert in_pieces < 150 * 2**20 < 600 * 2**20 < whole, (in_pieces, whole)
+
+
+@pytest.mark.slow
+def test_a_ten_megabyte_line_of_calls_is_checked_in_bounded_memory(tmp_path: Path) -> None:
+    """The whole run on a 9.9 MB line of calls: its findings, in under 400 MB (CPython's compile of
+    the line whole, to know it may be stood in for, took 2.8 GB)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "big.py").write_text(huge_files.calls(9_900_000), encoding="utf-8")
+    with (tmp_path / "out.txt").open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "claude_lint", "check", "--no-cache", "-j", "1", "--select", "ALL",
+             "--output-format", "concise", "big.py"],
+            cwd=tmp_path, stdout=out, stderr=subprocess.PIPE,
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+    lines = (tmp_path / "out.txt").read_text(encoding="utf-8").splitlines()
+    assert [line.split(" ", 2)[:2] for line in lines[:2]] == [["big.py:9:16:", "CL301"], ["big.py:11:9:", "CL105"]]
+    assert lines[2:] == ["Found 2 errors.", "[*] 1 fixable with the `--fix` option."]
+    assert os.waitstatus_to_exitcode(status) == 1
+    assert usage.ru_maxrss < 400 * 1024, f"{usage.ru_maxrss // 1024} MB"

@@ -209,7 +209,10 @@ def parse_checked(
                     _file_diagnostic(path, "CL001", too_deep.message, too_deep.line, too_deep.column)
                 )
             return None
-        module = _parse(result, text, elided.text, enabled, ignored)
+        # A file that does not parse, with statements stood in for at boundaries of its own: CPython
+        # words its error from the rest as from the whole, without compiling a 10 MB line again.
+        wording = text if elided.refused is None else elided.text
+        module = _parse(result, wording, elided.text, enabled, ignored)
         if module is None or elided.refused is None:
             break
         # CPython's parser refused the text with statements stood in for and libcst takes it: the
@@ -227,7 +230,8 @@ def parse_checked(
 
 
 def _parse(result: LintResult, text: str, elided: str, enabled: frozenset[str], ignored: set[str]) -> cst.Module | None:
-    """libcst's module of `elided` (`text` with stand-ins), or None with CL001 (or an internal error) recorded."""
+    """libcst's module of `elided` (`text` with stand-ins), or None with CL001 (or an internal error)
+    recorded; CPython words the error from `text`."""
     import libcst as cst
 
     path = result.path

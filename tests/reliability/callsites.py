@@ -412,8 +412,8 @@ def programs_with_long_lines(draw: st.DrawFn, max_bytes: int, code_share: int = 
     """A program with a very long line: a data literal (up to `max_bytes`), a long string or comment,
     a list of names, attribute reads or calls (code: stood in for as a statement that cannot
     matter), lines of deep expressions, or a list of names that reads the client (an 8th of it:
-    libcst parses each). `code_share`: the code kinds are that part of `max_bytes` (a file that
-    does not parse is parsed whole: see the README's bound)."""
+    libcst parses each). `code_share`: the code kinds are that part of `max_bytes` (a long
+    statement that does not compile alone is parsed whole: see the README's bound)."""
     text = draw(programs())
     kind = draw(st.sampled_from(LONG_KINDS))
     size = draw(st.integers(max_bytes // 8, max_bytes))

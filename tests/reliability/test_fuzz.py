@@ -243,8 +243,10 @@ def test_dense_call_sites_stay_within_the_time_bound(text: str) -> None:
 @long_fuzz
 @given(programs_with_long_lines(LINE_BYTES, code_share=16), st.data())
 def test_mutated_programs_with_long_lines_stay_within_the_time_bound(text: str, data: st.DataObject) -> None:
-    """Mutations as in `mutated_programs`, anywhere but inside the long line. A mutant that does not
-    parse is parsed whole, stand-ins off (README's bound), so code lines are a 16th of the size."""
+    """Mutations as in `mutated_programs`, anywhere but inside the long line. One that reaches the end
+    of the long line's own line (`DATA = [...](`) leaves a statement that no longer compiles alone:
+    the file is parsed whole (README's bound), so code lines are a 16th of the size here; the
+    property below mutates only the lines after it, at full size."""
     before, rest = text.split(LONG_START + "\n", 1)
     long_line, after = rest.split("\n" + LONG_END, 1)
     for _ in range(data.draw(st.integers(1, 3))):

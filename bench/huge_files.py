@@ -13,7 +13,9 @@ Claude call in it, or many for the dense shapes):
 - `nested`: deeply nested but valid expressions, many lines of them
   (`((((a + b) * c) - d) ...)`, calls in calls, subscripts in subscripts), each
   under the nesting limit;
-- `numbers`: the literal the last session stood in for (for comparison).
+- `numbers`: the literal the last session stood in for (for comparison);
+- `unparsable`: `calls` with a syntax error after the long line (a `)` missing
+  in the fixable call), as the fuzz campaign's mutants: CL001, nothing to fix.
 
 `--time` runs `claude-lint check` and `check --fix` (on a copy) on each file
 in this process's interpreter and prints CPU seconds and peak memory of each.
@@ -42,7 +44,7 @@ def ask(prompt):
         raise RuntimeError("failed")
 """
 
-SHAPES = ("names", "attributes", "calls", "dense", "nested", "numbers")
+SHAPES = ("names", "attributes", "calls", "dense", "nested", "numbers", "unparsable")
 
 
 def _one_line(items: list[str], size: int) -> str:
@@ -128,7 +130,12 @@ def numbers(size: int) -> str:
     return HEAD + "x = [" + ", ".join(["1"] * (size // 3)) + "]\n" + FIXABLE
 
 
-GENERATORS = {"names": names, "attributes": attributes, "calls": calls, "dense": dense, "nested": nested, "numbers": numbers}
+def unparsable(size: int) -> str:
+    return calls(size).replace('"failed")', '"failed"')
+
+
+GENERATORS = {"names": names, "attributes": attributes, "calls": calls, "dense": dense, "nested": nested, "numbers": numbers,
+              "unparsable": unparsable}
 
 
 def _timed(arguments: list[str], cwd: Path) -> tuple[float, float, int]:

@@ -235,8 +235,8 @@ def test_an_entry_with_the_right_key_but_bad_diagnostics_is_ignored(project: Pat
     reference = full(lint())
     for entry in entries(project):
         header, body = cache.entry_parts(entry.read_bytes())
-        body["diagnostics"] = [["CL101", "message", "one", 0, 1, 0, 1, False, None]]
-        entry.write_bytes(cache.sealed_entry(header, body))  # the right checksum, a bad shape
+        body["diagnostics"] = [["CL101", "message", "one", 0, 1, 0, 1, False, False, None]]
+        entry.write_bytes(cache.sealed_entry(header, body))  # the right checksum, a line that is no number
     parses.clear()
     assert full(lint()) == reference
     assert sorted(parses) == ["app.py", "other.py"]
@@ -346,3 +346,113 @@ def test_two_concurrent_runs_both_report_correctly(tmp_path: Path, run_cli) -> N
     cached = sorted((tmp_path / ".claude_lint_cache" / claude_lint.__version__).iterdir())
     assert len(cached) == len(list(tree.rglob("*.py")))  # every file calls Claude; no temp file left
     assert all(p.suffix == ".json" and not p.name.startswith(".tmp-") for p in cached)
+
+
+# ---------------------------------------------------------------- every output from a warm cache
+
+# Not an `sk-ant-` key: only the finding's `secret` flag masks it in excerpts and diffs.
+KEYED = '''\
+import anthropic
+
+CLAUDE_KEY = "zk-live-77a1f0c9e2b84d"
+client = anthropic.Anthropic(api_key=CLAUDE_KEY)
+'''
+
+LLM = '''\
+import anthropic
+
+client = anthropic.Anthropic()
+
+
+def ask_claude(question: str) -> str:
+    reply = client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[{"role": "user", "content": question}])
+    return reply.content[0].text
+'''
+
+USES = '''\
+from llm import ask_claude
+
+
+def answer(question: str) -> str | None:
+    try:
+        return ask_claude(question)
+    except:
+        return None
+'''
+
+WARM_FORMATS = ["concise", "full", "json", "json-lines", "sarif", "github", "gitlab", "junit"]
+
+
+@pytest.fixture
+def outputs_project(project: Path) -> Path:
+    (project / "keyed.py").write_text(KEYED, encoding="utf-8")
+    (project / "llm.py").write_text(LLM, encoding="utf-8")
+    (project / "uses.py").write_text(USES, encoding="utf-8")
+    return project
+
+
+def _stamps(project: Path) -> dict[str, tuple[int, int]]:
+    """Each entry's inode and mtime: a run that re-lints a file replaces its entry."""
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in entries(project)}
+
+
+def test_every_format_from_a_warm_cache_is_the_output_without_one(outputs_project: Path, run_cli) -> None:
+    project = outputs_project
+    cold = {f: run_cli("check", "--no-cache", "--output-format", f, ".", cwd=project) for f in WARM_FORMATS}
+    cold["statistics"] = run_cli("check", "--no-cache", "--statistics", ".", cwd=project)
+    concise = cold["concise"].stdout.decode().splitlines()
+    sonnet = "`claude-sonnet-4-5` is deprecated: the API stops serving it on 2026-11-30 (in 4 days), and then answers 404. Use `claude-sonnet-4-6`."
+    remote = "`ask_claude()` in llm.py:6 makes the Claude call"
+    assert concise == [
+        f"app.py:9:19: CL303 [-] {sonnet}",
+        "app.py:12:9: CL105 [*] `raise RuntimeError(...)` in a handler of a Claude call drops the API error: add `from e` to keep it as the cause",
+        f"app.py:18:38: CL303 [-] {sonnet}",
+        "app.py:19:5: CL102 `except:` swallows the Claude call's error: the handler only does `pass`; log it, re-raise it, or return a real fallback",
+        "keyed.py:3:14: CL501 [-] An API key (`zk-live...`) is written in the code as `api_key=`: anyone who can read the code can use it."
+        " Read it from the environment (`ANTHROPIC_API_KEY`), and revoke this one",
+        f"llm.py:7:42: CL303 [-] {sonnet}",
+        "other.py:5:53: CL302 [-] `claude-3-opus-20240229` was retired on 2026-01-05; the API answers 404 for it. Use `claude-opus-4-8`.",
+        "other.py:5:93: CL305 `messages` is empty: the API needs at least one message and answers 400 invalid_request_error",
+        "other.py:6:5: CL102 `except Exception` swallows the Claude call's error: the handler only does `return None`; log it, re-raise it,"
+        " or return a real fallback",
+        "uses.py:7:5: CL101 [-] Bare `except:` around a Claude call catches KeyboardInterrupt and SystemExit and hides which API error"
+        f" happened; {remote}",
+        "uses.py:7:5: CL102 `except:` swallows the Claude call's error: the handler only does `return None`; log it, re-raise it, or return"
+        f" a real fallback; {remote}",
+        "Found 11 errors.",
+        "[*] 1 fixable with the `--fix` option.",
+        "[-] 6 fixable with the `--fix --unsafe-fixes` options.",
+    ]
+    assert b"zk-live-77a1f0c9e2b84d" not in cold["full"].stdout and b'"zk-live***************"' in cold["full"].stdout
+    assert run_cli("check", ".", cwd=project).returncode == 1  # fills the cache
+    filled = _stamps(project)
+    assert sorted(filled) == sorted(p.name for p in entries(project)) and len(filled) == 5
+    for name, done in cold.items():
+        args = ["--statistics"] if name == "statistics" else ["--output-format", name]
+        warm = run_cli("check", *args, ".", cwd=project)
+        assert (warm.returncode, warm.stdout, warm.stderr) == (done.returncode, done.stdout, done.stderr), name
+    assert _stamps(project) == filled  # every file was served by its entry
+
+
+def test_diff_and_fix_from_a_warm_cache_are_the_same_as_without_one(
+    outputs_project: Path, tmp_path_factory: pytest.TempPathFactory, run_cli
+) -> None:
+    import shutil
+
+    project = outputs_project
+    assert run_cli("check", ".", cwd=project).returncode == 1  # fills the cache
+    for args in (["--diff"], ["--diff", "--unsafe-fixes"]):
+        warm = run_cli("check", *args, ".", cwd=project)
+        cold = run_cli("check", "--no-cache", *args, ".", cwd=project)
+        assert (warm.returncode, warm.stdout, warm.stderr) == (cold.returncode, cold.stdout, cold.stderr)
+        assert b'+        raise RuntimeError("failed") from e\n' in warm.stdout
+        assert (b'+CLAUDE_KEY = os.environ["ANTHROPIC_API_KEY"]\n' in warm.stdout) == ("--unsafe-fixes" in args)
+        assert b"zk-live-77a1f0c9e2b84d" not in warm.stdout
+    other = tmp_path_factory.mktemp("copy") / "project"  # outside the project
+    shutil.copytree(project, other, ignore=shutil.ignore_patterns(".claude_lint_cache"))
+    warm = run_cli("check", "--fix", "--unsafe-fixes", "--output-format", "concise", ".", cwd=project)
+    cold = run_cli("check", "--no-cache", "--fix", "--unsafe-fixes", "--output-format", "concise", ".", cwd=other)
+    assert (warm.returncode, warm.stdout, warm.stderr) == (cold.returncode, cold.stdout, cold.stderr)
+    for name in ("app.py", "other.py", "keyed.py", "llm.py", "uses.py"):
+        assert (project / name).read_text(encoding="utf-8") == (other / name).read_text(encoding="utf-8"), name
+    assert 'CLAUDE_KEY = os.environ["ANTHROPIC_API_KEY"]' in (project / "keyed.py").read_text(encoding="utf-8")

@@ -5,9 +5,10 @@ Layout, like ruff's: `<root>/<cache-dir>/` holds a `CACHEDIR.TAG` and a
 per linted file and settings (named by a hash of its path and of the tool and
 settings, so that runs with other rules or options keep their own entries warm).
 An entry is a header line (format, the key it was computed under, the path, a
-checksum of the body) and a JSON body (the file's diagnostics, summary and
-asked names); the checksum is verified on the body's bytes before the body is
-parsed. The key hashes
+checksum of the body) and a body of three JSON lines: the file's diagnostics
+in a compact form (each distinct text once, numbers in flat lists: see
+`_compact`), the asked names, the summary; the checksum is verified on the
+body's bytes before the body is parsed. The key hashes
 
 - the file's content and path (absolute and as reported: both reach the output
   and `per-file-ignores`),
@@ -50,6 +51,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,7 +62,7 @@ from claude_lint.core.diagnostics import Applicability, Diagnostic, Edit, Fix, L
 from claude_lint.core.paths import resolve
 from claude_lint.core.source import SourceError, read_source_file
 
-FORMAT = 4  # 4: a header line (key, checksum of the body) before the body; 3: checksum of re-encoded content
+FORMAT = 5  # 5: the body in three lines, diagnostics compact (`_compact`); 4: a header line (key, checksum of the body) before the body
 MAX_ENTRY_BYTES = 32 * 1024 * 1024
 MAX_MESSAGE = 64 * 1024
 _CODE = re.compile(r"CL\d{3}")
@@ -274,14 +276,14 @@ def load(spec: CacheSpec, path: str, data: bytes) -> CachedResult | None:
             return None
         if header.get("path") != path or header.get("sum") != _checksum(key, body):
             return None
-        stored = json.loads(body)
-        diagnostics, summary, asked = stored["diagnostics"], stored["summary"], stored["asked"]
-        if not (summary is None or isinstance(summary, dict)) or not isinstance(asked, dict):
+        diagnostics, asked, summary = body.split(b"\n")
+        asked, summary = json.loads(asked), json.loads(summary)
+        if not (summary is None or isinstance(summary, dict)) or type(asked) is not dict:
             return None
         if not all(type(v) is str for v in asked.values()):
             return None
         bounds = _Bounds(lines=data.count(b"\n") + data.count(b"\r") + 1, columns=len(data))
-        return CachedResult([_decode(path, item, bounds) for item in diagnostics], summary, asked)
+        return CachedResult(_decode(path, json.loads(diagnostics), bounds), summary, asked)
     except Exception:  # noqa: BLE001  (any failure to read or trust an entry is a miss, never a crash)
         return None
 
@@ -313,15 +315,23 @@ def store(
 
 
 def sealed_entry(header: dict[str, Any], body: dict[str, Any]) -> bytes:
-    """An entry's bytes: the header (with this format and the body's checksum under the header's key), a line break, the body."""
-    encoded = _dumps(body)
+    """An entry's bytes: the header (with this format and the body's checksum under the header's key),
+    a line break, the body.
+
+    `body` holds the diagnostics one list each (`_encode`), the summary and the asked names;
+    the body is written as three lines: the diagnostics in their compact form (`_compact`),
+    the asked names, the summary.
+    """
+    encoded = b"\n".join([_dumps(_compact(body["diagnostics"])), _dumps(body["asked"]), _dumps(body["summary"])])
     return _dumps({**header, "format": FORMAT, "sum": _checksum(header["key"], encoded)}) + b"\n" + encoded
 
 
 def entry_parts(raw: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
-    """An entry's header and parsed body, unchecked (what `sealed_entry` wrote; for inspecting a cache)."""
+    """An entry's header and parsed body, unchecked, the diagnostics one list each as `sealed_entry`
+    takes them (for inspecting a cache)."""
     head, _, body = raw.partition(b"\n")
-    return json.loads(head), json.loads(body)
+    diagnostics, asked, summary = (json.loads(line) for line in body.split(b"\n"))
+    return json.loads(head), {"summary": summary, "asked": asked, "diagnostics": _expanded(diagnostics)}
 
 
 class SummaryStore:
@@ -363,6 +373,7 @@ def _holds_secret(d: Diagnostic) -> bool:
 
 
 def _encode(d: Diagnostic) -> list[Any]:
+    """A diagnostic as one list (the form `sealed_entry` and `entry_parts` speak)."""
     fix = None
     if d.fix is not None:
         edits = [[e.start.line, e.start.column, e.end.line, e.end.column, e.content] for e in d.fix.edits]
@@ -370,7 +381,65 @@ def _encode(d: Diagnostic) -> list[Any]:
     return [d.code, d.message, d.start.line, d.start.column, d.end.line, d.end.column, d.noqa_line, d.suppressed, d.secret, fix]
 
 
-_APPLICABILITY = {a.value: a for a in Applicability}
+# The compact form of a file's diagnostics, what an entry holds: `[strings, rows, fixes, edits]`.
+# `strings` holds each distinct text once (codes, messages, fix messages, edit contents); the
+# others are flat lists of ints, a fixed count per item: a row (`_ROW`) is code and message
+# (indexes into `strings`), start line and column, end line and column, the noqa line (0: none),
+# flags (1: suppressed, 2: secret) and the fix (an index into the fixes, -1: none); a fix
+# (`_FIX`) is its message, applicability, first edit and number of edits; an edit (`_EDIT`) is
+# start line and column, end line and column, content. A warm run reads every entry: the checks
+# run over whole columns of numbers, each distinct text is checked once.
+_ROW, _FIX, _EDIT = 9, 4, 5
+_APPLICABILITIES = tuple(Applicability)
+_APPLICABILITY_INDEX = {a.value: index for index, a in enumerate(_APPLICABILITIES)}
+
+
+def _groups(flat: list[Any], size: int) -> Iterator[tuple[Any, ...]]:
+    """A flat list's items, `size` values each."""
+    return zip(*[iter(flat)] * size, strict=True)
+
+
+def _compact(diagnostics: list[list[Any]]) -> list[Any]:
+    """`_encode`d diagnostics in the compact form. Values of the wrong kind are written as they
+    are (into `strings` or the numbers), for the reader to refuse: tests poison entries this way."""
+    strings: dict[Any, int] = {}
+
+    def text(value: Any) -> Any:
+        return strings.setdefault(value, len(strings)) if isinstance(value, str) else value
+
+    rows: list[Any] = []
+    fixes: list[Any] = []
+    edits: list[Any] = []
+    for code, message, start_line, start_column, end_line, end_column, noqa_line, suppressed, secret, fix in diagnostics:
+        flags = int(suppressed) + 2 * int(secret) if type(suppressed) is bool and type(secret) is bool else None
+        if fix is not None:
+            fix_message, applicability, fix_edits = fix
+            fixes += [text(fix_message), _APPLICABILITY_INDEX.get(applicability, applicability), len(edits) // _EDIT, len(fix_edits)]
+            for a, b, c, d, content in fix_edits:
+                edits += [a, b, c, d, text(content)]
+        rows += [
+            text(code), text(message), start_line, start_column, end_line, end_column,
+            0 if noqa_line is None else noqa_line, flags, -1 if fix is None else len(fixes) // _FIX - 1,
+        ]
+    return [list(strings), rows, fixes, edits]
+
+
+def _expanded(compact: list[Any]) -> list[list[Any]]:
+    """The compact form back as one list per diagnostic (unchecked: for inspecting entries)."""
+    strings, rows, fixes, edits = compact
+    out = []
+    for code, message, start_line, start_column, end_line, end_column, noqa_line, flags, fix_index in _groups(rows, _ROW):
+        fix = None
+        if fix_index >= 0:
+            fix_message, applicability, first, count = fixes[fix_index * _FIX : (fix_index + 1) * _FIX]
+            flat = edits[first * _EDIT : (first + count) * _EDIT]
+            fix_edits = [[a, b, c, d, strings[content]] for a, b, c, d, content in _groups(flat, _EDIT)]
+            fix = [strings[fix_message], _APPLICABILITIES[applicability].value, fix_edits]
+        out.append([
+            strings[code], strings[message], start_line, start_column, end_line, end_column,
+            noqa_line or None, bool(flags & 1), bool(flags & 2), fix,
+        ])
+    return out
 
 
 @dataclass(frozen=True)
@@ -380,49 +449,81 @@ class _Bounds:
     lines: int
     columns: int
 
-    def holds(self, line: object, column: object) -> bool:
-        return type(line) is int and type(column) is int and 1 <= line <= self.lines and 0 <= column <= self.columns
+    def holds(self, lines: list[Any], columns: list[Any]) -> bool:
+        """Whole columns of ints (already checked to be ints): every line and column within the content."""
+        return (not lines or (min(lines) >= 1 and max(lines) <= self.lines)) and (
+            not columns or (min(columns) >= 0 and max(columns) <= self.columns)
+        )
 
 
-def _decode(path: str, item: list[Any], bounds: _Bounds) -> Diagnostic:
-    """A stored diagnostic; TypeError/ValueError (a miss) for anything but the exact shape written,
-    within the bounds of the file's content.
+def _ints(values: object, size: int) -> bool:
+    """A flat list of ints (no bools), whole items of `size` values."""
+    return type(values) is list and not len(values) % size and (not values or set(map(type, values)) == {int})
 
-    A warm run decodes every diagnostic of every file, so the checks are inline.
-    """
-    code, message, start_line, start_column, end_line, end_column, noqa_line, suppressed, secret, fix = item
+
+def _indexes(indexes: list[int], count: int) -> bool:
+    return not indexes or (min(indexes) >= 0 and max(indexes) < count)
+
+
+def _decode(path: str, compact: object, bounds: _Bounds) -> list[Diagnostic]:
+    """A file's stored diagnostics; TypeError/ValueError (a miss) for anything but the exact shape
+    written, within the bounds of the file's content."""
+    strings, rows, fixes, edits = compact  # type: ignore[misc]
     if not (
-        type(code) is str
-        and _CODE.fullmatch(code)
-        and type(message) is str
-        and len(message) <= MAX_MESSAGE
-        and bounds.holds(start_line, start_column)
-        and bounds.holds(end_line, end_column)
-        and (noqa_line is None or bounds.holds(noqa_line, 0))
-        and type(suppressed) is bool
-        and type(secret) is bool
+        type(strings) is list
+        and (not strings or set(map(type, strings)) == {str})
+        and _ints(rows, _ROW)
+        and _ints(fixes, _FIX)
+        and _ints(edits, _EDIT)
+    ):
+        raise TypeError("bad diagnostics")
+    count = len(strings)
+    codes, messages, fix_indexes = set(rows[0::_ROW]), {*rows[1::_ROW], *fixes[0::_FIX]}, rows[8::_ROW]
+    noqa, flags, applicabilities = rows[6::_ROW], rows[7::_ROW], fixes[1::_FIX]
+    firsts, counts = fixes[2::_FIX], fixes[3::_FIX]
+    if not (
+        _indexes(list(codes | messages), count)
+        and all(_CODE.fullmatch(strings[index]) for index in codes)
+        and all(len(strings[index]) <= MAX_MESSAGE for index in messages)
+        and bounds.holds(rows[2::_ROW] + rows[4::_ROW], rows[3::_ROW] + rows[5::_ROW])
+        and (not noqa or (min(noqa) >= 0 and max(noqa) <= bounds.lines))
+        and _indexes(flags, 4)
+        and (not fix_indexes or (min(fix_indexes) >= -1 and max(fix_indexes) < len(fixes) // _FIX))
+        and _indexes(applicabilities, len(_APPLICABILITIES))
+        and _indexes(firsts + counts, len(edits) // _EDIT + 1)
+        and (not firsts or max(map(int.__add__, firsts, counts)) <= len(edits) // _EDIT)
+        and _indexes(edits[4::_EDIT], count)
+        and bounds.holds(edits[0::_EDIT] + edits[2::_EDIT], edits[1::_EDIT] + edits[3::_EDIT])
     ):
         raise TypeError("bad diagnostic")
-    return Diagnostic(
-        path,
-        code,
-        message,
-        Location(start_line, start_column),
-        Location(end_line, end_column),
-        None if fix is None else _decode_fix(fix, bounds),
-        noqa_line,
-        suppressed,
-        secret,
-    )
+    locations: dict[tuple[int, int], Location] = {}
+
+    def location(line: int, column: int) -> Location:
+        found = locations.get((line, column))
+        if found is None:
+            found = locations[line, column] = Location(line, column)
+        return found
+
+    decoded_edits = [Edit(location(a, b), location(c, d), strings[content]) for a, b, c, d, content in _groups(edits, _EDIT)]
+    decoded_fixes = [
+        Fix(strings[message], _APPLICABILITIES[applicability], tuple(decoded_edits[first : first + n]))
+        for message, applicability, first, n in _groups(fixes, _FIX)
+    ]
+    return [
+        _diagnostic({
+            "path": path, "code": strings[code], "message": strings[message],
+            "start": location(start_line, start_column), "end": location(end_line, end_column),
+            "fix": None if fix < 0 else decoded_fixes[fix], "noqa_line": noqa_line or None,
+            "suppressed": bool(flag & 1), "secret": bool(flag & 2),
+        })
+        for code, message, start_line, start_column, end_line, end_column, noqa_line, flag, fix in _groups(rows, _ROW)
+    ]
 
 
-def _decode_fix(fix: list[Any], bounds: _Bounds) -> Fix:
-    message, applicability, raw_edits = fix
-    edits = []
-    for a, b, c, d, content in raw_edits:
-        if not (bounds.holds(a, b) and bounds.holds(c, d) and type(content) is str and len(content) <= MAX_ENTRY_BYTES):
-            raise TypeError("bad edit")
-        edits.append(Edit(Location(a, b), Location(c, d), content))
-    if type(message) is not str or len(message) > MAX_MESSAGE:
-        raise TypeError("bad fix")
-    return Fix(message, _APPLICABILITY[applicability], tuple(edits))
+def _diagnostic(fields: dict[str, Any]) -> Diagnostic:
+    """A Diagnostic from checked fields, without the frozen dataclass's `__init__` (one
+    `object.__setattr__` per field: a third of a warm run's decoding). Diagnostic has no
+    `__post_init__` and no slots, so the instance is the same as `Diagnostic(**fields)`."""
+    diagnostic = object.__new__(Diagnostic)
+    object.__setattr__(diagnostic, "__dict__", fields)
+    return diagnostic

@@ -35,6 +35,7 @@ from claude_lint.app.workers import task as worker_task
 from claude_lint.config.settings import ConfigResolver, Settings
 from claude_lint.core.atomic import write_bytes_atomically
 from claude_lint.core.diagnostics import Applicability, Diagnostic, Location
+from claude_lint.core.garbage import collector_paused
 from claude_lint.core.secrets import reported_literals
 from claude_lint.core.source import SourceError, decode_source, read_source_file
 from claude_lint.engine.lint import LintResult, engine_code_enabled, file_triggers, lint_bytes
@@ -576,7 +577,8 @@ def _cache_hit(spec: CacheSpec, path: str, data: bytes, options: RunOptions) -> 
     """The cached result of this content, unless there is none or fix mode has fixes to apply."""
     from claude_lint.app.cache import load
 
-    cached = load(spec, path, data)
+    with collector_paused(keep=True):  # the decoded diagnostics and summary stay until the run ends
+        cached = load(spec, path, data)
     if cached is None or (options.fix and _offers_fix(cached.diagnostics, options)):
         return None
     return LintResult(path, cached.diagnostics, parsed=True, summary=cached.summary, asked=cached.asked)

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
-import gc
 import re
 import sys
 import traceback
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING
@@ -21,6 +18,7 @@ from typing import TYPE_CHECKING
 from claude_lint.config.selection import matches_any, rule_enabled
 from claude_lint.config.settings import Settings
 from claude_lint.core.diagnostics import Diagnostic, Location
+from claude_lint.core.garbage import collector_paused
 from claude_lint.core.nesting import check_nesting
 from claude_lint.core.paths import resolve
 from claude_lint.core.source import SourceError, decode_source
@@ -151,24 +149,6 @@ def summarize_text(text: str, settings: Settings) -> dict[str, object] | None:
             return summarize(build_model(module, knowledge, settings.client_factories), text)
         except Exception:  # noqa: BLE001  (a module we cannot read tells the project nothing)
             return None
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while one file is analysed.
-
-    Parsing allocates a node per token and the analysis keeps them all alive,
-    so the collector's passes during a file find nothing to free while costing
-    about a fifth of the run. The file's leftovers are collected after it.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _lint_text(

@@ -96,6 +96,57 @@ def test_an_entry_out_of_bounds_is_a_miss_even_with_its_checksum(project: Path, 
     assert (done.returncode, done.stderr) == (1, "")
 
 
+def _poison_compact(entry: Path, change) -> None:
+    """Change the compact form an entry holds (`[strings, rows, fixes, edits]`) and seal it with the right checksum."""
+    header, _, body = entry.read_bytes().partition(b"\n")
+    diagnostics, asked, summary = body.split(b"\n")
+    compact = json.loads(diagnostics)
+    change(*compact)
+    body = b"\n".join([json.dumps(compact).encode(), asked, summary])
+    fields = json.loads(header)
+    fields["sum"] = cache._checksum(fields["key"], body)
+    entry.write_bytes(json.dumps(fields).encode() + b"\n" + body)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda strings, rows, fixes, edits: rows.pop(),  # a row one number short
+        lambda strings, rows, fixes, edits: rows.__setitem__(7, True),  # flags as a JSON `true`
+        lambda strings, rows, fixes, edits: rows.__setitem__(2, 9.0),  # a line that is no int
+        lambda strings, rows, fixes, edits: rows.__setitem__(8, 5),  # a fix that is not there
+        lambda strings, rows, fixes, edits: rows.__setitem__(0, -2),  # a negative index: Python would wrap it to "CL102"
+        lambda strings, rows, fixes, edits: rows.__setitem__(6, 10**6),  # a noqa line past the file
+        lambda strings, rows, fixes, edits: fixes.__setitem__(3, 2),  # more edits than there are
+        lambda strings, rows, fixes, edits: fixes.__setitem__(1, 3),  # no such applicability
+        lambda strings, rows, fixes, edits: edits.__setitem__(4, 99),  # content past the strings
+        lambda strings, rows, fixes, edits: edits.__setitem__(3, 10**9),  # an edit past the content
+        lambda strings, rows, fixes, edits: strings.append(5),  # a string that is not one
+    ],
+    ids=[
+        "short-row", "bool", "float", "fix-index", "negative-index", "noqa", "edit-count", "applicability",
+        "edit-content", "edit-column", "not-a-string",
+    ],
+)
+def test_a_compact_entry_out_of_shape_is_a_miss_even_with_its_checksum(
+    project: Path, change, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claude_lint.config.settings import ConfigResolver
+
+    entry = _warm(project)
+    monkeypatch.chdir(project)  # the entry is keyed by the path as the run reports it
+    spec = cache.ResultCache().spec_for(ConfigResolver().for_path(project / "app.py"))
+    assert spec is not None
+    data = (project / "app.py").read_bytes()
+    served = cache.load(spec, "app.py", data)
+    assert served is not None and [(d.code, d.fix is not None) for d in served.diagnostics] == [("CL101", True), ("CL102", False)]
+    _poison_compact(entry, change)
+    assert cache.load(spec, "app.py", data) is None
+    done = _cli(project, ".")
+    assert done.stdout.splitlines() == CONCISE_GOOD
+    assert (done.returncode, done.stderr) == (1, "")
+
+
 def test_deeply_nested_json_is_a_miss_not_a_traceback(project: Path) -> None:
     entry = _warm(project)
     entry.write_text("[" * 100_000, encoding="utf-8")

@@ -496,15 +496,14 @@ def _decode(path: str, compact: object, bounds: _Bounds) -> list[Diagnostic]:
         and bounds.holds(edits[0::_EDIT] + edits[2::_EDIT], edits[1::_EDIT] + edits[3::_EDIT])
     ):
         raise TypeError("bad diagnostic")
-    locations: dict[tuple[int, int], Location] = {}
-
-    def location(line: int, column: int) -> Location:
-        found = locations.get((line, column))
-        if found is None:
-            found = locations[line, column] = Location(line, column)
-        return found
-
-    decoded_edits = [Edit(location(a, b), location(c, d), strings[content]) for a, b, c, d, content in _groups(edits, _EDIT)]
+    at = {  # one Location per distinct place
+        (line, column): Location(line, column)
+        for line, column in {
+            *zip(rows[2::_ROW], rows[3::_ROW]), *zip(rows[4::_ROW], rows[5::_ROW]),
+            *zip(edits[0::_EDIT], edits[1::_EDIT]), *zip(edits[2::_EDIT], edits[3::_EDIT]),
+        }
+    }
+    decoded_edits = [Edit(at[a, b], at[c, d], strings[content]) for a, b, c, d, content in _groups(edits, _EDIT)]
     decoded_fixes = [
         Fix(strings[message], _APPLICABILITIES[applicability], tuple(decoded_edits[first : first + n]))
         for message, applicability, first, n in _groups(fixes, _FIX)
@@ -512,7 +511,7 @@ def _decode(path: str, compact: object, bounds: _Bounds) -> list[Diagnostic]:
     return [
         _diagnostic({
             "path": path, "code": strings[code], "message": strings[message],
-            "start": location(start_line, start_column), "end": location(end_line, end_column),
+            "start": at[start_line, start_column], "end": at[end_line, end_column],
             "fix": None if fix < 0 else decoded_fixes[fix], "noqa_line": noqa_line or None,
             "suppressed": bool(flag & 1), "secret": bool(flag & 2),
         })

@@ -12,6 +12,7 @@ workers of a full run, and kept per file content in memory and in the cache.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -34,9 +35,11 @@ def project_root(path: Path, settings: Settings) -> Path:
     return start
 
 
-def module_name(path: Path) -> tuple[str, bool, Path] | None:
-    """(dotted name, is a package's `__init__`, the directory the name starts from)."""
-    path = path.resolve()
+def module_name(path: Path, resolved: bool = False) -> tuple[str, bool, Path] | None:
+    """(dotted name, is a package's `__init__`, the directory the name starts from); `resolved`:
+    the path is resolved already."""
+    if not resolved:
+        path = path.resolve()
     if path.suffix != ".py":
         return None
     is_package = path.name == "__init__.py"
@@ -76,16 +79,27 @@ class Project:
         self._summaries: dict[bytes, dict[str, Any] | None] = {}
         self.computed = 0
         self.cache: Any = None  # a SummaryStore, when the cache is on
+        self._directories: dict[Path, Path] = {}  # directory -> resolved (`_resolved`)
+
+    def _resolved(self, path: Path) -> Path:
+        """`path.resolve()`, with a realpath per directory rather than per file: a file that is no
+        symlink resolves to its resolved directory / its name. Forgotten on `update` (a save)."""
+        if os.path.islink(path):
+            return path.resolve()
+        directory = self._directories.get(path.parent)
+        if directory is None:
+            directory = self._directories[path.parent] = path.parent.resolve()
+        return directory / path.name
 
     def display(self, path: Path) -> str:
         try:
-            return path.resolve().relative_to(self.root).as_posix()
+            return self._resolved(path).relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
 
     def note_file(self, path: Path) -> tuple[str, bool] | None:
         """A file of the project: its module name; its top directory becomes a place to look for modules."""
-        named = module_name(path)
+        named = module_name(self._resolved(path), resolved=True)
         if named is None:
             return None
         name, is_package, base = named
@@ -94,11 +108,12 @@ class Project:
         return name, is_package
 
     def find(self, name: str) -> Path | None:
-        relative = Path(*name.split("."))
-        for base in self.bases:
-            for candidate in (base / relative.with_suffix(".py"), base / relative / "__init__.py"):
-                if candidate.is_file():
-                    return candidate
+        parts = name.split(".")
+        for base in self.bases:  # os.path on strings: a warm run asks for hundreds of names that are not there
+            stem = os.path.join(base, *parts)
+            for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
+                if os.path.isfile(candidate):
+                    return Path(candidate)
         return None
 
     def summary_of(self, data: bytes) -> dict[str, Any] | None:
@@ -208,6 +223,7 @@ class Project:
 
     def update(self, path: Path, data: bytes) -> None:
         """A file of the project changed on disk (the language server saw it saved): summarise it again."""
+        self._directories.clear()  # the tree may have changed since
         named = self.note_file(path)
         summary = self.summary_of(data)
         self._class_index = None  # its classes may have changed

@@ -49,10 +49,10 @@ def relative_path(path: str, base: Path) -> str:
     if path == "-":
         return path
     # The path as named first (a symlink shows as itself, not as its target), then resolved
-    # (when `base` is reached through a symlink).
-    for candidate in (Path(os.path.abspath(path)), resolve(path)):
+    # (when `base` is reached through a symlink; resolved only then: a realpath per file).
+    for candidate in (lambda: Path(os.path.abspath(path)), lambda: resolve(path)):
         try:
-            return display(candidate.relative_to(base).as_posix())
+            return display(candidate().relative_to(base).as_posix())
         except ValueError:
             continue
     return display(path)

@@ -35,7 +35,7 @@ from claude_lint.app.workers import task as worker_task
 from claude_lint.config.settings import ConfigResolver, Settings
 from claude_lint.core.atomic import write_bytes_atomically
 from claude_lint.core.diagnostics import Applicability, Diagnostic, Location
-from claude_lint.core.garbage import collector_paused
+from claude_lint.core.garbage import collect_garbage, collector_paused
 from claude_lint.core.secrets import reported_literals
 from claude_lint.core.source import SourceError, decode_source, read_source_file
 from claude_lint.engine.lint import LintResult, engine_code_enabled, file_triggers, lint_bytes
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
     from claude_lint.analysis.symbols import ProjectSpec
-    from claude_lint.app.cache import CacheSpec, ResultCache
+    from claude_lint.app.cache import CachedResult, CacheSpec, ResultCache
     from claude_lint.app.project import Project
     from claude_lint.engine.fix_loop import FixOutcome
 
@@ -338,7 +338,8 @@ def _lint_candidates(
     pending: list[tuple[int, LintTask, int]] = []  # (index, task, size)
     # Settings depend on a file's directory only (candidates are never directories).
     by_directory: dict[Path, tuple[Settings, tuple[bytes, ...]]] = {}
-    cache = _LazyCache(options.cache)
+    # A few files' preloads parse between cache hits: what hits decode is kept frozen only in bigger runs.
+    cache = _LazyCache(options.cache, keep=len(candidates) > FEW_FILES)
     registry: dict[tuple[Path, Settings], Project] = {}  # this run's projects: files may have changed since the last
     projects = _Projects(candidates, registry, covered, cache)
     skipped: list[int] = []  # files the SDK triggers do not let through
@@ -368,7 +369,7 @@ def _lint_candidates(
             else:
                 spec = cache.spec_for(settings)
                 project = projects[index]
-                hit = _cache_hit(spec, path, data, options) if spec is not None else None
+                hit = _cache_hit(cache, spec, path, data, options) if spec is not None else None
                 if hit is None:
                     task = LintTask(path, settings, options, spec, project.spec_for(candidate.path, False), True)
                     pending.append((index, task, len(data)))
@@ -389,9 +390,22 @@ def _lint_candidates(
 class _LazyCache:
     """The results cache, opened (its directory created) only when a file passes the prefilter."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, keep: bool = False) -> None:
         self.enabled = enabled
         self.cache: ResultCache | None = None
+        self.keep = keep  # keep what entries hold out of the collector's passes (`collector_paused`)
+        self._collected = False
+
+    def load(self, spec: CacheSpec, path: str, data: bytes) -> CachedResult | None:
+        from claude_lint.app.cache import load
+
+        if not self.keep:
+            return load(spec, path, data)
+        if not self._collected:
+            self._collected = True
+            collect_garbage()
+        with collector_paused(keep=True):  # the decoded diagnostics and summary stay until the run ends
+            return load(spec, path, data)
 
     def spec_for(self, settings: Settings) -> CacheSpec | None:
         if not self.enabled:
@@ -516,7 +530,7 @@ def _widen(
             spec = cache.spec_for(settings)
             project_spec = project.spec_for(path, False)
             project_spec = _with_names(project_spec, names)
-            hit = _cache_hit(spec, str(path), data, options) if spec is not None else None
+            hit = _cache_hit(cache, spec, str(path), data, options) if spec is not None else None
             if hit is not None:
                 done[index] = FileOutcome(hit, data)
                 if hit.summary is not None:
@@ -573,12 +587,9 @@ def _relint_stale(
             done[index] = file
 
 
-def _cache_hit(spec: CacheSpec, path: str, data: bytes, options: RunOptions) -> LintResult | None:
+def _cache_hit(cache: _LazyCache, spec: CacheSpec, path: str, data: bytes, options: RunOptions) -> LintResult | None:
     """The cached result of this content, unless there is none or fix mode has fixes to apply."""
-    from claude_lint.app.cache import load
-
-    with collector_paused(keep=True):  # the decoded diagnostics and summary stay until the run ends
-        cached = load(spec, path, data)
+    cached = cache.load(spec, path, data)
     if cached is None or (options.fix and _offers_fix(cached.diagnostics, options)):
         return None
     return LintResult(path, cached.diagnostics, parsed=True, summary=cached.summary, asked=cached.asked)

@@ -593,11 +593,9 @@ def _message_parameters(model: ModuleModel, frames: ModuleFrames) -> list[tuple[
     found = []
     for function in model.functions:
         names = [
-            name for name, annotation in function.scope.annotations.items()
-            if name in function.scope.bindings and _is_message_type(model.qualify(annotation))
+            p.name.value for p in all_params(function.node.params)
+            if p.annotation is not None and _is_message_type(model.qualify(p.annotation.annotation))
         ]
-        params = {p.name.value for p in all_params(function.node.params)}
-        names = [name for name in names if name in params]
         if not names:
             continue
         frame = frames.frame_for(function)

@@ -203,15 +203,14 @@ class _Summarizer:
     def returns(
         self, info: FunctionInfo, sites: list[CallSite]
     ) -> tuple[str | None, dict[str, Any] | None, CallSite | None]:
-        finder = _Returns(info.node)
-        finder.values = self.returned(info)
-        if not finder.values:
+        values = self.returned(info)
+        if not values:
             return None, None, None
         returned: CallSite | None = None
         by_node = {id(site.node): site for site in sites}
         kind: str | None = None
         factory: dict[str, Any] | None = None
-        for value in finder.values:
+        for value in values:
             expr = value.expression if isinstance(value, cst.Await) else value
             if isinstance(expr, cst.Name):
                 # `reply = None` then `reply = client.messages.create(...)` in a loop: the call's value.

@@ -97,6 +97,16 @@ def test_a_provider_that_stops_returning_the_text_relints_its_users(replies: Pat
     assert findings(after, replies) == [f for f in EXPECTED if f[1:3] not in ((18, 17), (23, 16))]
 
 
+def test_an_extractor_that_stops_returning_its_text_relints_its_users(replies: Path, parses: list[str]) -> None:
+    run(["."], ConfigResolver(), RunOptions(cache=True))
+    parses.clear()
+    parsing = replies / "app" / "parsing.py"
+    parsing.write_text(parsing.read_text(encoding="utf-8").replace("return match.group(1) if match else text", "return len(text)"), encoding="utf-8")
+    after = run(["."], ConfigResolver(), RunOptions(cache=True))
+    assert parses == ["app/planner.py"]  # app/parsing.py itself has no SDK trigger: only summarised
+    assert findings(after, replies) == [f for f in EXPECTED if f[1:3] != (18, 17)]
+
+
 async def _session(root: Path) -> None:
     planner, claude = root / "app" / "planner.py", root / "app" / "llm" / "providers" / "claude.py"
     editor = await _editor_in(root)

@@ -107,6 +107,13 @@ def test_every_trigger_contains_an_anchor() -> None:
         (b"def add(a, b):\n    return a + b\n", (), False),
         (b"client = make_llm()\n", ("myapp.llm.make_llm",), True),
         (b"client = other()\n", ("myapp.llm.make_llm",), False),
+        # Project names are whole names: not part of a longer one.
+        (b"if __name__ == '__main__':\n    run()\n", ("app.cli.main",), False),
+        (b"from app.cli import main\nmain()\n", ("app.cli.main",), True),
+        (b"import multiprocessing\n", ("app.jobs.process",), False),
+        (b"pool.process(x)\n", ("app.jobs.process",), True),
+        (b"x = make_llm_v2()\n", ("myapp.llm.make_llm",), False),
+        (b"x = make_llm\n", ("myapp.llm.make_llm",), True),
     ],
 )
 def test_prefilter(data: bytes, extra: tuple[str, ...], expected: bool) -> None:

@@ -73,6 +73,10 @@ class ProjectModel:
         self._loaded_all = False
         self._homes: dict[str, str | None] = {}  # a name a class is known by -> where it is defined
         self._subclasses: dict[str, tuple[str, ...]] = {}
+        # The classes of the loaded modules by the last name of each base: simple name ->
+        # module -> [(class, base)], kept as modules load (subclasses() asks it, not every module).
+        self._by_base: dict[str, dict[str, list[tuple[str, str]]]] = {}
+        self._indexed: dict[str, list[str]] = {}  # module -> the simple base names it is listed under
         self._reached: dict[tuple[str, str], RemoteFunction | None] = {}
         self._mros: dict[str, list[str]] = {}
         self._texts: dict[tuple[str, str, str], bool] = {}  # (receiver, module, function) -> returns text
@@ -88,13 +92,33 @@ class ProjectModel:
 
     def add(self, module: LoadedModule) -> None:
         """A module whose summary the caller already has."""
+        self._unindex(module.name)
         self._modules[module.name] = module
         self._changed()
 
     def forget(self, name: str) -> None:
         """A module changed in a way that it has no summary now: load it again when asked."""
+        self._unindex(name)
         self._modules.pop(name, None)
         self._changed()
+
+    def _unindex(self, name: str) -> None:
+        for simple in self._indexed.pop(name, ()):
+            self._by_base[simple].pop(name, None)
+
+    def _classes_with_base(self, simple: str) -> dict[str, list[tuple[str, str]]]:
+        """module -> [(class, base)] for the loaded modules' classes with a base of this last name."""
+        for module in self.loaded():
+            if module.name in self._indexed:
+                continue
+            listed = self._indexed[module.name] = []
+            for class_name, data in module.summary["classes"].items():
+                for base in data["bases"]:
+                    last = base.rsplit(".", 1)[-1].lstrip("~")
+                    self._by_base.setdefault(last, {}).setdefault(module.name, []).append((class_name, base))
+                    if last not in listed:
+                        listed.append(last)
+        return self._by_base.get(simple, {})
 
     def module(self, name: str) -> LoadedModule | None:
         if name not in self._modules:
@@ -408,25 +432,23 @@ class ProjectModel:
             return self._subclasses[home]
         self._subclasses[home] = ()  # a cycle of bases ends here
         simple = home.rsplit(".", 1)[-1]
-        names = [m.name for m in self.loaded()]
         if self._find_subclasses is not None:
-            names.extend(n for n in self._find_subclasses(simple) if n not in names)
+            for name in self._find_subclasses(simple):
+                self.module(name)  # loaded, so listed below
+            self._subclasses[home] = ()  # loading cleared the cycle's end
         direct: list[str] = []
-        for name in sorted(names):
-            module = self.module(name)
+        candidates = self._classes_with_base(simple)
+        for name in sorted(candidates):
+            module = self._modules.get(name)
             if module is None:
                 continue
-            for class_name, data in module.summary["classes"].items():
+            for class_name, base in list(candidates[name]):
                 candidate = f"{module.name}.{class_name}"
                 if candidate == home or candidate in direct:
                     continue
-                for base in data["bases"]:
-                    if base.rsplit(".", 1)[-1].lstrip("~") != simple:
-                        continue
-                    absolute = self._absolute(module, base)
-                    if absolute is not None and self._class_home(absolute) == home:
-                        direct.append(candidate)
-                        break
+                absolute = self._absolute(module, base)
+                if absolute is not None and self._class_home(absolute) == home:
+                    direct.append(candidate)
         found = list(direct)
         for sub in direct:
             found.extend(s for s in self.subclasses(sub) if s not in found and s != home)
@@ -595,8 +617,9 @@ class ProjectModel:
                 if isinstance(self.symbol(f"{module.name}.{name}"), RemoteClient):
                     names.add(name)
             for name in summary["classes"]:
+                # Its other methods are reached by name (`obj.m()`, counted above); these by the class's.
                 found = self.symbol(f"{module.name}.{name}")
-                if isinstance(found, RemoteClass) and found.methods:
+                if isinstance(found, RemoteClass) and any(m.startswith("__") for m in found.methods):
                     names.add(name)
         if len(self._modules) == known:  # resolving the names loaded no module: the answer holds
             self._names = names

@@ -20,7 +20,7 @@ from claude_lint.app.discover import discover
 from claude_lint.app.runner import read_file  # the same rules for what a file is and how it is read
 from claude_lint.config.settings import ConfigResolver, Settings
 from claude_lint.core.source import SourceError, decode_source
-from claude_lint.engine.prefilter import needs_parsing, triggers_for
+from claude_lint.engine.prefilter import mentions_name, needs_parsing, triggers_for
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -119,7 +119,7 @@ def collect_calls(
             project = project_of(path, settings)
             if id(project) not in names:
                 names[id(project)] = tuple(n.encode() for n in sorted(project.claude_names()))
-            if any(name in data for name in names[id(project)]):
+            if mentions_name(data, names[id(project)]):
                 _read(files, path, data, settings, project, path.resolve() in asked_set, False)
             else:
                 rest.append((path, data, settings))

@@ -39,7 +39,7 @@ from claude_lint.core.garbage import collect_garbage, collector_paused
 from claude_lint.core.secrets import reported_literals
 from claude_lint.core.source import SourceError, decode_source, read_source_file
 from claude_lint.engine.lint import LintResult, engine_code_enabled, file_triggers, lint_bytes
-from claude_lint.engine.prefilter import needs_parsing, triggers_for
+from claude_lint.engine.prefilter import mentions_name, needs_parsing, triggers_for
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
@@ -523,7 +523,7 @@ def _widen(
             names = names_by_project[id(project)]
             path = candidates[index].path
             data = read_file(path) if names else ""
-            if isinstance(data, str) or not any(name.encode() in data for name in names):
+            if isinstance(data, str) or not mentions_name(data, tuple(name.encode() for name in names)):
                 rest.append(index)
                 continue
             settings = project.settings

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 TRIGGERS: tuple[bytes, ...] = (
     b"anthropic",
@@ -28,8 +30,29 @@ ANCHORS: tuple[bytes, ...] = (b"anthropic", b"messages.", b"completions.create",
 
 
 def needs_parsing(data: bytes, triggers: tuple[bytes, ...] = TRIGGERS) -> bool:
+    """Whether `data` mentions a default trigger, or one of the other triggers as a whole name.
+
+    The other triggers are names (of project functions, classes and clients that
+    reach Claude, or configured ones): `main` is not mentioned by `__main__`,
+    nor `process` by `multiprocessing`.
+    """
     if triggers[: len(TRIGGERS)] == TRIGGERS:
         if any(anchor in data for anchor in ANCHORS) and any(trigger in data for trigger in TRIGGERS):
             return True
         triggers = triggers[len(TRIGGERS) :]
-    return any(trigger in data for trigger in triggers)
+    return mentions_name(data, triggers)
+
+
+def mentions_name(data: bytes, names: tuple[bytes, ...]) -> bool:
+    """Whether one of `names` occurs in `data` as a whole name."""
+    if not names or not any(name in data for name in names):
+        return False
+    return _whole_names(names).search(data) is not None
+
+
+@lru_cache(maxsize=16)
+def _whole_names(names: tuple[bytes, ...]) -> re.Pattern[bytes]:
+    """One of `names`, not inside a longer name (ASCII word characters: a non-ASCII neighbour
+    lets a match through, which only costs a parse)."""
+    alternatives = b"|".join(re.escape(name) for name in sorted(set(names), key=len, reverse=True))
+    return re.compile(rb"(?<![\w])(?:" + alternatives + rb")(?![\w])")

@@ -237,6 +237,26 @@ class StackedRetries(Rule):
                 "up to 9 requests per call; call through `client.with_options(max_retries=0)`"
             ),
         ),
+        # The client is built in a function through `global`: its own max_retries=5 counts.
+        Invalid(
+            """
+            import anthropic
+            from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random
+            _client = None
+            def init():
+                global _client
+                _client = anthropic.Anthropic(max_retries=5)
+            @retry(retry=retry_if_exception_type(anthropic.RateLimitError), stop=stop_after_attempt(3), wait=wait_random(0, 2), reraise=True)
+            def ask():
+                return _client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
+            """,
+            line=7,
+            column=1,
+            message=(
+                "`@retry(...)` retries a Claude call whose client also retries: 3 attempts x 6 SDK "
+                "attempts = up to 18 requests per call; call through `client.with_options(max_retries=0)`"
+            ),
+        ),
         # Retrying rate limits only: no fix, or 5xx and connection errors would lose every retry.
         Invalid(
             """

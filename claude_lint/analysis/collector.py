@@ -101,9 +101,17 @@ class ModelCollector(cst.CSTVisitor):
 
     # bindings -------------------------------------------------------------
 
+    def visit_Global(self, node: cst.Global) -> None:
+        if self.scope.kind == "function":
+            self.scope.declared_global.update(item.name.value for item in node.names)
+
     def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         if isinstance(target, cst.Name):
-            self.scope.bindings.setdefault(target.value, []).append(value)
+            scope = self.scope
+            if target.value in scope.declared_global:  # `global client; client = Anthropic(...)`
+                while scope.parent is not None:
+                    scope = scope.parent
+            scope.bindings.setdefault(target.value, []).append(value)
         elif (
             isinstance(target, cst.Attribute)
             and isinstance(target.value, cst.Name)

@@ -41,6 +41,7 @@ class Scope:
     bindings: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)
     annotations: dict[str, cst.BaseExpression] = field(default_factory=dict)
     functions: dict[str, FunctionInfo] = field(default_factory=dict)
+    declared_global: set[str] = field(default_factory=set)  # `global x` in a function: x binds in the module
 
     @property
     def class_scope(self) -> Scope | None:

@@ -617,10 +617,12 @@ class ProjectModel:
                 if isinstance(self.symbol(f"{module.name}.{name}"), RemoteClient):
                     names.add(name)
             for name in summary["classes"]:
-                # Its other methods are reached by name (`obj.m()`, counted above); these by the class's.
+                # A method is called by its name (`obj.m()`); `__call__`, `__init__`... by the class's.
                 found = self.symbol(f"{module.name}.{name}")
-                if isinstance(found, RemoteClass) and any(m.startswith("__") for m in found.methods):
-                    names.add(name)
+                if isinstance(found, RemoteClass):
+                    names.update(m for m in found.methods if not m.startswith("__"))
+                    if any(m.startswith("__") for m in found.methods):
+                        names.add(name)
         if len(self._modules) == known:  # resolving the names loaded no module: the answer holds
             self._names = names
         return names

@@ -217,6 +217,30 @@ class SwallowedApiError(Rule):
         ),
     ]
     INVALID = [
+        # A function chosen from a dict of providers: the handler may swallow the Claude call's error.
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def ask_claude(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            def ask_echo(prompt):
+                return prompt
+            PROVIDERS = {"claude": ask_claude, "echo": ask_echo}
+            def ask(name, prompt):
+                try:
+                    return PROVIDERS[name](prompt)
+                except Exception:
+                    pass
+            """,
+            line=11,
+            column=5,
+            message=(
+                "`except Exception` swallows the Claude call's error: the handler only does `pass`; log it, "
+                "re-raise it, or return a real fallback; `PROVIDERS[name]()` may be `ask_claude()` (line 3), "
+                "which makes a Claude call"
+            ),
+        ),
         # A nested function handed to a call that runs it (a cache computing a missing entry):
         # the Claude call is made inside this `try`.
         Invalid(

@@ -74,9 +74,10 @@ def _calls_openai_shaped(calls: list[CallRecord], sites: list[CallSite]) -> bool
 
 
 def _polymorphic(sites: Sequence[CallSite]) -> bool:
-    """A call through an object's class that reaches Claude in one subclass: other subclasses may call
-    other libraries, whose errors the handler is right to catch."""
-    return any(site.remote is not None and site.remote.via for site in sites)
+    """A call through an object's class that reaches Claude in one subclass, or of a function chosen
+    at run time among some that do not call Claude: the others may call other libraries, whose errors
+    the handler is right to catch."""
+    return any((site.remote is not None and site.remote.via) or site.chosen for site in sites)
 
 
 class ForeignExceptionType(Rule):
@@ -134,6 +135,27 @@ class ForeignExceptionType(Rule):
     fix = FixKind.UNSAFE
 
     VALID = [
+        # The function called may be the OpenAI one: catching OpenAI's errors is right for it.
+        Valid(
+            """
+            import anthropic
+            import openai
+            def ask_claude(prompt):
+                return anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            def ask_gpt(prompt):
+                return openai.OpenAI().chat.completions.create(model="gpt-4o", messages=prompt)
+            def pick(model):
+                if model.startswith("claude"):
+                    return ask_claude
+                return ask_gpt
+            def ask(model, prompt):
+                fn = pick(model)
+                try:
+                    return fn(prompt)
+                except openai.APIError:
+                    return None
+            """
+        ),
         # A wrapper for several providers: the OpenAI types are for its OpenAI branch.
         Valid(
             """

@@ -120,6 +120,24 @@ class RetriesNonRetryable(Rule):
     fix = FixKind.HELPER
 
     VALID = [
+        # None of the providers the dict holds calls Claude.
+        Valid(
+            """
+            import time
+            def ask_echo(prompt):
+                return prompt
+            def ask_upper(prompt):
+                return prompt.upper()
+            PROVIDERS = {"echo": ask_echo, "upper": ask_upper}
+            def ask(name, prompt):
+                fn = PROVIDERS.get(name)
+                for attempt in range(3):
+                    try:
+                        return fn(prompt)
+                    except Exception:
+                        time.sleep(2 ** attempt)
+            """
+        ),
         # The loop only schedules the Claude call in a task of its own: its errors are raised there.
         Valid(
             """
@@ -265,6 +283,38 @@ class RetriesNonRetryable(Rule):
         ),
     ]
     INVALID = [
+        # The retried function is chosen by a function that returns one of several providers.
+        Invalid(
+            """
+            import time
+            import anthropic
+            client = anthropic.Anthropic(max_retries=0)
+            def chat_claude(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            def chat_echo(prompt):
+                return prompt
+            def pick(model):
+                if model.startswith("claude"):
+                    return chat_claude
+                return chat_echo
+            def chat(model, prompt):
+                chat_fn = pick(model)
+                for attempt in range(3):
+                    try:
+                        return chat_fn(prompt)
+                    except Exception:
+                        time.sleep(2 ** attempt)
+                raise RuntimeError("gave up")
+            """,
+            line=17,
+            column=9,
+            message=(
+                "The `for` retry loop retries whatever `except Exception` catches without looking at the "
+                "error, including BadRequestError (400), AuthenticationError (401), PaymentRequiredError (402), "
+                "PermissionDeniedError (403) and 6 more, which fail the same way on every attempt; "
+                "`chat_fn()` may be `chat_claude()` (line 4), which makes a Claude call"
+            ),
+        ),
         # The message read from the error's body is text too.
         Invalid(
             """
@@ -441,7 +491,7 @@ class RetriesNonRetryable(Rule):
                 node,
                 with_reason(
                     f"{what[0].upper()}{what[1:]}, including {describe_errors(admitted, ctx.knowledge)}, "
-                    "which fail the same way on every attempt",
+                    f"which fail the same way on every attempt{ctx.chosen_note(m.call_sites)}",
                     adoption,
                 ),
                 adoption.fix,

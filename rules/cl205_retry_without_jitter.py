@@ -180,12 +180,12 @@ class RetryWithoutJitter(Rule):
                         ctx.report(
                             sleep.node,
                             f"This retry wait ({kind}) has no random jitter: parallel workers retry in "
-                            "lockstep and hit the rate limit together again",
+                            f"lockstep and hit the rate limit together again{ctx.chosen_note(m.call_sites)}",
                         )
             elif m.wait in ("fixed", "exponential"):
                 how = "waits a fixed time" if m.wait == "fixed" else "backs off exponentially"
                 ctx.report(
                     m.node,
                     f"{mechanism_name(m, ctx.model)} {how} with no random jitter: parallel workers retry in "
-                    "lockstep and hit the rate limit together again",
+                    f"lockstep and hit the rate limit together again{ctx.chosen_note(m.call_sites)}",
                 )

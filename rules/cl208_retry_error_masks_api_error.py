@@ -234,9 +234,12 @@ class RetryErrorMasksApiError(Rule):
             if m.family not in ("tenacity", "retrying") or m.reraise or not m.call_sites or not m.retries_errors:
                 continue
             reached = [d for site in m.call_sites for d in direct_sites(site, ctx.model)]
-            if reached and all(site.remote is not None and site.remote.via for site in reached):
-                # Claude is one of the classes the object may be of: what its callers catch is
-                # the project's business, not the SDK's exceptions alone.
+            if all(site.chosen for site in m.call_sites) or (
+                reached and all(site.remote is not None and site.remote.via for site in reached)
+            ):
+                # Claude is one of the classes the object may be of (or one of the functions the
+                # callee may be): what its callers catch is the project's business, not the SDK's
+                # exceptions alone.
                 continue
             if m.family == "retrying":  # `wrap_exception=True`
                 wrap = m.keyword("wrap_exception")

@@ -159,5 +159,5 @@ class IgnoresRetryAfter(Rule):
                 ctx.report(
                     m.sleeps[0].node,
                     "This retry sleeps a guessed time after a rate limit: read the `retry-after` header "
-                    "of the RateLimitError's response instead",
+                    f"of the RateLimitError's response instead{ctx.chosen_note(m.call_sites)}",
                 )

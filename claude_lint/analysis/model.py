@@ -449,6 +449,13 @@ def build_model(
             callback = next((f for f in passed.get(id(record), ()) if f.calls_llm), None)
             if callback is not None:
                 call_sites.append(CallSite(record, "", None, None, False, target=callback))
+                continue
+            candidates = _chosen_functions(record.node.func, record.scope, resolver)
+            chosen = next((f for f in candidates if f.calls_llm), None)
+            if chosen is not None and (record.awaited or not chosen.is_async):
+                # Only some of them make a Claude call: the call may, as for an object of one of several classes.
+                mixed = not all(f.calls_llm for f in candidates)
+                call_sites.append(CallSite(record, "", None, None, False, target=chosen, chosen=mixed))
     _run_lambdas_in_place(collector.calls, collector.trys)
 
     by_record = {id(site.record): site for site in call_sites}
@@ -548,6 +555,84 @@ def _passed_functions(
             if found is not None and found.calls_claude and (record.awaited or not found.is_async):
                 remote[id(record)] = found
     return passed
+
+
+def _chosen_functions(expr: cst.BaseExpression, scope: Scope, resolver: Resolver, depth: int = 0) -> list[FunctionInfo]:
+    """The functions of this module a callee is chosen among at run time: `PROVIDERS[name]`,
+    `PROVIDERS.get(name)` of a dict whose values are all functions of the module, a function
+    that returns one of several of them (`pick_chat_fn(model)`), or a name bound to one of those.
+    Empty when any way the callee can be bound is not one of those."""
+    if depth > 4:
+        return []
+    if isinstance(expr, cst.Name):
+        if resolver.function_for(expr, scope) is not None or expr.value in resolver.imports.names:
+            return []
+        current: Scope | None = scope
+        while current is not None and (current.kind == "class" or expr.value not in current.bindings):
+            current = current.parent
+        values = current.bindings[expr.value] if current is not None else []
+        found: list[FunctionInfo] = []
+        for value in values:
+            chosen = _chosen_functions(value, current, resolver, depth + 1)  # type: ignore[arg-type]
+            if not chosen:
+                return []
+            found.extend(f for f in chosen if f not in found)
+        return found
+    table: cst.BaseExpression | None = None
+    if isinstance(expr, cst.Subscript) and len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index):
+        table = expr.value
+    elif isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "get":
+        if len(expr.args) == 1:
+            table = expr.func.value
+    elif isinstance(expr, cst.Call):
+        picker = resolver.function_for(expr.func, scope)
+        return _returned_functions(picker, resolver) if picker is not None else []
+    if not isinstance(table, cst.Name):
+        return []
+    values = _bound_values(table.value, scope)
+    if len(values) != 1 or not isinstance(values[0][0], cst.Dict):
+        return []
+    found = []
+    for element in values[0][0].elements:
+        if not isinstance(element, cst.DictElement):
+            return []
+        function = resolver.function_for(element.value, values[0][1])
+        if function is None:
+            return []
+        if function not in found:
+            found.append(function)
+    return found if len(found) > 1 else []
+
+
+def _bound_values(name: str, scope: Scope) -> list[tuple[cst.BaseExpression, Scope]]:
+    current: Scope | None = scope
+    while current is not None:
+        if current.kind != "class" and name in current.bindings:
+            return [(value, current) for value in current.bindings[name]]
+        current = current.parent
+    return []
+
+
+def _returned_functions(picker: FunctionInfo, resolver: Resolver) -> list[FunctionInfo]:
+    """The functions of this module a function returns, when every value it returns is one (at least two)."""
+    returns = _Returns()
+    walk(picker.node.body, returns)
+    found: list[FunctionInfo] = []
+    for value in returns.values:
+        function = resolver.function_for(value, picker.scope) if value is not None else None
+        if function is None:
+            return []
+        if function not in found:
+            found.append(function)
+    return found if len(found) > 1 else []
+
+
+class _Returns(OwnScopeVisitor):
+    def __init__(self) -> None:
+        self.values: list[cst.BaseExpression | None] = []
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.values.append(node.value)
 
 
 def _may_name_remote_function(expr: cst.BaseExpression, scope: Scope, resolver: Resolver) -> bool:

@@ -219,6 +219,10 @@ class CallSite:
     # Resources between the client and `messages`, e.g. "beta.prompt_caching" (the SDK's
     # `beta` namespace alone is part of `method`).
     resource: str = ""
+    # The callee is chosen at run time among functions of this module (`PROVIDERS[name]`, a
+    # function that returns one of several) and only some of them make a Claude call: `target`
+    # is the first that does. Like a call through an object of one of several classes.
+    chosen: bool = False
 
     @property
     def node(self) -> cst.Call:

@@ -77,9 +77,22 @@ class RuleContext:
         """The retry mechanisms around the call sites."""
         return retry_analysis(self.model)
 
-    @staticmethod
-    def remote_note(sites: Sequence[CallSite]) -> str:
-        """`; ask_claude() in app/llm.py:12 makes the Claude call` when every call site is a function of another module."""
+    def chosen_note(self, sites: Sequence[CallSite]) -> str:
+        """`; `llm_function()` may be `chat_anthropic()` (line 71), which makes a Claude call` for a
+        callee chosen at run time among functions of which only some make Claude calls."""
+        notes = dict.fromkeys(
+            f"; `{short_code(s.node.func)}()` may be `{s.target.name}()` (line {self.start(s.target.node.name).line}), "
+            "which makes a Claude call"
+            for s in sites
+            if s.chosen and s.target is not None
+        )
+        return "".join(list(notes)[:2])
+
+    def remote_note(self, sites: Sequence[CallSite]) -> str:
+        """`; ask_claude() in app/llm.py:12 makes the Claude call` when every call site is a function of another
+        module; for a callee chosen among functions at run time, which of them makes the call (`chosen_note`)."""
+        if any(site.chosen for site in sites):
+            return self.chosen_note(sites)
         if not sites or any(site.remote is None for site in sites):
             return ""
         named = [s.remote for s in sites if s.remote is not None and not s.remote.via]

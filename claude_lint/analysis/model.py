@@ -451,11 +451,14 @@ def build_model(
                 call_sites.append(CallSite(record, "", None, None, False, target=callback))
                 continue
             candidates = _chosen_functions(record.node.func, record.scope, resolver)
-            chosen = next((f for f in candidates if f.calls_llm), None)
-            if chosen is not None and (record.awaited or not chosen.is_async):
+            chosen = next((f for f in candidates if _reaches_claude(f)), None)
+            if chosen is not None and (record.awaited or not chosen.is_async):  # type: ignore[union-attr]
                 # Only some of them make a Claude call: the call may, as for an object of one of several classes.
-                mixed = not all(f.calls_llm for f in candidates)
-                call_sites.append(CallSite(record, "", None, None, False, target=chosen, chosen=mixed))
+                mixed = not all(_reaches_claude(f) for f in candidates)
+                if isinstance(chosen, FunctionInfo):
+                    call_sites.append(CallSite(record, "", None, None, False, target=chosen, chosen=mixed))
+                else:
+                    call_sites.append(CallSite(record, "", None, None, False, remote=chosen, chosen=mixed))  # type: ignore[arg-type]
     _run_lambdas_in_place(collector.calls, collector.trys)
 
     by_record = {id(site.record): site for site in call_sites}
@@ -557,9 +560,31 @@ def _passed_functions(
     return passed
 
 
-def _chosen_functions(expr: cst.BaseExpression, scope: Scope, resolver: Resolver, depth: int = 0) -> list[FunctionInfo]:
-    """The functions of this module a callee is chosen among at run time: `PROVIDERS[name]`,
-    `PROVIDERS.get(name)` of a dict whose values are all functions of the module, a function
+# A function a callee may be chosen among: one of this module, a project function of another
+# module that makes a Claude call, or (by its qualified name) another imported name.
+Candidate = FunctionInfo | RemoteFunction | str
+
+
+def _reaches_claude(candidate: Candidate) -> bool:
+    return candidate.calls_llm if isinstance(candidate, FunctionInfo) else isinstance(candidate, RemoteFunction)
+
+
+def _candidate(expr: cst.BaseExpression, scope: Scope, resolver: Resolver) -> Candidate | None:
+    """A dict's value or a returned value naming a function: of this module, or imported."""
+    local = resolver.function_for(expr, scope)
+    if local is not None:
+        return local
+    if not isinstance(expr, cst.Name) or not _may_name_remote_function(expr, scope, resolver):
+        return None
+    found = resolver.remote_function_for(expr, scope)
+    if found is not None and found.calls_claude:
+        return found
+    return resolver.imports.qualify(expr) or expr.value
+
+
+def _chosen_functions(expr: cst.BaseExpression, scope: Scope, resolver: Resolver, depth: int = 0) -> list[Candidate]:
+    """The functions a callee is chosen among at run time: `PROVIDERS[name]`, `PROVIDERS.get(name)`
+    of a dict whose values are all functions (of this module or imported), a function of this module
     that returns one of several of them (`pick_chat_fn(model)`), or a name bound to one of those.
     Empty when any way the callee can be bound is not one of those."""
     if depth > 4:
@@ -571,7 +596,7 @@ def _chosen_functions(expr: cst.BaseExpression, scope: Scope, resolver: Resolver
         while current is not None and (current.kind == "class" or expr.value not in current.bindings):
             current = current.parent
         values = current.bindings[expr.value] if current is not None else []
-        found: list[FunctionInfo] = []
+        found: list[Candidate] = []
         for value in values:
             chosen = _chosen_functions(value, current, resolver, depth + 1)  # type: ignore[arg-type]
             if not chosen:
@@ -596,11 +621,11 @@ def _chosen_functions(expr: cst.BaseExpression, scope: Scope, resolver: Resolver
     for element in values[0][0].elements:
         if not isinstance(element, cst.DictElement):
             return []
-        function = resolver.function_for(element.value, values[0][1])
-        if function is None:
+        candidate = _candidate(element.value, values[0][1], resolver)
+        if candidate is None:
             return []
-        if function not in found:
-            found.append(function)
+        if candidate not in found:
+            found.append(candidate)
     return found if len(found) > 1 else []
 
 
@@ -613,17 +638,17 @@ def _bound_values(name: str, scope: Scope) -> list[tuple[cst.BaseExpression, Sco
     return []
 
 
-def _returned_functions(picker: FunctionInfo, resolver: Resolver) -> list[FunctionInfo]:
-    """The functions of this module a function returns, when every value it returns is one (at least two)."""
+def _returned_functions(picker: FunctionInfo, resolver: Resolver) -> list[Candidate]:
+    """The functions a function of this module returns, when every value it returns is one (at least two)."""
     returns = _Returns()
     walk(picker.node.body, returns)
-    found: list[FunctionInfo] = []
+    found: list[Candidate] = []
     for value in returns.values:
-        function = resolver.function_for(value, picker.scope) if value is not None else None
-        if function is None:
+        candidate = _candidate(value, picker.scope, resolver) if value is not None else None
+        if candidate is None:
             return []
-        if function not in found:
-            found.append(function)
+        if candidate not in found:
+            found.append(candidate)
     return found if len(found) > 1 else []
 
 

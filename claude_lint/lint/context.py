@@ -83,8 +83,10 @@ class RuleContext:
         notes = dict.fromkeys(
             f"; `{short_code(s.node.func)}()` may be `{s.target.name}()` (line {self.start(s.target.node.name).line}), "
             "which makes a Claude call"
+            if s.target is not None
+            else f"; `{short_code(s.node.func)}()` may be `{s.remote.name}()` ({s.remote.where}), which makes a Claude call"  # type: ignore[union-attr]
             for s in sites
-            if s.chosen and s.target is not None
+            if s.chosen
         )
         return "".join(list(notes)[:2])
 

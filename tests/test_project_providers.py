@@ -1,0 +1,67 @@
+"""Project-wide analysis of a callee chosen at run time among provider functions of other modules.
+
+The fixture project tests/projects/providers: chat/router.py keeps `ask_claude()`
+(chat/claude.py, a Claude call on a client with the SDK's default retries) and
+`ask_gpt()` (chat/gpt.py, an OpenAI call) in a dict, and retries the one it looks
+up by name; `pick()` returns one of them, and a handler of OpenAI's errors around
+`pick(model)(...)` is right for the OpenAI one (CL106, selected in its pyproject.toml,
+stays quiet, as for an object of one of several classes). A full run, each file alone and stdin give the same findings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claude_lint.app.runner import RunOptions, run
+from claude_lint.config.settings import ConfigResolver
+from test_project import each_file_alone, each_file_on_stdin, findings
+
+MAY_BE = "`provider()` may be `ask_claude()` (chat/claude.py:8), which makes a Claude call"
+
+EXPECTED = [
+    ("chat/router.py", 15, 5, "CL207",
+     ("The `for` loop calls Claude again after an error while its client also retries: 3 passes x 3 SDK attempts = "
+      f"up to 9 requests per call; call through `client.with_options(max_retries=0)`; {MAY_BE}")),
+    ("chat/router.py", 18, 9, "CL202",
+     ("The `for` retry loop retries whatever `except Exception` catches without looking at the error, including "
+      "BadRequestError (400), AuthenticationError (401), PaymentRequiredError (402), PermissionDeniedError (403) "
+      f"and 6 more, which fail the same way on every attempt; {MAY_BE}")),
+    ("chat/router.py", 19, 13, "CL205",
+     ("This retry wait (exponential) has no random jitter: parallel workers retry in lockstep and hit the rate "
+      f"limit together again; {MAY_BE}")),
+    ("chat/router.py", 19, 13, "CL209",
+     ("This retry sleeps a guessed time after a rate limit: read the `retry-after` header of the RateLimitError's "
+      f"response instead; {MAY_BE}")),
+]
+
+FILES = ["chat/claude.py", "chat/gpt.py", "chat/router.py"]
+
+
+@pytest.fixture
+def providers(project_copy) -> Path:
+    return project_copy("providers")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_full_run_reports_the_retry_around_a_provider_chosen_by_name(providers: Path, jobs: int) -> None:
+    outcome = run(["."], ConfigResolver(), RunOptions(jobs=jobs))
+    assert (findings(outcome, providers), outcome.errors) == (EXPECTED, [])
+
+
+def test_each_file_alone_gives_its_share(providers: Path, run_cli) -> None:
+    each_file_alone(providers, EXPECTED, FILES, run_cli)
+
+
+def test_stdin_gives_the_same_as_the_file(providers: Path, run_cli) -> None:
+    each_file_on_stdin(providers, EXPECTED, ["chat/router.py"], run_cli)
+
+
+def test_a_claude_provider_that_stops_calling_claude_takes_the_findings_away(providers: Path) -> None:
+    """`ask_claude()` of another module makes no Claude call any more: none of the candidates does."""
+    (providers / "chat" / "claude.py").write_text(
+        '"""Claude\'s provider, stubbed."""\n\n\ndef ask_claude(question):\n    return question\n', encoding="utf-8"
+    )
+    outcome = run(["."], ConfigResolver(), RunOptions())
+    assert (findings(outcome, providers), outcome.errors) == ([], [])

@@ -101,6 +101,12 @@ def stop_workers(pool: Any) -> None:
     after the user asked the run to stop.
     """
     processes = list(getattr(pool, "_processes", {}).values())
+    # The pool's task queue: its feeder thread may be writing a chunk of tasks into a pipe that
+    # no stopped worker will read, and the exit would wait for it (the parent hung after
+    # "Aborted!" now and then). Not joined at exit: the feeder is a daemon thread.
+    queue = getattr(pool, "_call_queue", None)
+    with contextlib.suppress(Exception):
+        queue.cancel_join_thread()
     with contextlib.suppress(Exception):
         pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
@@ -113,3 +119,4 @@ def stop_workers(pool: Any) -> None:
             if process.is_alive():
                 process.kill()
                 process.join(1)
+

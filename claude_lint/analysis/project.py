@@ -77,6 +77,7 @@ class ProjectModel:
         # module -> [(class, base)], kept as modules load (subclasses() asks it, not every module).
         self._by_base: dict[str, dict[str, list[tuple[str, str]]]] = {}
         self._indexed: dict[str, list[str]] = {}  # module -> the simple base names it is listed under
+        self._to_index: list[str] = []  # modules added or loaded since
         self._reached: dict[tuple[str, str], RemoteFunction | None] = {}
         self._mros: dict[str, list[str]] = {}
         self._texts: dict[tuple[str, str, str], bool] = {}  # (receiver, module, function) -> returns text
@@ -94,6 +95,7 @@ class ProjectModel:
         """A module whose summary the caller already has."""
         self._unindex(module.name)
         self._modules[module.name] = module
+        self._to_index.append(module.name)
         self._changed()
 
     def forget(self, name: str) -> None:
@@ -108,8 +110,9 @@ class ProjectModel:
 
     def _classes_with_base(self, simple: str) -> dict[str, list[tuple[str, str]]]:
         """module -> [(class, base)] for the loaded modules' classes with a base of this last name."""
-        for module in self.loaded():
-            if module.name in self._indexed:
+        while self._to_index:
+            module = self._modules.get(self._to_index.pop())
+            if module is None or module.name in self._indexed:
                 continue
             listed = self._indexed[module.name] = []
             for class_name, data in module.summary["classes"].items():
@@ -126,6 +129,7 @@ class ProjectModel:
             if self._modules[name] is not None:
                 self._names = None
                 self._subclasses.clear()  # the new module may hold subclasses
+                self._to_index.append(name)
         return self._modules[name]
 
     def loaded_as(self, name: str) -> bool:

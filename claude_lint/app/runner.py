@@ -507,23 +507,28 @@ def _widen(
     Each round's new files may define wrappers of wrappers, whose names the next round looks for.
     """
     left = list(skipped)
+    # The names each project's files left over were already looked for: a later round looks
+    # for its new names only.
+    looked_for: dict[int, set[str]] = {}
     for _ in range(8):
         if not left:
             return
         # Only projects that hold modules can name anything (a skipped file alone does not).
         if not any(_names_for(p) for p in projects.registry.values()):
             return
-        names_by_project: dict[int, tuple[str, ...]] = {}
+        names_by_project: dict[int, tuple[tuple[str, ...], tuple[bytes, ...]]] = {}
         pending: list[tuple[int, LintTask, int]] = []
         rest: list[int] = []
         for index in left:
             project = projects[index]
             if id(project) not in names_by_project:
-                names_by_project[id(project)] = _names_for(project)
-            names = names_by_project[id(project)]
+                every = _names_for(project)
+                seen = looked_for.setdefault(id(project), set())
+                names_by_project[id(project)] = (every, tuple(n.encode() for n in every if n not in seen))
+            names, new = names_by_project[id(project)]
             path = candidates[index].path
-            data = read_file(path) if names else ""
-            if isinstance(data, str) or not mentions_name(data, tuple(name.encode() for name in names)):
+            data = read_file(path) if new else ""
+            if isinstance(data, str) or not mentions_name(data, new):
                 rest.append(index)
                 continue
             settings = project.settings
@@ -537,6 +542,8 @@ def _widen(
                     project.add(path, data, hit.summary)
                 continue
             pending.append((index, LintTask(str(path), settings, options, spec, project_spec, True), len(data)))
+        for key, (every, _) in names_by_project.items():
+            looked_for[key].update(every)
         for index, file in _run_tasks(pending, options.jobs, None, outcome):
             done[index] = file
             _learn(projects[index], candidates[index].path, file)

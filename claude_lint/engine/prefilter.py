@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from functools import lru_cache
 
 TRIGGERS: tuple[bytes, ...] = (
     b"anthropic",
@@ -44,15 +42,16 @@ def needs_parsing(data: bytes, triggers: tuple[bytes, ...] = TRIGGERS) -> bool:
 
 
 def mentions_name(data: bytes, names: tuple[bytes, ...]) -> bool:
-    """Whether one of `names` occurs in `data` as a whole name."""
-    if not names or not any(name in data for name in names):
-        return False
-    return _whole_names(names).search(data) is not None
+    """Whether one of `names` occurs in `data` as a whole name (not inside a longer one; a
+    non-ASCII neighbour counts as no name character, which only costs a parse)."""
+    for name in names:
+        at = data.find(name)
+        while at >= 0:
+            end = at + len(name)
+            if (at == 0 or data[at - 1] not in _NAME_BYTES) and (end == len(data) or data[end] not in _NAME_BYTES):
+                return True
+            at = data.find(name, at + 1)
+    return False
 
 
-@lru_cache(maxsize=16)
-def _whole_names(names: tuple[bytes, ...]) -> re.Pattern[bytes]:
-    """One of `names`, not inside a longer name (ASCII word characters: a non-ASCII neighbour
-    lets a match through, which only costs a parse)."""
-    alternatives = b"|".join(re.escape(name) for name in sorted(set(names), key=len, reverse=True))
-    return re.compile(rb"(?<![\w])(?:" + alternatives + rb")(?![\w])")
+_NAME_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")

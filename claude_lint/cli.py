@@ -47,6 +47,17 @@ class _DefaultToCheck(click.Group):
             args = ["check", *args]
         return super().parse_args(ctx, args)
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            from claude_lint.app.workers import stopped_on_interrupt
+
+            if stopped_on_interrupt():  # "Aborted!" is printed: end without joining the pool's threads
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(1)
+
     def invoke(self, ctx: click.Context) -> Any:
         """Usage errors (an unknown option, a bad value) in the one-line form, exit 2."""
         try:

@@ -94,12 +94,28 @@ def task() -> Iterator[None]:
         _in_task = False
 
 
+_stopped = False  # a pool was stopped on an interrupt in this process
+
+
+def stopped_on_interrupt() -> bool:
+    """Whether this process stopped a pool's workers on an interrupt: it should end with `os._exit`.
+
+    The pool's manager thread may be blocked for good reading a result a stopped
+    worker was half-way through sending (the parent holds the pipe's write end
+    too, so no end of file comes), and the interpreter joins that thread at exit:
+    the run hung after "Aborted!" now and then.
+    """
+    return _stopped
+
+
 def stop_workers(pool: Any) -> None:
     """End a pool's workers now (the run was interrupted): SIGTERM, then SIGKILL after a grace time.
 
     `ProcessPoolExecutor.shutdown` would wait for every queued task, fixing files
     after the user asked the run to stop.
     """
+    global _stopped
+    _stopped = True
     processes = list(getattr(pool, "_processes", {}).values())
     # The pool's task queue: its feeder thread may be writing a chunk of tasks into a pipe that
     # no stopped worker will read, and the exit would wait for it (the parent hung after

@@ -283,6 +283,38 @@ class RetriesNonRetryable(Rule):
         ),
     ]
     INVALID = [
+        # Claude's provider wrapped in the dict in a home-made retry that catches everything.
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic(max_retries=0)
+            def retry_handler(retry_limit=3):
+                def decorator(func):
+                    def wrapper(*args, **kwargs):
+                        for attempt in range(retry_limit):
+                            try:
+                                return func(*args, **kwargs)
+                            except Exception:
+                                pass
+                        raise RuntimeError("out of attempts")
+                    return wrapper
+                return decorator
+            def ask_claude(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            def ask_echo(prompt):
+                return prompt
+            PROVIDERS = {"claude": retry_handler(retry_limit=3)(ask_claude), "echo": ask_echo}
+            def ask(name, prompt):
+                return PROVIDERS[name](prompt)
+            """,
+            line=18,
+            column=24,
+            message=(
+                "`retry_handler(...)` retries every exception, including BadRequestError (400), AuthenticationError "
+                "(401), PaymentRequiredError (402), PermissionDeniedError (403) and 6 more, which fail the same way "
+                "on every attempt; `PROVIDERS[name]()` may be `ask_claude()` (line 14), which makes a Claude call"
+            ),
+        ),
         # The retried function is chosen by a function that returns one of several providers.
         Invalid(
             """

@@ -85,6 +85,32 @@ class UnboundedRetry(Rule):
     fix = FixKind.UNSAFE
 
     VALID = [
+        # Claude's provider wrapped in the dict in a home-made retry bounded by its argument.
+        Valid(
+            """
+            import anthropic
+            client = anthropic.Anthropic(max_retries=0)
+            def retry_handler(retry_limit):
+                def decorator(func):
+                    def wrapper(*args, **kwargs):
+                        for attempt in range(retry_limit):
+                            try:
+                                return func(*args, **kwargs)
+                            except anthropic.RateLimitError:
+                                pass
+                        raise RuntimeError("out of attempts")
+                    return wrapper
+                return decorator
+            def ask_claude(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            def ask_echo(prompt):
+                return prompt
+            PROVIDERS = {"claude": retry_handler(3)(ask_claude), "echo": ask_echo}
+            def ask(name, prompt):
+                fn = PROVIDERS[name]
+                return fn(prompt)
+            """
+        ),
         Valid(
             """
             import anthropic, time
@@ -175,6 +201,37 @@ class UnboundedRetry(Rule):
         ),
     ]
     INVALID = [
+        # The same provider dict with no bound given: the factory's `retry_limit=None` retries forever.
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic(max_retries=0)
+            def retry_handler(retry_limit=None):
+                def decorator(func):
+                    def wrapper(*args, **kwargs):
+                        attempt = 0
+                        while retry_limit is None or attempt < retry_limit:
+                            attempt += 1
+                            try:
+                                return func(*args, **kwargs)
+                            except anthropic.RateLimitError:
+                                pass
+                        raise RuntimeError("out of attempts")
+                    return wrapper
+                return decorator
+            def ask_claude(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            def ask_echo(prompt):
+                return prompt
+            PROVIDERS = {"claude": retry_handler()(ask_claude), "echo": ask_echo}
+            def ask(name, prompt):
+                fn = PROVIDERS[name]
+                return fn(prompt)
+            """,
+            line=20,
+            column=24,
+            message="`retry_handler(...)` around a Claude call has no attempt bound as applied here, so it retries forever",
+        ),
         # The `retrying` library never stops unless told to.
         Invalid(
             """

@@ -5,7 +5,10 @@ The fixture project tests/projects/providers: chat/router.py keeps `ask_claude()
 `ask_gpt()` (chat/gpt.py, an OpenAI call) in a dict, and retries the one it looks
 up by name; `pick()` returns one of them, and a handler of OpenAI's errors around
 `pick(model)(...)` is right for the OpenAI one (CL106, selected in its pyproject.toml,
-stays quiet, as for an object of one of several classes). A full run, each file alone and stdin give the same findings.
+stays quiet, as for an object of one of several classes). chat/wrapped.py keeps
+`retry_handler(retry_limit=3)(ask_claude)` (the decorator factory of chat/retrying.py)
+in its dict: the retry is judged at that value, and a handler around `PROVIDERS[name](...)`
+sees a possible Claude call. A full run, each file alone and stdin give the same findings.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from claude_lint.config.settings import ConfigResolver
 from test_project import each_file_alone, each_file_on_stdin, findings
 
 MAY_BE = "`provider()` may be `ask_claude()` (chat/claude.py:8), which makes a Claude call"
+WRAPPED = "`PROVIDERS[name]()` may be `ask_claude()` (chat/claude.py:8), which makes a Claude call"
 
 EXPECTED = [
     ("chat/router.py", 15, 5, "CL207",
@@ -34,9 +38,23 @@ EXPECTED = [
     ("chat/router.py", 19, 13, "CL209",
      ("This retry sleeps a guessed time after a rate limit: read the `retry-after` header of the RateLimitError's "
       f"response instead; {MAY_BE}")),
+    ("chat/wrapped.py", 7, 24, "CL202",
+     ("`retry_handler(...)` (defined in chat/retrying.py:6) retries every exception, including BadRequestError (400), "
+      "AuthenticationError (401), PaymentRequiredError (402), PermissionDeniedError (403) and 6 more, which fail the "
+      f"same way on every attempt; {WRAPPED}")),
+    ("chat/wrapped.py", 7, 24, "CL205",
+     ("`retry_handler(...)` (defined in chat/retrying.py:6) waits a fixed time with no random jitter: parallel "
+      f"workers retry in lockstep and hit the rate limit together again; {WRAPPED}")),
+    ("chat/wrapped.py", 7, 24, "CL207",
+     ("`retry_handler(...)` (defined in chat/retrying.py:6) retries a Claude call whose client also retries: "
+      "3 attempts x 3 SDK attempts = up to 9 requests per call; call through `client.with_options(max_retries=0)`; "
+      f"{WRAPPED}")),
+    ("chat/wrapped.py", 13, 5, "CL102",
+     ("`except Exception` swallows the Claude call's error: the handler only does `return None`; log it, re-raise "
+      f"it, or return a real fallback; {WRAPPED}")),
 ]
 
-FILES = ["chat/claude.py", "chat/gpt.py", "chat/router.py"]
+FILES = ["chat/claude.py", "chat/gpt.py", "chat/retrying.py", "chat/router.py", "chat/wrapped.py"]
 
 
 @pytest.fixture
@@ -55,7 +73,7 @@ def test_each_file_alone_gives_its_share(providers: Path, run_cli) -> None:
 
 
 def test_stdin_gives_the_same_as_the_file(providers: Path, run_cli) -> None:
-    each_file_on_stdin(providers, EXPECTED, ["chat/router.py"], run_cli)
+    each_file_on_stdin(providers, EXPECTED, ["chat/router.py", "chat/wrapped.py"], run_cli)
 
 
 def test_a_claude_provider_that_stops_calling_claude_takes_the_findings_away(providers: Path) -> None:

@@ -450,15 +450,18 @@ def build_model(
             if callback is not None:
                 call_sites.append(CallSite(record, "", None, None, False, target=callback))
                 continue
-            candidates = _chosen_functions(record.node.func, record.scope, resolver)
+            applied: list[tuple[Candidate, cst.Call]] = []
+            candidates = _chosen_functions(record.node.func, record.scope, resolver, applied=applied)
             chosen = next((f for f in candidates if _reaches_claude(f)), None)
             if chosen is not None and (record.awaited or not chosen.is_async):  # type: ignore[union-attr]
                 # Only some of them make a Claude call: the call may, as for an object of one of several classes.
                 mixed = not all(_reaches_claude(f) for f in candidates)
                 if isinstance(chosen, FunctionInfo):
-                    call_sites.append(CallSite(record, "", None, None, False, target=chosen, chosen=mixed))
+                    site = CallSite(record, "", None, None, False, target=chosen, chosen=mixed)
                 else:
-                    call_sites.append(CallSite(record, "", None, None, False, remote=chosen, chosen=mixed))  # type: ignore[arg-type]
+                    site = CallSite(record, "", None, None, False, remote=chosen, chosen=mixed)  # type: ignore[arg-type]
+                site.applied = tuple(dict.fromkeys(a for f, a in applied if _reaches_claude(f)))
+                call_sites.append(site)
     _run_lambdas_in_place(collector.calls, collector.trys)
 
     by_record = {id(site.record): site for site in call_sites}
@@ -582,11 +585,18 @@ def _candidate(expr: cst.BaseExpression, scope: Scope, resolver: Resolver) -> Ca
     return resolver.imports.qualify(expr) or expr.value
 
 
-def _chosen_functions(expr: cst.BaseExpression, scope: Scope, resolver: Resolver, depth: int = 0) -> list[Candidate]:
+def _chosen_functions(
+    expr: cst.BaseExpression,
+    scope: Scope,
+    resolver: Resolver,
+    depth: int = 0,
+    applied: list[tuple[Candidate, cst.Call]] | None = None,
+) -> list[Candidate]:
     """The functions a callee is chosen among at run time: `PROVIDERS[name]`, `PROVIDERS.get(name)`
     of a dict whose values are all functions (of this module or imported), a function of this module
     that returns one of several of them (`pick_chat_fn(model)`), or a name bound to one of those.
-    Empty when any way the callee can be bound is not one of those."""
+    Empty when any way the callee can be bound is not one of those. A dict's value may wrap its
+    function in a decorator (`retry_handler(3)(ask_claude)`): `applied` gets the pair."""
     if depth > 4:
         return []
     if isinstance(expr, cst.Name):
@@ -598,7 +608,7 @@ def _chosen_functions(expr: cst.BaseExpression, scope: Scope, resolver: Resolver
         values = current.bindings[expr.value] if current is not None else []
         found: list[Candidate] = []
         for value in values:
-            chosen = _chosen_functions(value, current, resolver, depth + 1)  # type: ignore[arg-type]
+            chosen = _chosen_functions(value, current, resolver, depth + 1, applied)  # type: ignore[arg-type]
             if not chosen:
                 return []
             found.extend(f for f in chosen if f not in found)
@@ -621,12 +631,37 @@ def _chosen_functions(expr: cst.BaseExpression, scope: Scope, resolver: Resolver
     for element in values[0][0].elements:
         if not isinstance(element, cst.DictElement):
             return []
-        candidate = _candidate(element.value, values[0][1], resolver)
+        inner = wrapped_function(element.value, values[0][1], resolver)
+        candidate = _candidate(inner or element.value, values[0][1], resolver)
         if candidate is None:
             return []
+        if inner is not None and applied is not None:
+            applied.append((candidate, element.value))  # type: ignore[arg-type]
         if candidate not in found:
             found.append(candidate)
     return found if len(found) > 1 else []
+
+
+def wrapped_function(expr: cst.BaseExpression, scope: Scope, resolver: Resolver) -> cst.BaseExpression | None:
+    """The function a decorator is applied to in a value (`retry_handler(3)(ask)`, `with_retry(ask)`)
+    when the decorator is a function of this module or a project retry mechanism of another module
+    (whether it is a retry the retry analysis decides, as for one applied at a call)."""
+    if not isinstance(expr, cst.Call) or len(expr.args) != 1 or expr.args[0].star or expr.args[0].keyword is not None:
+        return None
+    inner = expr.args[0].value
+    if not isinstance(inner, (cst.Name, cst.Attribute)):
+        return None
+    decorator = expr.func.func if isinstance(expr.func, cst.Call) else expr.func
+    if not isinstance(decorator, (cst.Name, cst.Attribute)):
+        return None
+    if resolver.function_for(decorator, scope) is not None:
+        return inner
+    name = dotted(decorator)
+    head = name.split(".", 1)[0] if name is not None else ""
+    imported = head in resolver.imports.names and not resolver.bound_locally(head, scope)
+    if imported and resolver.project.retry(resolver.imports.qualify(decorator)) is not None:
+        return inner
+    return None
 
 
 def _bound_values(name: str, scope: Scope) -> list[tuple[cst.BaseExpression, Scope]]:

@@ -1706,3 +1706,20 @@ def _project_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iterat
         mechanism = template_mechanism(model, found[0], node, use if shape != "decorator" else None, [site], found[1])
         mechanism.function = record.frame
         yield mechanism
+    # Applied in a dict of providers: `{"claude": retry_handler(3)(ask_claude), ...}`, then `PROVIDERS[name](q)`.
+    users: dict[cst.Call, list[CallSite]] = {}
+    for site in sites:
+        for value in site.applied:
+            users.setdefault(value, []).append(site)
+    for value, chosen in users.items():
+        if isinstance(value.func, cst.Call):
+            use, name_expr, shape = value.func, value.func.func, "factory"
+        else:
+            use, name_expr, shape = None, value.func, "decorator"
+        found = _template_for(model, name_expr, memo)
+        if found is None or found[0].shape != shape:
+            continue
+        mechanism = template_mechanism(model, found[0], use or value, use, chosen, found[1])
+        frames = {id(s.frame) for s in chosen}
+        mechanism.function = chosen[0].frame if len(frames) == 1 else None
+        yield mechanism

@@ -484,9 +484,30 @@ def _replace_loop(ctx: RuleContext, site: CallSite, m: RetryMechanism) -> Adopti
         names.append("RequestValidationError")
     title = (
         f"Replace the retry loop with the reference helper ({attempts} attempts): {_RETRIES_ONLY}; "
-        f"{ending}; {_VALIDATES}{caught}"
+        f"{ending}; {_VALIDATES}{caught}{_uncovered(ctx, site, try_node)}"
     )
     return Adoption(_fix(ctx, site, title, edits, [*names, "RetryPolicy"]))
+
+
+def _cannot_raise(statement: cst.BaseStatement) -> bool:
+    """`return`, `return name`, `pass`, `break`, `continue`: nothing in them raises."""
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return False
+    return all(
+        isinstance(small, (cst.Pass, cst.Break, cst.Continue))
+        or (isinstance(small, cst.Return) and (small.value is None or isinstance(small.value, cst.Name)))
+        for small in statement.body
+    )
+
+
+def _uncovered(ctx: RuleContext, site: CallSite, try_node: cst.Try) -> str:
+    """The title's words for the `try`'s other statements, which the fix leaves outside any handler."""
+    others = [s for s in try_node.body.body if not _makes_call(s, site.node) and not _cannot_raise(s)]
+    if not others:
+        return ""
+    first, last = ctx.start(others[0]).line, ctx.end(others[-1]).line
+    lines = f"line {first}" if first == last else f"lines {first}-{last}"
+    return f"; errors of the `try`'s other statements ({lines}) are no longer caught or retried"
 
 
 def _exhausted_outcome(

@@ -27,7 +27,7 @@ from callsites import (
     with_blank_lines,
     with_comments,
 )
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from claude_lint.config.settings import Settings
@@ -83,7 +83,23 @@ def _check_fix_properties(path: str, text: str) -> None:
         # CL104's fix moves a handler that never ran above the one that shadowed it, CL106's and
         # CL107's name the SDK class a handler meant: that the handler now runs, with whatever
         # findings its body has, is what those fixes announce.
-        assert new_findings(text, outcome.remaining) == {}
+        found = new_findings(text, outcome.remaining)
+        if _uncovers_statements(text, outcome):
+            # A helper rewrite that says the `try`'s other statements are no longer caught: what
+            # its `except` hid in them (an unguarded index, a JSON parse) is now reported.
+            found = {code: n for code, n in found.items() if code not in HANDLER_GUARDED}
+        assert found == {}
+
+
+# Rules quiet where a surrounding handler catches the error their finding is about.
+HANDLER_GUARDED = frozenset({"CL401", "CL402", "CL404"})
+
+
+def _uncovers_statements(text: str, outcome) -> bool:  # type: ignore[no-untyped-def]
+    return any(
+        d.fix is not None and d.code in outcome.applied and "are no longer caught or retried" in d.fix.message
+        for d in lint_text("prog.py", text, SETTINGS, ALL).diagnostics
+    )
 
 
 def new_findings(before: str, remaining: list) -> dict[str, int]:
@@ -123,6 +139,9 @@ def test_call_site_findings_do_not_depend_on_formatting(text: str, change: str) 
 
 @fuzz
 @given(mutated_programs())
+@example(
+    text='"""Generated module."""\nimport asyncio\nimport functools\nimport json\nimport logging\nimport time\n\nimport backoff\nimport httpx\nimport tenacity\nimport anthropic\n\nlog = logging.getLogger(__name__)\nMODEL = "claude-haiku-4-5"\nclient = anthropic.Anthropic()\n\ndef ask_0(prompt, model=MODEL, n_tokens=1024, history=()):\n    for attempt in range(3):\n        try:\n            reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, messages=[{"role": "user", "content": prompt}])\n            text = reply.content[0].text\n            return text\n        except:\n            pass\n',
+).via("a helper rewrite of a loop whose try also reads the reply: its except hid the index")
 def test_mutated_call_sites_never_crash(text: str) -> None:
     data = text.encode("utf-8", "surrogatepass")
     result = lint_bytes("mut.py", data, SETTINGS, ALL)

@@ -51,10 +51,10 @@ class _DefaultToCheck(click.Group):
         try:
             return super().main(*args, **kwargs)
         finally:
-            from claude_lint.app.workers import stopped_on_interrupt
-
-            if stopped_on_interrupt():  # "Aborted!" is printed: end without joining the pool's threads
-                sys.stdout.flush()
+            # Only a run that started workers imported this module: no import on other exits.
+            workers = sys.modules.get("claude_lint.app.workers")
+            if workers is not None and workers.stopped_on_interrupt():  # "Aborted!" is printed: end
+                sys.stdout.flush()  # without joining the pool's threads
                 sys.stderr.flush()
                 os._exit(1)
 

@@ -135,4 +135,3 @@ def stop_workers(pool: Any) -> None:
             if process.is_alive():
                 process.kill()
                 process.join(1)
-

@@ -281,6 +281,23 @@ class RetriesNonRetryable(Rule):
                 return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
             """
         ),
+        # tenacity applied at the call (through a name) retries only transient errors; the
+        # broad one wraps a function that makes no Claude call.
+        Valid(
+            """
+            import anthropic
+            from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+            client = anthropic.Anthropic(max_retries=0)
+            TRANSIENT = (anthropic.RateLimitError, anthropic.InternalServerError, anthropic.APIConnectionError)
+            def ask(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            def lookup(key):
+                return key.upper()
+            def answer(prompt):
+                retried = retry(retry=retry_if_exception_type(TRANSIENT), stop=stop_after_attempt(4), wait=wait_random_exponential(max=30), reraise=True)(ask)
+                return retried(prompt), retry(stop=stop_after_attempt(3))(lookup)(prompt)
+            """
+        ),
     ]
     INVALID = [
         # Claude's provider wrapped in the dict in a home-made retry that catches everything.
@@ -501,6 +518,46 @@ class RetriesNonRetryable(Rule):
             def ask(client: ac.Anthropic):
                 return create_message(client, model="claude-sonnet-4-6", max_tokens=64, messages=[], retry=RetryPolicy(max_attempts=3))
             """,
+        ),
+        # tenacity applied at the call, not above the def: judged as the same decorator would be.
+        Invalid(
+            """
+            import anthropic, tenacity
+            client = anthropic.Anthropic(max_retries=0)
+            def ask(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            def answer(prompt):
+                return tenacity.retry(stop=tenacity.stop_after_attempt(3), wait=tenacity.wait_random_exponential(max=30), reraise=True)(ask)(prompt)
+            """,
+            line=6,
+            column=12,
+            message=(
+                "`tenacity.retry(...)` has no `retry=`, so tenacity retries every exception, including "
+                "BadRequestError (400), AuthenticationError (401), PaymentRequiredError (402), "
+                "PermissionDeniedError (403) and 6 more, which fail the same way on every attempt"
+            ),
+        ),
+        # backoff wrapping Claude's provider in a dict of providers.
+        Invalid(
+            """
+            import anthropic, backoff
+            client = anthropic.Anthropic(max_retries=0)
+            def ask_claude(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            def ask_echo(prompt):
+                return prompt
+            PROVIDERS = {"claude": backoff.on_exception(backoff.expo, Exception, max_tries=4)(ask_claude), "echo": ask_echo}
+            def ask(name, prompt):
+                return PROVIDERS[name](prompt)
+            """,
+            line=7,
+            column=24,
+            message=(
+                "`backoff.on_exception(...)` retries broad exception types, including BadRequestError (400), "
+                "AuthenticationError (401), PaymentRequiredError (402), PermissionDeniedError (403) and 6 more, "
+                "which fail the same way on every attempt; `PROVIDERS[name]()` may be `ask_claude()` (line 3), "
+                "which makes a Claude call"
+            ),
         ),
     ]
 

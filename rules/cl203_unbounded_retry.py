@@ -372,6 +372,58 @@ class UnboundedRetry(Rule):
                 "keep it at most 10 (`max-attempts`)"
             ),
         ),
+        # tenacity applied at the call with no `stop=`: the fix adds it there.
+        Invalid(
+            """
+            import anthropic, tenacity
+            client = anthropic.Anthropic(max_retries=0)
+            TRANSIENT = (anthropic.RateLimitError, anthropic.InternalServerError, anthropic.APIConnectionError)
+            def ask(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            def answer(prompt):
+                return tenacity.retry(retry=tenacity.retry_if_exception_type(TRANSIENT), wait=tenacity.wait_random_exponential(max=30), reraise=True)(ask)(prompt)
+            """,
+            line=7,
+            column=12,
+            message="`tenacity.retry(...)` around a Claude call has no `stop=`, so it retries forever",
+            fixed="""
+            import anthropic, tenacity
+            client = anthropic.Anthropic(max_retries=0)
+            TRANSIENT = (anthropic.RateLimitError, anthropic.InternalServerError, anthropic.APIConnectionError)
+            def ask(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            def answer(prompt):
+                return tenacity.retry(retry=tenacity.retry_if_exception_type(TRANSIENT), wait=tenacity.wait_random_exponential(max=30), reraise=True, stop=tenacity.stop_after_attempt(5))(ask)(prompt)
+            """,
+        ),
+        # backoff with no bound, wrapping Claude's provider in a dict of providers.
+        Invalid(
+            """
+            import anthropic, backoff
+            client = anthropic.Anthropic(max_retries=0)
+            def ask_claude(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            def ask_echo(prompt):
+                return prompt
+            PROVIDERS = {"claude": backoff.on_exception(backoff.expo, anthropic.RateLimitError)(ask_claude), "echo": ask_echo}
+            def ask(name, prompt):
+                return PROVIDERS[name](prompt)
+            """,
+            line=7,
+            column=24,
+            message="`backoff.on_exception(...)` around a Claude call has neither `max_tries` nor `max_time`, so it retries forever",
+            fixed="""
+            import anthropic, backoff
+            client = anthropic.Anthropic(max_retries=0)
+            def ask_claude(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            def ask_echo(prompt):
+                return prompt
+            PROVIDERS = {"claude": backoff.on_exception(backoff.expo, anthropic.RateLimitError, max_tries=5)(ask_claude), "echo": ask_echo}
+            def ask(name, prompt):
+                return PROVIDERS[name](prompt)
+            """,
+        ),
     ]
 
     def check(self, ctx: RuleContext) -> None:

@@ -232,6 +232,32 @@ class RetryWithoutBackoff(Rule):
             line=9,
             column=16,
         ),
+        # tenacity applied to the function in a name, then called: no `wait=`.
+        Invalid(
+            """
+            import anthropic
+            from tenacity import retry, retry_if_exception_type, stop_after_attempt
+            client = anthropic.Anthropic(max_retries=0)
+            def ask(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            def answer(prompt):
+                retried = retry(retry=retry_if_exception_type(anthropic.RateLimitError), stop=stop_after_attempt(4), reraise=True)(ask)
+                return retried(prompt)
+            """,
+            line=7,
+            column=15,
+            message="`retry(...)` tries the Claude call again at once: add a sleep with exponential backoff and jitter",
+            fixed="""
+            import anthropic
+            from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+            client = anthropic.Anthropic(max_retries=0)
+            def ask(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            def answer(prompt):
+                retried = retry(retry=retry_if_exception_type(anthropic.RateLimitError), stop=stop_after_attempt(4), reraise=True, wait=wait_random_exponential(multiplier=1, max=60))(ask)
+                return retried(prompt)
+            """,
+        ),
     ]
 
     def check(self, ctx: RuleContext) -> None:

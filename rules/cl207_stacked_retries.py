@@ -80,7 +80,9 @@ class StackedRetries(Rule):
     errors: a retry of `RateLimitError` alone would leave 5xx and dropped
     connections with no retry at all), when it waits between attempts (else
     CL204's fix comes first), and never on a mechanism a helper fix (CL202,
-    CL210) replaces. A loop that goes round again at once (a chat prompt, an
+    CL210) replaces, nor on a decorator applied at one call or in a dict's
+    value (`tenacity.retry(...)(ask)(q)`): the function's other callers
+    would lose the SDK's retries with nothing in their place. A loop that goes round again at once (a chat prompt, an
     agent's step loop), or a retry that a handler in a called function keeps
     from seeing the error, is not reported: turning the SDK's waiting
     retries off there would leave nothing that retries. It is unsafe: the SDK's own retries also
@@ -336,6 +338,25 @@ class StackedRetries(Rule):
                 "SDK attempts = up to 12 requests per call; call through `client.with_options(max_retries=0)`"
             ),
         ),
+        # tenacity applied at one call: no `with_options` fix, which would take the SDK's
+        # retries from `ask()`'s other callers too.
+        Invalid(
+            """
+            import anthropic
+            from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+            client = anthropic.Anthropic()
+            def ask(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            def answer(prompt):
+                return retry(retry=retry_if_exception_type(anthropic.APIStatusError), stop=stop_after_attempt(4), wait=wait_random_exponential(max=30), reraise=True)(ask)(prompt)
+            """,
+            line=7,
+            column=12,
+            message=(
+                "`retry(...)` retries a Claude call whose client also retries: 4 attempts x 3 SDK attempts = up to "
+                "12 requests per call; call through `client.with_options(max_retries=0)`"
+            ),
+        ),
     ]
 
     def check(self, ctx: RuleContext) -> None:
@@ -394,6 +415,10 @@ class StackedRetries(Rule):
         `with_options`); only when the mechanism retries everything the SDK did; never
         on a mechanism a helper fix replaces (the two fixes would fight over it).
         """
+        if m.applied:
+            # Applied at one call or in a dict (`tenacity.retry(...)(ask)(q)`): the function's other
+            # callers would lose the SDK's retries and get none in their place.
+            return None
         clients = [site.fixable_client for site in stacked]
         if not all(client is not None for client in clients):
             return None

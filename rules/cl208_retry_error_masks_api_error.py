@@ -227,6 +227,26 @@ class RetryErrorMasksApiError(Rule):
                         return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[])
             """,
         ),
+        # A bare tenacity applied at the call: reported at the application (no keyword to add to).
+        Invalid(
+            """
+            import anthropic, tenacity
+            client = anthropic.Anthropic(max_retries=0)
+            def ask(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            def answer(prompt):
+                try:
+                    return tenacity.retry(ask)(prompt)
+                except anthropic.APIError:
+                    return None
+            """,
+            line=7,
+            column=16,
+            message=(
+                "`tenacity.retry(...)` has no `reraise=True`: when its attempts run out the caller gets "
+                "`tenacity.RetryError` and every `except anthropic...` above never matches"
+            ),
+        ),
     ]
 
     def check(self, ctx: RuleContext) -> None:

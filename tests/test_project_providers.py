@@ -8,7 +8,10 @@ up by name; `pick()` returns one of them, and a handler of OpenAI's errors aroun
 stays quiet, as for an object of one of several classes). chat/wrapped.py keeps
 `retry_handler(retry_limit=3)(ask_claude)` (the decorator factory of chat/retrying.py)
 in its dict: the retry is judged at that value, and a handler around `PROVIDERS[name](...)`
-sees a possible Claude call. A full run, each file alone and stdin give the same findings.
+sees a possible Claude call. chat/library.py does the same with tenacity, in its dict and in a
+name (`retried = tenacity.retry(...)(ask_claude)`) then called: each is judged as the same decorator
+above `ask_claude`'s def would be, at the application. A full run, each file alone and stdin give
+the same findings.
 """
 
 from __future__ import annotations
@@ -23,8 +26,31 @@ from test_project import each_file_alone, each_file_on_stdin, findings
 
 MAY_BE = "`provider()` may be `ask_claude()` (chat/claude.py:8), which makes a Claude call"
 WRAPPED = "`PROVIDERS[name]()` may be `ask_claude()` (chat/claude.py:8), which makes a Claude call"
+REMOTE = "`ask_claude()` in chat/claude.py:8 makes the Claude call"
 
 EXPECTED = [
+    ("chat/library.py", 8, 24, "CL202",
+     ("`tenacity.retry(...)` has no `retry=`, so tenacity retries every exception, including BadRequestError (400), "
+      "AuthenticationError (401), PaymentRequiredError (402), PermissionDeniedError (403) and 6 more, which fail the "
+      f"same way on every attempt; {WRAPPED}")),
+    ("chat/library.py", 8, 24, "CL204",
+     "`tenacity.retry(...)` tries the Claude call again at once: add a sleep with exponential backoff and jitter"),
+    ("chat/library.py", 8, 24, "CL207",
+     ("`tenacity.retry(...)` retries a Claude call whose client also retries: 3 attempts x 3 SDK attempts = up to 9 "
+      f"requests per call; call through `client.with_options(max_retries=0)`; {WRAPPED}")),
+    ("chat/library.py", 16, 15, "CL202",
+     ("`tenacity.retry(...)` retries broad exception types, including BadRequestError (400), AuthenticationError "
+      "(401), PaymentRequiredError (402), PermissionDeniedError (403) and 6 more, which fail the same way on every "
+      "attempt")),
+    ("chat/library.py", 16, 15, "CL203", "`tenacity.retry(...)` around a Claude call has no `stop=`, so it retries forever"),
+    ("chat/library.py", 16, 15, "CL204",
+     "`tenacity.retry(...)` tries the Claude call again at once: add a sleep with exponential backoff and jitter"),
+    ("chat/library.py", 16, 15, "CL207",
+     ("`tenacity.retry(...)` retries a Claude call whose client also retries: each attempt makes up to 3 requests; "
+      f"call through `client.with_options(max_retries=0)`; {REMOTE}")),
+    ("chat/library.py", 19, 5, "CL102",
+     ("`except Exception` swallows the Claude call's error: the handler only does `return None`; log it, re-raise "
+      f"it, or return a real fallback; {REMOTE}")),
     ("chat/router.py", 15, 5, "CL207",
      ("The `for` loop calls Claude again after an error while its client also retries: 3 passes x 3 SDK attempts = "
       f"up to 9 requests per call; call through `client.with_options(max_retries=0)`; {MAY_BE}")),
@@ -54,7 +80,7 @@ EXPECTED = [
       f"it, or return a real fallback; {WRAPPED}")),
 ]
 
-FILES = ["chat/claude.py", "chat/gpt.py", "chat/retrying.py", "chat/router.py", "chat/wrapped.py"]
+FILES = ["chat/claude.py", "chat/gpt.py", "chat/library.py", "chat/retrying.py", "chat/router.py", "chat/wrapped.py"]
 
 
 @pytest.fixture
@@ -73,7 +99,7 @@ def test_each_file_alone_gives_its_share(providers: Path, run_cli) -> None:
 
 
 def test_stdin_gives_the_same_as_the_file(providers: Path, run_cli) -> None:
-    each_file_on_stdin(providers, EXPECTED, ["chat/router.py", "chat/wrapped.py"], run_cli)
+    each_file_on_stdin(providers, EXPECTED, ["chat/library.py", "chat/router.py", "chat/wrapped.py"], run_cli)
 
 
 def test_a_claude_provider_that_stops_calling_claude_takes_the_findings_away(providers: Path) -> None:

@@ -20,6 +20,7 @@ import libcst as cst
 from claude_lint.analysis.collector import ModelCollector
 from claude_lint.analysis.imports import ImportTable
 from claude_lint.analysis.records import (
+    LIBRARY_RETRY_DECORATORS,
     NOT_CLIENT,
     CallRecord,
     CallSite,
@@ -621,7 +622,18 @@ def _chosen_functions(
             table = expr.func.value
     elif isinstance(expr, cst.Call):
         picker = resolver.function_for(expr.func, scope)
-        return _returned_functions(picker, resolver) if picker is not None else []
+        if picker is not None:
+            returned = _returned_functions(picker, resolver)
+            if returned:
+                return returned
+        # A name bound to a function wrapped in a decorator: `retried = retry_handler(3)(ask_claude)`.
+        inner = wrapped_function(expr, scope, resolver) if depth > 0 else None
+        candidate = _candidate(inner, scope, resolver) if inner is not None else None
+        if candidate is None or not _reaches_claude(candidate):
+            return []
+        if applied is not None:
+            applied.append((candidate, expr))
+        return [candidate]
     if not isinstance(table, cst.Name):
         return []
     values = _bound_values(table.value, scope)
@@ -654,7 +666,7 @@ def wrapped_function(expr: cst.BaseExpression, scope: Scope, resolver: Resolver)
     decorator = expr.func.func if isinstance(expr.func, cst.Call) else expr.func
     if not isinstance(decorator, (cst.Name, cst.Attribute)):
         return None
-    if resolver.function_for(decorator, scope) is not None:
+    if resolver.function_for(decorator, scope) is not None or _library_retry(decorator, scope, resolver):
         return inner
     name = dotted(decorator)
     head = name.split(".", 1)[0] if name is not None else ""
@@ -662,6 +674,26 @@ def wrapped_function(expr: cst.BaseExpression, scope: Scope, resolver: Resolver)
     if imported and resolver.project.retry(resolver.imports.qualify(decorator)) is not None:
         return inner
     return None
+
+
+def _library_retry(decorator: cst.BaseExpression, scope: Scope, resolver: Resolver) -> bool:
+    """A library's retry decorator (`tenacity.retry`, `backoff.on_exception`), or a module-level
+    name bound to one (`policy = tenacity.retry(...)`) or to what a function of this module
+    returns (`retry_request = make_retry(5)`)."""
+    if isinstance(decorator, cst.Name) and decorator.value not in resolver.imports.names:
+        bound = resolver.binding_value(decorator.value, resolver.module_scope)
+        if not isinstance(bound, cst.Call):
+            return False
+        if resolver.function_for(bound.func, resolver.module_scope) is not None:
+            return True
+        decorator = bound.func
+    name = dotted(decorator)
+    head = name.split(".", 1)[0] if name is not None else ""
+    return (
+        head in resolver.imports.names
+        and not resolver.bound_locally(head, scope)
+        and resolver.imports.qualify(decorator) in LIBRARY_RETRY_DECORATORS
+    )
 
 
 def _bound_values(name: str, scope: Scope) -> list[tuple[cst.BaseExpression, Scope]]:

@@ -28,6 +28,13 @@ HELPER_FUNCTIONS = {
 # The helper's own keywords, which are not part of the request.
 HELPER_KEYWORDS = frozenset({"retry", "validate", "max_tokens_limit"})
 BUNDLED_HELPER_MODULE = "claude_lint.helper"
+# Retry decorators of libraries, by qualified name, applied above a def, at a call
+# (`tenacity.retry(...)(ask)(q)`) or in a dict's value; `retries.py` reads their arguments.
+TENACITY_DECORATORS = frozenset({"tenacity.retry"})
+RETRYING_DECORATORS = frozenset({"retrying.retry"})
+BACKOFF_DECORATORS = frozenset({"backoff.on_exception", "backoff.on_predicate"})
+STAMINA_DECORATORS = frozenset({"stamina.retry"})
+LIBRARY_RETRY_DECORATORS = TENACITY_DECORATORS | RETRYING_DECORATORS | BACKOFF_DECORATORS | STAMINA_DECORATORS
 
 
 @dataclass(eq=False)

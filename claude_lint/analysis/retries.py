@@ -30,6 +30,13 @@ from claude_lint.analysis.model import (
     ModuleModel,
     Scope,
 )
+from claude_lint.analysis.records import (
+    BACKOFF_DECORATORS,
+    LIBRARY_RETRY_DECORATORS,
+    RETRYING_DECORATORS,
+    STAMINA_DECORATORS,
+    TENACITY_DECORATORS,
+)
 from claude_lint.analysis.returns import returned_values
 from claude_lint.analysis.symbols import Param, RemoteRetry
 from claude_lint.analysis.syntax import (
@@ -52,12 +59,8 @@ WaitKind = Literal["none", "fixed", "exponential", "jittered", "unknown"]
 SLEEP_FUNCTIONS = frozenset(
     {"time.sleep", "asyncio.sleep", "trio.sleep", "anyio.sleep", "gevent.sleep", "eventlet.sleep"}
 )
-_TENACITY_DECORATORS = frozenset({"tenacity.retry"})
 _TENACITY_LOOPS = frozenset({"tenacity.Retrying", "tenacity.AsyncRetrying"})
-_RETRYING_DECORATORS = frozenset({"retrying.retry"})
 _RETRYING_OBJECTS = frozenset({"retrying.Retrying"})
-_BACKOFF_DECORATORS = frozenset({"backoff.on_exception", "backoff.on_predicate"})
-_STAMINA_DECORATORS = frozenset({"stamina.retry"})
 _JITTERED_WAITS = frozenset(
     {"wait_random", "wait_random_exponential", "wait_full_jitter", "wait_exponential_jitter"}
 )
@@ -114,6 +117,9 @@ class RetryMechanism:
     reads_retry_after: bool = False
     on_generator: bool = False  # a decorator on a generator function: it retries nothing
     origin: str | None = None  # a project mechanism defined in another module: "app/retry.py:5"
+    # A library's decorator applied at a call or in a dict's value (`tenacity.retry(...)(ask)(q)`),
+    # not above a def: reported where it is applied.
+    applied: bool = False
 
     def keyword(self, name: str) -> cst.Arg | None:
         if self.call is None:
@@ -773,25 +779,7 @@ def _decorator_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iter
             continue
         wrapped = [s for s in _sites_in_function(model, function) if not swallowed(s)]
         for decorator in function.decorators:
-            expr = decorator.decorator
-            call = expr if isinstance(expr, cst.Call) else None
-            target = expr.func if isinstance(expr, cst.Call) else expr
-            qualname = model.qualify(target)
-            if qualname is not None and qualname not in _ALL_DECORATORS and isinstance(target, cst.Name):
-                # A shared policy: `policy = tenacity.retry(...)` then `@policy`.
-                bound = model.resolver.binding_value(target.value, model.module_scope)
-                if isinstance(bound, cst.Call):
-                    call, qualname = bound, model.qualify(bound.func)
-            mechanism = None
-            if qualname in _TENACITY_DECORATORS:
-                mechanism = _tenacity(model, call, decorator, wrapped)
-            elif qualname in _RETRYING_DECORATORS and not function.is_async:
-                # (On an `async def` it would retry nothing: the call returns a coroutine at once.)
-                mechanism = _retrying(model, call, decorator, wrapped)
-            elif qualname in _BACKOFF_DECORATORS and call is not None:
-                mechanism = _backoff(model, call, decorator, wrapped)
-            elif qualname in _STAMINA_DECORATORS and call is not None:
-                mechanism = _stamina(model, call, decorator, wrapped)
+            mechanism = library_mechanism(model, decorator.decorator, decorator, wrapped, function.is_async)
             if mechanism is not None:
                 mechanism.function = function
                 # Calling a generator function returns at once: the decorator never sees the
@@ -800,7 +788,33 @@ def _decorator_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iter
                 yield mechanism
 
 
-_ALL_DECORATORS = _TENACITY_DECORATORS | _RETRYING_DECORATORS | _BACKOFF_DECORATORS | _STAMINA_DECORATORS
+def library_mechanism(
+    model: ModuleModel, expr: cst.BaseExpression, node: cst.CSTNode, sites: list[CallSite], is_async: bool
+) -> RetryMechanism | None:
+    """The mechanism a library's retry decorator makes (`tenacity.retry(...)`, `@retry`, a
+    module-level `policy = tenacity.retry(...)` named as `policy`), wherever it is applied:
+    above a def, at a call (`tenacity.retry(...)(ask)(q)`) or in a dict's value. `is_async`:
+    the function it wraps is an `async def`."""
+    call = expr if isinstance(expr, cst.Call) else None
+    target = expr.func if isinstance(expr, cst.Call) else expr
+    qualname = model.qualify(target)
+    if qualname is not None and qualname not in LIBRARY_RETRY_DECORATORS and isinstance(target, cst.Name):
+        # A shared policy: `policy = tenacity.retry(...)` then `@policy`.
+        bound = model.resolver.binding_value(target.value, model.module_scope)
+        if isinstance(bound, cst.Call):
+            call, qualname = bound, model.qualify(bound.func)
+    if qualname in TENACITY_DECORATORS:
+        return _tenacity(model, call, node, sites)
+    if qualname in RETRYING_DECORATORS and not is_async:
+        # (On an `async def` it would retry nothing: the call returns a coroutine at once.)
+        return _retrying(model, call, node, sites)
+    if qualname in BACKOFF_DECORATORS and call is not None:
+        return _backoff(model, call, node, sites)
+    if qualname in STAMINA_DECORATORS and call is not None:
+        return _stamina(model, call, node, sites)
+    return None
+
+
 _CATCH_ALL_SDK = frozenset({"AnthropicError", "APIError"})
 
 
@@ -1108,6 +1122,7 @@ def analyse(model: ModuleModel) -> RetryAnalysis:
         *_recursion_mechanisms(model, sites),
         *_retrying_call_mechanisms(model),
         *_project_mechanisms(model, sites),
+        *_applied_library_mechanisms(model, sites),
     ]
     # `backoff.on_exception(..., openai.RateLimitError)` around a Claude call retries nothing of it.
     on_generators = [m for m in found if m.on_generator]
@@ -1315,7 +1330,7 @@ def retry_template(model: ModuleModel, function: FunctionInfo) -> RemoteRetry | 
     outer = {p.name: p for p in _params(function.node)}
     nested = [f for f in model.functions if f is not function and _nested_in(f, function)]
     tenacity_call = next(
-        (r.node for r in function.calls if model.qualify(r.node.func) in _TENACITY_DECORATORS and r.frame in (function, *nested)),
+        (r.node for r in function.calls if model.qualify(r.node.func) in TENACITY_DECORATORS and r.frame in (function, *nested)),
         None,
     )
     if tenacity_call is not None:
@@ -1337,7 +1352,7 @@ def retry_template(model: ModuleModel, function: FunctionInfo) -> RemoteRetry | 
                 attempts = ("param", outer[inner.value], False)
         return RemoteRetry(function.name, "", "factory", catches, attempts, mechanism.wait)
     retrying = next(
-        (r for r in function.calls if model.qualify(r.node.func) in _RETRYING_DECORATORS | _RETRYING_OBJECTS
+        (r for r in function.calls if model.qualify(r.node.func) in RETRYING_DECORATORS | _RETRYING_OBJECTS
          and r.frame in (function, *nested)),
         None,
     )
@@ -1594,8 +1609,8 @@ def bound_retry(model: ModuleModel, name: str) -> RemoteRetry | None:
         return None
     qualname = model.qualify(value.func)
     template: RemoteRetry | None = None
-    if qualname in _TENACITY_DECORATORS or qualname in _RETRYING_DECORATORS:
-        build = _tenacity if qualname in _TENACITY_DECORATORS else _retrying
+    if qualname in TENACITY_DECORATORS or qualname in RETRYING_DECORATORS:
+        build = _tenacity if qualname in TENACITY_DECORATORS else _retrying
         mechanism = build(model, value, value, [])
         predicate, attempts, bounded = mechanism.predicate, mechanism.attempts, mechanism.bounded
         wait, reads = mechanism.wait, False
@@ -1630,7 +1645,7 @@ def _template_for(
         # `retry_request = make_retry(5)` then `@retry_request` (library policies bound to a
         # name are read by `_decorator_mechanisms`).
         value = model.resolver.binding_value(target.value, model.module_scope)
-        if isinstance(value, cst.Call) and model.qualify(value.func) not in _ALL_DECORATORS:
+        if isinstance(value, cst.Call) and model.qualify(value.func) not in LIBRARY_RETRY_DECORATORS:
             bound = bound_retry(model, target.value)
             return (bound, "") if bound is not None else None
     remote = None
@@ -1723,3 +1738,58 @@ def _project_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iterat
         frames = {id(s.frame) for s in chosen}
         mechanism.function = chosen[0].frame if len(frames) == 1 else None
         yield mechanism
+
+
+def _applied_library_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iterator[RetryMechanism]:
+    """A library's retry decorator applied to a function that makes Claude calls anywhere but above
+    its def: at the call (`tenacity.retry(...)(ask)(q)`), in a dict's value or a name's
+    (`{"claude": tenacity.retry(...)(ask)}`, `retried = tenacity.retry(...)(ask)`). Read as the same
+    decorator above `ask`'s def would be, and reported where it is applied: at the decorator's
+    call, or at `tenacity.retry(ask)` for a bare one. It retries the calls of what it makes: the
+    call it is applied in, the calls known to choose it, else (stored or passed on) a call of `ask`."""
+    users: dict[int, list[CallSite]] = {}
+    for site in sites:
+        for value in site.applied:
+            users.setdefault(id(value), []).append(site)
+    called = {id(record.node.func): record for record in model.calls if isinstance(record.node.func, cst.Call)}
+    for record in model.calls:
+        application = record.node
+        if len(application.args) != 1 or application.args[0].star or application.args[0].keyword is not None:
+            continue
+        expr = application.func  # `tenacity.retry(...)`, or a bare `tenacity.retry` / `policy`
+        head = expr.func if isinstance(expr, cst.Call) else expr
+        if not isinstance(head, (cst.Name, cst.Attribute)) or not _names_library_retry(model, head):
+            continue
+        fn = application.args[0].value
+        local = model.resolver.function_for(fn, record.scope)
+        remote = model.resolver.remote_function_for(fn, record.scope) if local is None else None
+        if not (local.calls_llm if local is not None else remote is not None and remote.calls_claude):
+            continue
+        caller = called.get(id(application))
+        if caller is not None:
+            site = _llm_function_site(model, caller, fn)
+            chosen = [site] if site is not None else []
+        else:
+            chosen = users.get(id(application), [])
+        if not chosen:
+            chosen = [CallSite(record, "", None, None, False, target=local, remote=remote)]
+        node = expr if isinstance(expr, cst.Call) else application
+        wrapped = local or remote
+        mechanism = library_mechanism(model, expr, node, chosen, wrapped is not None and wrapped.is_async)
+        if mechanism is None:
+            continue
+        mechanism.applied = True
+        mechanism.on_generator = local is not None and local.is_generator
+        frames = {id(s.frame) for s in chosen}
+        mechanism.function = chosen[0].frame if len(frames) == 1 else None
+        yield mechanism
+
+
+def _names_library_retry(model: ModuleModel, expr: cst.BaseExpression) -> bool:
+    """`tenacity.retry`, `backoff.on_exception`, or a module-level name bound to a call of one."""
+    if isinstance(expr, cst.Name) and expr.value not in model.imports.names:
+        bound = model.resolver.binding_value(expr.value, model.module_scope)
+        if not isinstance(bound, cst.Call):
+            return False
+        expr = bound.func
+    return model.qualify(expr) in LIBRARY_RETRY_DECORATORS

@@ -39,7 +39,9 @@ def mechanism_name(m: RetryMechanism, model: ModuleModel) -> str:
     if m.family == "recursion":
         assert m.function is not None
         return f"the recursive retry of `{m.function.name}()`"
-    if m.family == "project":
+    if m.family == "project" or m.applied:
+        # At a call or in a dict's value the decorator shows as applied: `retry_handler(...)`,
+        # `tenacity.retry(...)` (also for a bare `tenacity.retry(ask)`).
         expr = m.node.decorator if isinstance(m.node, cst.Decorator) else m.node
         assert isinstance(expr, cst.BaseExpression)
         head = model.module.code_for_node(expr.func if isinstance(expr, cst.Call) else expr)

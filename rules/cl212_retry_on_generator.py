@@ -120,14 +120,35 @@ class RetryOnGenerator(Rule):
                 "returns a generator at once, and the Claude call's errors reach the caller while it iterates"
             ),
         ),
+        # Applied at the call: the generator is the function it wraps, not the caller.
+        Invalid(
+            """
+            import anthropic
+            from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+            client = anthropic.Anthropic(max_retries=0)
+            policy = retry(retry=retry_if_exception_type(anthropic.RateLimitError), stop=stop_after_attempt(5), wait=wait_random_exponential(max=30), reraise=True)
+            def stream_answer(prompt):
+                with client.messages.stream(model="claude-sonnet-4-6", max_tokens=1024, messages=prompt) as stream:
+                    yield from stream.text_stream
+            def answer(prompt):
+                return "".join(policy(stream_answer)(prompt))
+            """,
+            line=9,
+            column=20,
+            message=(
+                "`policy(...)` on the generator `stream_answer()` retries nothing: calling it returns a "
+                "generator at once, and the Claude call's errors reach the caller while it iterates"
+            ),
+        ),
     ]
 
     def check(self, ctx: RuleContext) -> None:
         for m in ctx.retries.on_generators:
-            if m.function is None or not m.call_sites:
+            generator = m.wraps if m.applied else m.function
+            if generator is None or not m.call_sites:
                 continue
             ctx.report(
                 m.node,
-                f"{mechanism_name(m, ctx.model)} on the generator `{m.function.name}()` retries nothing: calling "
+                f"{mechanism_name(m, ctx.model)} on the generator `{generator.name}()` retries nothing: calling "
                 "it returns a generator at once, and the Claude call's errors reach the caller while it iterates",
             )

@@ -120,6 +120,7 @@ class RetryMechanism:
     # A library's decorator applied at a call or in a dict's value (`tenacity.retry(...)(ask)(q)`),
     # not above a def: reported where it is applied.
     applied: bool = False
+    wraps: FunctionInfo | None = None  # applied: the function of this module it wraps, when it is one
 
     def keyword(self, name: str) -> cst.Arg | None:
         if self.call is None:
@@ -1778,7 +1779,7 @@ def _applied_library_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -
         mechanism = library_mechanism(model, expr, node, chosen, wrapped is not None and wrapped.is_async)
         if mechanism is None:
             continue
-        mechanism.applied = True
+        mechanism.applied, mechanism.wraps = True, local
         mechanism.on_generator = local is not None and local.is_generator
         frames = {id(s.frame) for s in chosen}
         mechanism.function = chosen[0].frame if len(frames) == 1 else None

@@ -10,7 +10,9 @@ stays quiet, as for an object of one of several classes). chat/wrapped.py keeps
 in its dict: the retry is judged at that value, and a handler around `PROVIDERS[name](...)`
 sees a possible Claude call. chat/library.py does the same with tenacity, in its dict and in a
 name (`retried = tenacity.retry(...)(ask_claude)`) then called: each is judged as the same decorator
-above `ask_claude`'s def would be, at the application. A full run, each file alone and stdin give
+above `ask_claude`'s def would be, at the application. chat/picked.py calls what router's `pick()`
+returns in a retry loop (and mentions no SDK name: the prefilter lets it through because `pick` may
+return a Claude-calling function): judged as the same loop in router.py. A full run, each file alone and stdin give
 the same findings.
 """
 
@@ -51,6 +53,19 @@ EXPECTED = [
     ("chat/library.py", 19, 5, "CL102",
      ("`except Exception` swallows the Claude call's error: the handler only does `return None`; log it, re-raise "
       f"it, or return a real fallback; {REMOTE}")),
+    ("chat/picked.py", 10, 5, "CL207",
+     ("The `for` loop calls Claude again after an error while its client also retries: 3 passes x 3 SDK attempts = "
+      f"up to 9 requests per call; call through `client.with_options(max_retries=0)`; {MAY_BE}")),
+    ("chat/picked.py", 13, 9, "CL202",
+     ("The `for` retry loop retries whatever `except Exception` catches without looking at the error, including "
+      "BadRequestError (400), AuthenticationError (401), PaymentRequiredError (402), PermissionDeniedError (403) "
+      f"and 6 more, which fail the same way on every attempt; {MAY_BE}")),
+    ("chat/picked.py", 14, 13, "CL205",
+     ("This retry wait (exponential) has no random jitter: parallel workers retry in lockstep and hit the rate "
+      f"limit together again; {MAY_BE}")),
+    ("chat/picked.py", 14, 13, "CL209",
+     ("This retry sleeps a guessed time after a rate limit: read the `retry-after` header of the RateLimitError's "
+      f"response instead; {MAY_BE}")),
     ("chat/router.py", 15, 5, "CL207",
      ("The `for` loop calls Claude again after an error while its client also retries: 3 passes x 3 SDK attempts = "
       f"up to 9 requests per call; call through `client.with_options(max_retries=0)`; {MAY_BE}")),
@@ -80,7 +95,10 @@ EXPECTED = [
       f"it, or return a real fallback; {WRAPPED}")),
 ]
 
-FILES = ["chat/claude.py", "chat/gpt.py", "chat/library.py", "chat/retrying.py", "chat/router.py", "chat/wrapped.py"]
+FILES = [
+    "chat/claude.py", "chat/gpt.py", "chat/library.py", "chat/picked.py", "chat/retrying.py", "chat/router.py",
+    "chat/wrapped.py",
+]
 
 
 @pytest.fixture
@@ -99,7 +117,7 @@ def test_each_file_alone_gives_its_share(providers: Path, run_cli) -> None:
 
 
 def test_stdin_gives_the_same_as_the_file(providers: Path, run_cli) -> None:
-    each_file_on_stdin(providers, EXPECTED, ["chat/library.py", "chat/router.py", "chat/wrapped.py"], run_cli)
+    each_file_on_stdin(providers, EXPECTED, ["chat/library.py", "chat/picked.py", "chat/router.py", "chat/wrapped.py"], run_cli)
 
 
 def test_a_claude_provider_that_stops_calling_claude_takes_the_findings_away(providers: Path) -> None:
@@ -109,3 +127,19 @@ def test_a_claude_provider_that_stops_calling_claude_takes_the_findings_away(pro
     )
     outcome = run(["."], ConfigResolver(), RunOptions())
     assert (findings(outcome, providers), outcome.errors) == ([], [])
+
+
+def test_a_picker_that_stops_returning_claudes_provider_relints_its_callers(providers: Path, parses: list[str]) -> None:
+    """`pick()` of chat/router.py returns only OpenAI's provider now: chat/picked.py, which calls what
+    it returns, loses its findings (it names no Claude function now: the prefilter skips it, as it
+    skips any file that cannot reach Claude); the other modules are not linted again."""
+    run(["."], ConfigResolver(), RunOptions(cache=True))
+    router = providers / "chat" / "router.py"
+    router.write_text(
+        router.read_text(encoding="utf-8").replace("        return ask_claude\n", "        return ask_gpt\n"),
+        encoding="utf-8",
+    )
+    parses.clear()
+    after = run(["."], ConfigResolver(), RunOptions(cache=True))
+    assert sorted(set(parses)) == ["chat/router.py"]
+    assert findings(after, providers) == [f for f in EXPECTED if f[0] != "chat/picked.py"]

@@ -623,9 +623,14 @@ def _chosen_functions(
     elif isinstance(expr, cst.Call):
         picker = resolver.function_for(expr.func, scope)
         if picker is not None:
-            returned = _returned_functions(picker, resolver)
+            returned = returned_functions(picker, resolver)
             if returned:
                 return returned
+        elif _may_name_remote_function(expr.func, scope, resolver):
+            # A function of another module that returns one of several: `fn = pick(model)`.
+            remote = resolver.project.picker(resolver.imports.qualify(expr.func))
+            if remote is not None and len(remote.choices) > 1:
+                return list(remote.choices)
         # A name bound to a function wrapped in a decorator: `retried = retry_handler(3)(ask_claude)`.
         inner = wrapped_function(expr, scope, resolver) if depth > 0 else None
         candidate = _candidate(inner, scope, resolver) if inner is not None else None
@@ -705,7 +710,7 @@ def _bound_values(name: str, scope: Scope) -> list[tuple[cst.BaseExpression, Sco
     return []
 
 
-def _returned_functions(picker: FunctionInfo, resolver: Resolver) -> list[Candidate]:
+def returned_functions(picker: FunctionInfo, resolver: Resolver) -> list[Candidate]:
     """The functions a function of this module returns, when every value it returns is one (at least two)."""
     returns = _Returns()
     walk(picker.node.body, returns)

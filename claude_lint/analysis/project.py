@@ -19,6 +19,7 @@ from typing import Any
 from claude_lint.analysis.symbols import (
     MODEL_SINK,
     MODEL_USES,
+    PICKS,
     TEXT_PASS,
     ModelCall,
     ModelSink,
@@ -27,6 +28,7 @@ from claude_lint.analysis.symbols import (
     RemoteClient,
     RemoteConstant,
     RemoteFunction,
+    RemotePicker,
     Symbol,
     TextPass,
     absolute_name,
@@ -159,6 +161,8 @@ class ProjectModel:
             return self._model_uses(qualname[: -len(MODEL_USES)])
         if qualname.endswith(TEXT_PASS):
             return self._text_pass(qualname[: -len(TEXT_PASS)])
+        if qualname.endswith(PICKS):
+            return self._picker(qualname[: -len(PICKS)])
         parts = qualname.split(".")
         for end in range(len(parts) - 1, 0, -1):
             module = self.module(".".join(parts[:end]))
@@ -302,6 +306,34 @@ class ProjectModel:
             if entry is None or not entry.get("passes"):
                 return None
             return TextPass(".".join(rest), tuple((str(n), int(i)) for n, i in entry["passes"]))
+        return None
+
+    def _picker(self, qualname: str) -> RemotePicker | None:
+        """The functions a project function returns one of (summary's "pickers"), also through a re-export."""
+        parts = qualname.split(".")
+        for end in range(len(parts) - 1, 0, -1):
+            module = self.module(".".join(parts[:end]))
+            if module is None:
+                continue
+            rest = parts[end:]
+            summary = module.summary
+            entry: dict[str, Any] | None = summary.get("pickers", {}).get(rest[0]) if len(rest) == 1 else None
+            if entry is None and len(rest) == 1 and rest[0] in summary["imports"]:  # a re-export
+                target = self._absolute(module, summary["imports"][rest[0]])
+                found = self.symbol(target + PICKS) if target is not None else None
+                return found if isinstance(found, RemotePicker) else None
+            if entry is None:
+                return None
+            choices: list[RemoteFunction | str] = []
+            for ref in entry["choices"]:
+                name = self._absolute(module, ref)
+                if name is None:
+                    return None
+                found = self.symbol(name)
+                choice = found if isinstance(found, RemoteFunction) and found.calls_claude else name
+                if choice not in choices:
+                    choices.append(choice)
+            return RemotePicker(rest[0], f"{module.display}:{entry['line']}", tuple(choices))
         return None
 
     def _class(self, module: LoadedModule, name: str, data: dict[str, Any]) -> RemoteClass:
@@ -619,6 +651,10 @@ class ProjectModel:
                     names.add(name)
             for name in summary["clients"]:
                 if isinstance(self.symbol(f"{module.name}.{name}"), RemoteClient):
+                    names.add(name)
+            for name in summary.get("pickers", {}):  # `fn = pick(model)` may be a Claude-calling function
+                found = self.symbol(f"{module.name}.{name}{PICKS}")
+                if isinstance(found, RemotePicker) and any(isinstance(c, RemoteFunction) for c in found.choices):
                     names.add(name)
             for name in summary["classes"]:
                 # A method is called by its name (`obj.m()`); `__call__`, `__init__`... by the class's.

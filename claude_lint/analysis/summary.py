@@ -28,7 +28,8 @@ project model (analysis/project.py), which resolves names across modules.
      "model_sinks": {"f" | "C.m" | "C": {param: [position, "C.m", line]}},  # arguments that become a call's model
      "model_uses": [[qualified name, dict key, "C.m", line]],  # other modules' names sent as a model
      "attribute_types": {"C": {attr: [qualified class name | ":Local"]}},  # what `self.attr` holds
-     "constants": {name: number}}         # module-level numeric constants (attempt counts, waits)
+     "constants": {name: number},         # module-level numeric constants (attempt counts, waits)
+     "pickers": {"pick": {"line": 9, "choices": [qualified names | "~local"]}}}  # returns one of several functions
 
     client: {"cls": "Anthropic", "async": false, "retries": 0 | null, "line": 3} or {"ref": qualified name}
 """
@@ -48,6 +49,7 @@ from claude_lint.analysis.model import (
     ModuleModel,
     Scope,
     dotted,
+    returned_functions,
 )
 from claude_lint.analysis.reply_text import reply_text, returned_text
 from claude_lint.analysis.retries import bound_retry, retry_template
@@ -55,7 +57,7 @@ from claude_lint.analysis.symbols import retry_to_json
 from claude_lint.analysis.values import values_for
 from claude_lint.analysis.walk import walk
 
-FORMAT = 3  # 3: functions' "text" and "passes"
+FORMAT = 4  # 4: "pickers"; 3: functions' "text" and "passes"
 _DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.MULTILINE)
 _CLASS = re.compile(r"^[ \t]*class[ \t]+(\w+)", re.MULTILINE)
 _STREAMS = frozenset({"messages.stream", "beta.messages.stream"})
@@ -395,7 +397,28 @@ class _Summarizer:
             "clients": module_clients,
             **_model_flow(model, functions, lines),
             "constants": self.constants(),
+            "pickers": self.pickers(functions, lines),
         }
+
+    def pickers(self, functions: list[FunctionInfo], lines: list[int]) -> dict[str, Any]:
+        """Module-level functions that return one of several functions (`pick(model)`), which other
+        modules call to choose the function they call: what each may return."""
+        out: dict[str, Any] = {}
+        for info, line in zip(functions, lines, strict=True):
+            if info.scope.parent is not self.model.module_scope or info.name in out:
+                continue
+            choices: list[str] = []
+            for candidate in returned_functions(info, self.resolver):
+                if isinstance(candidate, FunctionInfo):
+                    if candidate.scope.parent is not self.model.module_scope:
+                        break  # a nested function: no other module can name it
+                    choices.append(f"~{candidate.name}")
+                elif isinstance(candidate, str):
+                    choices.append(candidate)
+            else:
+                if choices:
+                    out[info.name] = {"line": line, "choices": choices}
+        return out
 
     def constants(self) -> dict[str, int | float]:
         """Module-level names whose one value is a number (`API_MAX_RETRY = 16`, `RETRY_SLEEP = 2.5`):

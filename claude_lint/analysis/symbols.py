@@ -181,12 +181,28 @@ class ModelUses:
     uses: tuple[tuple[str, str], ...]
 
 
-Symbol = RemoteFunction | RemoteClient | RemoteRetry | RemoteClass | ModelSink | ModelUses | RemoteConstant | TextPass
+@dataclass(frozen=True)
+class RemotePicker:
+    """A project function that returns one of several functions (`def pick(model): return ask_claude`
+    ...): the functions it may return, each a `RemoteFunction` when it makes a Claude call, else its
+    qualified name."""
 
-# The suffixes of names asked about with `ProjectView.model_sink`, `ProjectView.model_uses` and `ProjectView.text_pass`.
+    name: str
+    where: str
+    choices: tuple[RemoteFunction | str, ...]
+
+
+Symbol = (
+    RemoteFunction | RemoteClient | RemoteRetry | RemoteClass | ModelSink | ModelUses | RemoteConstant | TextPass
+    | RemotePicker
+)
+
+# The suffixes of names asked about with `ProjectView.model_sink`, `ProjectView.model_uses`,
+# `ProjectView.text_pass` and `ProjectView.picker`.
 MODEL_SINK = "#model"
 MODEL_USES = "#uses"
 TEXT_PASS = "#passes"
+PICKS = "#picks"
 
 
 def is_external(qualname: str) -> bool:
@@ -282,6 +298,11 @@ class ProjectView:
         """Which arguments of a call of `qualname` (a function or a class's method) it returns as text."""
         found = self.lookup(f"{qualname}{TEXT_PASS}") if qualname else None
         return found if isinstance(found, TextPass) else None
+
+    def picker(self, qualname: str | None) -> RemotePicker | None:
+        """The functions a call of `qualname` (a project function that returns one of several) may return."""
+        found = self.lookup(f"{qualname}{PICKS}") if qualname else None
+        return found if isinstance(found, RemotePicker) else None
 
     def constant(self, qualname: str | None) -> int | float | None:
         found = self.lookup(qualname)

@@ -796,14 +796,7 @@ def library_mechanism(
     module-level `policy = tenacity.retry(...)` named as `policy`), wherever it is applied:
     above a def, at a call (`tenacity.retry(...)(ask)(q)`) or in a dict's value. `is_async`:
     the function it wraps is an `async def`."""
-    call = expr if isinstance(expr, cst.Call) else None
-    target = expr.func if isinstance(expr, cst.Call) else expr
-    qualname = model.qualify(target)
-    if qualname is not None and qualname not in LIBRARY_RETRY_DECORATORS and isinstance(target, cst.Name):
-        # A shared policy: `policy = tenacity.retry(...)` then `@policy`.
-        bound = model.resolver.binding_value(target.value, model.module_scope)
-        if isinstance(bound, cst.Call):
-            call, qualname = bound, model.qualify(bound.func)
+    qualname, call = _library_decorator(model, expr)
     if qualname in TENACITY_DECORATORS:
         return _tenacity(model, call, node, sites)
     if qualname in RETRYING_DECORATORS and not is_async:
@@ -1759,7 +1752,7 @@ def _applied_library_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -
             continue
         expr = application.func  # `tenacity.retry(...)`, or a bare `tenacity.retry` / `policy`
         head = expr.func if isinstance(expr, cst.Call) else expr
-        if not isinstance(head, (cst.Name, cst.Attribute)) or not _names_library_retry(model, head):
+        if not isinstance(head, (cst.Name, cst.Attribute)) or _library_decorator(model, expr)[0] not in LIBRARY_RETRY_DECORATORS:
             continue
         fn = application.args[0].value
         local = model.resolver.function_for(fn, record.scope)
@@ -1786,11 +1779,14 @@ def _applied_library_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -
         yield mechanism
 
 
-def _names_library_retry(model: ModuleModel, expr: cst.BaseExpression) -> bool:
-    """`tenacity.retry`, `backoff.on_exception`, or a module-level name bound to a call of one."""
-    if isinstance(expr, cst.Name) and expr.value not in model.imports.names:
-        bound = model.resolver.binding_value(expr.value, model.module_scope)
-        if not isinstance(bound, cst.Call):
-            return False
-        expr = bound.func
-    return model.qualify(expr) in LIBRARY_RETRY_DECORATORS
+def _library_decorator(model: ModuleModel, expr: cst.BaseExpression) -> tuple[str | None, cst.Call | None]:
+    """What a decorator expression names, and the call that holds its arguments: `tenacity.retry(...)`,
+    a bare `tenacity.retry`, or a shared policy (`policy = tenacity.retry(...)` then `@policy`)."""
+    call = expr if isinstance(expr, cst.Call) else None
+    target = expr.func if isinstance(expr, cst.Call) else expr
+    qualname = model.qualify(target)
+    if qualname is not None and qualname not in LIBRARY_RETRY_DECORATORS and isinstance(target, cst.Name):
+        bound = model.resolver.binding_value(target.value, model.module_scope)
+        if isinstance(bound, cst.Call):
+            call, qualname = bound, model.qualify(bound.func)
+    return qualname, call

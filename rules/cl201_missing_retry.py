@@ -132,6 +132,16 @@ class MissingRetry(Rule):
             client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[], response_model=User, max_retries=0)
             """
         ),
+        # tenacity applied to the SDK method at the call retries it.
+        Valid(
+            """
+            import anthropic, tenacity
+            client = anthropic.Anthropic(max_retries=0)
+            TRANSIENT = (anthropic.RateLimitError, anthropic.InternalServerError, anthropic.APIConnectionError)
+            def ask(prompt):
+                return tenacity.retry(retry=tenacity.retry_if_exception_type(TRANSIENT), stop=tenacity.stop_after_attempt(4), wait=tenacity.wait_random_exponential(max=30), reraise=True)(client.messages.create)(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            """
+        ),
     ]
     INVALID = [
         # A retry only on results retries none of the call's errors.

@@ -559,6 +559,24 @@ class RetriesNonRetryable(Rule):
                 "which makes a Claude call"
             ),
         ),
+        # tenacity applied to the SDK method itself: the calls of `create` are the Claude calls it retries.
+        Invalid(
+            """
+            import anthropic
+            from tenacity import retry, stop_after_attempt, wait_random_exponential
+            client = anthropic.Anthropic(max_retries=0)
+            def ask(prompt):
+                create = retry(stop=stop_after_attempt(4), wait=wait_random_exponential(max=30), reraise=True)(client.messages.create)
+                return create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            """,
+            line=5,
+            column=14,
+            message=(
+                "`retry(...)` has no `retry=`, so tenacity retries every exception, including "
+                "BadRequestError (400), AuthenticationError (401), PaymentRequiredError (402), "
+                "PermissionDeniedError (403) and 6 more, which fail the same way on every attempt"
+            ),
+        ),
     ]
 
     def check(self, ctx: RuleContext) -> None:
@@ -574,7 +592,8 @@ class RetriesNonRetryable(Rule):
             # A manual loop or recursion is reported at the handler that lets the errors in.
             node = _culprit(m, ctx).node if m.family in ("manual", "recursion") else m.node
             what = _what(m, ctx)
-            direct = m.call_sites[0].direct and m.family != "project"
+            # (A decorator applied at the call is not one the helper fix can take away.)
+            direct = m.call_sites[0].direct and m.family != "project" and not m.applied
             adoption = adopt_helper(ctx, m.call_sites[0]) if direct else Adoption(None)
             ctx.report(
                 node,

@@ -357,6 +357,21 @@ class StackedRetries(Rule):
                 "12 requests per call; call through `client.with_options(max_retries=0)`"
             ),
         ),
+        # backoff applied to the SDK method at the call, on a client that keeps its retries.
+        Invalid(
+            """
+            import anthropic, backoff
+            client = anthropic.Anthropic()
+            def ask(prompt):
+                return backoff.on_exception(backoff.expo, anthropic.RateLimitError, max_tries=4)(client.messages.create)(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            """,
+            line=4,
+            column=12,
+            message=(
+                "`backoff.on_exception(...)` retries a Claude call whose client also retries: 4 attempts x 3 SDK "
+                "attempts = up to 12 requests per call; call through `client.with_options(max_retries=0)`"
+            ),
+        ),
     ]
 
     def check(self, ctx: RuleContext) -> None:

@@ -230,8 +230,10 @@ class CallSite:
     # function that returns one of several) and only some of them make a Claude call: `target`
     # is the first that does. Like a call through an object of one of several classes.
     chosen: bool = False
-    # Of a chosen callee: the dict values that apply a decorator to a candidate making a Claude
-    # call (`retry_handler(3)(ask_claude)`); the retry analysis reads the retry they may be.
+    # Of a chosen callee: the dict values (or the name's value) that apply a decorator to a
+    # candidate making a Claude call (`retry_handler(3)(ask_claude)`); of a direct call through a
+    # library retry applied to the SDK method (`retry(...)(client.messages.create)(**request)`),
+    # that application. The retry analysis reads the retry they may be.
     applied: tuple[cst.Call, ...] = ()
 
     @property

@@ -18,6 +18,7 @@ from claude_lint.analysis.imports import ImportTable
 from claude_lint.analysis.records import (
     BUNDLED_HELPER_MODULE,
     HELPER_FUNCTIONS,
+    LIBRARY_RETRY_DECORATORS,
     NOT_CLIENT,
     CallRecord,
     CallSite,
@@ -476,6 +477,38 @@ class Resolver:
             site = self.helper_call_site(record)
             if site is not None:
                 return site
+        application = self._retried_method(func, record.scope)
+        if application is not None:
+            # `retry(...)(client.messages.create)(**request)`, or through a name bound to it: the
+            # call is the SDK method's, retried by the library's decorator (the retry analysis reads it).
+            site = self._sdk_method_site(record, application.args[0].value)
+            if site is not None:
+                site.applied = (application,)
+            return site
+        return self._sdk_method_site(record, func)
+
+    def _retried_method(self, func: cst.BaseExpression, scope: Scope) -> cst.Call | None:
+        """`tenacity.retry(...)(client.messages.create)`, or a name bound to it in scope: a library's
+        retry decorator applied to an SDK method (not a function)."""
+        if isinstance(func, cst.Name):
+            bound = self.binding_value(func.value, scope)
+            func = bound if isinstance(bound, cst.Call) else func
+        if not isinstance(func, cst.Call) or len(func.args) != 1 or func.args[0].keyword is not None or func.args[0].star:
+            return None
+        method = func.args[0].value
+        if not isinstance(method, cst.Attribute) or method.attr.value not in _RESOURCE_METHODS:
+            return None
+        decorator = func.func.func if isinstance(func.func, cst.Call) else func.func
+        if not isinstance(decorator, (cst.Name, cst.Attribute)):
+            return None
+        qualname = self.imports.qualify(decorator)
+        if qualname not in LIBRARY_RETRY_DECORATORS and isinstance(decorator, cst.Name):
+            bound = self.binding_value(decorator.value, self.module_scope)  # `policy = tenacity.retry(...)`
+            qualname = self.imports.qualify(bound.func) if isinstance(bound, cst.Call) else None
+        return func if qualname in LIBRARY_RETRY_DECORATORS else None
+
+    def _sdk_method_site(self, record: CallRecord, func: cst.BaseExpression) -> CallSite | None:
+        """The call site `record` is when `func` is an SDK method of a client (`client.messages.create`)."""
         if not isinstance(func, cst.Attribute) or func.attr.value not in _RESOURCE_METHODS:
             return None
         method = func.attr.value

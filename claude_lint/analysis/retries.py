@@ -1755,21 +1755,24 @@ def _applied_library_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -
         if not isinstance(head, (cst.Name, cst.Attribute)) or _library_decorator(model, expr)[0] not in LIBRARY_RETRY_DECORATORS:
             continue
         fn = application.args[0].value
-        local = model.resolver.function_for(fn, record.scope)
-        remote = model.resolver.remote_function_for(fn, record.scope) if local is None else None
-        if not (local.calls_llm if local is not None else remote is not None and remote.calls_claude):
-            continue
-        caller = called.get(id(application))
-        if caller is not None:
-            site = _llm_function_site(model, caller, fn)
-            chosen = [site] if site is not None else []
+        chosen = users.get(id(application), [])
+        if chosen and all(s.direct for s in chosen):
+            # The SDK method itself (`retry(...)(client.messages.create)`): its calls are direct call sites.
+            local, remote, is_async = None, None, chosen[0].is_async
         else:
-            chosen = users.get(id(application), [])
-        if not chosen:
-            chosen = [CallSite(record, "", None, None, False, target=local, remote=remote)]
+            local = model.resolver.function_for(fn, record.scope)
+            remote = model.resolver.remote_function_for(fn, record.scope) if local is None else None
+            if not (local.calls_llm if local is not None else remote is not None and remote.calls_claude):
+                continue
+            caller = called.get(id(application))
+            if caller is not None:
+                site = _llm_function_site(model, caller, fn)
+                chosen = [site] if site is not None else []
+            if not chosen:
+                chosen = [CallSite(record, "", None, None, False, target=local, remote=remote)]
+            is_async = (local or remote).is_async  # type: ignore[union-attr]
         node = expr if isinstance(expr, cst.Call) else application
-        wrapped = local or remote
-        mechanism = library_mechanism(model, expr, node, chosen, wrapped is not None and wrapped.is_async)
+        mechanism = library_mechanism(model, expr, node, chosen, is_async)
         if mechanism is None:
             continue
         mechanism.applied, mechanism.wraps = True, local

@@ -338,7 +338,7 @@ def _inside(ctx: RuleContext, node: cst.CSTNode, container: cst.CSTNode) -> bool
 def _replace_mechanism(ctx: RuleContext, site: CallSite, m: RetryMechanism) -> Adoption:
     if m.family == "manual":
         return _replace_loop(ctx, site, m)
-    if m.family in _DECORATOR_FAMILIES and m.loop is None:
+    if m.family in _DECORATOR_FAMILIES and m.loop is None and not m.applied:
         return _replace_decorator(ctx, site, m)
     return Adoption(None, f"no helper fix: the fix cannot replace {mechanism_name(m, ctx.model)} around this call")
 

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -98,12 +99,23 @@ class CacheSpec:
 
 
 def _digest(*parts: str | bytes) -> str:
-    hasher = hashlib.blake2b(digest_size=20)
+    return _hasher(*parts).hexdigest()
+
+
+def _hasher(*parts: str | bytes, start: Any = None) -> Any:
+    """The hash `_digest` takes the hex digest of, after `parts` (continuing `start`, a copy, if given)."""
+    hasher = hashlib.blake2b(digest_size=20) if start is None else start.copy()
     for part in parts:
         data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
         hasher.update(len(data).to_bytes(8, "little"))
         hasher.update(data)
-    return hasher.hexdigest()
+    return hasher
+
+
+@functools.lru_cache(maxsize=16)
+def _salted(salt: str) -> Any:
+    """The hash after the salt, copied for each entry (a warm run names and checks thousands)."""
+    return _hasher(salt)
 
 
 def _source_stamps() -> list[list[object]]:
@@ -249,12 +261,17 @@ def _prepare(root: Path, directory: Path) -> bool:
     return True
 
 
-def _entry(spec: CacheSpec, path: str, data: bytes) -> tuple[Path, str]:
-    """The entry file for a path and the key its content must have been linted under."""
+def _entry(spec: CacheSpec, path: str, data: bytes) -> tuple[str, str]:
+    """The entry file for a path and the key its content must have been linted under.
+
+    The name is `_digest(salt, absolute, path)` (other settings: another entry, both stay warm),
+    the key `_digest(salt, absolute, path, hash of the content)`: one hash, continued.
+    """
     absolute = os.path.abspath(path)
-    name = _digest(spec.salt, absolute, path)[:32]  # other settings: another entry, both stay warm
-    key = _digest(spec.salt, absolute, path, hashlib.blake2b(data, digest_size=20).digest())
-    return Path(spec.directory, name + ".json"), key
+    hasher = _hasher(absolute, path, start=_salted(spec.salt))
+    name = hasher.hexdigest()[:32]
+    key = _hasher(hashlib.blake2b(data, digest_size=20).digest(), start=hasher).hexdigest()
+    return os.path.join(spec.directory, name + ".json"), key
 
 
 @dataclass
@@ -311,7 +328,7 @@ def store(
     entry, key = _entry(spec, path, data)
     body = {"summary": summary, "asked": asked or {}, "diagnostics": [_encode(d) for d in diagnostics]}
     with contextlib.suppress(OSError):
-        write_bytes_atomically(entry, sealed_entry({"key": key, "path": path}, body), durable=False, follow_symlinks=False)
+        write_bytes_atomically(Path(entry), sealed_entry({"key": key, "path": path}, body), durable=False, follow_symlinks=False)
 
 
 def sealed_entry(header: dict[str, Any], body: dict[str, Any]) -> bytes:
@@ -341,8 +358,9 @@ class SummaryStore:
         self.directory = Path(spec.directory, "summaries")
         self.salt = spec.salt
 
-    def _file(self, data: bytes) -> Path:
-        return self.directory / (_digest(self.salt, hashlib.blake2b(data, digest_size=20).digest())[:32] + ".json")
+    def _file(self, data: bytes) -> str:
+        name = _hasher(hashlib.blake2b(data, digest_size=20).digest(), start=_salted(self.salt)).hexdigest()[:32]
+        return os.path.join(self.directory, name + ".json")
 
     def load(self, data: bytes) -> dict[str, Any] | None:
         """The summary, trusted as far as an entry is (a regular file, its checksum holds)."""
@@ -362,7 +380,7 @@ class SummaryStore:
         payload = _dumps({"format": FORMAT, "sum": _checksum(self.salt, body)}) + b"\n" + body
         with contextlib.suppress(OSError):
             self.directory.mkdir(exist_ok=True)
-            write_bytes_atomically(self._file(data), payload, durable=False, follow_symlinks=False)
+            write_bytes_atomically(Path(self._file(data)), payload, durable=False, follow_symlinks=False)
 
 
 def _holds_secret(d: Diagnostic) -> bool:

@@ -8,7 +8,7 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +32,15 @@ def _relative_parts(path: Path, root: Path, resolved: Path | None = None) -> tup
         return path.parts
 
 
+def _parts_under(resolved: str, root: str) -> list[str] | None:
+    """`Path(resolved).relative_to(root).parts` for a resolved path and a root as strings, or None
+    when it is not under the root (both normalized: no `.`, no doubled or trailing separator)."""
+    if resolved == root:
+        return []
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    return resolved[len(prefix) :].split(os.sep) if resolved.startswith(prefix) else None
+
+
 def is_excluded(path: Path, settings: Settings, resolved: Path | None = None) -> bool:
     """ruff's semantics: a pattern matches any path component, or the path relative to the root.
 
@@ -40,11 +49,24 @@ def is_excluded(path: Path, settings: Settings, resolved: Path | None = None) ->
     patterns = settings.exclude + settings.extend_exclude
     if not patterns:
         return False
-    parts = _relative_parts(path, settings.root, resolved)
+    return _excluded_parts(_relative_parts(path, settings.root, resolved), patterns)
+
+
+def _excluded_parts(parts: Sequence[str], patterns: tuple[str, ...]) -> bool:
+    """`is_excluded` on the path's parts relative to the root (or its own parts, outside it)."""
     name_matches, path_matches = _exclude_matchers(patterns)
     if name_matches is not None and any(name_matches(os.path.normcase(part)) for part in parts):
         return True
     return path_matches is not None and bool(path_matches(os.path.normcase("/".join(parts))))
+
+
+def _excluded_at(path: str, resolved: str, settings: Settings) -> bool:
+    """`is_excluded(Path(path), settings, Path(resolved))` on strings (a walk's hot loop)."""
+    patterns = settings.exclude + settings.extend_exclude
+    if not patterns:
+        return False
+    parts = _parts_under(resolved, str(settings.root))
+    return _excluded_parts(Path(path).parts if parts is None else parts, patterns)
 
 
 @functools.cache
@@ -68,8 +90,8 @@ def _exclude_matchers(patterns: tuple[str, ...]) -> tuple[Callable[[str], object
     )
 
 
-def _git_files(directory: Path) -> list[Path] | None:
-    """Tracked and untracked, not ignored, files under a directory; None outside git."""
+def _git_files(directory: Path) -> list[str] | None:
+    """Tracked and untracked, not ignored, files under a directory (their paths from it); None outside git."""
     if shutil.which("git") is None:
         return None
     try:
@@ -83,17 +105,79 @@ def _git_files(directory: Path) -> list[Path] | None:
         return None
     if done.returncode != 0:
         return None
-    names = [n for n in done.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
-    return [directory / name for name in names]
+    return [n for n in done.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
 
 
-def _walk(directory: Path, resolver: ConfigResolver) -> Iterator[Path]:
-    for current, dirs, files in os.walk(directory, onerror=None, followlinks=False):
-        here = Path(current)
-        settings = resolver.for_path(here / "_")
-        dirs[:] = sorted(d for d in dirs if not is_excluded(here / d, settings))
-        for name in sorted(files):
-            yield here / name
+def _child(directory: str, name: str) -> str:
+    """`str(Path(directory) / name)` for a normalized directory and a plain name."""
+    return name if directory == "." else directory + name if directory.endswith(os.sep) else directory + os.sep + name
+
+
+def _is_python(name: str) -> bool:
+    """`Path(name).suffix in PYTHON_SUFFIXES`: `.py` is a hidden file's name, not a suffix."""
+    dot = name.rfind(".")
+    return dot > 0 and name[dot:] in PYTHON_SUFFIXES
+
+
+@dataclass
+class _Directory:
+    """A directory walked or listed: its path as given (normalized), resolved, its settings."""
+
+    path: str
+    resolved: str
+    settings: Settings
+
+
+def _walk(directory: str, resolved: str, resolver: ConfigResolver) -> Iterator[tuple[_Directory, list[os.DirEntry[str]]]]:
+    """Each directory under `directory` (top-down, subdirectories sorted, excluded ones pruned, symlinks
+    to directories not followed, unreadable ones skipped: `os.walk`'s walk) with its Python files, sorted.
+
+    `resolved`: the directory resolved; a subdirectory walked into is no symlink, so it resolves
+    to its parent's resolved path and its name, without a `realpath` per directory.
+    """
+    try:
+        with os.scandir(directory) as listed:
+            entries = list(listed)
+    except OSError:
+        return
+    files: list[os.DirEntry[str]] = []
+    dirs: list[os.DirEntry[str]] = []
+    names: set[str] = set()
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            dirs.append(entry)
+        else:
+            names.add(entry.name)
+            if _is_python(entry.name):
+                files.append(entry)
+    here = _Directory(directory, resolved, resolver.for_directory(Path(directory), Path(resolved), names))
+    if files:
+        files.sort(key=_name)
+        yield here, files
+    dirs.sort(key=_name)
+    for entry in dirs:
+        # A symlink is never walked into (followlinks=False), so whether it is excluded does not matter.
+        if _is_link(entry):
+            continue
+        path, inner = _child(directory, entry.name), _child(resolved, entry.name)
+        if not _excluded_at(path, inner, here.settings):
+            yield from _walk(path, inner, resolver)
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+def _is_link(entry: os.DirEntry[str]) -> bool:
+    """`os.path.islink(entry.path)`, from the listing when it can tell."""
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return False
 
 
 def _inside(resolved: Path, *roots: Path) -> bool:
@@ -107,38 +191,41 @@ def discover(paths: Iterable[str], resolver: ConfigResolver, force_exclude: bool
     symlink found in a directory that leads out of both that directory and the
     project root is yielded with the reason it is skipped: `--fix` would write
     outside the project, and excerpts would show a file nobody asked about.
+
+    Paths are strings here and each directory is resolved and looked up once: a
+    warm run of a big tree spends little else than this walk (Path objects, a
+    `realpath` and a config lookup per directory and file cost more than reading
+    the files of a sparse tree).
     """
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            settings = resolver.for_path(path / "_")
+            top = str(path)
+            walked = str(resolve(path))
+            settings = resolver.for_directory(path, Path(walked))
             listed = _git_files(path) if settings.respect_gitignore else None
-            files = sorted(listed) if listed is not None else _walk(path, resolver)
-            # Resolving every file's directory (config lookup, excludes) cost more than reading
-            # the files of a sparse tree: do it once per directory; a file that is not a
-            # symlink resolves to its resolved directory / its name.
-            by_directory: dict[Path, tuple[Settings, Path]] = {}
-            walked = resolve(path)
-            for file in files:
-                if file.suffix not in PYTHON_SUFFIXES or file in seen:
-                    continue
-                parent = file.parent
-                if parent not in by_directory:
-                    by_directory[parent] = (resolver.for_path(file), resolve(parent))
-                file_settings, resolved_parent = by_directory[parent]
-                resolved = resolve(file) if os.path.islink(file) else resolved_parent / file.name
-                if is_excluded(file, file_settings, resolved) or file.is_dir():
-                    continue
-                if listed is not None and not os.path.lexists(file):
-                    continue  # deleted in the work tree but still in the index
-                seen.add(file)
-                if os.path.islink(file) and not _inside(resolved, walked, resolve(file_settings.root)):
-                    yield Candidate(file, False, f"a symlink to {resolved}, outside the project; not checked")
-                    continue
-                yield Candidate(file, explicit=False)
+            groups = _walk(top, walked, resolver) if listed is None else _listed(top, listed, resolver)
+            for directory, files in groups:
+                file_settings = directory.settings
+                for file in files:
+                    name = file if isinstance(file, str) else file.name
+                    full = _child(directory.path, name)
+                    if full in seen:
+                        continue
+                    link = os.path.islink(full) if isinstance(file, str) else _is_link(file)
+                    resolved = str(resolve(full)) if link else _child(directory.resolved, name)
+                    if _excluded_at(full, resolved, file_settings):
+                        continue
+                    if isinstance(file, str) and (os.path.isdir(full) or not os.path.lexists(full)):
+                        continue  # a directory (a submodule), or deleted in the work tree but still in the index
+                    seen.add(full)
+                    if link and not _inside(Path(resolved), Path(walked), resolve(file_settings.root)):
+                        yield Candidate(Path(full), False, f"a symlink to {resolved}, outside the project; not checked")
+                        continue
+                    yield Candidate(Path(full), explicit=False)
         else:
-            if path in seen:
+            if str(path) in seen:
                 continue
             if (
                 path.exists()
@@ -146,5 +233,28 @@ def discover(paths: Iterable[str], resolver: ConfigResolver, force_exclude: bool
                 and is_excluded(path, resolver.for_path(path))
             ):
                 continue
-            seen.add(path)
+            seen.add(str(path))
             yield Candidate(path, explicit=True)
+
+
+def _listed(top: str, names: list[str], resolver: ConfigResolver) -> Iterator[tuple[_Directory, list[str]]]:
+    """The Python files git lists under `top`, by directory, in the order of their paths' parts
+    (as `sorted` orders Paths)."""
+    python = sorted(name.split("/") for name in names if _is_python(name.rpartition("/")[2]))
+    directories: dict[str, _Directory] = {}
+    directory: _Directory | None = None
+    files: list[str] = []
+    for parts in python:
+        parent = top
+        for part in parts[:-1]:
+            parent = _child(parent, part)
+        if directory is None or directory.path != parent:
+            if directory is not None:
+                yield directory, files
+            if parent not in directories:
+                resolved = str(resolve(parent))
+                directories[parent] = _Directory(parent, resolved, resolver.for_directory(Path(parent), Path(resolved)))
+            directory, files = directories[parent], []
+        files.append(parts[-1])
+    if directory is not None:
+        yield directory, files

@@ -11,6 +11,7 @@ workers of a full run, and kept per file content in memory and in the cache.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -27,12 +28,31 @@ from claude_lint.core.source import SourceError, decode_source
 def project_root(path: Path, settings: Settings) -> Path:
     """The configuration's directory, else the git root above the file, else its directory."""
     if settings.config_file is not None:
-        return Path(settings.config_file).parent.resolve()
+        return settings.config_file.parent  # resolved already (`settings_from_table`)
     start = path.resolve().parent
-    for directory in (start, *start.parents):
-        if (directory / ".git").exists():
-            return directory
-    return start
+    directory = str(start)  # strings: a full run asks once for each directory of the tree
+    while True:
+        if _exists(os.path.join(directory, ".git")):
+            return start if directory == str(start) else Path(directory)
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return start
+        directory = parent
+
+
+def _exists(path: str) -> bool:
+    """`Path(path).exists()`: False where it cannot be (ENOENT, ENOTDIR, ELOOP), other errors raised."""
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as e:
+        if e.errno in (errno.EBADF, errno.ELOOP) or getattr(e, "winerror", None) in (21, 123, 1921):
+            return False
+        raise
+    except ValueError:
+        return False
+    return True
 
 
 def module_name(path: Path, resolved: bool = False) -> tuple[str, bool, Path] | None:
@@ -80,6 +100,7 @@ class Project:
         self.computed = 0
         self.cache: Any = None  # a SummaryStore, when the cache is on
         self._directories: dict[Path, Path] = {}  # directory -> resolved (`_resolved`)
+        self._listings: dict[str, dict[str, os.DirEntry[str]] | None] = {}  # directory -> entries (`find`)
 
     def _resolved(self, path: Path) -> Path:
         """`path.resolve()`, with a realpath per directory rather than per file: a file that is no
@@ -108,13 +129,71 @@ class Project:
         return name, is_package
 
     def find(self, name: str) -> Path | None:
+        """The file of module `name`: `<base>/a/b.py` or `<base>/a/b/__init__.py`, the first base that has one.
+
+        A run asks for thousands of names, most of them not in the project (`numpy`,
+        `os.path`) and each probed in every base: each directory is listed once
+        (`_listing`) and a name is looked up in the listings, as Python's own path
+        finder does, instead of two `stat` calls per name and base.
+        """
         parts = name.split(".")
-        for base in self.bases:  # os.path on strings: a warm run asks for hundreds of names that are not there
+        if not all(parts) or any(os.sep in p or (os.altsep and os.altsep in p) for p in parts):
+            return self._probe(parts)  # not a plain dotted name: the paths as they are
+        for base in self.bases:
+            directory = os.fspath(base)
+            for part in parts[:-1]:
+                entries = self._listing(directory)
+                if entries is None:
+                    break
+                entry = entries.get(part)
+                if entry is None or not entry.is_dir():
+                    directory = ""
+                    break
+                directory = os.path.join(directory, part)
+            else:
+                entries = self._listing(directory)
+            if not directory:
+                continue
+            if entries is None:  # a directory that cannot be listed (no read permission): probe it
+                found = self._probe(parts, [base])
+                if found is not None:
+                    return found
+                continue
+            entry = entries.get(parts[-1] + ".py")
+            if entry is not None and entry.is_file():
+                return Path(entry.path)
+            entry = entries.get(parts[-1])
+            if entry is not None and entry.is_dir():
+                inner = self._listing(entry.path)
+                init = inner.get("__init__.py") if inner is not None else None
+                if init is not None and init.is_file():
+                    return Path(init.path)
+                if inner is None and os.path.isfile(os.path.join(entry.path, "__init__.py")):
+                    return Path(entry.path, "__init__.py")
+        return None
+
+    def _probe(self, parts: list[str], bases: list[Path] | None = None) -> Path | None:
+        for base in self.bases if bases is None else bases:
             stem = os.path.join(base, *parts)
             for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
                 if os.path.isfile(candidate):
                     return Path(candidate)
         return None
+
+    def _listing(self, directory: str) -> dict[str, os.DirEntry[str]] | None:
+        """A directory's entries by name, read once (forgotten on `update`); {} if it is missing or
+        no directory, None if it cannot be listed."""
+        entries = self._listings.get(directory)
+        if entries is None and directory not in self._listings:
+            try:
+                with os.scandir(directory) as listed:
+                    entries = {entry.name: entry for entry in listed}
+            except (FileNotFoundError, NotADirectoryError):
+                entries = {}
+            except OSError:
+                entries = None
+            self._listings[directory] = entries
+        return entries
 
     def summary_of(self, data: bytes) -> dict[str, Any] | None:
         key = hashlib.blake2b(data, digest_size=16).digest()
@@ -224,6 +303,7 @@ class Project:
     def update(self, path: Path, data: bytes) -> None:
         """A file of the project changed on disk (the language server saw it saved): summarise it again."""
         self._directories.clear()  # the tree may have changed since
+        self._listings.clear()
         named = self.note_file(path)
         summary = self.summary_of(data)
         self._class_index = None  # its classes may have changed

@@ -216,18 +216,30 @@ class ConfigResolver:
     def __init__(self, override: Settings | None = None) -> None:
         self._override = override
         self._by_dir: dict[Path, Settings] = {}
+        self._resolved: dict[Path, Path] = {}  # a directory as given -> resolved, once per run
 
     def for_path(self, path: Path) -> Settings:
         if self._override is not None:
             return self._override
         directory = path.parent if not path.is_dir() else path
-        return self._for_dir(directory.resolve())
+        resolved = self._resolved.get(directory)
+        if resolved is None:
+            resolved = self._resolved[directory] = directory.resolve()
+        return self._for_dir(resolved)
 
-    def _for_dir(self, directory: Path) -> Settings:
+    def for_directory(self, directory: Path, resolved: Path, names: set[str] | None = None) -> Settings:
+        """`for_path` of a directory the caller has resolved (a walk: its parent's resolved path and its
+        name); `names`: the names in it that are not directories, when the caller listed it."""
+        if self._override is not None:
+            return self._override
+        self._resolved[directory] = resolved
+        return self._for_dir(resolved, names)
+
+    def _for_dir(self, directory: Path, names: set[str] | None = None) -> Settings:
         cached = self._by_dir.get(directory)
         if cached is not None:
             return cached
-        settings = self._read_dir(directory)
+        settings = self._read_dir(directory, names)
         if settings is None:
             parent = directory.parent
             settings = Settings(root=Path.cwd()) if parent == directory else self._for_dir(parent)
@@ -235,8 +247,10 @@ class ConfigResolver:
         return settings
 
     @staticmethod
-    def _read_dir(directory: Path) -> Settings | None:
+    def _read_dir(directory: Path, names: set[str] | None = None) -> Settings | None:
         for name in CONFIG_FILENAMES:
+            if names is not None and name not in names:
+                continue  # listed, and not there (a config file is no directory)
             candidate = directory / name
             if candidate.is_file():
                 try:

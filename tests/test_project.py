@@ -14,6 +14,7 @@ findings; the cache re-lints the users of a changed wrapper and nothing else.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -243,3 +244,38 @@ def test_calls_lists_each_call_site_with_its_posture(shapes: Path, run_cli) -> N
         "  handlers: none",
         "  callers:  none found in the project",
     ]
+
+
+def test_a_runs_module_finder_reads_listings_and_finds_what_probing_finds(tmp_path: Path) -> None:
+    """A run's project (`snapshot`) finds modules in directory listings read once; the language
+    server's probes the files each time. Both find the same file for every name: a module before
+    a package of the same name, the first base that has it, packages through a symlinked
+    directory, not a directory named like a module, nor a broken symlink, nor a FIFO; a name with
+    an empty part is probed as its path reads (`pkg..mod` is `pkg/mod.py`)."""
+    from claude_lint.app.project import Project
+    from claude_lint.config.settings import Settings
+
+    root = tmp_path / "proj"
+    for relative in ("a.py", "pkg/__init__.py", "pkg/mod.py", "pkg/sub/__init__.py", "pkg/sub/deep.py",
+                     "both.py", "both/__init__.py", "nopkg/x.py", "src/lib/__init__.py", "src/lib/util.py",
+                     "src/a.py", "dirmod.py/__init__.py", "other/pkg/extra.py"):
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text("x = 1\n")
+    (root / "linked").symlink_to(root / "pkg", target_is_directory=True)
+    (root / "broken.py").symlink_to(root / "missing.py")
+    os.mkfifo(root / "fifo.py")
+    names = ["a", "pkg", "pkg.mod", "pkg.sub", "pkg.sub.deep", "pkg.missing", "both", "nopkg", "nopkg.x",
+             "lib", "lib.util", "dirmod", "linked.mod", "linked.sub.deep", "broken", "fifo", "numpy", "os.path",
+             "pkg.extra", "a.b", "pkg..mod"]
+    expected = {
+        "a": root / "a.py", "pkg": root / "pkg/__init__.py", "pkg.mod": root / "pkg/mod.py",
+        "pkg.sub": root / "pkg/sub/__init__.py", "pkg.sub.deep": root / "pkg/sub/deep.py", "both": root / "both.py",
+        "nopkg.x": root / "nopkg/x.py", "lib": root / "src/lib/__init__.py", "lib.util": root / "src/lib/util.py",
+        "linked.mod": root / "linked/mod.py", "pkg..mod": root / "pkg/mod.py",
+        "linked.sub.deep": root / "linked/sub/deep.py", "pkg.extra": root / "other/pkg/extra.py",
+    }
+    settings = Settings(root=root)
+    for snapshot in (True, False):
+        project = Project(root, settings, snapshot=snapshot)
+        project.bases.append(root / "other")
+        assert {name: project.find(name) for name in names} == {name: expected.get(name) for name in names}

@@ -84,8 +84,12 @@ def _package_of(directory: Path) -> tuple[tuple[str, ...], Path]:
 class Project:
     """One project's module index and its model (summaries resolved on demand)."""
 
-    def __init__(self, root: Path, settings: Settings) -> None:
+    def __init__(self, root: Path, settings: Settings, snapshot: bool = False) -> None:
+        """`snapshot`: the tree does not change while this project is asked (one run's own
+        projects), so `find` reads each directory once; a project the language server keeps
+        probes the files each time (a module created since may be asked for)."""
         self.root = root
+        self.snapshot = snapshot
         self.settings = settings
         self.bases: list[Path] = [root, root / "src"]
         self.model = ProjectModel(self._load, self._subclass_modules)
@@ -132,12 +136,12 @@ class Project:
         """The file of module `name`: `<base>/a/b.py` or `<base>/a/b/__init__.py`, the first base that has one.
 
         A run asks for thousands of names, most of them not in the project (`numpy`,
-        `os.path`) and each probed in every base: each directory is listed once
-        (`_listing`) and a name is looked up in the listings, as Python's own path
-        finder does, instead of two `stat` calls per name and base.
+        `os.path`) and each probed in every base: in a `snapshot`, each directory is
+        listed once (`_listing`) and a name is looked up in the listings, as Python's
+        own path finder does, instead of two `stat` calls per name and base.
         """
         parts = name.split(".")
-        if not all(parts) or any(os.sep in p or (os.altsep and os.altsep in p) for p in parts):
+        if not self.snapshot or not all(parts) or any(os.sep in p or (os.altsep and os.altsep in p) for p in parts):
             return self._probe(parts)  # not a plain dotted name: the paths as they are
         for base in self.bases:
             directory = os.fspath(base)
@@ -391,5 +395,5 @@ def project_for(path: Path, settings: Settings, registry: dict[tuple[Path, Setti
     root = project_root(path, settings)
     key = (root, settings)
     if key not in projects:
-        projects[key] = Project(root, settings)
+        projects[key] = Project(root, settings, snapshot=registry is not None)
     return projects[key]

@@ -348,6 +348,37 @@ def test_two_concurrent_runs_both_report_correctly(tmp_path: Path, run_cli) -> N
     assert all(p.suffix == ".json" and not p.name.startswith(".tmp-") for p in cached)
 
 
+@pytest.mark.parametrize("temporary", [False, True], ids=["version-directory", "and-the-tag-being-written"])
+def test_a_cache_another_run_is_creating_is_not_refused(tmp_path: Path, run_cli, temporary: bool) -> None:
+    """What a run that started a moment earlier has made of the cache before its tag is in place:
+    the version directory, then the tag's temporary file. A run that sees it uses the cache (two
+    cold runs started together refused each other's: an empty report and exit code 2)."""
+    (tmp_path / "app.py").write_text(APP, encoding="utf-8")
+    expected = run_cli("check", "--no-cache", "--output-format", "concise", "app.py")
+    assert expected.returncode == 1 and "CL102" in expected.stdout.decode()
+    root = tmp_path / ".claude_lint_cache"
+    (root / claude_lint.__version__).mkdir(parents=True)
+    if temporary:
+        (root / ".CACHEDIR.TAG.k3j9x2.tmp").write_text("Signature: 8a477f", encoding="utf-8")
+    done = run_cli("check", "--output-format", "concise", "app.py")
+    assert (done.returncode, done.stdout, done.stderr) == (1, expected.stdout, b"")
+    assert (root / "CACHEDIR.TAG").read_text(encoding="utf-8") == cache.CACHEDIR_TAG
+    assert len(list((root / claude_lint.__version__).glob("*.json"))) == 1
+
+
+def test_a_cache_dir_holding_anything_else_without_the_tag_is_still_refused(tmp_path: Path, run_cli) -> None:
+    (tmp_path / "app.py").write_text(APP, encoding="utf-8")
+    root = tmp_path / ".claude_lint_cache"
+    (root / claude_lint.__version__).mkdir(parents=True)
+    (root / "notes.txt").write_text("mine\n", encoding="utf-8")
+    done = run_cli("check", "--output-format", "concise", "app.py")
+    assert done.returncode == 2 and done.stdout == b""
+    assert done.stderr.decode().strip().endswith(
+        f"`cache-dir` = '.claude_lint_cache' is {root.resolve()}, an existing directory that is not a claude-lint cache"
+    )
+    assert sorted(p.name for p in root.iterdir()) == [claude_lint.__version__, "notes.txt"]
+
+
 # ---------------------------------------------------------------- every output from a warm cache
 
 # Not an `sk-ant-` key: only the finding's `secret` flag masks it in excerpts and diffs.

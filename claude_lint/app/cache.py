@@ -237,12 +237,20 @@ def checked_cache_directory(settings: Settings) -> Path:
 
 
 def _is_our_cache(directory: Path) -> bool:
-    """A claude-lint cache (our CACHEDIR.TAG), or an empty directory."""
+    """A claude-lint cache (our CACHEDIR.TAG), an empty directory, or one that another run is
+    creating this moment: `_prepare` makes the version directory, then writes the tag through a
+    temporary file, so only those can be in it before the tag is (two cold runs started together
+    refused each other's cache there)."""
     try:
         tag = read_source_file(directory / "CACHEDIR.TAG", limit=4096, follow_symlinks=False)
     except (OSError, SourceError):
+        import claude_lint
+
         try:
-            return not any(directory.iterdir())
+            return all(
+                name == claude_lint.__version__ or (name.startswith(".CACHEDIR.TAG.") and name.endswith(".tmp"))
+                for name in os.listdir(directory)
+            )
         except OSError:
             return False
     return tag.decode("utf-8", "replace") == CACHEDIR_TAG

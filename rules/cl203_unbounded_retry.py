@@ -424,6 +424,36 @@ class UnboundedRetry(Rule):
                 return PROVIDERS[name](prompt)
             """,
         ),
+        # A home-made decorator applied to the provider in a name handed to a thread pool: judged
+        # as the same decorator above `ask`'s def, at the application.
+        Invalid(
+            """
+            import anthropic, concurrent.futures
+            client = anthropic.Anthropic(max_retries=0)
+            def retry_handler(retry_limit=3):
+                def decorator(func):
+                    def wrapper(*args, **kwargs):
+                        attempt = 0
+                        while retry_limit is None or attempt < retry_limit:
+                            attempt += 1
+                            try:
+                                return func(*args, **kwargs)
+                            except anthropic.RateLimitError:
+                                continue
+                        raise RuntimeError("out of attempts")
+                    return wrapper
+                return decorator
+            def ask(prompt):
+                return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=prompt)
+            def ask_all(prompts):
+                retried = retry_handler(retry_limit=None)(ask)
+                with concurrent.futures.ThreadPoolExecutor() as pool:
+                    return list(pool.map(retried, prompts))
+            """,
+            line=19,
+            column=15,
+            message="`retry_handler(...)` around a Claude call has no attempt bound as applied here, so it retries forever",
+        ),
     ]
 
     def check(self, ctx: RuleContext) -> None:

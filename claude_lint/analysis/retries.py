@@ -1746,15 +1746,20 @@ def _applied_library_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -
         for value in site.applied:
             users.setdefault(id(value), []).append(site)
     called = {id(record.node.func): record for record in model.calls if isinstance(record.node.func, cst.Call)}
+    memo: dict[int, RemoteRetry | None] = {}
     for record in model.calls:
         application = record.node
         if len(application.args) != 1 or application.args[0].star or application.args[0].keyword is not None:
             continue
         expr = application.func  # `tenacity.retry(...)`, or a bare `tenacity.retry` / `policy`
         head = expr.func if isinstance(expr, cst.Call) else expr
-        if not isinstance(head, (cst.Name, cst.Attribute)) or _library_decorator(model, expr)[0] not in LIBRARY_RETRY_DECORATORS:
+        if not isinstance(head, (cst.Name, cst.Attribute)):
             continue
         fn = application.args[0].value
+        if _library_decorator(model, expr)[0] not in LIBRARY_RETRY_DECORATORS:
+            if id(application) not in called and id(application) not in users:
+                yield from _stored_project_application(model, record, expr, head, memo)
+            continue
         chosen = users.get(id(application), [])
         if chosen and all(s.direct for s in chosen):
             # The SDK method itself (`retry(...)(client.messages.create)`): its calls are direct call sites.
@@ -1780,6 +1785,34 @@ def _applied_library_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -
         frames = {id(s.frame) for s in chosen}
         mechanism.function = chosen[0].frame if len(frames) == 1 else None
         yield mechanism
+
+
+def _stored_project_application(
+    model: ModuleModel, record: CallRecord, expr: cst.BaseExpression, head: cst.BaseExpression,
+    memo: dict[int, RemoteRetry | None],
+) -> Iterator[RetryMechanism]:
+    """A project retry decorator applied to a Claude-calling function in a value no call in the module
+    is known to make (`retried = retry_handler(3)(ask)` passed on, a dict of one provider): like the
+    same decorator above `ask`'s def, it retries every call of what it makes (the ones made through a
+    call or a dict lookup of this module are `_project_mechanisms`')."""
+    found = _template_for(model, head, memo)
+    use = expr if isinstance(expr, cst.Call) else None
+    if found is None or found[0].shape != ("factory" if use is not None else "decorator"):
+        return
+    fn = record.node.args[0].value
+    local = model.resolver.function_for(fn, record.scope)
+    remote = model.resolver.remote_function_for(fn, record.scope) if local is None else None
+    if not (local.calls_llm if local is not None else remote is not None and remote.calls_claude):
+        return
+    wrapped = local or remote
+    if (local is not None and local.is_generator and not found[0].iterates) or (
+        wrapped is not None and wrapped.is_async and found[0].sync_only
+    ):
+        return  # it sees none of the call's errors, as above a def
+    site = CallSite(record, "", None, None, False, target=local, remote=remote)
+    mechanism = template_mechanism(model, found[0], use or record.node, use, [site], found[1])
+    mechanism.function = record.frame
+    yield mechanism
 
 
 def _library_decorator(model: ModuleModel, expr: cst.BaseExpression) -> tuple[str | None, cst.Call | None]:

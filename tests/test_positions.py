@@ -128,3 +128,50 @@ def _as_locations(raw):  # type: ignore[no-untyped-def]
     from claude_lint.core.diagnostics import Location
 
     return (Location(*raw[0]), Location(*raw[1]))
+
+
+@pytest.mark.parametrize("text", [TRICKY, *(p.read_text(encoding="utf-8") for p in SOURCES[:3]), "x = 1", "x = 1\r"])
+def test_a_node_not_chosen_gets_its_offsets_from_its_statement_alone(text: str) -> None:
+    """`ChosenOffsets` (what rules use) answers for any node of a top-level statement by generating
+    that statement only, and its offsets equal the whole-module pass's, statement by statement
+    in any order; a node outside every statement (the header's comment) is not answered."""
+    from claude_lint.analysis import positions
+    from claude_lint.analysis.positions import ChosenOffsets, offset_ranges
+
+    module = cst.parse_module(text)
+    expected, length = offset_ranges(module, None)
+    nodes: list[cst.CSTNode] = []
+
+    class _All(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            nodes.append(node)
+            return True
+
+    module.visit(_All())
+    generated: list[cst.CSTNode] = []
+    original = positions._AllPositionsState.after_codegen
+
+    def counting(self: positions._AllPositionsState, node: cst.CSTNode) -> None:
+        generated.append(node)
+        original(self, node)
+
+    chosen = ChosenOffsets(module, module.body[:1])
+    assert chosen.length == length
+    in_statements = {id(n) for stmt in module.body for n in _descendants(stmt)}
+    positions._AllPositionsState.after_codegen = counting  # type: ignore[method-assign]
+    try:
+        for node in reversed(random.Random(5).sample(nodes, len(nodes))):
+            got = chosen.get(id(node))
+            assert got == (expected[id(node)] if id(node) in in_statements else None), type(node).__name__
+    finally:
+        positions._AllPositionsState.after_codegen = original  # type: ignore[method-assign]
+    # Each statement generated once at most: never the module as a whole.
+    assert not any(isinstance(n, cst.Module) for n in generated)
+    assert len(generated) == len({id(n) for n in generated})
+
+
+def _descendants(node: cst.CSTNode) -> list[cst.CSTNode]:
+    out = [node]
+    for child in node.children:
+        out += _descendants(child)
+    return out

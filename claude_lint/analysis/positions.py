@@ -18,6 +18,7 @@ from typing import Any
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
+from claude_lint.analysis.walk import child_fields
 from claude_lint.core.diagnostics import Location
 
 Range = tuple[Location, Location]
@@ -34,7 +35,7 @@ class _PositionState(CodegenState):  # type: ignore[misc]
     columns are worked out later, for the few ranges that are used.
     """
 
-    def __init__(self, module: cst.Module, targets: set[int]) -> None:
+    def __init__(self, module: cst.Module, targets: set[int], kinds: frozenset[type] = frozenset()) -> None:
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
         self.offset = 0
         self.last = 0  # the last token's length, for `pop_trailing_newline`
@@ -42,6 +43,7 @@ class _PositionState(CodegenState):  # type: ignore[misc]
         # module its newline, which no position needs.
         self.tokens = _NOT_EMPTY
         self.targets = targets  # node ids
+        self.kinds = kinds  # and every node of these types
         self.starts: dict[int, int] = {}
         self.ranges: dict[int, OffsetRange] = {}
 
@@ -58,19 +60,19 @@ class _PositionState(CodegenState):  # type: ignore[misc]
 
     def before_codegen(self, node: cst.CSTNode) -> None:
         key = id(node)
-        if key in self.targets:
+        if key in self.targets or type(node) in self.kinds:
             self.starts[key] = self.offset
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         key = id(node)
         # A syntactic range (recorded just before) wins, as in PositionProvider.
-        if key in self.targets and key not in self.ranges:
+        if (key in self.targets or type(node) in self.kinds) and key not in self.ranges:
             self.ranges[key] = (self.starts[key], self.offset)
 
     def record_syntactic_position(  # type: ignore[override]
         self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None, end_node: cst.CSTNode | None = None
     ) -> AbstractContextManager[None]:
-        if id(node) not in self.targets:
+        if id(node) not in self.targets and type(node) not in self.kinds:
             return _UNWANTED
         if start_node is None and end_node is None and _is_expression(type(node)) and not node.lpar:  # type: ignore[attr-defined]
             # An expression's syntactic range leaves out its parentheses: with none, it is
@@ -150,6 +152,67 @@ def offset_ranges(module: cst.Module, nodes: Iterable[cst.CSTNode] | None) -> tu
         state = _PositionState(module, {id(node) for node in nodes})
     module._codegen(state)
     return state.ranges, state.offset
+
+
+# Reported by rules but not among `likely_reported`'s nodes: every one is booked in the first pass
+# (a type test per node) rather than found later (CL402's `reply.content[0]`, CL403's `reply.content`).
+_ALSO_REPORTED: frozenset[type] = frozenset({cst.Subscript, cst.Attribute})
+
+
+class ChosenOffsets:
+    """Offsets of chosen nodes from one pass over the module, and of any other node on demand.
+
+    A node not chosen is found in its top-level statement, and only that statement is generated
+    again (its offsets counted from where the first pass saw it start), not the whole module: a
+    file with thousands of findings used to pay a second whole-module pass for one node no rule
+    usually reports. The offsets equal `offset_ranges(module, None)`'s.
+    """
+
+    def __init__(self, module: cst.Module, nodes: Iterable[cst.CSTNode]) -> None:
+        self.module = module
+        state = _PositionState(module, {id(node) for node in nodes} | {id(stmt) for stmt in module.body}, _ALSO_REPORTED)
+        module._codegen(state)
+        self.ranges = state.ranges
+        self.length = state.offset
+        # Where each top-level statement's code starts (its leading blank lines and comments included).
+        self._bases = [state.starts[id(stmt)] for stmt in module.body]
+        self._owner: dict[int, int] = {}  # node id -> index of its top-level statement, as far as searched
+        self._searched = 0  # statements searched so far, in order
+        self._generated: set[int] = set()
+
+    def get(self, key: int, default: OffsetRange | None = None) -> OffsetRange | None:
+        found = self.ranges.get(key)
+        if found is not None:
+            return found
+        index = self._statement_of(key)
+        if index is None or index in self._generated:
+            return default
+        self._generated.add(index)
+        state = _AllPositionsState(self.module, set())
+        state.offset = self._bases[index]
+        self.module.body[index]._codegen(state)
+        for node_key, (start, end) in state.ranges.items():
+            self.ranges.setdefault(node_key, (start, end))  # the first pass's ranges are the same
+        return self.ranges.get(key, default)
+
+    def _statement_of(self, key: int) -> int | None:
+        """The index of the top-level statement holding the node, searching statements not yet searched."""
+        owner = self._owner
+        body = self.module.body
+        while key not in owner and self._searched < len(body):
+            index = self._searched
+            pending: list[cst.CSTNode] = [body[index]]
+            while pending:
+                node = pending.pop()
+                owner[id(node)] = index
+                for name in child_fields(type(node)):
+                    value = getattr(node, name)
+                    if type(value) is tuple or type(value) is list:
+                        pending.extend(child for child in value if isinstance(child, cst.CSTNode))
+                    elif isinstance(value, cst.CSTNode):
+                        pending.append(value)
+            self._searched += 1
+        return owner.get(key)
 
 
 def line_starts_for(module: cst.Module, text: str, generated_length: int) -> list[int]:

@@ -1289,13 +1289,16 @@ def _params(node: cst.FunctionDef) -> list[Param]:
     return out
 
 
-def _nested_in(info: FunctionInfo, outer: FunctionInfo) -> bool:
-    scope = info.scope
-    while scope is not None:
-        if scope is outer.scope:
-            return True
-        scope = scope.parent
-    return False
+def _nested_functions(model: ModuleModel) -> dict[int, list[FunctionInfo]]:
+    """The functions nested (at any depth) in each function's scope, by `id` of that scope, in
+    `model.functions` order: one pass over the functions, not one per function asked about."""
+    nested: dict[int, list[FunctionInfo]] = {}
+    for info in model.functions:
+        scope: Scope | None = info.scope  # its own too: the caller leaves the function itself out
+        while scope is not None:
+            nested.setdefault(id(scope), []).append(info)
+            scope = scope.parent
+    return nested
 
 
 class _Scaled(cst.CSTVisitor):
@@ -1322,7 +1325,7 @@ def retry_template(model: ModuleModel, function: FunctionInfo) -> RemoteRetry | 
     if function.scope.parent is None or not function.node.params.params and not function.node.params.kwonly_params:
         return None
     outer = {p.name: p for p in _params(function.node)}
-    nested = [f for f in model.functions if f is not function and _nested_in(f, function)]
+    nested = [f for f in model.shared(_nested_functions).get(id(function.scope), ()) if f is not function]
     tenacity_call = next(
         (r.node for r in function.calls if model.qualify(r.node.func) in TENACITY_DECORATORS and r.frame in (function, *nested)),
         None,

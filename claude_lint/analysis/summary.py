@@ -67,11 +67,14 @@ def _lines(text: str, pattern: re.Pattern[str], names: list[str]) -> list[int]:
     """The line of each def/class, in source order: the n-th node matches the n-th header of its name."""
     found: list[int] = []
     matches = pattern.finditer(text)
+    counted, breaks = 0, 0  # line breaks before `counted`: each header's line counts on from the last
     for name in names:
         line = 0
         for match in matches:
             if match.group(1) == name:
-                line = text.count("\n", 0, match.start()) + 1
+                breaks += text.count("\n", counted, match.start())
+                counted = match.start()
+                line = breaks + 1
                 break
         found.append(line)
     return found

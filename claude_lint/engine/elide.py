@@ -407,7 +407,12 @@ def _compiled(statement: str, groups: list[Group]) -> set[str] | None:
         around = statement[: group.open + 1] + statement[group.close :]
         # The text around takes no string, comment or continuation that could meet a piece's.
         if group.close > 0 and len(around) <= 4_096 and not any(c in around for c in "'\"#\\"):
-            bound: set[str] | None = set()
+            # Valid elements that bind nothing, wherever `0` alone is valid: no compile of them.
+            plain = _plain_elements().fullmatch(statement, group.open + 1, group.close)
+            bound: set[str] | None = names(statement[: group.open + 1] + "0" + statement[group.close :]) if plain else None
+            if bound is not None:
+                return bound  # (else not plain, or a target, `[a, b] = pair`, say: compiled as below)
+            bound = set()
             piece_start = group.open + 1
             for cut in [*_cuts(group.commas, piece_start), group.close]:
                 piece = statement[piece_start:cut]
@@ -421,6 +426,32 @@ def _compiled(statement: str, groups: list[Group]) -> set[str] | None:
             if bound is not None:
                 return bound
     return names(statement)
+
+
+@cache
+def _plain_elements() -> re.Pattern[str]:
+    """A bracket's interior of elements CPython always compiles and that bind nothing: names,
+    attribute reads, subscripts by a name or a plain literal, calls of positional arguments (maybe
+    `*x` among them), one keyword argument and a last `**x`, chained (`g(c)(d)`, `str(v).strip()`);
+    plain ASCII numbers and strings. No starred element, `:=`, lambda, comprehension or
+    keyword-named anything: what it takes compiles in any bracket where a lone `0` compiles (a
+    list, a tuple, a set, a call's or a subscript's), so the statement compiles exactly when it
+    does with the interior as `0`, and binds the same names. Anything else is compiled."""
+    hard = [word for word in keyword.kwlist if word not in ("True", "False", "None")]
+    name = rf"(?!(?:{'|'.join(hard)}|__debug__)(?![A-Za-z0-9_]))[A-Za-z_][A-Za-z0-9_]*+"
+    member = rf"(?!(?:True|False|None)(?![A-Za-z0-9_])){name}"  # `a.None` does not compile
+    literal = r"""(?:0|[1-9][0-9]{0,17})(?![0-9A-Za-z_.])|"[ !#-\[\]-~]*+"|'[ -&(-\[\]-~]*+'"""
+    space = r"[ \t\r\n]*+"
+    simple = rf"(?:{name}(?:{space}\.{space}{member}|{space}\[{space}(?:{name}|{literal}){space}\])*+|{literal})"
+    positional = rf"(?:\*{space})?{simple}(?!{space}=)"
+    keyword_argument = rf"{member}{space}={space}{simple}"  # `f(True=1)` does not compile
+    arguments = (
+        rf"(?:{positional}(?:{space},{space}{positional})*+(?:{space},{space}{keyword_argument})?"
+        rf"|{keyword_argument})(?:{space},{space}\*\*{space}{simple})?|\*\*{space}{simple}"
+    )
+    trailer = rf"(?:\.{space}{member}|\[{space}(?:{name}|{literal}){space}\]|\({space}(?:{arguments})?{space}\))"
+    element = rf"(?:{name}(?:{space}{trailer})*+|{literal})"
+    return re.compile(rf"{space}{element}(?:{space},{space}{element})*+{space},?{space}")
 
 
 def _cuts(commas: list[int], start: int) -> list[int]:

@@ -22,7 +22,7 @@ from claude_lint.sdk.knowledge import Knowledge
 EXCEPT_WIDTH = len("except")
 
 if TYPE_CHECKING:
-    from claude_lint.analysis.positions import Range, StatementOffsets
+    from claude_lint.analysis.positions import ChosenOffsets, Range, StatementOffsets
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class RuleContext:
     code: str = ""  # the rule being run
     text: str = ""  # the file's source text (`module.code` would re-render it on every use)
     _ranges: dict[int, Range] = field(default_factory=dict)
-    _offset_ranges: dict[int, tuple[int, int]] | StatementOffsets = field(default_factory=dict)
+    _offset_ranges: dict[int, tuple[int, int]] | ChosenOffsets | StatementOffsets = field(default_factory=dict)
     # The language server's index of node offsets kept across edits (None: computed here).
     positions: StatementOffsets | None = None
     _line_starts: list[int] | None = None  # of the code position offsets count in
@@ -123,7 +123,8 @@ class RuleContext:
         self.findings.append(Finding(self.code, node, message, fix, width, secret))
 
     # Positions are computed only for files with findings, and only for nodes rules use:
-    # first for every node they usually report or edit, then (on a miss) for all nodes.
+    # first for every node they usually report or edit, then (on a miss) for all nodes of the
+    # top-level statement holding it, and only for a node in none of them for the whole module.
     def range_of(self, node: cst.CSTNode) -> Range:
         key = id(node)
         found = self._ranges.get(key)
@@ -132,6 +133,7 @@ class RuleContext:
         offsets = self._offset_ranges.get(key)
         if offsets is None:
             from claude_lint.analysis.positions import (
+                ChosenOffsets,
                 likely_reported,
                 line_starts_for,
                 offset_ranges,
@@ -143,8 +145,9 @@ class RuleContext:
                 self._offset_ranges = self.positions
                 self._all_ranges = True
             elif not self._offset_ranges:
-                self._offset_ranges, length = offset_ranges(module, [*likely_reported(self.model), node])
-            elif not self._all_ranges:
+                chosen = ChosenOffsets(module, [*likely_reported(self.model), node])
+                self._offset_ranges, length = chosen, chosen.length
+            elif not self._all_ranges:  # in no top-level statement (`ChosenOffsets.get` looked there)
                 self._offset_ranges, length = offset_ranges(module, None)
                 self._all_ranges = True
             else:

@@ -354,6 +354,82 @@ def test_a_statement_compiles_in_pieces_exactly_when_it_compiles_whole(around: s
         elide_module.PIECE = saved
 
 
+# Tokens of a bracket's interior, the plain ones and near misses: keywords where a name goes, numbers
+# that do not compile, escapes, a repeated or misplaced keyword argument, starred elements, slices...
+PLAIN_TOKENS = ("a", "b", "f", "print", "match", "_", "True", "None", "if", "lambda", "await", "__debug__", "é", "0",
+                "7", "01", "1.5", "1_0", "0x1", "'s'", '"t"', "'\\n'", "b'x'", ".", ".True", ".x", "(", ")", "[", "]",
+                "[0]", "['k']", "[1:2]", ",", ", ", " ", "\n", "*", "**", "=", "k=", "True=", ":=", ":", "(a)", "f(k=1, a)")
+
+
+# Whole elements, plain and not, for interiors that are mostly plain.
+PLAIN_ELEMENTS = ("a", "f(a, k=b)", "g(c)(d)", "h(*args, **kw)", "str(v).strip()", "obj.attr[3].item", "'s'", "0",
+                  "f(k=1, a)", "f(True=1)", "a.True", "f(a=1, a=2)", "*a", "(a)", "f(**k, a)", "f(*a, *b)", "x[0](y)",
+                  "f(k=a.b)", "f(k=g(x))", "__debug__", "a[b][c].d()", "f(a)(**k)")
+
+
+@settings(max_examples=max(200, EXAMPLES * 40), deadline=None)
+@given(
+    st.sampled_from(AROUND),
+    st.one_of(
+        st.lists(st.sampled_from(PLAIN_TOKENS), min_size=1, max_size=14).map("".join),
+        st.lists(st.sampled_from(PLAIN_ELEMENTS), min_size=1, max_size=8).map(", ".join),
+    ),
+)
+def test_plain_elements_compile_wherever_a_lone_zero_does(around: str, interior: str) -> None:
+    """What `_plain_elements` takes, with the text around compiling with a `0` in its place (its
+    use), compiles and binds the names the text around binds: no compile of the elements needed."""
+    import warnings
+
+    if elide_module._plain_elements().fullmatch(interior) is None:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            alone = elide_module._stored_names(compile(around.format("0"), "<s>", "exec", dont_inherit=True))
+        except SyntaxError:
+            return  # a target (`[0] = pair`): compiled as any statement is
+        whole = compile(around.format(interior), "<s>", "exec", dont_inherit=True)  # no SyntaxError
+    assert elide_module._stored_names(whole) == alone
+
+
+def test_plain_elements_take_the_shapes_and_refuse_near_misses() -> None:
+    pattern = elide_module._plain_elements()
+    for taken in ("a, b,", " f(a, k=b), g(c)(d), h(*args, **kw), str(v).strip()", "obj.attr.value[3].item, 'x', 0",
+                  "f(*a, k=b)", "f(k=b, **kw)", "f()", "a . b,\n c[ 'k' ]", "match, _"):
+        assert pattern.fullmatch(taken), taken
+    for refused in ("a.True", "f(k=1, a)", "f(True=1)", "01", "1.x", "'a\\n'", "__debug__", "f(a=1, a=2)", "*a",
+                    "f(**k, a)", "a b", "a,,b", "if", "lambda: 1", "(y := 1)", "a[1:2]", "é", "a\fb", "1_000", ""):
+        assert not pattern.fullmatch(refused), refused
+
+
+def test_a_long_line_of_plain_elements_is_not_compiled_piece_by_piece() -> None:
+    """A 3 MB line of calls: the names it binds come from one compile of `x = [0]`; a syntax
+    error among its elements still makes it not a candidate (compiled, refused)."""
+    from claude_lint.core.nesting import Group, check_nesting
+
+    statement = huge_files.calls(3_000_000).split("\n")[3]
+    groups: list[Group] = []
+    assert check_nesting(statement, groups) is None
+    compiled: list[int] = []
+
+    def counting(source: str, *args: object, **kwargs: object) -> object:
+        compiled.append(len(source))
+        return compile(source, *args, **kwargs)  # type: ignore[call-overload]
+
+    elide_module.compile = counting  # type: ignore[attr-defined]
+    try:
+        assert elide_module._compiled(statement, groups) == {"x"}
+        assert compiled == [len("x = [0]")]
+        compiled.clear()
+        broken = statement.replace("g(c)(d)", "g(c)(d e)", 1)
+        broken_groups: list[Group] = []
+        assert check_nesting(broken, broken_groups) is None
+        assert elide_module._compiled(broken, broken_groups) is None
+        assert compiled and max(compiled) > 2 * elide_module.PIECE // 2
+    finally:
+        del elide_module.compile  # type: ignore[attr-defined]
+
+
 def test_a_long_line_is_compiled_in_pieces() -> None:
     """CPython's compile of a 10 MB line of calls took 2.8 GB (to know it may be stood in for); in
     pieces of 256 KB the names it binds are the same, in a twelfth of the memory (3 MB here)."""

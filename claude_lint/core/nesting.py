@@ -80,6 +80,25 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return breaks + 1, offset - line_start
 
 
+_KEYWORD_OPERATOR = re.compile(r"\b(?:and|or|not|if|else|lambda|await|in|is)\b")
+
+
+def _within_bounds(text: str) -> bool:
+    """Whether counting characters shows the estimate below cannot pass its bounds (a short
+    statement: engine/elide.py asks for thousands of them): at most MAX_BRACKETS open brackets, and
+    twice them plus every operator character, quote and keyword operator at most MAX_DEPTH (each
+    token the estimate counts holds one of them, an open bracket counts twice)."""
+    opens = text.count("(") + text.count("[") + text.count("{")
+    if opens > MAX_BRACKETS:
+        return False
+    bound = 2 * opens
+    for character in "-+*/%@&|^~<>.'\"":
+        bound += text.count(character)
+        if bound > MAX_DEPTH:
+            return False
+    return bound + len(_KEYWORD_OPERATOR.findall(text)) <= MAX_DEPTH
+
+
 def check_nesting(text: str, groups: list[Group] | None = None) -> TooDeep | None:
     """None when libcst can safely parse `text`; else why not.
 
@@ -91,6 +110,8 @@ def check_nesting(text: str, groups: list[Group] | None = None) -> TooDeep | Non
     statement), plus one per open bracket: an upper bound of the depth of the
     expression tree, since each nested node needs at least one of them.
     """
+    if groups is None and _within_bounds(text):
+        return _elif_chain(text) if text.count("elif") > MAX_ELIF_CHAIN else None
     counters = [0]  # per open bracket level: chain tokens since the last separator
     total = 0  # sum(counters) + open brackets
     for match in _TOKEN.finditer(text):

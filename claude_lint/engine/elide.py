@@ -84,22 +84,36 @@ def _nested(item: str) -> str:
 _ELEMENT = _nested(_nested(_nested(_ITEM)))
 
 
+# Each of a big literal's brackets with its elements and its closer (the interior's group).
+_RUN = r"(?P<open>[\[({])(?P<interior>(?:\s*+ELEMENT\s*+[,:])++\s*+(?:ELEMENT\s*+)?)(?P<close>[\])}])"
+
+
 @cache
 def _scan() -> re.Pattern[str]:
-    """The scanner, compiled on first use: it costs ~0.1 s, and most runs never need it."""
+    """The scanner, compiled on first use: it costs ~0.1 s, and most runs never need it.
+
+    Each match is one bracketed run of literals (or the end of the text), with everything before it
+    since the last one (strings, comments, other code, brackets that do not open a run) skipped inside the match:
+    Python sees only the runs, not each bracket of the code around them (a million in 10 MB of
+    nested calls)."""
     return re.compile(
         r"""
-          (?P<string>(?:[rRbBuUfF]{1,2})?(?:
+        (?:
+            (?:[rRbBuUfF]{1,2})?(?:
               '''(?:[^'\\]++|\\.|'(?!''))*+'''
             | \"\"\"(?:[^"\\]++|\\.|"(?!""))*+\"\"\"
             | '(?:[^'\\\r\n]++|\\.)*+'
             | "(?:[^"\\\r\n]++|\\.)*+"
-          ))
-        | (?P<comment>\#[^\r\n]*+)
-        | (?P<open>[\[({])(?P<interior>(?:\s*+ELEMENT\s*+[,:])++\s*+(?:ELEMENT\s*+)?)(?P<close>[\])}])
-        | [^'"\#\[({]++
-        | .
-        """.replace("ELEMENT", _ELEMENT),
+            )
+          | \#[^\r\n]*+
+          | [^'"\#\[({]++
+          # Cannot open a run: no element starts so (up to three brackets, then a literal or a closer).
+          | [\[({](?!\s*+(?:[\[({]\s*+){0,3}[-+0-9.'"bBuUrRTFN\])}])
+          | (?!AHEAD)[\[({]
+          | ['"]
+        )*+
+        (?:RUN|\Z)  # the end: every match ends at a run or there, never retried from inside a token
+        """.replace("AHEAD", re.sub(r"\?P<\w+>", "?:", _RUN)).replace("RUN", _RUN).replace("ELEMENT", _ELEMENT),
         re.VERBOSE | re.DOTALL,
     )
 
@@ -158,9 +172,9 @@ def _elide(text: str) -> Elided:
     regions: list[tuple[int, int]] = []
     previous = 0
     for match in _scan().finditer(text):
-        if match.lastgroup != "close":
-            continue
         opening, interior = match.group("open"), match.group("interior")
+        if opening is None:
+            continue  # the text after the last run
         if _CLOSING[opening] != match.group("close") or len(interior) < MIN_INTERIOR:
             continue
         if interior.count(",") < MIN_ELEMENTS:
@@ -362,8 +376,9 @@ def _candidates(original: str, elided: Elided, triggers: tuple[bytes, ...]) -> l
         bound = known.get(statement, _UNKNOWN)
         if bound is _UNKNOWN:
             groups: list[Group] = []
-            # Too deep for libcst: the whole file gets its CL001.
-            bound = _compiled(statement, groups) if check_nesting(statement, groups) is None else None
+            # Too deep for libcst: the whole file gets its CL001. Only a long one is compiled by its groups.
+            too_deep = check_nesting(statement, groups if len(statement) > 2 * PIECE else None)
+            bound = _compiled(statement, groups) if too_deep is None else None
         seen[statement] = bound
         if bound is not None:
             found.append((start, end, bound))

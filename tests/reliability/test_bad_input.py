@@ -210,6 +210,24 @@ def test_deep_nesting_is_cl001(tmp_path: Path, lint_tree, source: str, expected:
     assert findings(outcome)["deep.py"] == [("CL001", *expected)]
 
 
+NESTING_TOKENS = ("a", "(", ")", "[", "]", "{", "}", ",", "=", ".", "+", "**", "-", " and ", " not ", " if ", "'s'",
+                  '"""t"""', "# c\n", "\n", "f(", "x.y", "elif", "\\\n", ";")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(NESTING_TOKENS), max_size=400), st.integers(min_value=1, max_value=300))
+def test_the_character_count_shortcut_never_passes_what_the_scan_refuses(tokens: list[str], repeat: int) -> None:
+    """`check_nesting` skips its token scan when counting characters shows the scan's estimate cannot
+    reach its bounds (thousands of short statements in a big file ask for it): whenever the
+    shortcut says so, the scan (forced by asking for groups) finds nothing too deep either."""
+    from claude_lint.core import nesting
+
+    text = "".join(tokens) * repeat
+    if nesting._within_bounds(text):
+        assert nesting.check_nesting(text, groups=[]) is None
+    assert (nesting.check_nesting(text) is None) == (nesting.check_nesting(text, groups=[]) is None)
+
+
 def test_deep_nesting_that_crashed_libcst_does_not_kill_the_cli(tmp_path: Path) -> None:
     """Each of these made libcst overflow its stack (SIGSEGV). The CLI, in a subprocess: a
     regression must fail this test, not kill the test run."""

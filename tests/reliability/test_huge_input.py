@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from bounds import checked_and_fixed_within_the_bound, huge_files
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claude_lint.cli import main
 from claude_lint.config.settings import Settings
@@ -201,3 +203,45 @@ def test_a_syntax_error_beside_a_huge_literal_is_found_within_the_bound() -> Non
     took = time.process_time() - start
     assert [(d.code, d.start.line, d.message) for d in result.diagnostics] == [("CL001", 5, "SyntaxError: '(' was never closed")]
     assert took < 5, f"{took:.1f} s of CPU"
+
+
+# The literal scanner as it was (one match per string, comment, bracket or run of other code, the
+# runs picked out in Python): the scanner now skips all but the runs inside its matches.
+_REFERENCE_SCAN = r"""
+      (?P<string>(?:[rRbBuUfF]{1,2})?(?:
+          '''(?:[^'\\]++|\\.|'(?!''))*+'''
+        | \"\"\"(?:[^"\\]++|\\.|"(?!""))*+\"\"\"
+        | '(?:[^'\\\r\n]++|\\.)*+'
+        | "(?:[^"\\\r\n]++|\\.)*+"
+      ))
+    | (?P<comment>\#[^\r\n]*+)
+    | (?P<open>[\[({])(?P<interior>(?:\s*+ELEMENT\s*+[,:])++\s*+(?:ELEMENT\s*+)?)(?P<close>[\])}])
+    | [^'"\#\[({]++
+    | .
+"""
+SCAN_TOKENS = ("1", "2.5", "'s'", '"t"', "None", ",", ", ", ":", "(", ")", "[", "]", "{", "}", "x", "f(", "#c", "\n",
+               "'''", '"""', "'", '"', "\\", "rb'q'", " ", "[1, 2]", "(3, 4)", "{'k': 1}",
+               "\x0b", "((", "(((", "[[[[", "( (", "(\n[")
+
+
+def _same_runs(text: str) -> None:
+    import re
+
+    from claude_lint.engine import elide
+
+    reference = re.compile(_REFERENCE_SCAN.replace("ELEMENT", elide._ELEMENT), re.VERBOSE | re.DOTALL)
+    expected = [m.span("interior") for m in reference.finditer(text) if m.lastgroup == "close"]
+    assert [m.span("interior") for m in elide._scan().finditer(text) if m.group("open")] == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(SCAN_TOKENS), max_size=200))
+def test_the_scanner_finds_the_runs_the_reference_scanner_finds(tokens: list[str]) -> None:
+    """The same bracketed runs of literals, at the same offsets, as the scanner that returned each
+    bracket, string and comment to Python."""
+    _same_runs("".join(tokens))
+
+
+@pytest.mark.parametrize("shape", ["names", "calls", "nested", "numbers", "dense"])
+def test_the_scanner_finds_the_reference_runs_in_each_shape(shape: str) -> None:
+    _same_runs(huge_files.GENERATORS[shape](60_000))

@@ -48,12 +48,15 @@ class _DefaultToCheck(click.Group):
         return super().parse_args(ctx, args)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        # Only a run that started workers imported this module: no import on other exits. A pool
+        # stopped by an earlier invocation in the same process (tests, an embedding program) is not this one's.
+        workers = sys.modules.get("claude_lint.app.workers")
+        before = workers.pools_stopped() if workers is not None else 0
         try:
             return super().main(*args, **kwargs)
         finally:
-            # Only a run that started workers imported this module: no import on other exits.
             workers = sys.modules.get("claude_lint.app.workers")
-            if workers is not None and workers.stopped_on_interrupt():  # "Aborted!" is printed: end
+            if workers is not None and workers.pools_stopped() > before:  # "Aborted!" is printed: end
                 sys.stdout.flush()  # without joining the pool's threads
                 sys.stderr.flush()
                 os._exit(1)

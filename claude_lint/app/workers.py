@@ -94,11 +94,11 @@ def task() -> Iterator[None]:
         _in_task = False
 
 
-_stopped = False  # a pool was stopped on an interrupt in this process
+_stopped = 0  # pools stopped on an interrupt in this process
 
 
-def stopped_on_interrupt() -> bool:
-    """Whether this process stopped a pool's workers on an interrupt: it should end with `os._exit`.
+def pools_stopped() -> int:
+    """How many pools this process stopped on an interrupt: after one, it should end with `os._exit`.
 
     The pool's manager thread may be blocked for good reading a result a stopped
     worker was half-way through sending (the parent holds the pipe's write end
@@ -115,7 +115,7 @@ def stop_workers(pool: Any) -> None:
     after the user asked the run to stop.
     """
     global _stopped
-    _stopped = True
+    _stopped += 1
     processes = list(getattr(pool, "_processes", {}).values())
     # The pool's task queue: its feeder thread may be writing a chunk of tasks into a pipe that
     # no stopped worker will read, and the exit would wait for it (the parent hung after

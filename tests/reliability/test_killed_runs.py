@@ -120,3 +120,26 @@ def test_a_worker_whose_parent_is_gone_writes_nothing(tmp_path: Path) -> None:
     assert os.waitstatus_to_exitcode(status) == 1
     assert (tmp_path / "app.py").read_text(encoding="utf-8") == GOOD
     assert sorted(os.listdir(tmp_path)) == ["app.py"]
+
+
+def test_a_pool_stopped_by_an_earlier_invocation_does_not_end_a_later_one(tmp_path: Path) -> None:
+    """The CLI ends with `os._exit` after it stopped workers on an interrupt (their threads may never
+    be joined); a process that invokes it again (a test suite, a program embedding it) must not be
+    ended by the earlier invocation's stop."""
+    (tmp_path / "ok.py").write_text("X = 1\n", encoding="utf-8")
+    script = (
+        "import concurrent.futures, sys\n"
+        "from claude_lint.app.workers import stop_workers\n"
+        "from claude_lint.cli import main\n"
+        "pool = concurrent.futures.ProcessPoolExecutor(max_workers=1)\n"
+        "pool.submit(abs, -1).result()\n"
+        "stop_workers(pool)\n"
+        "try:\n"
+        "    main(['check', '--no-cache', 'ok.py'])\n"
+        "except SystemExit as e:\n"
+        "    print('exit', e.code, flush=True)\n"
+        "print('still here', flush=True)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.stdout.splitlines()[-2:] == ["exit 0", "still here"], done.stdout + done.stderr
+    assert done.returncode == 0

@@ -95,6 +95,8 @@ class ProjectModel:
 
     def add(self, module: LoadedModule) -> None:
         """A module whose summary the caller already has."""
+        if self._modules.get(module.name) == module:
+            return  # loaded already from the same content (a file the prefilter skipped, read for a name): nothing changes
         self._unindex(module.name)
         self._modules[module.name] = module
         self._to_index.append(module.name)
@@ -638,7 +640,17 @@ class ProjectModel:
         """
         if self._names is not None:
             return self._names
-        known = len(self._modules)
+        # Resolving the names may load modules that hold more of them: ask again until none loads
+        # (the symbols resolved meanwhile are kept; only new modules cost anything).
+        for _ in range(8):
+            known = len(self._modules)
+            names = self._claude_names()
+            if len(self._modules) == known:
+                self._names = names
+                break
+        return names
+
+    def _claude_names(self) -> set[str]:
         names: set[str] = set()
         for module in self.loaded():
             summary = module.summary
@@ -663,8 +675,6 @@ class ProjectModel:
                     names.update(m for m in found.methods if not m.startswith("__"))
                     if any(m.startswith("__") for m in found.methods):
                         names.add(name)
-        if len(self._modules) == known:  # resolving the names loaded no module: the answer holds
-            self._names = names
         return names
 
 

@@ -279,3 +279,33 @@ def test_a_runs_module_finder_reads_listings_and_finds_what_probing_finds(tmp_pa
         project = Project(root, settings, snapshot=snapshot)
         project.bases.append(root / "other")
         assert {name: project.find(name) for name in names} == {name: expected.get(name) for name in names}
+
+
+def test_a_run_over_part_of_a_project_sees_wrappers_outside_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """More than a few files in `app/`, none naming the SDK: the wrapper they call lives in `pkg/`,
+    outside the run. What each file imports is loaded as when it is linted alone."""
+    from claude_lint.app.runner import FEW_FILES
+
+    (tmp_path / "pyproject.toml").write_text("[tool.claude-lint]\n", encoding="utf-8")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "pkg" / "llm.py").write_text(
+        "import anthropic\n\nclient = anthropic.Anthropic()\n\n\ndef ask(q: str):\n"
+        '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=9, messages=[{"role": "user", "content": q or "?"}])\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "use.py").write_text(
+        "from pkg.llm import ask\n\n\ndef go():\n    try:\n        return ask('hi')\n    except Exception:\n        pass\n",
+        encoding="utf-8",
+    )
+    for index in range(FEW_FILES):
+        (tmp_path / "app" / f"plain_{index}.py").write_text("X = 1\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    message = (
+        "`except Exception` swallows the Claude call's error: the handler only does `pass`; log it, re-raise it, "
+        "or return a real fallback; `ask()` in pkg/llm.py:6 makes the Claude call"
+    )
+    for jobs in (1, 2):
+        outcome = run(["app"], ConfigResolver(), RunOptions(jobs=jobs))
+        assert findings(outcome, tmp_path) == [("app/use.py", 7, 5, "CL102", message)]

@@ -194,22 +194,33 @@ class ResultCache:
     def __init__(self) -> None:
         self._tool_salt: str | None = None
         self._specs: dict[Settings, CacheSpec | None] = {}
+        self._salts: dict[Settings, str] = {}
+
+    def salt_for(self, settings: Settings) -> str:
+        """The tool's and the settings' digest (no directory is made)."""
+        if settings not in self._salts:
+            if self._tool_salt is None:
+                self._tool_salt = tool_salt()
+            self._salts[settings] = _digest(self._tool_salt, settings_fingerprint(settings))
+        return self._salts[settings]
 
     def spec_for(self, settings: Settings) -> CacheSpec | None:
         """The spec for files under these settings; None when the cache cannot be created."""
         if settings in self._specs:
             return self._specs[settings]
-        if self._tool_salt is None:
-            self._tool_salt = tool_salt()
         import claude_lint
 
         root = checked_cache_directory(settings)
         directory = root / claude_lint.__version__
-        spec: CacheSpec | None = CacheSpec(str(directory), _digest(self._tool_salt, settings_fingerprint(settings)))
+        spec: CacheSpec | None = CacheSpec(str(directory), self.salt_for(settings))
         if not _prepare(root, directory):
             spec = None
         self._specs[settings] = spec
         return spec
+
+    def prepared(self, settings: Settings) -> CacheSpec | None:
+        """The spec this run made for these settings (its directory exists), else None."""
+        return self._specs.get(settings)
 
 
 def checked_cache_directory(settings: Settings) -> Path:
@@ -552,3 +563,58 @@ def _diagnostic(fields: dict[str, Any]) -> Diagnostic:
     diagnostic = object.__new__(Diagnostic)
     object.__setattr__(diagnostic, "__dict__", fields)
     return diagnostic
+
+
+class RunRecords:
+    """Whole runs' findings (`runs/`), one record per invocation and settings (app/run_record.py
+    decides when one may be used); trusted as far as an entry is."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory / "runs"
+
+    def _file(self, name: str) -> Path:
+        return self.directory / f"{name[:32]}.json"
+
+    def load(self, name: str, key: str) -> dict[str, Any] | None:
+        """The record stored under `name` for exactly `key` (its deps still to be checked), or None."""
+        try:
+            raw = read_source_file(self._file(name), limit=MAX_ENTRY_BYTES, follow_symlinks=False)
+            head, _, body = raw.partition(b"\n")
+            header = json.loads(head)
+            if type(header) is not dict or header.get("format") != FORMAT or header.get("key") != key:
+                return None
+            if header.get("sum") != _checksum(key, body):
+                return None
+            record = json.loads(body)
+            return record if type(record) is dict else None
+        except Exception:  # noqa: BLE001  (any failure is a miss, never a crash)
+            return None
+
+    def store(self, name: str, key: str, record: dict[str, Any]) -> None:
+        body = _dumps(record)
+        payload = _dumps({"format": FORMAT, "key": key, "sum": _checksum(key, body)}) + b"\n" + body
+        with contextlib.suppress(OSError):
+            self.directory.mkdir(exist_ok=True)
+            write_bytes_atomically(self._file(name), payload, durable=False, follow_symlinks=False)
+
+
+def digest(*parts: str | bytes) -> str:
+    """A hex digest of the parts, each length-prefixed (keys and record names)."""
+    return _digest(*parts)
+
+
+def encode_diagnostics(diagnostics: list[Diagnostic]) -> list[Any] | None:
+    """Diagnostics in an entry's compact form; None when one holds an API key (never on disk)."""
+    if any(_holds_secret(d) for d in diagnostics):
+        return None
+    return _compact([_encode(d) for d in diagnostics])
+
+
+def decode_diagnostics(path: str, compact: object, data: bytes | None, size: int) -> list[Diagnostic]:
+    """Stored diagnostics of the file at `path` (its content, or only its size when unread), checked
+    as an entry's are; TypeError/ValueError for anything else."""
+    if data is not None:
+        bounds = _Bounds(lines=data.count(b"\n") + data.count(b"\r") + 1, columns=len(data))
+    else:
+        bounds = _Bounds(lines=size + 1, columns=size)
+    return _decode(path, compact, bounds)

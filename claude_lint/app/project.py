@@ -103,6 +103,12 @@ class Project:
         self._summaries: dict[bytes, dict[str, Any] | None] = {}
         self.computed = 0
         self.cache: Any = None  # a SummaryStore, when the cache is on
+        # What the model read beyond the run's own files (a whole run's record depends on it,
+        # app/run_record.py): files loaded by module name, names found nowhere, and whether the
+        # project's files were walked (a scan for subclasses, `load_all`).
+        self.read: list[str] = []
+        self.missing: list[str] = []
+        self.walked = False
         self._directories: dict[Path, Path] = {}  # directory -> resolved (`_resolved`)
         self._listings: dict[str, dict[str, os.DirEntry[str]] | None] = {}  # directory -> entries (`find`)
 
@@ -227,7 +233,9 @@ class Project:
     def _load(self, name: str) -> LoadedModule | None:
         path = self.find(name)
         if path is None:
+            self.missing.append(name)
             return None
+        self.read.append(str(path))
         try:
             data = path.read_bytes()
         except OSError:
@@ -249,6 +257,7 @@ class Project:
         from claude_lint.engine.prefilter import needs_parsing, triggers_for
 
         triggers = triggers_for(self.settings.trigger_names)
+        self.walked = True
         for candidate in discover([str(self.root)], ConfigResolver()):
             named = module_name(candidate.path) if candidate.skipped is None else None
             if named is None or self.model.loaded_as(named[0]):
@@ -276,6 +285,7 @@ class Project:
         from claude_lint.core.source import read_source_file
 
         index: dict[str, list[str]] = {}
+        self.walked = True
         for candidate in discover([str(self.root)], ConfigResolver()):
             if candidate.skipped is not None:
                 continue

@@ -290,7 +290,7 @@ def run(paths: list[str], resolver: ConfigResolver, options: RunOptions, progres
         progress.start(len(candidates))
     try:
         covered = tuple(Path(p).resolve() for p in paths if p != "-" and Path(p).is_dir())
-        files.extend(_lint_candidates(candidates, resolver, options, progress, outcome, covered))
+        files.extend(_lint_candidates(candidates, resolver, options, progress, outcome, covered, tuple(paths)))
     finally:
         if progress is not None:
             progress.finish()
@@ -327,8 +327,12 @@ def _lint_candidates(
     progress: Progress | None,
     outcome: Outcome,
     covered: tuple[Path, ...] = (),
+    paths: tuple[str, ...] = (),
 ) -> list[FileOutcome]:
     """Prefilter and look up the cache here; lint what is left, in workers if there is much; then the project passes.
+
+    A run of many files with nothing changed since the last is answered by that run's record
+    (app/run_record.py) instead; `paths`: the run's arguments, part of its key.
 
     `covered`: directories the run walked whole; a project whose root is one of them (or
     inside one) had every file read, so its model needs no scan of the files for subclasses.
@@ -344,17 +348,25 @@ def _lint_candidates(
     projects = _Projects(candidates, registry, covered, cache)
     skipped: list[int] = []  # files the SDK triggers do not let through
     few = len(candidates) <= FEW_FILES
+    for candidate in candidates:
+        directory = candidate.path.parent
+        if candidate.skipped is None and directory not in by_directory:
+            merged = _with_cli_options(resolver.for_path(candidate.path), options)
+            by_directory[directory] = (merged, triggers_for(merged.trigger_names))
+    run_key = _run_key(candidates, by_directory, options, cache, paths) if not few else None
+    if run_key is not None:
+        from claude_lint.app import run_record
+
+        recorded = run_record.load(run_key, candidates, read_file)
+        if recorded is not None:
+            return _from_record(candidates, recorded, progress, outcome)
     for index, candidate in enumerate(candidates):
         if candidate.skipped is not None:
             outcome.warnings.append(f"{candidate.path}: {candidate.skipped}")
             if progress is not None:
                 progress.advance()
             continue
-        directory = candidate.path.parent
-        if directory not in by_directory:
-            merged = _with_cli_options(resolver.for_path(candidate.path), options)
-            by_directory[directory] = (merged, triggers_for(merged.trigger_names))
-        settings, triggers = by_directory[directory]
+        settings, triggers = by_directory[candidate.path.parent]
         path = str(candidate.path)
         data = read_file(candidate.path)
         if isinstance(data, str):
@@ -364,7 +376,9 @@ def _lint_candidates(
             if not needs_parsing(data, triggers):
                 done[index] = FileOutcome(_decoded_only(path, data, settings), data)
                 skipped.append(index)
-                if few:
+                # A project the run does not cover whole may hold the wrappers this file calls
+                # outside the run: load what it imports (the few-files way), or no name reaches it.
+                if few or not projects[index].complete:
                     projects[index].preload(candidate.path, data)
             else:
                 spec = cache.spec_for(settings)
@@ -384,7 +398,57 @@ def _lint_candidates(
         _learn(projects[index], candidates[index].path, file)
     _widen(candidates, projects, skipped, done, options, cache, outcome)
     _relint_stale(candidates, projects, done, options, cache, outcome)
+    if run_key is not None:
+        _record(run_key, done, registry, cache, by_directory)
     return [file for file in done if file is not None]
+
+
+def _run_key(
+    candidates: list[Candidate],
+    by_directory: dict[Path, tuple[Settings, tuple[bytes, ...]]],
+    options: RunOptions,
+    cache: _LazyCache,
+    paths: tuple[str, ...],
+) -> Any:
+    """The key of a whole run's record (app/run_record.py): a check of many files with the cache on."""
+    if not cache.enabled or options.fix:
+        return None
+    from claude_lint.app import run_record
+
+    settings = [None if c.skipped is not None else by_directory[c.path.parent][0] for c in candidates]
+    return run_record.run_key(cache.results(), paths, options, candidates, settings)
+
+
+def _from_record(
+    candidates: list[Candidate], recorded: list[Any], progress: Progress | None, outcome: Outcome
+) -> list[FileOutcome]:
+    files: list[FileOutcome] = []
+    for candidate, entry in zip(candidates, recorded, strict=True):
+        if entry is None:
+            outcome.warnings.append(f"{candidate.path}: {candidate.skipped}")
+        else:
+            files.append(FileOutcome(*entry))
+        if progress is not None:
+            progress.advance()
+    return files
+
+
+def _record(
+    run_key: Any,
+    done: list[FileOutcome | None],
+    registry: dict[tuple[Path, Settings], Project],
+    cache: _LazyCache,
+    by_directory: dict[Path, tuple[Settings, tuple[bytes, ...]]],
+) -> None:
+    """Keep this run's findings for a rerun with nothing changed, in a cache directory the run made."""
+    from claude_lint.app import run_record
+
+    if cache.cache is None or cache.cache.prepared(run_key.settings) is None:
+        return  # the record's directory is made only where a file's entry was
+    if any(f is not None and f.warnings for f in done):
+        return
+    results = [(index, file.result, file.data is not None) for index, file in enumerate(done) if file is not None]
+    run_record.store(run_key, results, registry.values())
 
 
 class _LazyCache:
@@ -407,14 +471,18 @@ class _LazyCache:
         with collector_paused(keep=True):  # the decoded diagnostics and summary stay until the run ends
             return load(spec, path, data)
 
-    def spec_for(self, settings: Settings) -> CacheSpec | None:
-        if not self.enabled:
-            return None
+    def results(self) -> ResultCache:
+        """The cache as this run sees it (no directory is made yet)."""
         if self.cache is None:
             from claude_lint.app.cache import ResultCache  # hashlib and friends: only now
 
             self.cache = ResultCache()
-        return self.cache.spec_for(settings)
+        return self.cache
+
+    def spec_for(self, settings: Settings) -> CacheSpec | None:
+        if not self.enabled:
+            return None
+        return self.results().spec_for(settings)
 
 
 class _SummariesWhenRead:

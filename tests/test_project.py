@@ -281,9 +281,9 @@ def test_a_runs_module_finder_reads_listings_and_finds_what_probing_finds(tmp_pa
         assert {name: project.find(name) for name in names} == {name: expected.get(name) for name in names}
 
 
-def test_a_run_over_part_of_a_project_sees_wrappers_outside_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """More than a few files in `app/`, none naming the SDK: the wrapper they call lives in `pkg/`,
-    outside the run. What each file imports is loaded as when it is linted alone."""
+def _wrapper_and_callers(tmp_path: Path) -> None:
+    """`pkg/llm.py` makes a Claude call; `app/use.py` (no SDK name in it) swallows its errors; more
+    than a few plain files beside it."""
     from claude_lint.app.runner import FEW_FILES
 
     (tmp_path / "pyproject.toml").write_text("[tool.claude-lint]\n", encoding="utf-8")
@@ -301,11 +301,29 @@ def test_a_run_over_part_of_a_project_sees_wrappers_outside_it(tmp_path: Path, m
     )
     for index in range(FEW_FILES):
         (tmp_path / "app" / f"plain_{index}.py").write_text("X = 1\n", encoding="utf-8")
+
+
+SWALLOWED_ASK = (
+    "`except Exception` swallows the Claude call's error: the handler only does `pass`; log it, re-raise it, "
+    "or return a real fallback; `ask()` in pkg/llm.py:6 makes the Claude call"
+)
+
+
+def test_a_run_over_part_of_a_project_sees_wrappers_outside_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """More than a few files in `app/`, none naming the SDK: the wrapper they call lives in `pkg/`,
+    outside the run. What each file imports is loaded as when it is linted alone."""
+    _wrapper_and_callers(tmp_path)
     monkeypatch.chdir(tmp_path)
-    message = (
-        "`except Exception` swallows the Claude call's error: the handler only does `pass`; log it, re-raise it, "
-        "or return a real fallback; `ask()` in pkg/llm.py:6 makes the Claude call"
-    )
     for jobs in (1, 2):
         outcome = run(["app"], ConfigResolver(), RunOptions(jobs=jobs))
-        assert findings(outcome, tmp_path) == [("app/use.py", 7, 5, "CL102", message)]
+        assert findings(outcome, tmp_path) == [("app/use.py", 7, 5, "CL102", SWALLOWED_ASK)]
+
+
+def test_a_file_let_in_for_a_project_name_is_linted_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parses: list[str]) -> None:
+    """`app/use.py` joins the run for `ask`: its analysis gets what the model resolved for the names
+    it mentions up front, instead of being linted again with them."""
+    _wrapper_and_callers(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    outcome = run(["."], ConfigResolver(), RunOptions(jobs=2))
+    assert findings(outcome, tmp_path) == [("app/use.py", 7, 5, "CL102", SWALLOWED_ASK)]
+    assert sorted(parses) == ["app/use.py", "pkg/llm.py"]

@@ -143,6 +143,10 @@ class ProjectModel:
     def loaded(self) -> list[LoadedModule]:
         return [m for m in self._modules.values() if m is not None]
 
+    def resolved(self) -> dict[str, Symbol]:
+        """The names resolved so far that reach something (a function, a client, a class...), by qualified name."""
+        return {name: found for name, found in self._symbols.items() if found is not None}
+
     def symbol(self, qualname: str) -> Symbol | None:
         if qualname in self._symbols:
             return self._symbols[qualname]

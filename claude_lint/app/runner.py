@@ -22,6 +22,7 @@ changed.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -585,6 +586,7 @@ def _widen(
         if not any(_names_for(p) for p in projects.registry.values()):
             return
         names_by_project: dict[int, tuple[tuple[str, ...], tuple[bytes, ...]]] = {}
+        known: dict[int, dict[bytes, dict[str, Any]]] = {}  # per project: last name -> what the model resolved
         pending: list[tuple[int, LintTask, int]] = []
         rest: list[int] = []
         for index in left:
@@ -594,6 +596,8 @@ def _widen(
                 seen = looked_for.setdefault(id(project), set())
                 names_by_project[id(project)] = (every, tuple(n.encode() for n in every if n not in seen))
             names, new = names_by_project[id(project)]
+            if id(project) not in known:
+                known[id(project)] = _by_last_name(project.model.resolved())
             path = candidates[index].path
             data = read_file(path) if new else ""
             if isinstance(data, str) or not mentions_name(data, new):
@@ -602,7 +606,7 @@ def _widen(
             settings = project.settings
             spec = cache.spec_for(settings)
             project_spec = project.spec_for(path, False)
-            project_spec = _with_names(project_spec, names)
+            project_spec = _with_names(project_spec, names, _answers_for(data, known[id(project)]))
             hit = _cache_hit(cache, spec, str(path), data, options) if spec is not None else None
             if hit is not None:
                 done[index] = FileOutcome(hit, data)
@@ -620,10 +624,30 @@ def _widen(
         left = rest
 
 
-def _with_names(spec: ProjectSpec, names: tuple[str, ...]) -> ProjectSpec:
+def _with_names(spec: ProjectSpec, names: tuple[str, ...], answers: dict[str, Any] | None = None) -> ProjectSpec:
     from dataclasses import replace
 
-    return replace(spec, names=names)
+    return replace(spec, names=names) if answers is None else replace(spec, names=names, answers=answers)
+
+
+def _by_last_name(resolved: dict[str, Any]) -> dict[bytes, dict[str, Any]]:
+    by_name: dict[bytes, dict[str, Any]] = {}
+    for qualname, symbol in resolved.items():
+        by_name.setdefault(qualname.rsplit(".", 1)[-1].encode(), {})[qualname] = symbol
+    return by_name
+
+
+_WORD = re.compile(rb"\w+")
+
+
+def _answers_for(data: bytes, by_name: dict[bytes, dict[str, Any]]) -> dict[str, Any]:
+    """What the project model already resolved for the names a file mentions: a widened file's
+    analysis in a worker gets them up front, rather than being linted again with them
+    (`_relint_stale` still checks every name it asked)."""
+    answers: dict[str, Any] = {}
+    for word in set(_WORD.findall(data)) & by_name.keys():
+        answers.update(by_name[word])
+    return answers
 
 
 def _relint_stale(

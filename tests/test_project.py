@@ -303,6 +303,18 @@ def _wrapper_and_callers(tmp_path: Path) -> None:
         (tmp_path / "app" / f"plain_{index}.py").write_text("X = 1\n", encoding="utf-8")
 
 
+def _wrapper_of_the_wrapper(tmp_path: Path) -> None:
+    """`app/helpers.py` wraps `ask()`; `app/use2.py` swallows the errors of that wrapper."""
+    (tmp_path / "app" / "helpers.py").write_text(
+        "from pkg.llm import ask\n\n\ndef summarise(text: str):\n    return ask(text)\n", encoding="utf-8"
+    )
+    (tmp_path / "app" / "use2.py").write_text(
+        "from helpers import summarise\n\n\ndef go():\n    try:\n        return summarise('x')\n"
+        "    except Exception:\n        pass\n",
+        encoding="utf-8",
+    )
+
+
 SWALLOWED_ASK = (
     "`except Exception` swallows the Claude call's error: the handler only does `pass`; log it, re-raise it, "
     "or return a real fallback; `ask()` in pkg/llm.py:6 makes the Claude call"
@@ -313,10 +325,15 @@ def test_a_run_over_part_of_a_project_sees_wrappers_outside_it(tmp_path: Path, m
     """More than a few files in `app/`, none naming the SDK: the wrapper they call lives in `pkg/`,
     outside the run. What each file imports is loaded as when it is linted alone."""
     _wrapper_and_callers(tmp_path)
+    _wrapper_of_the_wrapper(tmp_path)
     monkeypatch.chdir(tmp_path)
+    summarise = SWALLOWED_ASK.replace("`ask()` in pkg/llm.py:6", "`summarise()` in app/helpers.py:4")
     for jobs in (1, 2):
         outcome = run(["app"], ConfigResolver(), RunOptions(jobs=jobs))
-        assert findings(outcome, tmp_path) == [("app/use.py", 7, 5, "CL102", SWALLOWED_ASK)]
+        assert findings(outcome, tmp_path) == [
+            ("app/use.py", 7, 5, "CL102", SWALLOWED_ASK),
+            ("app/use2.py", 7, 5, "CL102", summarise),
+        ]
 
 
 def test_a_file_let_in_for_a_project_name_is_linted_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parses: list[str]) -> None:

@@ -109,6 +109,7 @@ class Project:
         self.read: list[str] = []
         self.missing: list[str] = []
         self.walked = False
+        self._run_files: dict[str, bool] = {}  # module name -> its file is one of the run's (`_in_run`)
         self._directories: dict[Path, Path] = {}  # directory -> resolved (`_resolved`)
         self._listings: dict[str, dict[str, os.DirEntry[str]] | None] = {}  # directory -> entries (`find`)
 
@@ -339,17 +340,21 @@ class Project:
     def claude_names(self) -> set[str]:
         return self.model.claude_names()
 
-    def preload(self, path: Path, data: bytes) -> None:
+    def preload(self, path: Path, data: bytes, run_covers: tuple[Path, ...] | None = None) -> None:
         """Load the project modules a file imports, and those that subclass its classes (found by scans, not a parse).
 
         Linting a few files asks only about the modules they use: after this, the
         project's Claude-calling names those modules export reach the prefilter
         (a base class whose subclass elsewhere overrides a hook with a Claude call
-        is linted though it names no SDK).
+        is linted though it names no SDK). `run_covers`: a run of many files over
+        these directories (part of the project) loads only the imported modules
+        outside them (the others are the run's own files: their summaries come
+        from linting them, and the rounds widening the run follow them) and scans
+        for no subclasses (the scan walks the whole project).
         """
         named = self.note_file(path)
         module, is_package = (named[0], named[1]) if named else (None, False)
-        for defined in _CLASS_DEF.findall(data):
+        for defined in _CLASS_DEF.findall(data) if run_covers is None else ():
             for subclassing in self._subclass_modules(defined.decode("ascii", "replace")):
                 if subclassing != module:  # its own subclasses: the file is linted (or skipped) as it is
                     self.model.module(subclassing)
@@ -366,9 +371,16 @@ class Project:
             else:
                 candidates = [n.decode() for n in _DOTTED.findall(names or b"")]
             for name in candidates:
-                self._load_for(name)
+                self._load_for(name, run_covers=run_covers or ())
 
-    def _load_for(self, name: str, depth: int = 0) -> None:
+    def _in_run(self, name: str, run_covers: tuple[Path, ...]) -> bool:
+        """Whether module `name`'s file is under one of the run's directories (asked once per name)."""
+        if name not in self._run_files:
+            found = self.find(name)
+            self._run_files[name] = found is not None and any(found.is_relative_to(d) for d in run_covers)
+        return self._run_files[name]
+
+    def _load_for(self, name: str, depth: int = 0, run_covers: tuple[Path, ...] = ()) -> None:
         """Load the module a name is in, and where a package re-exports it from (`from .action import Action`)."""
         from claude_lint.analysis.symbols import absolute_name, is_external
 
@@ -376,14 +388,17 @@ class Project:
             return
         parts = name.split(".")
         for end in range(len(parts), 0, -1):
-            found = self.model.module(".".join(parts[:end]))
+            prefix = ".".join(parts[:end])
+            if run_covers and not self.model.loaded_as(prefix) and self._in_run(prefix, run_covers):
+                return
+            found = self.model.module(prefix)
             if found is None:
                 continue
             rest = parts[end:]
             if rest and rest[0] in found.summary["imports"] and depth < 4:
                 target = absolute_name(found.summary["imports"][rest[0]], found.name, found.is_package)
                 if target is not None:
-                    self._load_for(".".join([target, *rest[1:]]), depth + 1)
+                    self._load_for(".".join([target, *rest[1:]]), depth + 1, run_covers)
             return
 
 

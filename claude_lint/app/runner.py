@@ -379,8 +379,10 @@ def _lint_candidates(
                 skipped.append(index)
                 # A project the run does not cover whole may hold the wrappers this file calls
                 # outside the run: load what it imports (the few-files way), or no name reaches it.
-                if few or not projects[index].complete:
+                if few:
                     projects[index].preload(candidate.path, data)
+                elif not projects[index].complete:
+                    projects[index].preload(candidate.path, data, projects.covered)
             else:
                 spec = cache.spec_for(settings)
                 project = projects[index]

@@ -534,7 +534,7 @@ def _decode(path: str, compact: object, bounds: _Bounds) -> list[Diagnostic]:
     ):
         raise TypeError("bad diagnostic")
     at = {  # one Location per distinct place
-        (line, column): Location(line, column)
+        (line, column): _location(line, column)
         for line, column in {
             *zip(rows[2::_ROW], rows[3::_ROW]), *zip(rows[4::_ROW], rows[5::_ROW]),
             *zip(edits[0::_EDIT], edits[1::_EDIT]), *zip(edits[2::_EDIT], edits[3::_EDIT]),
@@ -554,6 +554,13 @@ def _decode(path: str, compact: object, bounds: _Bounds) -> list[Diagnostic]:
         })
         for code, message, start_line, start_column, end_line, end_column, noqa_line, flag, fix in _groups(rows, _ROW)
     ]
+
+
+def _location(line: int, column: int) -> Location:
+    """`Location(line, column)` without the frozen dataclass's `__init__` (as `_diagnostic`)."""
+    location = object.__new__(Location)
+    object.__setattr__(location, "__dict__", {"line": line, "column": column})
+    return location
 
 
 def _diagnostic(fields: dict[str, Any]) -> Diagnostic:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from claude_lint.config.settings import ConfigResolver, Settings
+from claude_lint.config.settings import CONFIG_FILENAMES, ConfigResolver, Settings
 from claude_lint.core.paths import resolve
 
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -126,14 +126,45 @@ class _Directory:
     path: str
     resolved: str
     settings: Settings
+    # Its path relative to the settings' root and whether one of its parts is excluded by name
+    # (None: not under the root); computed when a child is first asked about (`excludes`).
+    _relative: tuple[str, bool] | None = None
+    _known: bool = False
+
+    def excludes(self, name: str, path: str, resolved: str, link: bool) -> bool:
+        """`_excluded_at(path, resolved, settings)` for a child of this directory (a file, or a
+        subdirectory of a walk): a child that is no symlink resolves to this directory's resolved
+        path and its name, so only its own name and its relative path are matched; this directory's
+        own parts are matched once for all of its children."""
+        settings = self.settings
+        patterns = settings.exclude + settings.extend_exclude
+        if not patterns:
+            return False
+        name_matches, path_matches = _exclude_matchers(patterns)
+        if not self._known:
+            self._known = True
+            parts = _parts_under(self.resolved, str(settings.root))
+            if parts is not None:
+                named = name_matches is not None and any(name_matches(os.path.normcase(part)) for part in parts)
+                self._relative = "/".join(parts), named
+        if link or self._relative is None:
+            return _excluded_at(path, resolved, settings)
+        relative, named = self._relative
+        if named or (name_matches is not None and name_matches(os.path.normcase(name))):
+            return True
+        return path_matches is not None and bool(path_matches(os.path.normcase(f"{relative}/{name}" if relative else name)))
 
 
-def _walk(directory: str, resolved: str, resolver: ConfigResolver) -> Iterator[tuple[_Directory, list[os.DirEntry[str]]]]:
+def _walk(
+    directory: str, resolved: str, resolver: ConfigResolver, inherited: Settings | None = None
+) -> Iterator[tuple[_Directory, list[os.DirEntry[str]]]]:
     """Each directory under `directory` (top-down, subdirectories sorted, excluded ones pruned, symlinks
     to directories not followed, unreadable ones skipped: `os.walk`'s walk) with its Python files, sorted.
 
     `resolved`: the directory resolved; a subdirectory walked into is no symlink, so it resolves
-    to its parent's resolved path and its name, without a `realpath` per directory.
+    to its parent's resolved path and its name, without a `realpath` per directory. `inherited`:
+    the parent's settings, which are this directory's when it holds no config file (the resolver
+    is asked only about directories with Python files or a config file).
     """
     try:
         with os.scandir(directory) as listed:
@@ -154,7 +185,11 @@ def _walk(directory: str, resolved: str, resolver: ConfigResolver) -> Iterator[t
             names.add(entry.name)
             if _is_python(entry.name):
                 files.append(entry)
-    here = _Directory(directory, resolved, resolver.for_directory(Path(directory), Path(resolved), names))
+    if inherited is None or files or not names.isdisjoint(CONFIG_FILENAMES):
+        settings = resolver.for_directory(Path(directory), Path(resolved), names)
+    else:
+        settings = inherited
+    here = _Directory(directory, resolved, settings)
     if files:
         files.sort(key=_name)
         yield here, files
@@ -164,8 +199,8 @@ def _walk(directory: str, resolved: str, resolver: ConfigResolver) -> Iterator[t
         if _is_link(entry):
             continue
         path, inner = _child(directory, entry.name), _child(resolved, entry.name)
-        if not _excluded_at(path, inner, here.settings):
-            yield from _walk(path, inner, resolver)
+        if not here.excludes(entry.name, path, inner, False):
+            yield from _walk(path, inner, resolver, settings)
 
 
 def _name(entry: os.DirEntry[str]) -> str:
@@ -215,7 +250,7 @@ def discover(paths: Iterable[str], resolver: ConfigResolver, force_exclude: bool
                         continue
                     link = os.path.islink(full) if isinstance(file, str) else _is_link(file)
                     resolved = str(resolve(full)) if link else _child(directory.resolved, name)
-                    if _excluded_at(full, resolved, file_settings):
+                    if directory.excludes(name, full, resolved, link):
                         continue
                     if isinstance(file, str) and (os.path.isdir(full) or not os.path.lexists(full)):
                         continue  # a directory (a submodule), or deleted in the work tree but still in the index

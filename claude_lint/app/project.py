@@ -111,6 +111,10 @@ class Project:
         self.walked = False
         self._run_files: dict[str, bool] = {}  # module name -> its file is one of the run's (`_in_run`)
         self._directories: dict[Path, Path] = {}  # directory -> resolved (`_resolved`)
+        self._known_bases = set(self.bases)  # `bases` as a set: `note_file` asks once per file
+        # In a snapshot: each file's module name (`note_file`) and shown path (`display`), once.
+        self._named: dict[Path, tuple[str, bool] | None] = {}
+        self._shown: dict[Path, str] = {}
         self._listings: dict[str, dict[str, os.DirEntry[str]] | None] = {}  # directory -> entries (`find`)
 
     def _resolved(self, path: Path) -> Path:
@@ -124,20 +128,32 @@ class Project:
         return directory / path.name
 
     def display(self, path: Path) -> str:
-        try:
-            return self._resolved(path).relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        shown = self._shown.get(path)
+        if shown is None:
+            try:
+                shown = self._resolved(path).relative_to(self.root).as_posix()
+            except ValueError:
+                shown = path.as_posix()
+            if self.snapshot:
+                self._shown[path] = shown
+        return shown
 
     def note_file(self, path: Path) -> tuple[str, bool] | None:
         """A file of the project: its module name; its top directory becomes a place to look for modules."""
+        if path in self._named:
+            return self._named[path]
         named = module_name(self._resolved(path), resolved=True)
-        if named is None:
-            return None
-        name, is_package, base = named
-        if base not in self.bases:
-            self.bases.append(base)
-        return name, is_package
+        noted = None
+        if named is not None:
+            name, is_package, base = named
+            if base not in self._known_bases:
+                self._known_bases.add(base)
+                if base not in self.bases:
+                    self.bases.append(base)
+            noted = name, is_package
+        if self.snapshot:
+            self._named[path] = noted
+        return noted
 
     def find(self, name: str) -> Path | None:
         """The file of module `name`: `<base>/a/b.py` or `<base>/a/b/__init__.py`, the first base that has one.

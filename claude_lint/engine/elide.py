@@ -92,10 +92,10 @@ _RUN = r"(?P<open>[\[({])(?P<interior>(?:\s*+ELEMENT\s*+[,:])++\s*+(?:ELEMENT\s*
 def _scan() -> re.Pattern[str]:
     """The scanner, compiled on first use: it costs ~0.1 s, and most runs never need it.
 
-    Each match is one bracketed run of literals (or the end of the text), with everything before it
-    since the last one (strings, comments, other code, brackets that do not open a run) skipped inside the match:
-    Python sees only the runs, not each bracket of the code around them (a million in 10 MB of
-    nested calls)."""
+    Each match is one bracketed run of literals, with everything before it since the last match
+    (strings, comments, other code, brackets that cannot open a run) skipped inside the match:
+    Python sees the runs and the few brackets that might open one (a literal after at most three
+    more brackets), not each bracket of the code around them (a million in 10 MB of nested calls)."""
     return re.compile(
         r"""
         (?:
@@ -109,11 +109,12 @@ def _scan() -> re.Pattern[str]:
           | [^'"\#\[({]++
           # Cannot open a run: no element starts so (up to three brackets, then a literal or a closer).
           | [\[({](?!\s*+(?:[\[({]\s*+){0,3}[-+0-9.'"bBuUrRTFN\])}])
-          | (?!AHEAD)[\[({]
           | ['"]
         )*+
-        (?:RUN|\Z)  # the end: every match ends at a run or there, never retried from inside a token
-        """.replace("AHEAD", re.sub(r"\?P<\w+>", "?:", _RUN)).replace("RUN", _RUN).replace("ELEMENT", _ELEMENT),
+        # A run; or a bracket that may open one but does not (the next match goes on after it); or the
+        # end: every match ends at a token boundary, never retried from inside a string or comment.
+        (?:RUN|\Z|[\[({])
+        """.replace("RUN", _RUN).replace("ELEMENT", _ELEMENT),
         re.VERBOSE | re.DOTALL,
     )
 
@@ -174,7 +175,7 @@ def _elide(text: str) -> Elided:
     for match in _scan().finditer(text):
         opening, interior = match.group("open"), match.group("interior")
         if opening is None:
-            continue  # the text after the last run
+            continue  # a bracket that opens no run, or the text after the last run
         if _CLOSING[opening] != match.group("close") or len(interior) < MIN_INTERIOR:
             continue
         if interior.count(",") < MIN_ELEMENTS:

@@ -29,7 +29,7 @@ def test_quick_benchmark_runs_and_reports_every_figure(tmp_path: Path) -> None:
     bench = _bench_module()
     out = tmp_path / "results.json"
     done = subprocess.run(
-        [sys.executable, str(BENCH), "--quick", "--jobs", "2", "--out", str(out)],
+        [sys.executable, str(BENCH), "--quick", "--jobs", "2", "--out", str(out), "--real", str(BENCH.parent.parent / "tests" / "projects")],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -49,6 +49,7 @@ def test_quick_benchmark_runs_and_reports_every_figure(tmp_path: Path) -> None:
         "single_dense_1000_cold",
         "single_dense_1000_warm",
         "single_no_sdk",
+        "real_claude_lint_warm",
     }
     if has_ruff:
         expected |= {"sparse_ruff", "dense_ruff"}
@@ -65,5 +66,8 @@ def test_quick_benchmark_runs_and_reports_every_figure(tmp_path: Path) -> None:
     assert results["ratios"]["dense_lines_per_second"] == pytest.approx(
         results["corpora"]["dense"]["lines"] / results["figures"]["dense_claude_lint_cold"]["seconds"]
     )
+    real = results["figures"]["real_claude_lint_warm"]
+    assert results["ratios"]["warm_real_seconds_per_million_lines"] == pytest.approx(real["seconds"] / real["lines"] * 1e6)
+    assert real["lines"] == results["corpora"]["real"]["lines"] > 0
     for line in ("sparse (standard library)", "dense (generated, every file calls Claude)", "targets (DESIGN.md)"):
         assert line in done.stdout

@@ -292,14 +292,20 @@ class ProjectModel:
         self._texts[key] = found
         return found
 
-    def _text_pass(self, qualname: str) -> TextPass | None:
-        """The parameters whose text a function or a class's method returns (summary's "passes")."""
+    def _split(self, qualname: str) -> tuple[LoadedModule, list[str]] | None:
+        """The module a qualified name is in (the longest loaded prefix) and the rest of the name."""
         parts = qualname.split(".")
         for end in range(len(parts) - 1, 0, -1):
             module = self.module(".".join(parts[:end]))
-            if module is None:
-                continue
-            rest = parts[end:]
+            if module is not None:
+                return module, parts[end:]
+        return None
+
+    def _text_pass(self, qualname: str) -> TextPass | None:
+        """The parameters whose text a function or a class's method returns (summary's "passes")."""
+        split = self._split(qualname)
+        if split is not None:
+            module, rest = split
             summary = module.summary
             entry: dict[str, Any] | None = summary["functions"].get(".".join(rest))
             if entry is None and len(rest) == 2 and rest[0] in summary["classes"]:
@@ -316,12 +322,9 @@ class ProjectModel:
 
     def _picker(self, qualname: str) -> RemotePicker | None:
         """The functions a project function returns one of (summary's "pickers"), also through a re-export."""
-        parts = qualname.split(".")
-        for end in range(len(parts) - 1, 0, -1):
-            module = self.module(".".join(parts[:end]))
-            if module is None:
-                continue
-            rest = parts[end:]
+        split = self._split(qualname)
+        if split is not None:
+            module, rest = split
             summary = module.summary
             entry: dict[str, Any] | None = summary.get("pickers", {}).get(rest[0]) if len(rest) == 1 else None
             if entry is None and len(rest) == 1 and rest[0] in summary["imports"]:  # a re-export

@@ -57,3 +57,29 @@ def test_nested_functions_are_indexed_once_per_module(monkeypatch) -> None:  # t
     assert built == [900]
     index = original(model)
     assert [f.name for f in index[id(outer[7].scope)]] == ["retry7", "wrap", "inner"]
+
+
+def test_each_model_id_is_judged_once_however_many_call_sites_send_it(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """300 call sites send a module constant rebound to two ids: CL302, CL303 and CL304 each ask
+    about every id at every site, and each (id, SDK knowledge, day) is judged once."""
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+    from claude_lint.sdk import models
+
+    source = 'import anthropic\n\nclient = anthropic.Anthropic()\nMODEL = "claude-sonnet-4-6"\nMODEL = "claude-2.1"\n' + "".join(
+        f"\n\ndef ask{i}(q):\n    return client.messages.create(model=MODEL, max_tokens=8, "
+        'messages=[{"role": "user", "content": q or "?"}])\n'
+        for i in range(300)
+    )
+    judged: list[str] = []
+    real = models._model_status
+
+    def counting(model, knowledge, on):  # type: ignore[no-untyped-def]
+        judged.append(model)
+        return real(model, knowledge, on)
+
+    monkeypatch.setattr(models, "_model_status", counting)
+    models._STATUSES.clear()
+    result = lint_text("many.py", source, Settings(select=("CL302",)))
+    assert [(d.code, d.start.line) for d in result.diagnostics] == [("CL302", 5)]
+    assert sorted(judged) == ["claude-2.1", "claude-sonnet-4-6"]

@@ -320,6 +320,9 @@ class Values:
     def __init__(self, model: ModuleModel) -> None:
         self.model = model
         self._facts: dict[int, ScopeFacts] = {}
+        # possible() by (expression, scope): rules ask about the same argument (CL302, CL303 and
+        # CL304 each about every `model=`); the objects are kept, so their ids stay theirs.
+        self._possible: dict[tuple[int, int], tuple[cst.BaseExpression, Scope, Possible]] = {}
 
     # -- scopes --------------------------------------------------------------------
 
@@ -378,9 +381,15 @@ class Values:
     # -- scalars -------------------------------------------------------------------
 
     def possible(self, expr: cst.BaseExpression, scope: Scope) -> Possible:
+        key = (id(expr), id(scope))
+        known = self._possible.get(key)
+        if known is not None and known[0] is expr and known[1] is scope:
+            return known[2]
         values: list[Known] = []
         complete = self._collect(expr, scope, values, 0, frozenset())
-        return Possible(tuple(values), complete)
+        found = Possible(tuple(values), complete)
+        self._possible[key] = (expr, scope, found)
+        return found
 
     def strings(self, expr: cst.BaseExpression, scope: Scope) -> list[Known]:
         return self.possible(expr, scope).strings()

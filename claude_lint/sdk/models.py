@@ -93,6 +93,23 @@ class ModelStatus:
 
 def model_status(model: str, knowledge: Knowledge, on: date | None = None) -> ModelStatus | None:
     """What the API does with `model` on date `on` (default `today()`); None if not a `claude-*` id."""
+    day = on or today()
+    key = (model, id(knowledge), day)
+    known = _STATUSES.get(key)
+    if known is not None and known[0] is knowledge:
+        return known[1]
+    found = _model_status(model, knowledge, day)
+    if len(_STATUSES) > 4096:
+        _STATUSES.clear()
+    _STATUSES[key] = (knowledge, found)  # the knowledge is kept, so its id stays its own
+    return found
+
+
+# model_status() by (model, knowledge, day): rules ask about the same ids at every call site.
+_STATUSES: dict[tuple[str, int, date], tuple[Knowledge, ModelStatus | None]] = {}
+
+
+def _model_status(model: str, knowledge: Knowledge, on: date) -> ModelStatus | None:
     if is_platform_id(model):
         return ModelStatus("platform")
     if not model.startswith("claude-"):
@@ -103,14 +120,13 @@ def model_status(model: str, knowledge: Knowledge, on: date | None = None) -> Mo
     end_of_life = date.fromisoformat(listed) if listed else (row.end_of_life if row else None)
     successor = row.successor if row else None
     if end_of_life is not None:
-        kind: Literal["retired", "deprecated"] = "retired" if end_of_life <= (on or today()) else "deprecated"
+        kind: Literal["retired", "deprecated"] = "retired" if end_of_life <= on else "deprecated"
         return ModelStatus(kind, end_of_life, successor)
     known = knowledge.known_models | _ids_any_snapshot_lists()
     if model in known:
         return ModelStatus("active")
-    day = on or today()
     # Suggest only ids the API still serves: a retired one would fail as well.
-    served = {m for m in known if m not in table or table[m].end_of_life > day}
+    served = {m for m in known if m not in table or table[m].end_of_life > on}
     return ModelStatus("unknown", suggestion=_closest(model, served))
 
 

@@ -98,12 +98,13 @@ class CacheSpec:
     salt: str  # hex digest of the tool, the settings and the knowledge
 
 
-def _digest(*parts: str | bytes) -> str:
+def digest(*parts: str | bytes) -> str:
+    """A hex digest of the parts, each length-prefixed (keys, salts, record names)."""
     return _hasher(*parts).hexdigest()
 
 
 def _hasher(*parts: str | bytes, start: Any = None) -> Any:
-    """The hash `_digest` takes the hex digest of, after `parts` (continuing `start`, a copy, if given)."""
+    """The hash `digest` takes the hex digest of, after `parts` (continuing `start`, a copy, if given)."""
     hasher = hashlib.blake2b(digest_size=20) if start is None else start.copy()
     for part in parts:
         data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
@@ -172,7 +173,7 @@ def tool_salt() -> str:
         "rules": [dataclasses.astuple(rule) for rule in rule_index()],
         "today": today().isoformat(),
     }
-    return _digest(json.dumps(tool, sort_keys=True, default=str))
+    return digest(json.dumps(tool, sort_keys=True, default=str))
 
 
 def settings_fingerprint(settings: Settings) -> str:
@@ -201,7 +202,7 @@ class ResultCache:
         if settings not in self._salts:
             if self._tool_salt is None:
                 self._tool_salt = tool_salt()
-            self._salts[settings] = _digest(self._tool_salt, settings_fingerprint(settings))
+            self._salts[settings] = digest(self._tool_salt, settings_fingerprint(settings))
         return self._salts[settings]
 
     def spec_for(self, settings: Settings) -> CacheSpec | None:
@@ -283,8 +284,8 @@ def _prepare(root: Path, directory: Path) -> bool:
 def _entry(spec: CacheSpec, path: str, data: bytes) -> tuple[str, str]:
     """The entry file for a path and the key its content must have been linted under.
 
-    The name is `_digest(salt, absolute, path)` (other settings: another entry, both stay warm),
-    the key `_digest(salt, absolute, path, hash of the content)`: one hash, continued.
+    The name is `digest(salt, absolute, path)` (other settings: another entry, both stay warm),
+    the key `digest(salt, absolute, path, hash of the content)`: one hash, continued.
     """
     absolute = os.path.abspath(path)
     hasher = _hasher(absolute, path, start=_salted(spec.salt))
@@ -326,7 +327,7 @@ def load(spec: CacheSpec, path: str, data: bytes) -> CachedResult | None:
 
 def _checksum(key: str, body: bytes) -> str:
     """The digest an entry's body must have under its key (checked before the body is parsed)."""
-    return _digest("sum", key, body)
+    return digest("sum", key, body)
 
 
 def _dumps(content: object) -> bytes:
@@ -603,11 +604,6 @@ class RunRecords:
         with contextlib.suppress(OSError):
             self.directory.mkdir(exist_ok=True)
             write_bytes_atomically(self._file(name), payload, durable=False, follow_symlinks=False)
-
-
-def digest(*parts: str | bytes) -> str:
-    """A hex digest of the parts, each length-prefixed (keys and record names)."""
-    return _digest(*parts)
 
 
 def encode_diagnostics(diagnostics: list[Diagnostic]) -> list[Any] | None:

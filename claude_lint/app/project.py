@@ -106,8 +106,8 @@ class Project:
         # What the model read beyond the run's own files (a whole run's record depends on it,
         # app/run_record.py): files loaded by module name, names found nowhere, and whether the
         # project's files were walked (a scan for subclasses, `load_all`).
-        self.read: list[str] = []
-        self.missing: list[str] = []
+        self.read: set[str] = set()
+        self.missing: set[str] = set()
         self.walked = False
         self._run_files: dict[str, bool] = {}  # module name -> its file is one of the run's (`_in_run`)
         self._directories: dict[Path, Path] = {}  # directory -> resolved (`_resolved`)
@@ -250,9 +250,9 @@ class Project:
     def _load(self, name: str) -> LoadedModule | None:
         path = self.find(name)
         if path is None:
-            self.missing.append(name)
+            self.missing.add(name)
             return None
-        self.read.append(str(path))
+        self.read.add(str(path))
         try:
             data = path.read_bytes()
         except OSError:

@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from claude_lint.app.cache import (
@@ -127,7 +128,9 @@ def run_key(
     return RunKey(records, first, name, key, started, newest)
 
 
-def load(run: RunKey, candidates: list[Candidate], read: Any) -> list[tuple[LintResult, bytes | None] | None] | None:
+def load(
+    run: RunKey, candidates: list[Candidate], read: Callable[[Path], bytes | str]
+) -> list[tuple[LintResult, bytes | None] | None] | None:
     """Each file's result and the source its excerpts show (None for a file discovery skipped) from
     the run's record, or None when there is none or anything it depends on changed.
     `read(path)`: a file's bytes, or the reason it cannot be read."""
@@ -180,7 +183,7 @@ def store(
             return
         for path in project.read:
             read[path] = signature(path)
-        for name in dict.fromkeys(project.missing):
+        for name in project.missing:
             parts = name.split(".")
             for base in project.bases:
                 stem = os.path.join(base, *parts)

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from claude_lint.analysis.symbols import ProjectSpec
     from claude_lint.app.cache import CachedResult, CacheSpec, ResultCache
     from claude_lint.app.project import Project
+    from claude_lint.app.run_record import RunKey
     from claude_lint.engine.fix_loop import FixOutcome
 
 # At most this many files: a run is a few files (pre-commit, an editor), and the
@@ -402,7 +403,7 @@ def _lint_candidates(
     _widen(candidates, projects, skipped, done, options, cache, outcome)
     _relint_stale(candidates, projects, done, options, cache, outcome)
     if run_key is not None:
-        _record(run_key, done, registry, cache, by_directory)
+        _record(run_key, done, registry, cache)
     return [file for file in done if file is not None]
 
 
@@ -412,7 +413,7 @@ def _run_key(
     options: RunOptions,
     cache: _LazyCache,
     paths: tuple[str, ...],
-) -> Any:
+) -> RunKey | None:
     """The key of a whole run's record (app/run_record.py): a check of many files with the cache on."""
     if not cache.enabled or options.fix:
         return None
@@ -437,11 +438,7 @@ def _from_record(
 
 
 def _record(
-    run_key: Any,
-    done: list[FileOutcome | None],
-    registry: dict[tuple[Path, Settings], Project],
-    cache: _LazyCache,
-    by_directory: dict[Path, tuple[Settings, tuple[bytes, ...]]],
+    run_key: RunKey, done: list[FileOutcome | None], registry: dict[tuple[Path, Settings], Project], cache: _LazyCache
 ) -> None:
     """Keep this run's findings for a rerun with nothing changed, in a cache directory the run made."""
     from claude_lint.app import run_record

@@ -22,7 +22,7 @@ from typing import Any
 from claude_lint.analysis.project import LoadedModule, ProjectModel
 from claude_lint.analysis.symbols import ProjectSpec
 from claude_lint.config.settings import Settings
-from claude_lint.core.source import SourceError, decode_source
+from claude_lint.core.source import SourceError, decode_source, read_source_file
 
 
 def project_root(path: Path, settings: Settings) -> Path:
@@ -254,8 +254,10 @@ class Project:
             return None
         self.read.add(str(path))
         try:
-            data = path.read_bytes()
-        except OSError:
+            # As a linted file is read: a FIFO or device in the module's place, or a file over the size
+            # limit, tells the project nothing (a 3 GB sparse `helpers.py` was read whole: MemoryError).
+            data = read_source_file(path)
+        except (SourceError, OSError):
             return None
         summary = self.summary_of(data)
         if summary is None:
@@ -280,8 +282,8 @@ class Project:
             if named is None or self.model.loaded_as(named[0]):
                 continue
             try:
-                data = candidate.path.read_bytes()
-            except OSError:
+                data = read_source_file(candidate.path)
+            except (SourceError, OSError):
                 continue
             if needs_parsing(data, triggers):
                 summary = self.summary_of(data)
@@ -299,7 +301,6 @@ class Project:
         # Only when a class's subclasses are asked for.
         from claude_lint.app.discover import discover
         from claude_lint.config.settings import ConfigResolver
-        from claude_lint.core.source import read_source_file
 
         index: dict[str, list[str]] = {}
         self.walked = True

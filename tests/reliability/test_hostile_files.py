@@ -125,6 +125,59 @@ def test_a_device_is_refused_before_any_read(tmp_path: Path) -> None:
         source.read_source_file("/dev/zero")
 
 
+
+USER = "from helpers import ask\n\n\ndef f():\n    try:\n        return ask('x')\n    except:\n        pass\n"
+
+
+@posix_only
+@pytest.mark.parametrize("kind", ["sparse", "fifo"])
+def test_a_module_the_project_reads_by_name_is_read_as_a_linted_file_is(tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`from helpers import ask`: the project reads `helpers.py` to learn what `ask` is. A 3 GB sparse
+    file there was read whole (MemoryError traceback); a FIFO put there after the directory was listed
+    would block. Either tells the project nothing, and the user's file is checked as if alone."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "a.py").write_text(USER, encoding="utf-8")
+    (tmp_path / "helpers.py").write_text(GOOD, encoding="utf-8")
+    if kind == "sparse":
+        os.unlink(tmp_path / "helpers.py")
+        with open(tmp_path / "helpers.py", "wb") as f:
+            f.truncate(3 * 1024**3)
+        done = _cli(tmp_path, "-j", "1", "a.py", timeout=60, memory=2 << 30)
+        assert "Traceback" not in done.stderr, done.stderr[-2000:]
+        assert (done.returncode, done.stdout) == (0, "All checks passed!\n")
+        return
+    from claude_lint.app import project
+    from claude_lint.app.runner import RunOptions, run
+    from claude_lint.config.settings import ConfigResolver
+
+    real = project.Project.find
+
+    def swapped(self: project.Project, name: str) -> Path | None:
+        found = real(self, name)
+        if found is not None and found.name == "helpers.py" and not found.is_fifo():
+            os.unlink(found)
+            os.mkfifo(found)  # swapped after the listing said it was a file
+        return found
+
+    monkeypatch.setattr(project.Project, "find", swapped)
+    monkeypatch.chdir(tmp_path)
+    import signal
+
+    class Blocked(BaseException):  # not an OSError (TimeoutError is one): no handler of the run's takes it
+        pass
+
+    def hung(*_: object) -> None:
+        raise Blocked("the run blocked on a FIFO")
+
+    old = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(20)
+    try:
+        outcome = run(["a.py"], ConfigResolver(), RunOptions(jobs=1, cache=False))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    assert (outcome.diagnostics, outcome.errors) == ([], [])
+
 # ---------------------------------------------------------------- read-only files (item 5)
 
 

@@ -135,6 +135,10 @@ class Elided:
     def stand_ins(self) -> list[str]:
         return [self.text[start:end] for start, end in self.regions]
 
+    def code_size(self) -> int:
+        """Characters of `text` outside the stand-ins: what libcst and the analysis work through."""
+        return len(self.text) - sum(end - start for start, end in self.regions)
+
     def touches(self, start: int, end: int) -> bool:
         """Whether the text range [start, end) overlaps a stood-in interior (or inserts inside one)."""
         return any(start < r_end and (end > r_start or start > r_start) for r_start, r_end in self.regions)

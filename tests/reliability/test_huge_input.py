@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from bounds import checked_and_fixed_within_the_bound, huge_files
+from bounds import CL105, checked_and_fixed_within_the_bound, huge_files
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -204,6 +204,74 @@ def test_a_syntax_error_beside_a_huge_literal_is_found_within_the_bound() -> Non
     assert [(d.code, d.start.line, d.message) for d in result.diagnostics] == [("CL001", 5, "SyntaxError: '(' was never closed")]
     assert took < 5, f"{took:.1f} s of CPU"
 
+
+
+# ---------------------------------------------------------------- more code than one file may hold (item 11)
+
+OVER_BUDGET = (
+    "Cannot analyse file: {size:,} characters of code, more than the 524,288 one file may hold to be analysed in time"
+    " (big data literals are not counted); split the file, or exclude it"
+)
+
+
+def test_a_file_of_more_code_than_one_file_may_hold_is_cl002_and_left_as_it_is(tmp_path: Path, lint_tree) -> None:
+    """Dense call-site code costs libcst and the analysis about 7 s of CPU per MB (a 10 MB file took
+    228 s and 5 GB): past the budget, the file is reported at once and neither analysed nor fixed."""
+    text = huge_files.dense(lint.MAX_ANALYSED_CHARS + 20_000)
+    path = tmp_path / "big.py"
+    path.write_text(text, encoding="utf-8")
+    start = time.process_time()
+    outcome = lint_tree("big.py")
+    checked = time.process_time() - start
+    assert [(d.code, d.start.line, d.start.column, d.message) for d in outcome.diagnostics] == [
+        ("CL002", 1, 0, OVER_BUDGET.format(size=len(text)))
+    ]
+    fixed = lint_tree("big.py", fix=True, unsafe_fixes=True)
+    assert [d.code for d in fixed.diagnostics] == ["CL002"] and fixed.errors == []
+    assert path.read_text(encoding="utf-8") == text
+    assert checked < 1.0, f"{checked:.1f} s of CPU to say the file is too big"
+
+
+@pytest.mark.parametrize("over", [0, 1])
+def test_the_budget_counts_code_not_the_data_stood_in_for(over: int) -> None:
+    """A 1.5 MB list of numbers is stood in for and does not count: the code beside it is analysed
+    up to exactly the budget."""
+    from claude_lint.engine.elide import elide
+
+    base = CLIENT + "DATA = [" + ", ".join(["1"] * 500_000) + "]\n" + FIXABLE
+    code = elide(base, lint.file_triggers(SETTINGS)).code_size()
+    assert code < 1_000 < len(base) - 1_400_000
+    padding = lint.MAX_ANALYSED_CHARS - code + over
+    text = base + "#" * (padding - 1) + "\n"
+    result = lint.lint_text("big.py", text, SETTINGS)  # the default rules
+    found = [(d.code, d.start.line, d.message) for d in result.diagnostics]
+    if over:
+        assert found == [("CL002", 1, OVER_BUDGET.format(size=lint.MAX_ANALYSED_CHARS + 1))]
+    else:
+        assert found == [("CL105", base.count("\n"), CL105)]
+
+
+def test_a_module_of_data_imported_by_a_small_file_is_read_with_its_literals_stood_in_for(tmp_path: Path) -> None:
+    """Checking a 100-byte file whose wrapper lives beside 9 MB of data took 100 s and 12 GB: the
+    module's summary came from libcst's parse of all of it. Read as a linted file is, it costs seconds."""
+    import resource
+    import subprocess
+
+    (tmp_path / ".git").mkdir()
+    wrapper = CLIENT + "\n\ndef ask(q):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=5, messages=[{'role': 'user', 'content': q}])\n"
+    (tmp_path / "data.py").write_text(wrapper + "\nDATA = [" + ", ".join(["1"] * 3_000_000) + "]\n", encoding="utf-8")
+    (tmp_path / "a.py").write_text("from data import ask\n\n\ndef f():\n    try:\n        return ask('x')\n    except:\n        pass\n", encoding="utf-8")
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "claude_lint", "check", "--no-cache", "-j", "1", "--output-format", "concise", "a.py"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, preexec_fn=limit, check=False,
+    )
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert [line.split(" ", 2)[:2] for line in done.stdout.splitlines()[:2]] == [["a.py:7:5:", "CL101"], ["a.py:7:5:", "CL102"]]
+    assert done.stdout.splitlines()[0].endswith("`ask()` in data.py:6 makes the Claude call")
 
 # The literal scanner as it was (one match per string, comment, bracket or run of other code, the
 # runs picked out in Python): the scanner now skips all but the runs inside its matches.

@@ -91,6 +91,8 @@ def _within_bounds(text: str) -> bool:
     opens = text.count("(") + text.count("[") + text.count("{")
     if opens > MAX_BRACKETS:
         return False
+    if 2 * len(text) <= MAX_DEPTH:
+        return True  # no character counts more than two
     bound = 2 * opens
     for character in "-+*/%@&|^~<>.'\"":
         bound += text.count(character)

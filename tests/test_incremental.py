@@ -194,3 +194,18 @@ def test_an_edit_reparses_only_the_statements_around_it() -> None:
     assert reparsed <= 3 < total
     # An edit to the imports (before the first indented block) parses the whole text.
     assert not _assert_same(linter, "import os\n" + edited, settings)
+
+
+def test_an_edit_past_the_analysis_budget_is_reported_as_a_full_lint_reports_it() -> None:
+    """An edit that takes the document past the code one file may hold gives CL002 as the command
+    line does, not an incremental re-lint of the statements around it."""
+    from claude_lint.engine.lint import MAX_ANALYSED_CHARS
+
+    settings = Settings()
+    linter = DocumentLinter("app.py")
+    text = _dense(300, 1)
+    linter.lint(text, settings)
+    pasted = text + "# " + "x" * (MAX_ANALYSED_CHARS - len(text)) + "\n"
+    assert not _assert_same(linter, pasted, settings)
+    assert [(d.code, d.start.line) for d in linter.lint(pasted, settings).diagnostics] == [("CL002", 1)]
+    assert linter.lint(text, settings).diagnostics == lint_text("app.py", text, settings).diagnostics

@@ -39,6 +39,7 @@ from claude_lint.analysis.positions import StatementOffsets
 from claude_lint.config.settings import Settings
 from claude_lint.core.nesting import check_nesting
 from claude_lint.engine.lint import (
+    MAX_ANALYSED_CHARS,
     LintResult,
     collector_paused,
     file_triggers,
@@ -99,6 +100,8 @@ class DocumentLinter:
         On a syntax error, None, with CL001 recorded on `result` as a full lint would.
         """
         previous = self._parsed
+        if len(text) > MAX_ANALYSED_CHARS:  # may be more code than a file may hold: parse_checked says
+            previous = self._parsed = None
         if previous is not None and previous.text == text:
             self.last_reparse = (0, len(previous.module.body))
             return previous.module

@@ -8,7 +8,12 @@ class IOErrorRule(EngineRule):
     """## What it does
     Reports a file that cannot be read as Python source: it is unreadable,
     not decodable with its declared encoding, contains NUL bytes, or is over
-    the size limit (10 MB). The message says which.
+    the size limit (10 MB). Also a file holding more code than one file may
+    hold to be analysed in time: 524,288 characters (512 KiB of ASCII), not
+    counting the big data literals and the top-level statements that cannot
+    matter that the linter stands in for before parsing (libcst's parse and the
+    analysis cost about 7 s of CPU per MB of dense call-site code). The
+    message says which.
 
     ## Why is this bad?
     The file is skipped by every other rule, so whatever it does with Claude
@@ -44,6 +49,13 @@ class IOErrorRule(EngineRule):
             line=1,
             column=1,
             message="Cannot read file: cannot decode as ascii: ordinal not in range(128)",
+        ),
+        Invalid(
+            "import anthropic\n" + "x = 1\n" * 90_000,
+            line=1,
+            column=1,
+            message="Cannot analyse file: 540,017 characters of code, more than the 524,288 one file may hold to be"
+            " analysed in time (big data literals are not counted); split the file, or exclude it",
         ),
         Invalid(
             "import anthropic\x00\n",

@@ -207,3 +207,16 @@ def test_a_file_that_does_not_parse_is_named_and_the_rest_is_listed(callmap: Pat
         "claude-lint: warning: svc/broken.py: does not parse (`claude-lint check` says why); its call sites are not listed\n"
     )
     assert done.stdout.decode().splitlines() == TEXT
+
+
+def test_a_file_of_more_code_than_one_file_may_hold_is_named_with_that_reason(callmap: Path, run_cli) -> None:
+    from claude_lint.engine.lint import MAX_ANALYSED_CHARS
+
+    text = "import anthropic\n\nclient = anthropic.Anthropic()\n" + "x = 1\n" * (MAX_ANALYSED_CHARS // 6 + 1)
+    (callmap / "svc" / "huge.py").write_text(text, encoding="utf-8")
+    done = run_cli("calls", cwd=callmap)
+    assert done.stderr.decode() == (
+        "claude-lint: warning: svc/huge.py: holds more code than one file may hold to be analysed"
+        " (`claude-lint check` says why); its call sites are not listed\n"
+    )
+    assert done.stdout.decode().splitlines() == TEXT

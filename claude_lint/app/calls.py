@@ -132,10 +132,11 @@ def collect_calls(
         if not file.direct and not _uses_claude(file, reaching):
             continue  # named a Claude-calling function's name, but imports none
         with collector_paused():
-            module = file.module if file.module is not None else _parse(file.path, file.text)
+            why: list[str] = []
+            module = file.module if file.module is not None else _parse(file.path, file.text, why)
             if module is None:
                 if file.shown:
-                    warnings.append(f"{_shown(file.path)}: does not parse (`claude-lint check` says why); its call sites are not listed")
+                    warnings.append(f"{_shown(file.path)}: {why[0] if why else 'does not parse'} (`claude-lint check` says why); its call sites are not listed")
                 continue
             spec = file.project.spec_for(file.path)
             try:
@@ -231,10 +232,16 @@ def _modules_reaching_claude(project: Project) -> set[str]:
     return out
 
 
-def _parse(path: Path, text: str) -> cst.Module | None:
+def _parse(path: Path, text: str, why: list[str] | None = None) -> cst.Module | None:
+    """The parsed module, or None with what kept it from being analysed appended to `why`."""
     from claude_lint.engine.lint import LintResult, parse_checked
 
-    return parse_checked(LintResult(str(path)), text, frozenset(), set())
+    result = LintResult(str(path))
+    module = parse_checked(result, text, frozenset({"CL001", "CL002"}), set())
+    if module is None and why is not None:
+        over = any(d.code == "CL002" for d in result.diagnostics)
+        why.append("holds more code than one file may hold to be analysed" if over else "does not parse")
+    return module
 
 
 def _summary(module: cst.Module, text: str, settings: Settings) -> dict[str, Any] | None:

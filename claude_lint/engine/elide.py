@@ -295,15 +295,9 @@ def _elide_statements(original: str, elided: Elided, triggers: tuple[bytes, ...]
     if not candidates:
         return elided
     statements = [_Statement(start, end, Counter(_IDENTIFIER.findall(original, start, end)), bound) for start, end, bound in candidates]
-    # Every identifier-like word of the file, counted: outside the candidates, then in each.
-    mentioned: Counter[str] = Counter()
-    previous = 0
-    for statement in statements:
-        mentioned.update(_IDENTIFIER.findall(original, previous, statement.start))
-        previous = statement.end
-    mentioned.update(_IDENTIFIER.findall(original, previous))
-    for statement in statements:
-        mentioned.update(statement.names)
+    # Every identifier-like word of the file, counted (a candidate starts a line and ends before
+    # a space: no word crosses its edges, so these are its words and the rest's, added up).
+    mentioned = Counter(_IDENTIFIER.findall(original))
     chosen: list[_Statement] = []
     for statement in statements:
         if all(mentioned[name] == statement.names[name] for name in statement.bound):

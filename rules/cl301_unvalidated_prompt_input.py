@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from claude_lint.analysis.model import CallSite
+from claude_lint.analysis.model import CallSite, ModuleModel
 from claude_lint.analysis.responses import Frame
 from claude_lint.analysis.values import Item, Values
 from claude_lint.lint.cases import Invalid, Valid
@@ -159,6 +159,7 @@ class UnvalidatedPromptInput(Rule):
 
     def check(self, ctx: RuleContext) -> None:
         values = ctx.values
+        first_checks: dict[tuple[int, str], int] = {}
         for frame in ctx.frames.frames:
             function = frame.function
             if function is None or _validated_by_decorator(ctx, function.decorators):
@@ -167,7 +168,7 @@ class UnvalidatedPromptInput(Rule):
                 if site.helper and not _validation_off(site):
                     continue  # the reference helper validates the request before sending it
                 inputs = _straight_inputs(values, frame, site)
-                unchecked = {name: where for name, where in inputs.items() if not _checked_before(frame, name, site)}
+                unchecked = {name: where for name, where in inputs.items() if not _checked_before(frame, name, site, first_checks)}
                 if not unchecked:
                     continue
                 names = list(unchecked)
@@ -237,21 +238,26 @@ def _straight_inputs(values: Values, frame: Frame, site: CallSite) -> dict[str, 
     return {name: where for name, (where, _) in sorted(found.items(), key=lambda item: item[1][1]) if where}
 
 
-def _checked_before(frame: Frame, name: str, site: CallSite) -> bool:
-    """A use of the parameter before the call that inspects it."""
-    limit = frame.position(site.node)
-    for use in frame.loads(name):
-        if frame.position(use) >= limit:
-            continue
-        for ancestor, child in frame.ancestors(use):
-            if isinstance(ancestor, (cst.If, cst.While, cst.Assert, cst.IfExp)) and child is ancestor.test:
-                return True
-            if isinstance(ancestor, cst.Match) and child is ancestor.subject:
-                return True
-            if isinstance(ancestor, cst.Call) and _is_validator(frame, ancestor):
-                return True
-            if isinstance(ancestor, cst.BaseStatement):
-                break
+def _checked_before(frame: Frame, name: str, site: CallSite, first_checks: dict[tuple[int, str], int]) -> bool:
+    """A use of the parameter before the call that inspects it. `first_checks`: the first such use
+    of each (frame, name), found once for all the frame's call sites (not every use for each site)."""
+    key = (id(frame), name)
+    first = first_checks.get(key)
+    if first is None:
+        first = first_checks[key] = next((frame.position(use) for use in frame.loads(name) if _inspects(frame, use)), -1)
+    return 0 <= first < frame.position(site.node)
+
+
+def _inspects(frame: Frame, use: cst.Name) -> bool:
+    for ancestor, child in frame.ancestors(use):
+        if isinstance(ancestor, (cst.If, cst.While, cst.Assert, cst.IfExp)) and child is ancestor.test:
+            return True
+        if isinstance(ancestor, cst.Match) and child is ancestor.subject:
+            return True
+        if isinstance(ancestor, cst.Call) and _is_validator(frame, ancestor):
+            return True
+        if isinstance(ancestor, cst.BaseStatement):
+            break
     return False
 
 
@@ -267,7 +273,14 @@ def _is_validator(frame: Frame, call: cst.Call) -> bool:
 def _is_pydantic_model(frame: Frame, expr: cst.BaseExpression) -> bool:
     if not isinstance(expr, cst.Name):
         return False
-    for statement in frame.model.module.body:
-        if isinstance(statement, cst.ClassDef) and statement.name.value == expr.value:
-            return any((frame.model.qualify(base.value) or "").endswith("BaseModel") for base in statement.bases)
-    return False
+    statement = frame.model.shared(_top_level_classes).get(expr.value)
+    return statement is not None and any((frame.model.qualify(base.value) or "").endswith("BaseModel") for base in statement.bases)
+
+
+def _top_level_classes(model: ModuleModel) -> dict[str, cst.ClassDef]:
+    """The first class of each name at the module's top level."""
+    found: dict[str, cst.ClassDef] = {}
+    for statement in model.module.body:
+        if isinstance(statement, cst.ClassDef):
+            found.setdefault(statement.name.value, statement)
+    return found

@@ -83,3 +83,120 @@ def test_each_model_id_is_judged_once_however_many_call_sites_send_it(monkeypatc
     result = lint_text("many.py", source, Settings(select=("CL302",)))
     assert [(d.code, d.start.line) for d in result.diagnostics] == [("CL302", 5)]
     assert sorted(judged) == ["claude-2.1", "claude-sonnet-4-6"]
+
+
+def _chain(count: int) -> str:
+    """`w0` calls Claude; `w1` calls `w0`, ... `w{count}` calls `w{count - 1}`, each also opening a file."""
+    return (
+        "import anthropic\n\nclient = anthropic.Anthropic(max_retries=2)\n\n\ndef w0(p):\n"
+        "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=8, messages=[])\n"
+        + "".join(f"\n\ndef w{i + 1}(p):\n    open(p)\n    return w{i}(p)\n" for i in range(count))
+    )
+
+
+def test_library_roots_of_a_chain_of_wrappers_reads_each_call_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """300 wrappers each calling the one before: what each function's calls reach (CL106, the
+    summary) is worked out once per function of the call graph, not walked again for each."""
+    from claude_lint.analysis.model import ModuleModel
+
+    model = build_model(cst.parse_module(_chain(300)), load_knowledge(None), ())
+    read: list[int] = []
+    original = ModuleModel._call_root
+
+    def counting(self, record):  # type: ignore[no-untyped-def]
+        read.append(id(record))
+        return original(self, record)
+
+    monkeypatch.setattr(ModuleModel, "_call_root", counting)
+    reached = {f.name: sorted(model.library_roots(f.calls)) for f in reversed(model.functions)}
+    assert reached == {f"w{i}": ["anthropic", "io"] if i else ["anthropic"] for i in range(301)}
+    in_functions = sum(len(f.calls) for f in model.functions)
+    assert len(read) == len(set(read)) == in_functions == 601
+
+
+def test_the_summary_walks_a_chain_of_wrappers_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Each function's summary holds the clients and references of every function it reaches: read
+    from the components of the call graph, one pass (it was a walk of the chain below each of
+    300 wrappers); a walk in a cycle keeps the order a depth-first walk meets the clients in."""
+    from claude_lint.analysis import summary
+    from claude_lint.core import graph
+
+    asked: list[int] = []
+    original = graph.components
+
+    def counting(nodes, successors):  # type: ignore[no-untyped-def]
+        def counted(node):  # type: ignore[no-untyped-def]
+            asked.append(id(node))
+            return successors(node)
+
+        return original(nodes, counted)
+
+    monkeypatch.setattr(summary, "components", counting)
+    text = _chain(300)
+    model = build_model(cst.parse_module(text), load_knowledge(None), ())
+    functions = summary.summarize(model, text)["functions"]
+    assert functions["w300"]["clients"] == [{"cls": "Anthropic", "async": False, "retries": 2, "line": 0}]
+    assert functions["w300"]["roots"] == ["anthropic", "io"]
+    assert len(asked) == len(set(asked)) == 301
+    # A cycle: `a` meets `b`'s client before `c`'s (the last callee first), `c` meets its own first.
+    text = (
+        "import anthropic\n\nca = anthropic.Anthropic(max_retries=1)\ncb = anthropic.Anthropic(max_retries=3)\n\n\n"
+        "def a(p):\n    c(p)\n    return b(p)\n\n\ndef b(p):\n    a(p)\n"
+        "    return cb.messages.create(model='claude-sonnet-4-6', max_tokens=8, messages=[])\n\n\n"
+        "def c(p):\n    b(p)\n    return ca.messages.create(model='claude-sonnet-4-6', max_tokens=8, messages=[])\n"
+    )
+    model = build_model(cst.parse_module(text), load_knowledge(None), ())
+    functions = summary.summarize(model, text)["functions"]
+    assert [[c["retries"] for c in functions[name]["clients"]] for name in "abc"] == [[3, 1], [3, 1], [1, 3]]
+
+
+def test_unchecked_prompt_inputs_read_each_parameter_once_per_function(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """One function of 300 calls sending its parameter: CL301 finds the first check of the
+    parameter once, not each use of it again for each call."""
+    from claude_lint.analysis import responses
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    source = "import anthropic\n\nclient = anthropic.Anthropic()\n\n\ndef ask(p):\n" + "".join(
+        f"    r{i} = client.messages.create(model='claude-sonnet-4-6', max_tokens=8, "
+        "messages=[{'role': 'user', 'content': p}])\n"
+        for i in range(300)
+    ) + "    if not p:\n        return None\n"
+    judged: list[int] = []
+    original = responses._is_load
+
+    def counting(name, parent):  # type: ignore[no-untyped-def]
+        judged.append(id(name))
+        return original(name, parent)
+
+    monkeypatch.setattr(responses, "_is_load", counting)
+    result = lint_text("one.py", source, Settings(select=("CL301",)))
+    assert [(d.code, d.start.line) for d in result.diagnostics] == [("CL301", 7 + i) for i in range(300)]
+    assert len(judged) <= 2 * 301
+
+
+def test_a_loop_of_many_calls_is_read_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A `while` loop of 300 calls (and 300 handlers): whether it advances the request or retries
+    it is read from one walk of its body, not a walk for each call and each handler."""
+    from claude_lint.analysis import model as model_module
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    source = "import anthropic\n\nclient = anthropic.Anthropic()\n\n\ndef ask(p):\n    while True:\n" + "".join(
+        f"        try:\n            r{i} = client.messages.create(model='claude-sonnet-4-6', max_tokens=8, messages=p)\n"
+        "        except anthropic.APIError:\n            pass\n"
+        for i in range(300)
+    ) + "        p = p + [r0]\n"
+    walked: list[int] = []
+    original = model_module.walk
+
+    def counting(node, visitor):  # type: ignore[no-untyped-def]
+        if isinstance(node, cst.IndentedBlock) and len(node.body) == 301:  # the loop's body
+            walked.append(id(node))
+        return original(node, visitor)
+
+    monkeypatch.setattr(model_module, "walk", counting)
+    result = lint_text("loop.py", source, Settings(select=("CL102",)))
+    # Each iteration sends the history the last reply went into: a chat loop, so `pass` swallows the error.
+    assert [(d.code, d.start.line) for d in result.diagnostics] == [("CL102", 10 + 4 * i) for i in range(300)]
+    assert len(walked) == 2  # its changes and calls, the names it reads input into

@@ -41,6 +41,7 @@ from claude_lint.analysis.resolution import Resolver
 from claude_lint.analysis.symbols import ProjectView, RemoteFunction
 from claude_lint.analysis.syntax import OwnScopeVisitor, dotted, keyword_arg, names_in
 from claude_lint.analysis.walk import walk
+from claude_lint.core.graph import components
 from claude_lint.sdk.knowledge import Knowledge
 
 __all__ = [
@@ -115,22 +116,13 @@ class ModuleModel:
         -> requests; `open()` -> io; a call passing `timeout=` adds
         "timeout" (it can raise the builtin TimeoutError itself).
         """
+        reached = self.shared(_LibraryRoots)
         roots: set[str] = set()
-        seen: set[int] = set()
-        pending = list(records)
-        while pending:
-            record = pending.pop()
-            if id(record) in seen:
-                continue
-            seen.add(id(record))
-            root = self._call_root(record)
-            if root is not None:
-                roots.add(root)
-            if keyword_arg(record.node, "timeout") is not None:
-                roots.add("timeout")
-            target = self.resolver.function_for(record.node.func, record.scope)
+        for record in records:
+            roots |= reached.own(record)
+            target = reached.target(record)
             if target is not None:
-                pending.extend(target.calls)
+                roots |= reached.of(target)
         return roots
 
     def _call_root(self, record: CallRecord) -> str | None:
@@ -160,7 +152,9 @@ class ModuleModel:
         the next item is a batch loop.
         """
         node = loop.node
-        if any(advances_request(node, site.node) for site in sites):
+        loops = self.shared(_LoopScans)
+        scan = loops.scan(node)
+        if any(advances_request(node, site.node, scan) for site in sites):
             return False  # each iteration sends new input: a chat or step loop
         if isinstance(node, cst.While):
             return True
@@ -168,10 +162,33 @@ class ModuleModel:
             return False
         if self.imports.qualify(node.iter.func) not in _RETRY_ITERABLES:
             return False
-        derived = names_in(node.target)
         scope = sites[0].record.scope if sites else None
+        derived = loops.derived(node, scope)
+        return not any(derived & names_in(site.node) for site in sites)
+
+
+class _LoopScans:
+    """What `is_manual_retry_loop` reads of a loop, read once per loop (and scope), not again for
+    each call site and each handler asking about it (thousands of calls in one loop)."""
+
+    def __init__(self, model: ModuleModel) -> None:
+        self._scans: dict[int, tuple[cst.CSTNode, _LoopScan]] = {}
+        self._derived: dict[tuple[int, int], tuple[cst.CSTNode, Scope | None, set[str]]] = {}
+
+    def scan(self, loop: cst.For | cst.While) -> _LoopScan:
+        known = self._scans.get(id(loop))
+        if known is None or known[0] is not loop:
+            known = self._scans[id(loop)] = (loop, _LoopScan(loop))
+        return known[1]
+
+    def derived(self, loop: cst.For, scope: Scope | None) -> set[str]:
+        """The loop's target names, and the names bound from them in `scope` (`prompt = prompts[i]`)."""
+        key = (id(loop), id(scope))
+        known = self._derived.get(key)
+        if known is not None and known[0] is loop and known[1] is scope:
+            return known[2]
+        derived = names_in(loop.target)
         if scope is not None:
-            # Names computed from the target (`prompt = prompts[i]`) depend on it too.
             changed = True
             while changed:
                 changed = False
@@ -179,7 +196,8 @@ class ModuleModel:
                     if name not in derived and any(derived & names_in(v) for v in values):
                         derived.add(name)
                         changed = True
-        return not any(derived & names_in(site.node) for site in sites)
+        self._derived[key] = (loop, scope, derived)
+        return derived
 
 
 # Calls that schedule a coroutine to run in a task of its own.
@@ -226,16 +244,18 @@ _MUTATING_METHODS = frozenset({"append", "extend", "insert", "update", "add", "a
 
 
 class _LoopChanges(OwnScopeVisitor):
-    """Names a loop body rebinds or mutates, in source order around one call, and its input reads."""
+    """Names a loop body rebinds or mutates, and its calls, in source order; and its input reads."""
 
-    def __init__(self, call: cst.Call) -> None:
-        self.call = call
-        self.seen_call = False
-        self.reads_input = False
-        # (name, names in the new value, after the call?)
-        self.changes: list[tuple[str, set[str], bool]] = []
-        # Per enclosing block: does it end by leaving the loop? A change there (recording a
-        # successful reply before `break`) prepares no next iteration.
+    def __init__(self) -> None:
+        self.order = 0
+        # id(call) -> its place in the order, once its arguments are evaluated.
+        self.calls: dict[int, int] = {}
+        # `input()` calls, by id.
+        self.inputs: list[int] = []
+        # (name, names in the new value, place, in a block that leaves the loop, id of the mutating call or 0)
+        self.changes: list[tuple[str, set[str], int, bool, int]] = []
+        # Per enclosing block: does it end by leaving the loop? A change there after the call
+        # (recording a successful reply before `break`) prepares no next iteration.
         self.leaving: list[bool] = []
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
@@ -246,28 +266,26 @@ class _LoopChanges(OwnScopeVisitor):
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
         self.leaving.pop()
 
-    def _change(self, target: cst.BaseExpression, value: cst.CSTNode | None) -> None:
+    def _change(self, target: cst.BaseExpression, value: cst.CSTNode | None, by: int = 0) -> None:
         # `params["x"] = ...` before the call sets up the same request each time; after
         # it (as for a rebinding) it prepares the next one.
         while isinstance(target, (cst.Subscript, cst.Attribute)):
             target = target.value
         if isinstance(target, cst.Name):
-            if self.seen_call and any(self.leaving):
-                return  # recording a successful reply on the way out: no next pass uses it
-            self.changes.append((target.value, names_in(value) if value is not None else set(), self.seen_call))
+            self.order += 1
+            self.changes.append((target.value, names_in(value) if value is not None else set(), self.order, any(self.leaving), by))
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
-                self._change(element.value, value)
+                self._change(element.value, value, by)
 
     def leave_Call(self, node: cst.Call) -> None:
-        if node is self.call:
-            self.seen_call = True
-            return
+        self.order += 1
+        self.calls[id(node)] = self.order
         func = node.func
         if isinstance(func, cst.Name) and func.value == "input":
-            self.reads_input = True
+            self.inputs.append(id(node))
         if isinstance(func, cst.Attribute) and func.attr.value in _MUTATING_METHODS:
-            self._change(func.value, node)
+            self._change(func.value, node, id(node))
 
     # An assignment binds once its value is computed: `text, history = ask(p, history=history)`
     # rebinds `history` after the call, from its reply, and the next pass sends the longer history.
@@ -283,7 +301,76 @@ class _LoopChanges(OwnScopeVisitor):
             self._change(original_node.target, original_node.value)
 
 
-def advances_request(loop: cst.For | cst.While, call: cst.Call) -> bool:
+class _LoopScan:
+    """A loop body's changes by name, its input reads and the names it reads input into: one walk
+    of the body answers `advances_request` for every call in it."""
+
+    def __init__(self, loop: cst.For | cst.While) -> None:
+        scan = _LoopChanges()
+        walk(loop.body, scan)
+        self.calls = scan.calls
+        self.inputs = scan.inputs
+        self.producers = {by for *_, by in scan.changes if by}
+        # Per name: the changes outside blocks that leave the loop (the union of the names in
+        # their values, the last place) and those inside one (each: names, place).
+        self.staying: dict[str, tuple[set[str], int]] = {}
+        self.leaving: dict[str, list[tuple[set[str], int]]] = {}
+        self.changes = scan.changes
+        for name, value_names, place, leaving, _by in scan.changes:
+            if leaving:
+                self.leaving.setdefault(name, []).append((value_names, place))
+            else:
+                names, _ = self.staying.get(name, (set(), 0))
+                self.staying[name] = (names | value_names, place)
+        input_targets = _InputSources()
+        walk(loop.body, input_targets)
+        self.input_targets = input_targets.targets
+
+    def advances(self, call: cst.Call) -> bool:
+        if any(found != id(call) for found in self.inputs):
+            return True
+        request: set[str] = set()
+        for arg in call.args:
+            request |= names_in(arg.value)
+        at = self.calls.get(id(call), 1 << 62)  # not met (in a nested function): every change comes before
+        if id(call) in self.producers:  # the call itself mutates a name (`self.add(...)`): not a change it makes
+            return self._advances_apart(call, request, at)
+        # What the request depends on through assignments in the loop (a change after the call in a
+        # block leaving the loop prepares nothing), and whether one of those comes after the call.
+        pending = list(request)
+        after = False
+        while pending:
+            name = pending.pop()
+            found: set[str] = set()
+            staying = self.staying.get(name)
+            if staying is not None:
+                found |= staying[0]
+                after = after or staying[1] > at
+            for value_names, place in self.leaving.get(name, ()):
+                if place < at:
+                    found |= value_names
+            for new in found - request:
+                request.add(new)
+                pending.append(new)
+        return after or bool(request & self.input_targets)
+
+    def _advances_apart(self, call: cst.Call, request: set[str], at: int) -> bool:
+        changes = [
+            (name, value_names, place > at)
+            for name, value_names, place, leaving, by in self.changes
+            if by != id(call) and not (leaving and place > at)
+        ]
+        changed = True
+        while changed:
+            changed = False
+            for name, value_names, _after in changes:
+                if name in request and not value_names <= request:
+                    request |= value_names
+                    changed = True
+        return any(after and name in request for name, _, after in changes) or bool(request & self.input_targets)
+
+
+def advances_request(loop: cst.For | cst.While, call: cst.Call, scan: _LoopScan | None = None) -> bool:
     """Whether each iteration of `loop` sends `call` new input (a chat, step or work loop).
 
     True when the body reads the user's `input()`, or when something the request's
@@ -292,39 +379,21 @@ def advances_request(loop: cst.For | cst.While, call: cst.Call) -> bool:
     `text, history = ask(prompt, history=history)`), or is taken from an iterator or queue (`next()`,
     `.get()`, `.pop()`). A retry loop sends the same request again after a failure,
     so none of these happen in one (growing the history before the call, as some
-    retry loops wrongly do, still sends it again).
+    retry loops wrongly do, still sends it again). `scan`: the loop's, when already read.
     """
-    scan = _LoopChanges(call)
-    walk(loop.body, scan)
-    if scan.reads_input:
-        return True
-    request: set[str] = set()
-    for arg in call.args:
-        request |= names_in(arg.value)
-    # What the request depends on through assignments in the loop.
-    changed = True
-    while changed:
-        changed = False
-        for name, value_names, _after in scan.changes:
-            if name in request and not value_names <= request:
-                request |= value_names
-                changed = True
-    if any(after and name in request for name, _, after in scan.changes):
-        return True
-    return _has_input_source(loop.body, request)
+    return (scan or _LoopScan(loop)).advances(call)
 
 
 class _InputSources(cst.CSTVisitor):
-    def __init__(self, names: set[str]) -> None:
-        self.names = names
-        self.found = False
+    """The names assigned from an input read (`line = input()`, `job = queue.get()`)."""
+
+    def __init__(self) -> None:
+        self.targets: set[str] = set()
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        targets = set()
-        for target in node.targets:
-            targets |= names_in(target.target)
-        if targets & self.names and _is_input_call(node.value):
-            self.found = True
+        if _is_input_call(node.value):
+            for target in node.targets:
+                self.targets |= names_in(target.target)
 
 
 def _is_input_call(value: cst.BaseExpression) -> bool:
@@ -336,13 +405,6 @@ def _is_input_call(value: cst.BaseExpression) -> bool:
     if isinstance(func, cst.Name):
         return func.value in _INPUT_FUNCTIONS
     return isinstance(func, cst.Attribute) and func.attr.value in _INPUT_METHODS
-
-
-def _has_input_source(body: cst.CSTNode, names: set[str]) -> bool:
-    scan = _InputSources(names)
-    walk(body, scan)
-    return scan.found
-
 
 
 def _sdk_exception_name(qualname: str | None, knowledge: Knowledge) -> str | None:
@@ -377,6 +439,55 @@ class _SdkRefs(cst.CSTVisitor):
 
 
 _RETRY_PREDICATE_ROOTS = ("tenacity", "backoff", "stamina")
+
+
+class _LibraryRoots:
+    """`ModuleModel.library_roots` of each function's calls with everything they reach, worked out once
+    per component of the call graph (core/graph.py), not walked again for every function asking."""
+
+    def __init__(self, model: ModuleModel) -> None:
+        self.model = model
+        self._targets: dict[int, FunctionInfo | None] = {}
+        self._own: dict[int, set[str]] = {}
+        self._reached: dict[int, frozenset[str]] = {}
+
+    def own(self, record: CallRecord) -> set[str]:
+        """What the call itself reaches (not the function it calls)."""
+        found = self._own.get(id(record))
+        if found is None:
+            found = self._own[id(record)] = set()
+            root = self.model._call_root(record)
+            if root is not None:
+                found.add(root)
+            if keyword_arg(record.node, "timeout") is not None:
+                found.add("timeout")
+        return found
+
+    def target(self, record: CallRecord) -> FunctionInfo | None:
+        if id(record) not in self._targets:
+            self._targets[id(record)] = self.model.resolver.function_for(record.node.func, record.scope)
+        return self._targets[id(record)]
+
+    def _callees(self, function: FunctionInfo) -> list[FunctionInfo]:
+        return [t for t in map(self.target, function.calls) if t is not None]
+
+    def of(self, function: FunctionInfo) -> frozenset[str]:
+        """What the calls of `function` reach, through the functions they call."""
+        found = self._reached.get(id(function))
+        if found is not None:
+            return found
+        for component in components([function], lambda f: [c for c in self._callees(f) if id(c) not in self._reached]):
+            members = {id(f) for f in component}
+            roots: set[str] = set()
+            for member in component:
+                for record in member.calls:
+                    roots |= self.own(record)
+                    callee = self.target(record)
+                    if callee is not None and id(callee) not in members:
+                        roots |= self._reached[id(callee)]
+            for member in component:
+                self._reached[id(member)] = frozenset(roots)
+        return self._reached[id(function)]
 
 
 def build_model(

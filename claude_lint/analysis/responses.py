@@ -125,6 +125,8 @@ class Frame:
     names: dict[str, list[cst.Name]] = field(default_factory=dict)
     # Calls of functions of other modules that return their Claude call's Message (read like one).
     replies: list[CallSite] = field(default_factory=list)
+    # `loads` and `stores` by name: rules ask at every call site (a function of 3,000 calls).
+    _uses: dict[tuple[str, bool], list[cst.Name]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def walk(cls, node: cst.CSTNode, function: FunctionInfo | None, scope: Scope, model: ModuleModel) -> Frame:
@@ -157,11 +159,18 @@ class Frame:
         return self.order.get(id(node), -1)
 
     def loads(self, name: str) -> list[cst.Name]:
-        """Uses of `name` that read it (not assignment targets, attributes or keywords)."""
-        return [n for n in self.names.get(name, ()) if _is_load(n, self.parent(n))]
+        """Uses of `name` that read it (not assignment targets, attributes or keywords), in order; do not change the list."""
+        found = self._uses.get((name, True))
+        if found is None:
+            found = self._uses[(name, True)] = [n for n in self.names.get(name, ()) if _is_load(n, self.parent(n))]
+        return found
 
     def stores(self, name: str) -> list[cst.Name]:
-        return [n for n in self.names.get(name, ()) if _is_store(n, self.parent(n))]
+        """Targets binding `name`, in order; do not change the list."""
+        found = self._uses.get((name, False))
+        if found is None:
+            found = self._uses[(name, False)] = [n for n in self.names.get(name, ()) if _is_store(n, self.parent(n))]
+        return found
 
     # -- where values go -------------------------------------------------------------
 

@@ -56,6 +56,7 @@ from claude_lint.analysis.retries import bound_retry, retry_template
 from claude_lint.analysis.symbols import retry_to_json
 from claude_lint.analysis.values import values_for
 from claude_lint.analysis.walk import walk
+from claude_lint.core.graph import components
 
 FORMAT = 4  # 4: "pickers"; 3: functions' "text" and "passes"
 _DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.MULTILINE)
@@ -111,6 +112,59 @@ def _client(client: ClientInfo | None, model: ModuleModel, site: CallSite | None
     if client.origin == "remote":
         return None  # only with a project view, which summaries are built without
     return {"cls": client.class_name, "async": client.is_async, "retries": client.max_retries, "line": 0}
+
+
+def _reached(
+    functions: list[FunctionInfo],
+    local: dict[int, list[FunctionInfo]],
+    refs: dict[int, set[str]],
+    on_self: dict[int, set[str]],
+    clients: dict[int, list[dict[str, Any]]],
+) -> dict[int, tuple[frozenset[str], frozenset[str], list[dict[str, Any]]]]:
+    """Per function: the references, `self` methods and clients of it and every function of this
+    module it calls, directly or not. The clients in the order a depth-first walk from the function
+    meets them, last callee first (each function's own, then its callees'), as the summary lists them.
+
+    One pass over the call graph's components (core/graph.py), each after the ones it reaches, not
+    a walk of everything reached for each function: a chain of wrappers is linear, not quadratic. A
+    callee outside the function's component cannot reach back into it, so its walk, met anywhere,
+    adds its own list's clients in its own order, minus those already met."""
+    out: dict[int, tuple[frozenset[str], frozenset[str], list[dict[str, Any]]]] = {}
+
+    def met(found: list[dict[str, Any]], more: list[dict[str, Any]]) -> None:
+        found.extend(c for c in more if c not in found)
+
+    for component in components(functions, lambda f: local[id(f)]):
+        members = {id(f) for f in component}
+        all_refs: set[str] = set()
+        all_self: set[str] = set()
+        every: list[dict[str, Any]] = []
+        for member in component:
+            all_refs |= refs[id(member)]
+            all_self |= on_self[id(member)]
+            met(every, clients[id(member)])
+            for callee in local[id(member)]:
+                if id(callee) not in members:
+                    all_refs |= out[id(callee)][0]
+                    all_self |= out[id(callee)][1]
+                    met(every, out[id(callee)][2])
+        sets = frozenset(all_refs), frozenset(all_self)
+        for member in component:
+            found = list(clients[id(member)])
+            seen = {id(member)}
+            pending = list(local[id(member)])
+            while pending and len(found) < len(every):
+                callee = pending.pop()
+                if id(callee) in seen:
+                    continue
+                seen.add(id(callee))
+                if id(callee) in members:
+                    met(found, clients[id(callee)])
+                    pending.extend(local[id(callee)])
+                else:
+                    met(found, out[id(callee)][2])
+            out[id(member)] = (*sets, found)
+    return out
 
 
 class _Summarizer:
@@ -287,24 +341,14 @@ class _Summarizer:
                     if entry is not None and entry not in found:
                         found.append(entry)
             clients[id(info)] = found
+        reached = _reached(functions, local, refs, on_self, clients)
         out_functions: dict[str, Any] = {}
         for info, line in zip(functions, lines, strict=True):
             qual = info.qualname
             if qual is None:
                 continue
-            all_refs, all_clients = set(refs[id(info)]), list(clients[id(info)])
-            all_self = set(on_self[id(info)])
-            seen = {id(info)}
-            pending = list(local[id(info)])
-            while pending:
-                callee = pending.pop()
-                if id(callee) in seen:
-                    continue
-                seen.add(id(callee))
-                all_refs |= refs[id(callee)]
-                all_self |= on_self[id(callee)]
-                all_clients.extend(c for c in clients[id(callee)] if c not in all_clients)
-                pending.extend(local[id(callee)])
+            all_refs, all_self, all_clients = reached[id(info)]
+            all_refs, all_self, all_clients = set(all_refs), set(all_self), list(all_clients)
             returns, factory, returned = None, None, None
             if info.calls_llm or all_refs or info.node.returns is not None or self._builds_client(info):
                 returns, factory, returned = self.returns(info, sites_by_frame.get(id(info), []))

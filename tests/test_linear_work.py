@@ -200,3 +200,30 @@ def test_a_loop_of_many_calls_is_read_once(monkeypatch) -> None:  # type: ignore
     # Each iteration sends the history the last reply went into: a chat loop, so `pass` swallows the error.
     assert [(d.code, d.start.line) for d in result.diagnostics] == [("CL102", 10 + 4 * i) for i in range(300)]
     assert len(walked) == 2  # its changes and calls, the names it reads input into
+
+
+def test_helper_fixes_of_many_decorated_functions_look_up_their_sites(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """300 functions each retried by a decorator: the helper fix of each finds its function's calls
+    and its callers' handlers through an index of the module's call sites, not a scan of all."""
+    from claude_lint.analysis.records import CallSite
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    source = "import anthropic\nfrom tenacity import retry, stop_after_attempt\n\nclient = anthropic.Anthropic()\n" + "".join(
+        f"\n\n@retry(stop=stop_after_attempt(3))\ndef ask{i}(p):\n    return client.messages.create("
+        "model='claude-sonnet-4-6', max_tokens=8, messages=[{'role': 'user', 'content': p}])\n"
+        for i in range(300)
+    )
+    read = [0]
+    frame = CallSite.frame
+
+    def counting(site):  # type: ignore[no-untyped-def]
+        read[0] += 1
+        return frame.fget(site)
+
+    monkeypatch.setattr(CallSite, "frame", property(counting))
+    result = lint_text("decorated.py", source, Settings(select=("ALL",)))
+    codes = sorted({d.code for d in result.diagnostics})
+    assert codes == ["CL202", "CL204", "CL207", "CL208", "CL301"]
+    assert len(result.diagnostics) == 5 * 300
+    assert read[0] <= 30 * 300  # 725,700 when each fix scanned every site

@@ -753,7 +753,7 @@ def _reads_retry_after(model: ModuleModel, nodes: Sequence[cst.CSTNode]) -> bool
 # ---------------------------------------------------------------- analysis
 
 
-def _sites_in_function(model: ModuleModel, function: FunctionInfo) -> list[CallSite]:
+def sites_in_function(model: ModuleModel, function: FunctionInfo) -> list[CallSite]:
     """The module's call sites made in `function` itself, in order."""
     return list(model.shared(_sites_by_frame).get(id(function), ()))
 
@@ -763,6 +763,19 @@ def _sites_by_frame(model: ModuleModel) -> dict[int, list[CallSite]]:
     for site in model.call_sites:
         if site.frame is not None:
             index.setdefault(id(site.frame), []).append(site)
+    return index
+
+
+def sites_calling(model: ModuleModel, function: FunctionInfo) -> list[CallSite]:
+    """The module's call sites that call `function` (of this module), in order."""
+    return list(model.shared(_sites_by_target).get(id(function), ()))
+
+
+def _sites_by_target(model: ModuleModel) -> dict[int, list[CallSite]]:
+    index: dict[int, list[CallSite]] = {}
+    for site in model.call_sites:
+        if site.target is not None:
+            index.setdefault(id(site.target), []).append(site)
     return index
 
 
@@ -778,7 +791,7 @@ def _decorator_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iter
     for function in model.functions:
         if not function.calls_llm:
             continue
-        wrapped = [s for s in _sites_in_function(model, function) if not swallowed(s)]
+        wrapped = [s for s in sites_in_function(model, function) if not swallowed(s)]
         for decorator in function.decorators:
             mechanism = library_mechanism(model, decorator.decorator, decorator, wrapped, function.is_async)
             if mechanism is not None:
@@ -1138,7 +1151,7 @@ def analyse(model: ModuleModel) -> RetryAnalysis:
         if function is None or id(function) in retried:
             continue
         retried.add(id(function))
-        pending.extend(s.target for s in _sites_in_function(model, function) if s.target is not None)
+        pending.extend(s.target for s in sites_in_function(model, function) if s.target is not None)
     return RetryAnalysis(mechanisms, retried, foreign, on_generators)
 
 
@@ -1164,14 +1177,13 @@ def direct_sites(site: CallSite, model: ModuleModel) -> list[CallSite]:
         if function is None or id(function) in seen:
             continue
         seen.add(id(function))
-        for other in model.call_sites:
-            if other.frame is function:
-                if other.direct:
-                    out.append(other)
-                elif other.remote is not None:
-                    out.extend(_remote_direct_sites(other))
-                else:
-                    pending.append(other.target)
+        for other in model.shared(_sites_by_frame).get(id(function), ()):
+            if other.direct:
+                out.append(other)
+            elif other.remote is not None:
+                out.extend(_remote_direct_sites(other))
+            else:
+                pending.append(other.target)
     return out
 
 
@@ -1677,7 +1689,7 @@ def _project_mechanisms(model: ModuleModel, sites: Sequence[CallSite]) -> Iterat
     for function in model.functions:
         if not function.calls_llm or not function.decorators:
             continue
-        wrapped = [s for s in _sites_in_function(model, function) if not swallowed(s)]
+        wrapped = [s for s in sites_in_function(model, function) if not swallowed(s)]
         for decorator in function.decorators:
             expr = decorator.decorator
             use = expr if isinstance(expr, cst.Call) else None

@@ -45,6 +45,8 @@ from claude_lint.analysis.retries import (
     admitted_non_retryable,
     manual_predicate,
     retry_analysis,
+    sites_calling,
+    sites_in_function,
     sleep_name,
 )
 from claude_lint.analysis.syntax import contains_node, contains_raise, names_in, statements_after
@@ -295,9 +297,8 @@ def _extend_handlers(ctx: RuleContext, site: CallSite, removed: cst.CSTNode | No
             continue
         handlers.append(handler)
     if site.frame is not None:
-        for other in ctx.model.call_sites:
-            if other.target is site.frame:
-                handlers.extend(h for h in other.enclosing_handlers() if h not in handlers)
+        for other in sites_calling(ctx.model, site.frame):
+            handlers.extend(h for h in other.enclosing_handlers() if h not in handlers)
     extended = []
     for handler in handlers:
         if not _catches_bad_request_only_by_sdk_class(ctx, handler):
@@ -352,7 +353,7 @@ def _replace_decorator(ctx: RuleContext, site: CallSite, m: RetryMechanism) -> A
     statements = list(body.body) if isinstance(body, cst.IndentedBlock) else []
     # The decorator retried this one call: it is the function's only Claude call, made
     # by a statement of its own (`return call`, `x = call`), not inside a try or loop.
-    if sum(1 for s in ctx.model.call_sites if s.frame is function) != 1:
+    if len(sites_in_function(ctx.model, function)) != 1:
         return Adoption(None, why)
     if statements and _is_docstring(statements[0]):
         statements = statements[1:]

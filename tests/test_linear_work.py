@@ -227,3 +227,30 @@ def test_helper_fixes_of_many_decorated_functions_look_up_their_sites(monkeypatc
     assert codes == ["CL202", "CL204", "CL207", "CL208", "CL301"]
     assert len(result.diagnostics) == 5 * 300
     assert read[0] <= 30 * 300  # 725,700 when each fix scanned every site
+
+
+def test_helper_fixes_of_many_retry_loops_find_callers_by_an_index(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """300 functions each retrying in a loop: the fix of each asks who calls it (does a caller
+    check for None?) of the module's call graph, built once, not resolving every call again."""
+    from claude_lint.analysis.resolution import Resolver
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    source = "import anthropic\n\nclient = anthropic.Anthropic()\n" + "".join(
+        f"\n\ndef ask{i}(p):\n    for attempt in range(3):\n        try:\n            return client.messages.create("
+        "model='claude-sonnet-4-6', max_tokens=8, messages=[{'role': 'user', 'content': p}])\n"
+        "        except anthropic.APIError:\n            continue\n"
+        for i in range(300)
+    )
+    resolved = [0]
+    function_for = Resolver.function_for
+
+    def counting(self, func, scope):  # type: ignore[no-untyped-def]
+        resolved[0] += 1
+        return function_for(self, func, scope)
+
+    monkeypatch.setattr(Resolver, "function_for", counting)
+    result = lint_text("loops.py", source, Settings(select=("ALL",)))
+    assert sorted({d.code for d in result.diagnostics}) == ["CL202", "CL204", "CL210", "CL301"]
+    assert len(result.diagnostics) == 4 * 300
+    assert resolved[0] <= 20 * 300  # 364,203 when each fix resolved every call of the module

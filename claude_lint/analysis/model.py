@@ -109,6 +109,10 @@ class ModuleModel:
     def qualify(self, expr: cst.BaseExpression) -> str | None:
         return self.imports.qualify(expr)
 
+    def calls_of(self, function: FunctionInfo) -> list[CallRecord]:
+        """The calls of this module's code that call `function`, in order (one index per module)."""
+        return self.shared(_LibraryRoots).calls_of(function)
+
     def library_roots(self, records: Sequence[CallRecord]) -> set[str]:
         """Top-level modules the given calls reach, through local functions too.
 
@@ -442,14 +446,17 @@ _RETRY_PREDICATE_ROOTS = ("tenacity", "backoff", "stamina")
 
 
 class _LibraryRoots:
-    """`ModuleModel.library_roots` of each function's calls with everything they reach, worked out once
-    per component of the call graph (core/graph.py), not walked again for every function asking."""
+    """The module's call graph: the function of this module each call calls (and, the other way,
+    the calls of each function); `ModuleModel.library_roots` of each function's calls with
+    everything they reach, worked out once per component of the graph (core/graph.py), not walked
+    again for every function asking."""
 
     def __init__(self, model: ModuleModel) -> None:
         self.model = model
         self._targets: dict[int, FunctionInfo | None] = {}
         self._own: dict[int, set[str]] = {}
         self._reached: dict[int, frozenset[str]] = {}
+        self._callers: dict[int, list[CallRecord]] | None = None
 
     def own(self, record: CallRecord) -> set[str]:
         """What the call itself reaches (not the function it calls)."""
@@ -467,6 +474,15 @@ class _LibraryRoots:
         if id(record) not in self._targets:
             self._targets[id(record)] = self.model.resolver.function_for(record.node.func, record.scope)
         return self._targets[id(record)]
+
+    def calls_of(self, function: FunctionInfo) -> list[CallRecord]:
+        if self._callers is None:
+            self._callers = {}
+            for record in self.model.calls:
+                target = self.target(record)
+                if target is not None:
+                    self._callers.setdefault(id(target), []).append(record)
+        return list(self._callers.get(id(function), ()))
 
     def _callees(self, function: FunctionInfo) -> list[FunctionInfo]:
         return [t for t in map(self.target, function.calls) if t is not None]

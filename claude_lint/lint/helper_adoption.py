@@ -37,7 +37,7 @@ from typing import NamedTuple
 
 import libcst as cst
 
-from claude_lint.analysis.model import CallSite, FunctionInfo, HandlerInfo, LoopInfo
+from claude_lint.analysis.model import CallSite, FunctionInfo, HandlerInfo, LoopInfo, ModuleModel
 from claude_lint.analysis.records import BUNDLED_HELPER_MODULE
 from claude_lint.analysis.retries import (
     HELPER_DEFAULT_ATTEMPTS,
@@ -136,12 +136,14 @@ def _is_async_use(ctx: RuleContext, site: CallSite) -> bool:
     """An async client, an `await`, or `async with` / `async for` over the call."""
     if site.is_async or site.record.awaited:
         return True
-    return any(
-        w.is_async and any(item.item is site.node for item in w.node.items) for w in ctx.model.withs
-    ) or any(
-        isinstance(loop.node, cst.For) and loop.node.asynchronous is not None and loop.node.iter is site.node
-        for loop in ctx.model.loops
-    )
+    return id(site.node) in ctx.model.shared(_async_used)
+
+
+def _async_used(model: ModuleModel) -> set[int]:
+    """The expressions `async with` and `async for` use (by id), read once per module, not per call."""
+    used = {id(item.item) for w in model.withs if w.is_async for item in w.node.items}
+    used.update(id(loop.node.iter) for loop in model.loops if isinstance(loop.node, cst.For) and loop.node.asynchronous is not None)
+    return used
 
 
 def _indent_of(block: str) -> str:
@@ -613,9 +615,7 @@ def _none_checked(ctx: RuleContext, function: FunctionInfo) -> str:
         return "its return annotation allows"
     if returns is not None and "Optional" in ctx.code_for(returns.annotation):
         return "its return annotation allows"
-    for record in ctx.model.calls:
-        if ctx.model.resolver.function_for(record.node.func, record.scope) is not function:
-            continue
+    for record in ctx.model.calls_of(function):
         root: cst.CSTNode = record.frame.node if record.frame is not None else ctx.model.module
         tests = _Tests()
         walk(root, tests)

@@ -294,9 +294,8 @@ class RetiredModel(Rule):
         seen: set[int] = set()
         # Models a legacy `completions.create` sends: a Messages-only successor would not work there.
         legacy = {id(k.node) for site in ctx.model.direct_call_sites if site.method == "completions.create" for k in values.request_models(site)}
-        for site in ctx.model.direct_call_sites:
-            for known in values.request_models(site):
-                self._check(ctx, known, seen, legacy, "")
+        for known in values.request_models_once(ctx.model.direct_call_sites):
+            self._check(ctx, known, seen, legacy, "")
         if "claude-" not in ctx.text:
             return  # no model id written in this file: nothing flows from it
         flow = model_flow(ctx.model)

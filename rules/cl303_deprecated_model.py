@@ -157,22 +157,21 @@ class DeprecatedModel(Rule):
         # Models a legacy `completions.create` sends: a Messages-only successor would not work there.
         legacy = {id(k.node) for site in ctx.model.direct_call_sites if site.method == "completions.create" for k in values.request_models(site)}
         now = model_ids.today()  # looked up at run time: tests patch it
-        for site in ctx.model.direct_call_sites:
-            for known in values.request_models(site):
-                if id(known.node) in seen:
-                    continue
-                model = str(known.value)
-                status = model_ids.model_status(model, ctx.knowledge, now)
-                if status is None or status.kind != "deprecated":
-                    continue
-                seen.add(id(known.node))
-                assert status.end_of_life is not None
-                days = (status.end_of_life - now).days
-                advice, fix = successor_advice(ctx, known, status.successor, id(known.node) in legacy)
-                ctx.report(
-                    known.node,
-                    f"`{model}` is deprecated: the API stops serving it on "
-                    f"{status.end_of_life.isoformat()} (in {days} day{'s' if days != 1 else ''}), "
-                    f"and then answers 404.{advice}",
-                    fix,
-                )
+        for known in values.request_models_once(ctx.model.direct_call_sites):
+            if id(known.node) in seen:
+                continue
+            model = str(known.value)
+            status = model_ids.model_status(model, ctx.knowledge, now)
+            if status is None or status.kind != "deprecated":
+                continue
+            seen.add(id(known.node))
+            assert status.end_of_life is not None
+            days = (status.end_of_life - now).days
+            advice, fix = successor_advice(ctx, known, status.successor, id(known.node) in legacy)
+            ctx.report(
+                known.node,
+                f"`{model}` is deprecated: the API stops serving it on "
+                f"{status.end_of_life.isoformat()} (in {days} day{'s' if days != 1 else ''}), "
+                f"and then answers 404.{advice}",
+                fix,
+            )

@@ -137,14 +137,13 @@ class UnknownModel(Rule):
     def check(self, ctx: RuleContext) -> None:
         values = ctx.values
         seen: set[int] = set()
-        for site in ctx.model.direct_call_sites:
-            for known in values.request_models(site):
-                if id(known.node) in seen:
-                    continue
-                model = str(known.value)
-                status = model_status(model, ctx.knowledge)
-                if status is None or status.kind != "unknown":
-                    continue
-                seen.add(id(known.node))
-                hint = f" Did you mean `{status.suggestion}`?" if status.suggestion else ""
-                ctx.report(known.node, f"`{model}` is not a Claude model id: the API answers 404 for it.{hint}")
+        for known in values.request_models_once(ctx.model.direct_call_sites):
+            if id(known.node) in seen:
+                continue
+            model = str(known.value)
+            status = model_status(model, ctx.knowledge)
+            if status is None or status.kind != "unknown":
+                continue
+            seen.add(id(known.node))
+            hint = f" Did you mean `{status.suggestion}`?" if status.suggestion else ""
+            ctx.report(known.node, f"`{model}` is not a Claude model id: the API answers 404 for it.{hint}")

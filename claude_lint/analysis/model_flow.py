@@ -120,9 +120,18 @@ class ModelFlow:
         self.uses: list[tuple[_Imported, Site]] = []
         self._used: set[tuple[_Imported, int]] = set()
         self._dotted: dict[str, list[tuple[cst.BaseExpression, Scope]]] | None = None
+        # A name bound only to literals, read at many calls (`MODEL` rebound and sent by thousands):
+        # its literals reach the first call that sends it; tracing it again at the others adds nothing.
+        traced: set[int] = set()
         for site in model.direct_call_sites:
             where = Site(site.node, site.frame)
             for expr, scope in self._model_exprs(site.record):
+                if isinstance(expr, cst.Name):
+                    literals = self.values.literal_bindings(expr.value, scope)
+                    if literals is not None:
+                        if id(literals) in traced:
+                            continue
+                        traced.add(id(literals))
                 for source in self.trace(expr, scope):
                     self._handle(source, where)
 

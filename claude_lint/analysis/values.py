@@ -31,8 +31,9 @@ module, a class, an enclosing function) are walked here, once, when first asked.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import libcst as cst
 
@@ -71,13 +72,23 @@ class Possible:
 
     def single(self) -> Known | None:
         """The value when the expression can take exactly one."""
+        return self._single
+
+    @cached_property
+    def _single(self) -> Known | None:
         if not self.complete or not self.values:
             return None
         first = self.values[0]
         return first if all(v.value == first.value and type(v.value) is type(first.value) for v in self.values) else None
 
     def strings(self) -> list[Known]:
-        return [v for v in self.values if isinstance(v.value, str)]
+        return list(self.string_values)
+
+    @cached_property
+    def string_values(self) -> tuple[Known, ...]:
+        """The string values; one object for each `Possible` (a name's values are one `Possible`
+        wherever it is read, so a rule can pass over those it met at another call)."""
+        return tuple(v for v in self.values if isinstance(v.value, str))
 
 
 @dataclass(frozen=True)
@@ -323,6 +334,11 @@ class Values:
         # possible() by (expression, scope): rules ask about the same argument (CL302, CL303 and
         # CL304 each about every `model=`); the objects are kept, so their ids stay theirs.
         self._possible: dict[tuple[int, int], tuple[cst.BaseExpression, Scope, Possible]] = {}
+        # What a name is bound to, by (name, id of the scope binding it): the same list wherever
+        # the name is read (a constant read at 3,000 calls), and when all of them are literals,
+        # their one `Possible` by id of that list (None: not all literals).
+        self._bound: dict[tuple[str, int, bool], list[tuple[cst.BaseExpression, Scope]]] = {}
+        self._literals: dict[int, tuple[list[tuple[cst.BaseExpression, Scope]], Possible | None]] = {}
 
     # -- scopes --------------------------------------------------------------------
 
@@ -357,11 +373,16 @@ class Values:
                 outer = current.parent or self.model.module_scope
                 # A default is one possible value; callers may pass anything, and the
                 # body may rebind it (`model = model or DEFAULT_MODEL`).
-                values = [(param.default, outer)] if param.default is not None else []
-                values += [(value, current) for value in current.bindings.get(name, ())]
+                values = self._bound.get((name, id(current), True))
+                if values is None:
+                    values = [(param.default, outer)] if param.default is not None else []
+                    values += [(value, current) for value in current.bindings.get(name, ())]
+                    self._bound[(name, id(current), True)] = values
                 return values, False, current
             if name in current.bindings:
-                values = [(value, current) for value in current.bindings[name]]
+                values = self._bound.get((name, id(current), False))
+                if values is None:
+                    values = self._bound[(name, id(current), False)] = [(value, current) for value in current.bindings[name]]
                 return values, name not in facts.other_stores and name not in facts.nonlocals, current
             if name in facts.other_stores:
                 return [], False, current
@@ -385,11 +406,37 @@ class Values:
         known = self._possible.get(key)
         if known is not None and known[0] is expr and known[1] is scope:
             return known[2]
-        values: list[Known] = []
-        complete = self._collect(expr, scope, values, 0, frozenset())
-        found = Possible(tuple(values), complete)
+        found = self._literal_name(expr, scope) if isinstance(expr, cst.Name) else None
+        if found is None:
+            values: list[Known] = []
+            complete = self._collect(expr, scope, values, 0, frozenset())
+            found = Possible(tuple(values), complete)
         self._possible[key] = (expr, scope, found)
         return found
+
+    def literal_bindings(self, name: str, scope: Scope) -> list[tuple[cst.BaseExpression, Scope]] | None:
+        """What `name` read in `scope` is bound to, when every binding is a literal (one list for
+        every read of the same binding: `MODEL = "..."` rebound and read at thousands of calls)."""
+        bound, complete, _ = self._lookup(name, scope)
+        return bound if bound and self._literal_possible(bound, complete) is not None else None
+
+    def _literal_name(self, expr: cst.Name, scope: Scope) -> Possible | None:
+        """`possible()` of a name bound only to literals: shared by every read of it (what
+        `_collect` finds for it, without collecting each binding again for each read)."""
+        if _literal(expr) is not _NO_VALUE:
+            return None
+        bound, complete, _ = self._lookup(expr.value, scope)
+        return self._literal_possible(bound, complete) if bound else None
+
+    def _literal_possible(self, bound: list[tuple[cst.BaseExpression, Scope]], complete: bool) -> Possible | None:
+        known = self._literals.get(id(bound))
+        if known is None or known[0] is not bound:
+            literals = [(_literal(value), value) for value, _ in bound]
+            found = None
+            if all(literal is not _NO_VALUE for literal, _ in literals):
+                found = Possible(tuple(Known(literal, value) for literal, value in literals), complete)  # type: ignore[arg-type]
+            known = self._literals[id(bound)] = (bound, found)
+        return known[1]
 
     def strings(self, expr: cst.BaseExpression, scope: Scope) -> list[Known]:
         return self.possible(expr, scope).strings()
@@ -620,14 +667,29 @@ class Values:
 
     def request_models(self, site: CallSite) -> list[Known]:
         """String values that can reach the model of a call's request (or batch requests)."""
-        found: list[Known] = []
+        return [known for group in self.request_model_groups(site) for known in group]
+
+    def request_models_once(self, sites: Iterable[CallSite]) -> Iterator[Known]:
+        """`request_models` of each call in turn, each group of them once (a constant read at
+        thousands of calls is judged at the first): for rules judging each value by itself."""
+        met: set[int] = set()
+        for site in sites:
+            for group in self.request_model_groups(site):
+                if id(group) not in met:
+                    met.add(id(group))
+                    yield from group
+
+    def request_model_groups(self, site: CallSite) -> list[tuple[Known, ...]]:
+        """`request_models` in groups, one per expression: a group met at another call (a constant
+        read at both) is the same object, so a rule judging each value once can pass over it."""
+        found: list[tuple[Known, ...]] = []
         item = self.request_arguments(site).keywords.get("model")
         if item is not None:
-            found.extend(self.strings(item.expr, item.scope))
+            found.append(self.possible(item.expr, item.scope).string_values)
         for params in self._batch_params(site):
             entry = params.entries.get("model")
             if entry is not None:
-                found.extend(self.strings(entry.expr, entry.scope))
+                found.append(self.possible(entry.expr, entry.scope).string_values)
         return found
 
     def request_messages(self, site: CallSite) -> list[SequenceValue]:

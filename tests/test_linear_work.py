@@ -288,3 +288,36 @@ def test_a_constant_rebound_at_every_call_is_collected_once(monkeypatch) -> None
     assert found == [(code, 4 + 5 * i) for i in range(300) for code in {0: ["CL302"], 1: ["CL304"], 2: ["CL304"]}[i % 3]]
     assert counts["collect"] <= 3 * 300  # 90,000 and more when each call collected every binding again
     assert counts["trace"] <= 3 * 300
+
+
+def test_a_local_rebound_from_a_constant_at_every_call_is_collected_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """One function: `m = MODEL`, then `m` rebound to a literal before each of 300 calls sending
+    it. Not all literals, so the bindings are collected (once, noting the nodes met: no read of
+    `m` is among them) and traced (no name of another module among what they reach) once."""
+    from claude_lint.analysis.model_flow import ModelFlow
+    from claude_lint.analysis.values import Values
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    source = "import anthropic\n\nclient = anthropic.Anthropic()\nMODEL = 'claude-sonnet-4-6'\n\n\ndef ask(p):\n    m = MODEL\n" + "".join(
+        f"    m = 'claude-sonnet-4-{i % 3}'\n    r{i} = client.messages.create(model=m, max_tokens=8, messages=[])\n"
+        for i in range(300)
+    )
+    counts = {"collect": 0, "trace": 0}
+    collect, trace = Values._collect, ModelFlow.trace
+
+    def counting_collect(self, *args):  # type: ignore[no-untyped-def]
+        counts["collect"] += 1
+        return collect(self, *args)
+
+    def counting_trace(self, *args):  # type: ignore[no-untyped-def]
+        counts["trace"] += 1
+        return trace(self, *args)
+
+    monkeypatch.setattr(Values, "_collect", counting_collect)
+    monkeypatch.setattr(ModelFlow, "trace", counting_trace)
+    result = lint_text("local.py", source, Settings(select=("CL302", "CL304")))
+    found = [(d.code, d.start.line) for d in result.diagnostics]
+    assert found == [(code, 9 + 2 * i) for i in range(300) for code in {0: ["CL302"], 1: ["CL304"], 2: ["CL304"]}[i % 3]]
+    assert counts["collect"] <= 3 * 300  # each call collected all 301 bindings again
+    assert counts["trace"] <= 3 * 300

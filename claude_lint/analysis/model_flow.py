@@ -120,20 +120,23 @@ class ModelFlow:
         self.uses: list[tuple[_Imported, Site]] = []
         self._used: set[tuple[_Imported, int]] = set()
         self._dotted: dict[str, list[tuple[cst.BaseExpression, Scope]]] | None = None
-        # A name bound only to literals, read at many calls (`MODEL` rebound and sent by thousands):
-        # its literals reach the first call that sends it; tracing it again at the others adds nothing.
+        # A name read at many calls (`MODEL` rebound and sent by thousands): its trace depends on its
+        # bindings alone, and what it finds reaches the first call that sends it (the first call
+        # wins), except names of other modules, kept per call; a name whose trace found none of
+        # those is not traced again for the next call reading the same bindings.
         traced: set[int] = set()
         for site in model.direct_call_sites:
             where = Site(site.node, site.frame)
             for expr, scope in self._model_exprs(site.record):
-                if isinstance(expr, cst.Name):
-                    literals = self.values.literal_bindings(expr.value, scope)
-                    if literals is not None:
-                        if id(literals) in traced:
-                            continue
-                        traced.add(id(literals))
+                bound = self.values._lookup(expr.value, scope)[0] if isinstance(expr, cst.Name) else None
+                if bound and id(bound) in traced:
+                    continue
+                imported = False
                 for source in self.trace(expr, scope):
+                    imported = imported or isinstance(source, _Imported)
                     self._handle(source, where)
+                if bound and not imported:
+                    traced.add(id(bound))
 
     # -- the model expressions of a call --------------------------------------------
 

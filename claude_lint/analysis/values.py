@@ -335,10 +335,11 @@ class Values:
         # CL304 each about every `model=`); the objects are kept, so their ids stay theirs.
         self._possible: dict[tuple[int, int], tuple[cst.BaseExpression, Scope, Possible]] = {}
         # What a name is bound to, by (name, id of the scope binding it): the same list wherever
-        # the name is read (a constant read at 3,000 calls), and when all of them are literals,
-        # their one `Possible` by id of that list (None: not all literals).
+        # the name is read (a constant read at 3,000 calls), and
+        # their one `Possible` by id of that list, with the nodes collecting it met (`_shared_name`).
         self._bound: dict[tuple[str, int, bool], list[tuple[cst.BaseExpression, Scope]]] = {}
-        self._literals: dict[int, tuple[list[tuple[cst.BaseExpression, Scope]], Possible | None]] = {}
+        self._names: dict[int, tuple[list[tuple[cst.BaseExpression, Scope]], Possible, set[int]]] = {}
+        self._met: set[int] | None = None
 
     # -- scopes --------------------------------------------------------------------
 
@@ -406,7 +407,7 @@ class Values:
         known = self._possible.get(key)
         if known is not None and known[0] is expr and known[1] is scope:
             return known[2]
-        found = self._literal_name(expr, scope) if isinstance(expr, cst.Name) else None
+        found = self._shared_name(expr, scope) if isinstance(expr, cst.Name) else None
         if found is None:
             values: list[Known] = []
             complete = self._collect(expr, scope, values, 0, frozenset())
@@ -414,29 +415,29 @@ class Values:
         self._possible[key] = (expr, scope, found)
         return found
 
-    def literal_bindings(self, name: str, scope: Scope) -> list[tuple[cst.BaseExpression, Scope]] | None:
-        """What `name` read in `scope` is bound to, when every binding is a literal (one list for
-        every read of the same binding: `MODEL = "..."` rebound and read at thousands of calls)."""
-        bound, complete, _ = self._lookup(name, scope)
-        return bound if bound and self._literal_possible(bound, complete) is not None else None
+    def _shared_name(self, expr: cst.Name, scope: Scope) -> Possible | None:
+        """`possible()` of a name, shared by every read of the same bindings (a constant rebound
+        and sent at thousands of calls: its values are collected once, not again at each read).
 
-    def _literal_name(self, expr: cst.Name, scope: Scope) -> Possible | None:
-        """`possible()` of a name bound only to literals: shared by every read of it (what
-        `_collect` finds for it, without collecting each binding again for each read)."""
+        Collected once without the read itself among the nodes met, which is what `_collect`
+        finds for any read it never meets on the way (the nodes met are kept to tell)."""
         if _literal(expr) is not _NO_VALUE:
             return None
         bound, complete, _ = self._lookup(expr.value, scope)
-        return self._literal_possible(bound, complete) if bound else None
-
-    def _literal_possible(self, bound: list[tuple[cst.BaseExpression, Scope]], complete: bool) -> Possible | None:
-        known = self._literals.get(id(bound))
+        if not bound:
+            return None
+        known = self._names.get(id(bound))
         if known is None or known[0] is not bound:
-            literals = [(_literal(value), value) for value, _ in bound]
-            found = None
-            if all(literal is not _NO_VALUE for literal, _ in literals):
-                found = Possible(tuple(Known(literal, value) for literal, value in literals), complete)  # type: ignore[arg-type]
-            known = self._literals[id(bound)] = (bound, found)
-        return known[1]
+            met: set[int] = set()
+            outer, self._met = self._met, met
+            try:
+                values: list[Known] = []
+                for value, where in bound:
+                    complete = self._collect(value, where, values, 1, frozenset()) and complete
+            finally:
+                self._met = outer
+            known = self._names[id(bound)] = (bound, Possible(tuple(values), complete), met)
+        return known[1] if id(expr) not in known[2] else None
 
     def strings(self, expr: cst.BaseExpression, scope: Scope) -> list[Known]:
         return self.possible(expr, scope).strings()
@@ -447,6 +448,8 @@ class Values:
     def _collect(
         self, expr: cst.BaseExpression, scope: Scope, out: list[Known], depth: int, seen: frozenset[int]
     ) -> bool:
+        if self._met is not None:
+            self._met.add(id(expr))
         if depth > _MAX_DEPTH or id(expr) in seen:
             return False
         seen = seen | {id(expr)}

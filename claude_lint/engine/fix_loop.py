@@ -21,7 +21,13 @@ from claude_lint.core.diagnostics import Applicability, Diagnostic, Fix
 from claude_lint.core.nesting import check_nesting
 from claude_lint.core.source import SourceError, decode_source, encode_like
 from claude_lint.core.text_edits import apply_edits, select_non_overlapping
-from claude_lint.engine.lint import LintResult, file_triggers, lint_text, remember_parse
+from claude_lint.engine.lint import (
+    MAX_ANALYSED_CHARS,
+    LintResult,
+    file_triggers,
+    lint_text,
+    remember_parse,
+)
 
 if TYPE_CHECKING:
     from claude_lint.analysis.symbols import ProjectSpec
@@ -80,6 +86,13 @@ def _parses(text: str, triggers: tuple[bytes, ...], must_compile: bool = True) -
         return False
     remember_parse(elided, module)  # the loop lints it next
     return True
+
+
+def _code_size(text: str, triggers: tuple[bytes, ...]) -> int:
+    """Characters of code outside the stand-ins, as the engine's analysis budget counts them."""
+    from claude_lint.engine.elide import elide
+
+    return elide(text, triggers).code_size()
 
 
 def _allowed(fix: Fix | None, unsafe: bool, display: bool = False) -> bool:
@@ -179,7 +192,14 @@ def _apply_pass(
     in `outcome.rejected` and not offered again.
     """
     candidate = _edited(text, fixes)
-    if candidate is not None and candidate != text and _parses(candidate, triggers, must_compile):
+    # A file the analysis took stays one it takes: a fix never pushes it past the budget (it
+    # would be CL002 from then on, its findings gone).
+    if (
+        candidate is not None
+        and candidate != text
+        and _code_size(candidate, triggers) <= MAX_ANALYSED_CHARS
+        and _parses(candidate, triggers, must_compile)
+    ):
         outcome.applied.update(code_of[id(fix)] for fix in fixes)
         return len(fixes), candidate
     for fix in fixes:
@@ -187,11 +207,20 @@ def _apply_pass(
         if attempt == text:  # a no-op (moving a handler above its own duplicate, say): nothing to do
             outcome.rejected.add(_key(fix))
             continue
-        if attempt is not None and _parses(attempt, triggers, must_compile):
+        size = _code_size(attempt, triggers) if attempt is not None else 0
+        if attempt is not None and size <= MAX_ANALYSED_CHARS and _parses(attempt, triggers, must_compile):
             outcome.applied[code_of[id(fix)]] += 1
             return 1, attempt  # one at a time: the other edits' positions refer to the old text
         outcome.rejected.add(_key(fix))
-        why = "would not parse" if attempt is not None else "has edits that cannot apply"
+        if attempt is None:
+            why = "has edits that cannot apply"
+        elif size > MAX_ANALYSED_CHARS:
+            why = (
+                f"would make the file {size:,} characters of code, more than the {MAX_ANALYSED_CHARS:,} one file"
+                " may hold to be analysed"
+            )
+        else:
+            why = "would not parse"
         outcome.errors.append(f"{path}: the {code_of[id(fix)]} fix ({fix.message}) {why}; it was not applied")
     return 0, text
 

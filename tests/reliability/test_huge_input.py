@@ -251,6 +251,31 @@ def test_the_budget_counts_code_not_the_data_stood_in_for(over: int) -> None:
         assert found == [("CL105", base.count("\n"), CL105)]
 
 
+
+@pytest.mark.parametrize("room", [7, 6])
+def test_a_fix_never_pushes_a_file_past_the_budget(tmp_path: Path, lint_tree, room: int) -> None:
+    """The CL105 fix adds ` from e` (7 characters): with room for it, it is applied; one short, it is
+    not (the file would be CL002 from then on, every finding gone), and the run says why."""
+    from claude_lint.engine.elide import elide
+
+    base = CLIENT + "DATA = [" + ", ".join(["1"] * 500_000) + "]\n" + FIXABLE
+    code = elide(base, lint.file_triggers(SETTINGS)).code_size()
+    text = base + "#" * (lint.MAX_ANALYSED_CHARS - code - room - 1) + "\n"
+    path = tmp_path / "big.py"
+    path.write_text(text, encoding="utf-8")
+    fixed = lint_tree("big.py", fix=True)
+    line = base.count("\n")
+    if room == 7:
+        assert (fixed.diagnostics, fixed.warnings) == ([], [])
+        assert path.read_text(encoding="utf-8") == text.replace('"failed")', '"failed") from e')
+        return
+    assert [(d.code, d.start.line) for d in fixed.diagnostics] == [("CL105", line)]
+    assert fixed.warnings == [
+        "big.py: the CL105 fix (Add `from e`) would make the file 524,289 characters of code, more than the"
+        " 524,288 one file may hold to be analysed; it was not applied"
+    ]
+    assert path.read_text(encoding="utf-8") == text
+
 def test_a_module_of_data_imported_by_a_small_file_is_read_with_its_literals_stood_in_for(tmp_path: Path) -> None:
     """Checking a 100-byte file whose wrapper lives beside 9 MB of data took 100 s and 12 GB: the
     module's summary came from libcst's parse of all of it. Read as a linted file is, it costs seconds."""

@@ -17,6 +17,21 @@ Claude call in it, or many for the dense shapes):
 - `unparsable`: `calls` with a syntax error after the long line (a `)` missing
   in the fixable call), as the fuzz campaign's mutants: CL001, nothing to fix.
 
+Shapes of call-site code that were slower per byte than `dense` (issue 17,
+item 11: each took from 16 s to minutes at 520 KB before its mend), to be
+run at or under the analysis budget (`--bytes 520000`):
+
+- `wrappers`: a chain of wrappers, each calling the one before;
+- `one_function`: one function of thousands of try/except call sites;
+- `rebound`: a module-level model id rebound before each call;
+- `local_rebound`: the same inside one function;
+- `loop`: thousands of calls in one `while True` loop;
+- `manual_retry`: a `for attempt in range(3)` retry loop per function;
+- `decorators`: a tenacity `@retry` on every function;
+- `responses`: one reply variable reassigned and read thousands of times in
+  one function (still over the bound: each read is matched with every
+  earlier assignment).
+
 `--time` runs `claude-lint check` and `check --fix` (on a copy) on each file
 in this process's interpreter and prints CPU seconds and peak memory of each.
 """
@@ -45,6 +60,7 @@ def ask(prompt):
 """
 
 SHAPES = ("names", "attributes", "calls", "dense", "nested", "numbers", "unparsable")
+CALL_SITE_SHAPES = ("wrappers", "one_function", "rebound", "local_rebound", "loop", "manual_retry", "decorators", "responses")
 
 
 def _one_line(items: list[str], size: int) -> str:
@@ -134,8 +150,65 @@ def unparsable(size: int) -> str:
     return calls(size).replace('"failed")', '"failed"')
 
 
+SITES_HEAD = (
+    "import anthropic\nimport tenacity\nfrom tenacity import retry, stop_after_attempt\n\n"
+    'client = anthropic.Anthropic()\nMODEL = "claude-sonnet-4-6"\n'
+)
+CALL = 'client.messages.create(model=MODEL, max_tokens=100, messages=[{"role": "user", "content": p}])'
+
+
+def _repeated(head: str, piece, size: int) -> str:
+    """`head`, then `piece(0)`, `piece(1)`, ... while the text stays within `size` characters."""
+    out, total, i = [head], len(head), 0
+    while total + len(text := piece(i)) <= size:
+        out.append(text)
+        total += len(text)
+        i += 1
+    return "".join(out)
+
+
+CALL_SITE_GENERATORS = {
+    "wrappers": lambda n: _repeated(
+        SITES_HEAD + f"\n\ndef w0(p):\n    return {CALL}\n", lambda i: f"def w{i + 1}(p):\n    return w{i}(p)\n", n
+    ),
+    "one_function": lambda n: _repeated(
+        SITES_HEAD + "\n\ndef big(p):\n",
+        lambda i: f"    try:\n        r{i} = {CALL}\n    except anthropic.APIError as e:\n        raise RuntimeError('x{i}')\n",
+        n,
+    ),
+    "rebound": lambda n: _repeated(
+        SITES_HEAD, lambda i: f"MODEL = 'claude-sonnet-4-{i % 7}'\ndef ask{i}(p):\n    return {CALL}\n", n
+    ),
+    "local_rebound": lambda n: _repeated(
+        SITES_HEAD + "\n\ndef big(p):\n    m = MODEL\n",
+        lambda i: f"    m = 'claude-sonnet-4-{i % 7}'\n    r{i} = {CALL.replace('model=MODEL', 'model=m')}\n",
+        n,
+    ),
+    "loop": lambda n: _repeated(
+        SITES_HEAD + "\n\ndef big(p):\n    while True:\n",
+        lambda i: f"        r{i} = {CALL}\n        if r{i}.stop_reason == 'end_turn':\n            break\n",
+        n,
+    ),
+    "manual_retry": lambda n: _repeated(
+        SITES_HEAD,
+        lambda i: f"def a{i}(p):\n    for attempt in range(3):\n        try:\n            return {CALL}\n"
+        "        except anthropic.APIError:\n            continue\n",
+        n,
+    ),
+    "decorators": lambda n: _repeated(
+        SITES_HEAD,
+        lambda i: f"@retry(stop=stop_after_attempt({i % 9 + 1}), retry=tenacity.retry_if_exception_type(anthropic.APIError))\n"
+        f"def ask{i}(p):\n    return {CALL}\n",
+        n,
+    ),
+    "responses": lambda n: _repeated(
+        SITES_HEAD + f"\n\ndef big(p):\n    r = {CALL}\n", lambda i: f"    t{i} = r.content[0].text\n    r = {CALL}\n", n
+    ),
+}
+
+
 GENERATORS = {"names": names, "attributes": attributes, "calls": calls, "dense": dense, "nested": nested, "numbers": numbers,
-              "unparsable": unparsable}
+              "unparsable": unparsable, **CALL_SITE_GENERATORS}
 
 
 def _timed(arguments: list[str], cwd: Path) -> tuple[float, float, int]:
@@ -153,7 +226,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--bytes", type=int, default=1_000_000)
-    parser.add_argument("--shape", action="append", choices=SHAPES)
+    parser.add_argument("--shape", action="append", choices=SHAPES + CALL_SITE_SHAPES)
     parser.add_argument("--time", action="store_true", help="time check and fix on each file (CPU s, peak MB)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)

@@ -70,3 +70,12 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
 
 def apply_fixes(text: str, fixes: Iterable[Fix]) -> str:
     return apply_edits(text, [edit for fix in select_non_overlapping(fixes) for edit in fix.edits])
+
+
+def size_changes(text: str, fixes: Sequence[Fix]) -> list[int]:
+    """How many characters each fix adds to `text` (negative: removes)."""
+    offsets = line_offsets(text)
+    return [
+        sum(len(e.content) - (_offset(offsets, e.end, len(text)) - _offset(offsets, e.start, len(text))) for e in fix.edits)
+        for fix in fixes
+    ]

@@ -20,7 +20,7 @@ from claude_lint.config.settings import Settings
 from claude_lint.core.diagnostics import Applicability, Diagnostic, Fix
 from claude_lint.core.nesting import check_nesting
 from claude_lint.core.source import SourceError, decode_source, encode_like
-from claude_lint.core.text_edits import apply_edits, select_non_overlapping
+from claude_lint.core.text_edits import apply_edits, select_non_overlapping, size_changes
 from claude_lint.engine.lint import (
     MAX_ANALYSED_CHARS,
     LintResult,
@@ -93,6 +93,33 @@ def _code_size(text: str, triggers: tuple[bytes, ...]) -> int:
     from claude_lint.engine.elide import elide
 
     return elide(text, triggers).code_size()
+
+
+_OVER_BUDGET = f"would make the file more than the {MAX_ANALYSED_CHARS:,} characters of code one file may hold to be analysed"
+
+
+def _within_budget(
+    path: str, text: str, fixes: list[Fix], code_of: dict[int, str], outcome: FixOutcome, triggers: tuple[bytes, ...]
+) -> list[Fix]:
+    """The fixes, in order, that keep the file within the analysis budget; the others are dropped,
+    said once (5,000 `from e` fixes in a file near the budget are one line, not 5,000)."""
+    room = MAX_ANALYSED_CHARS - _code_size(text, triggers)
+    kept: list[Fix] = []
+    left: list[Fix] = []
+    for fix, growth in zip(fixes, size_changes(text, fixes), strict=True):
+        if growth <= room:
+            kept.append(fix)
+            room -= growth
+        else:
+            left.append(fix)
+    for fix in left:
+        outcome.rejected.add(_key(fix))
+    if len(left) == 1:
+        outcome.errors.append(f"{path}: the {code_of[id(left[0])]} fix ({left[0].message}) {_OVER_BUDGET}; it was not applied")
+    elif left:
+        codes = ", ".join(sorted({code_of[id(fix)] for fix in left}))
+        outcome.errors.append(f"{path}: {len(left)} fixes ({codes}) {_OVER_BUDGET}; they were not applied")
+    return kept
 
 
 def _allowed(fix: Fix | None, unsafe: bool, display: bool = False) -> bool:
@@ -194,6 +221,9 @@ def _apply_pass(
     candidate = _edited(text, fixes)
     # A file the analysis took stays one it takes: a fix never pushes it past the budget (it
     # would be CL002 from then on, its findings gone).
+    if candidate is not None and candidate != text and _code_size(candidate, triggers) > MAX_ANALYSED_CHARS:
+        fixes = _within_budget(path, text, fixes, code_of, outcome, triggers)
+        candidate = _edited(text, fixes) if fixes else text
     if (
         candidate is not None
         and candidate != text
@@ -215,10 +245,7 @@ def _apply_pass(
         if attempt is None:
             why = "has edits that cannot apply"
         elif size > MAX_ANALYSED_CHARS:
-            why = (
-                f"would make the file {size:,} characters of code, more than the {MAX_ANALYSED_CHARS:,} one file"
-                " may hold to be analysed"
-            )
+            why = _OVER_BUDGET
         else:
             why = "would not parse"
         outcome.errors.append(f"{path}: the {code_of[id(fix)]} fix ({fix.message}) {why}; it was not applied")

@@ -271,8 +271,8 @@ def test_a_fix_never_pushes_a_file_past_the_budget(tmp_path: Path, lint_tree, ro
         return
     assert [(d.code, d.start.line) for d in fixed.diagnostics] == [("CL105", line)]
     assert fixed.warnings == [
-        "big.py: the CL105 fix (Add `from e`) would make the file 524,289 characters of code, more than the"
-        " 524,288 one file may hold to be analysed; it was not applied"
+        "big.py: the CL105 fix (Add `from e`) would make the file more than the 524,288 characters of code one"
+        " file may hold to be analysed; it was not applied"
     ]
     assert path.read_text(encoding="utf-8") == text
 

@@ -196,7 +196,7 @@ class NonstreamingLongRequest(Rule):
             if known is None or isinstance(known.value, bool) or not isinstance(known.value, int):
                 continue
             tokens = known.value
-            models = {str(k.value) for k in values.request_models(site)}
+            models = values.request_model_names(site)
             caps = [(ctx.knowledge.model_nonstreaming_tokens[m], m) for m in models if m in ctx.knowledge.model_nonstreaming_tokens]
             cap = min(caps) if caps else None
             if cap is not None and tokens > cap[0]:

@@ -321,3 +321,39 @@ def test_a_local_rebound_from_a_constant_at_every_call_is_collected_once(monkeyp
     assert found == [(code, 9 + 2 * i) for i in range(300) for code in {0: ["CL302"], 1: ["CL304"], 2: ["CL304"]}[i % 3]]
     assert counts["collect"] <= 3 * 300  # each call collected all 301 bindings again
     assert counts["trace"] <= 3 * 300
+
+
+def test_the_model_ids_of_a_rebound_name_are_read_once_for_every_call(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """CL307 asks each call which models it may send: a model id rebound before each of 300 calls in
+    one function is one group of 301 values for all of them, turned into strings once (each call
+    read all 301 again: 90,300 values)."""
+    from claude_lint.analysis.values import Values
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    source = "import anthropic\n\nclient = anthropic.Anthropic()\nMODEL = 'claude-sonnet-4-6'\n\n\ndef ask(p):\n    m = MODEL\n" + "".join(
+        f"    m = 'claude-sonnet-4-{i % 3}'\n    r{i} = client.messages.create(model=m, max_tokens=100000, messages=[])\n"
+        for i in range(300)
+    )
+    counts = {"read": 0}
+    real = Values.request_model_groups
+    wrapped: dict[int, tuple[tuple, tuple]] = {}
+
+    class Counting(tuple):  # type: ignore[type-arg]
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            counts["read"] += len(self)
+            return super().__iter__()
+
+    def groups(self, site):  # type: ignore[no-untyped-def]
+        out = []
+        for group in real(self, site):
+            known = wrapped.get(id(group))
+            if known is None or known[0] is not group:
+                known = wrapped[id(group)] = (group, Counting(group))
+            out.append(known[1])
+        return out
+
+    monkeypatch.setattr(Values, "request_model_groups", groups)
+    result = lint_text("local.py", source, Settings(select=("CL307",)))
+    assert [(d.code, d.start.line) for d in result.diagnostics] == [("CL307", 10 + 2 * i) for i in range(300)]
+    assert counts["read"] <= 2 * 301

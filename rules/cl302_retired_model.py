@@ -8,7 +8,7 @@ from claude_lint.analysis.values import Known
 from claude_lint.core.diagnostics import FixKind
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
-from claude_lint.lint.model_advice import successor_advice
+from claude_lint.lint.model_advice import status_to_report, successor_advice
 from claude_lint.lint.rule import Rule
 from claude_lint.sdk.models import ModelStatus, model_status
 
@@ -335,13 +335,10 @@ class RetiredModel(Rule):
                     self._check(ctx, reach.known, seen, set(), reach.remote)
 
     def _check(self, ctx: RuleContext, known: Known, seen: set[int], legacy: set[int], note: str) -> None:
-        if id(known.node) in seen:
+        status = status_to_report(ctx, known, seen, "retired")
+        if status is None:
             return
         model = str(known.value)
-        status = model_status(model, ctx.knowledge)
-        if status is None or status.kind != "retired":
-            return
-        seen.add(id(known.node))
         assert status.end_of_life is not None
         advice, fix = successor_advice(ctx, known, status.successor, id(known.node) in legacy)
         ctx.report(

@@ -5,7 +5,7 @@ from typing import ClassVar
 from claude_lint.core.diagnostics import FixKind
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
-from claude_lint.lint.model_advice import successor_advice
+from claude_lint.lint.model_advice import status_to_report, successor_advice
 from claude_lint.lint.rule import Rule
 from claude_lint.sdk import models as model_ids
 
@@ -158,13 +158,10 @@ class DeprecatedModel(Rule):
         legacy = {id(k.node) for site in ctx.model.direct_call_sites if site.method == "completions.create" for k in values.request_models(site)}
         now = model_ids.today()  # looked up at run time: tests patch it
         for known in values.request_models_once(ctx.model.direct_call_sites):
-            if id(known.node) in seen:
+            status = status_to_report(ctx, known, seen, "deprecated", now)
+            if status is None:
                 continue
             model = str(known.value)
-            status = model_ids.model_status(model, ctx.knowledge, now)
-            if status is None or status.kind != "deprecated":
-                continue
-            seen.add(id(known.node))
             assert status.end_of_life is not None
             days = (status.end_of_life - now).days
             advice, fix = successor_advice(ctx, known, status.successor, id(known.node) in legacy)

@@ -4,8 +4,8 @@ from typing import ClassVar
 
 from claude_lint.lint.cases import Invalid, Valid
 from claude_lint.lint.context import RuleContext
+from claude_lint.lint.model_advice import status_to_report
 from claude_lint.lint.rule import Rule
-from claude_lint.sdk.models import model_status
 
 
 class UnknownModel(Rule):
@@ -138,12 +138,8 @@ class UnknownModel(Rule):
         values = ctx.values
         seen: set[int] = set()
         for known in values.request_models_once(ctx.model.direct_call_sites):
-            if id(known.node) in seen:
+            status = status_to_report(ctx, known, seen, "unknown")
+            if status is None:
                 continue
-            model = str(known.value)
-            status = model_status(model, ctx.knowledge)
-            if status is None or status.kind != "unknown":
-                continue
-            seen.add(id(known.node))
             hint = f" Did you mean `{status.suggestion}`?" if status.suggestion else ""
-            ctx.report(known.node, f"`{model}` is not a Claude model id: the API answers 404 for it.{hint}")
+            ctx.report(known.node, f"`{known.value}` is not a Claude model id: the API answers 404 for it.{hint}")

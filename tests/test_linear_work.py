@@ -256,20 +256,11 @@ def test_helper_fixes_of_many_retry_loops_find_callers_by_an_index(monkeypatch) 
     assert resolved[0] <= 20 * 300  # 364,203 when each fix resolved every call of the module
 
 
-def test_a_constant_rebound_at_every_call_is_collected_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """`MODEL` rebound to a literal before each of 300 calls that send it: every call can send any
-    of the 300 ids (bindings are flow-insensitive); the ids are collected once for all the calls
-    (one `Possible`), traced once to the first call, and CL302/CL304 judge each once."""
+def _count_collects_and_traces(monkeypatch) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """How often a lint collects a name's bindings (`Values._collect`) and traces a model id (`ModelFlow.trace`)."""
     from claude_lint.analysis.model_flow import ModelFlow
     from claude_lint.analysis.values import Values
-    from claude_lint.config.settings import Settings
-    from claude_lint.engine.lint import lint_text
 
-    source = "import anthropic\n\nclient = anthropic.Anthropic()\n" + "".join(
-        f"MODEL = 'claude-sonnet-4-{i % 3}'\n\n\ndef ask{i}(p):\n    return client.messages.create(model=MODEL, "
-        "max_tokens=8, messages=[{'role': 'user', 'content': p or '?'}])\n"
-        for i in range(300)
-    )
     counts = {"collect": 0, "trace": 0}
     collect, trace = Values._collect, ModelFlow.trace
 
@@ -283,6 +274,22 @@ def test_a_constant_rebound_at_every_call_is_collected_once(monkeypatch) -> None
 
     monkeypatch.setattr(Values, "_collect", counting_collect)
     monkeypatch.setattr(ModelFlow, "trace", counting_trace)
+    return counts
+
+
+def test_a_constant_rebound_at_every_call_is_collected_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`MODEL` rebound to a literal before each of 300 calls that send it: every call can send any
+    of the 300 ids (bindings are flow-insensitive); the ids are collected once for all the calls
+    (one `Possible`), traced once to the first call, and CL302/CL304 judge each once."""
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    source = "import anthropic\n\nclient = anthropic.Anthropic()\n" + "".join(
+        f"MODEL = 'claude-sonnet-4-{i % 3}'\n\n\ndef ask{i}(p):\n    return client.messages.create(model=MODEL, "
+        "max_tokens=8, messages=[{'role': 'user', 'content': p or '?'}])\n"
+        for i in range(300)
+    )
+    counts = _count_collects_and_traces(monkeypatch)
     result = lint_text("rebound.py", source, Settings(select=("CL302", "CL303", "CL304")))
     found = [(d.code, d.start.line) for d in result.diagnostics]
     assert found == [(code, 4 + 5 * i) for i in range(300) for code in {0: ["CL302"], 1: ["CL304"], 2: ["CL304"]}[i % 3]]
@@ -294,8 +301,6 @@ def test_a_local_rebound_from_a_constant_at_every_call_is_collected_once(monkeyp
     """One function: `m = MODEL`, then `m` rebound to a literal before each of 300 calls sending
     it. Not all literals, so the bindings are collected (once, noting the nodes met: no read of
     `m` is among them) and traced (no name of another module among what they reach) once."""
-    from claude_lint.analysis.model_flow import ModelFlow
-    from claude_lint.analysis.values import Values
     from claude_lint.config.settings import Settings
     from claude_lint.engine.lint import lint_text
 
@@ -303,19 +308,7 @@ def test_a_local_rebound_from_a_constant_at_every_call_is_collected_once(monkeyp
         f"    m = 'claude-sonnet-4-{i % 3}'\n    r{i} = client.messages.create(model=m, max_tokens=8, messages=[])\n"
         for i in range(300)
     )
-    counts = {"collect": 0, "trace": 0}
-    collect, trace = Values._collect, ModelFlow.trace
-
-    def counting_collect(self, *args):  # type: ignore[no-untyped-def]
-        counts["collect"] += 1
-        return collect(self, *args)
-
-    def counting_trace(self, *args):  # type: ignore[no-untyped-def]
-        counts["trace"] += 1
-        return trace(self, *args)
-
-    monkeypatch.setattr(Values, "_collect", counting_collect)
-    monkeypatch.setattr(ModelFlow, "trace", counting_trace)
+    counts = _count_collects_and_traces(monkeypatch)
     result = lint_text("local.py", source, Settings(select=("CL302", "CL304")))
     found = [(d.code, d.start.line) for d in result.diagnostics]
     assert found == [(code, 9 + 2 * i) for i in range(300) for code in {0: ["CL302"], 1: ["CL304"], 2: ["CL304"]}[i % 3]]

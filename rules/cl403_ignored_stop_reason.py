@@ -138,8 +138,43 @@ class IgnoredStopReason(Rule):
                 return response
             """
         ),
+        # The reply is rebound in a branch: both replies reach the check after it.
+        Valid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def answer(text, careful):
+                reply = client.messages.create(model="claude-haiku-4-5", max_tokens=512, messages=[{"role": "user", "content": text}])
+                if careful:
+                    reply = client.messages.create(model="claude-opus-4-1", max_tokens=512, messages=[{"role": "user", "content": text}])
+                if reply.stop_reason != "end_turn":
+                    raise AnswerIncomplete(reply.stop_reason)
+                return reply.content[0].text
+            """
+        ),
     ]
     INVALID: ClassVar[list[Invalid]] = [
+        # The name is rebound to a second reply before the check: the check is the second reply's only.
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def draft_and_review(text):
+                reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=512, messages=[{"role": "user", "content": text}])
+                draft = reply.content[0].text
+                reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=512, messages=[{"role": "user", "content": draft}])
+                if reply.stop_reason != "end_turn":
+                    raise ReviewIncomplete(reply.stop_reason)
+                return draft, reply.content[0].text
+            """,
+            line=5,
+            column=13,
+            message=(
+                "The reply text `reply.content[0].text` is used without checking "
+                "`reply.stop_reason`: a reply cut off at `max_tokens`, or a refusal, "
+                "passes as a complete answer"
+            ),
+        ),
         Invalid(
             """
             import anthropic

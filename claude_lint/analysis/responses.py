@@ -18,13 +18,19 @@ records without walking again. Functions without direct call sites are never wal
   block type checks, size checks, `stop_reason` checks, and `json.loads` of the text
   (also through `.strip()`-style copies, slices, `"".join(...)` and local names).
 
-Names are matched within one frame by identifier; a name rebound to something else
-later in the same function is not told apart (rare in call-site code, and it errs
-towards silence for the "unused value" questions).
+Names are matched within one frame by identifier, in source order (a loop's
+second pass is not followed). A value assigned to a name reaches the name's later
+loads up to a plain `name = ...` statement that every path to the load runs: one
+in the same block, or in a block around the load (`Frame.loads_after`). An
+assignment in a branch does not stop the earlier value reaching the loads after
+the branch. A name bound to something else by other means (a `for` target, `with
+... as`) is not told apart (rare in call-site code, and it errs towards silence
+for the "unused value" questions).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -127,6 +133,8 @@ class Frame:
     replies: list[CallSite] = field(default_factory=list)
     # `loads` and `stores` by name: rules ask at every call site (a function of 3,000 calls).
     _uses: dict[tuple[str, bool], list[cst.Name]] = field(default_factory=dict, repr=False)
+    # By name: each load's position, and where the latest assignment every path to it runs is.
+    _overwrites: dict[str, tuple[list[int], list[tuple[int, bool]]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def walk(cls, node: cst.CSTNode, function: FunctionInfo | None, scope: Scope, model: ModuleModel) -> Frame:
@@ -170,6 +178,60 @@ class Frame:
         found = self._uses.get((name, False))
         if found is None:
             found = self._uses[(name, False)] = [n for n in self.names.get(name, ()) if _is_store(n, self.parent(n))]
+        return found
+
+    def loads_after(self, name: str, expr: cst.CSTNode) -> Iterator[cst.Name]:
+        """The loads of `name` that the value `expr` (assigned to `name`) reaches: those after it
+        with no plain `name = ...` in between that every path to the load runs. In
+        `r = a(); t = r.content; r = b(); u = r.content` the second read is `b()`'s only."""
+        start = self.position(expr)
+        positions, overwrites = self._overwritten(name)
+        loads = self.loads(name)
+        for i in range(bisect_right(positions, start), len(loads)):
+            overwritten_at, in_body = overwrites[i]
+            if overwritten_at < start:
+                yield loads[i]
+            elif in_body:
+                return  # overwritten in the frame's own body: so is every later load
+
+    def _overwritten(self, name: str) -> tuple[list[int], list[tuple[int, bool]]]:
+        """Per load of `name` (in order): its position, and (the position of the latest assignment
+        that overwrites `name` on every path to it, -1 if none; whether that one is in the frame's body)."""
+        found = self._overwrites.get(name)
+        if found is not None:
+            return found
+        # The `name = ...` statements directly in a block, by block: (statement position, target position).
+        by_block: dict[int, tuple[list[int], list[int]]] = {}
+        for store in self.stores(name):
+            target = self.parent(store)
+            assign = self.parent(target) if isinstance(target, cst.AssignTarget) else target
+            if not (
+                isinstance(assign, cst.Assign) or isinstance(assign, cst.AnnAssign) and assign.value is not None
+            ):
+                continue
+            statement = self.parent(assign)
+            block = self.parent(statement) if isinstance(statement, cst.SimpleStatementLine) else None
+            if isinstance(block, (cst.IndentedBlock, cst.Module)):
+                starts, targets = by_block.setdefault(id(block), ([], []))
+                starts.append(self.position(statement))  # stores come in source order
+                targets.append(self.position(store))
+        body = self.node if isinstance(self.node, cst.Module) else getattr(self.node, "body", None)
+        positions: list[int] = []
+        overwrites: list[tuple[int, bool]] = []
+        for load in self.loads(name):
+            positions.append(self.position(load))
+            latest, in_body = -1, False
+            if by_block:
+                for ancestor, child in self.ancestors(load):
+                    block_stores = by_block.get(id(ancestor))
+                    if block_stores is None:
+                        continue
+                    starts, targets = block_stores
+                    before = bisect_left(starts, self.position(child))  # statements before `child`
+                    if before and targets[before - 1] > latest:
+                        latest, in_body = targets[before - 1], ancestor is body
+            overwrites.append((latest, in_body))
+        found = self._overwrites[name] = (positions, overwrites)
         return found
 
     # -- where values go -------------------------------------------------------------
@@ -396,9 +458,8 @@ class _MessageTracer:
         name = _assigned_name(parent, expr) if parent is not None else None
         if name is not None:
             self.use.names.append(name)
-            for use in frame.loads(name):
-                if frame.position(use) > frame.position(expr):
-                    self.message(use)
+            for use in frame.loads_after(name, expr):
+                self.message(use)
             return
         if isinstance(parent, cst.Attribute) and parent.value is expr:
             attr = parent.attr.value
@@ -439,9 +500,8 @@ class _MessageTracer:
             return
         name = _assigned_name(parent, expr) if parent is not None else None
         if name is not None:
-            for use in frame.loads(name):
-                if frame.position(use) > frame.position(expr):
-                    self.content(use)
+            for use in frame.loads_after(name, expr):
+                self.content(use)
             return
         if _in_test(frame, expr):
             self.use.size_checked = True
@@ -481,9 +541,8 @@ class _MessageTracer:
             return
         name = _assigned_name(parent, expr) if parent is not None else None
         if name is not None:
-            for use in frame.loads(name):
-                if frame.position(use) > frame.position(expr):
-                    self.block(use, owner)
+            for use in frame.loads_after(name, expr):
+                self.block(use, owner)
 
     def block_list(self, name: str, after: cst.CSTNode, owner: ContentIndex | ContentLoop) -> None:
         """`name` holds content blocks: the targets of loops over it are blocks."""
@@ -540,9 +599,8 @@ class _MessageTracer:
             return
         name = _assigned_name(parent, expr) if parent is not None else None
         if name is not None:
-            for use in frame.loads(name):
-                if frame.position(use) > frame.position(expr):
-                    self.text(use)
+            for use in frame.loads_after(name, expr):
+                self.text(use)
 
 
 class _ElideArguments(cst.CSTTransformer):
@@ -554,9 +612,50 @@ class _ElideArguments(cst.CSTTransformer):
 
 def short_code(expr: cst.BaseExpression) -> str:
     """An expression as written, with call arguments shown as `...` (for messages)."""
+    plain = _plain_code(expr)
+    if plain is not None:
+        return plain
     elided = expr.visit(_ElideArguments())
     assert isinstance(elided, cst.BaseExpression)
     return " ".join(cst.Module([]).code_for_node(elided).split())
+
+
+def _plain_code(expr: cst.BaseExpression) -> str | None:
+    """`short_code` of the usual shapes written without spaces (`reply.content[0].text`,
+    `client.messages.create(...)`) without a transformer pass (one per finding: a file may have
+    thousands); None for any other."""
+    if expr.lpar:
+        return None
+    if isinstance(expr, cst.Name):
+        return expr.value
+    if isinstance(expr, cst.Attribute):
+        value = _plain_code(expr.value)
+        tight = _tight(expr.dot.whitespace_before, expr.dot.whitespace_after)
+        return f"{value}.{expr.attr.value}" if value is not None and tight else None
+    if isinstance(expr, cst.Call):
+        func = _plain_code(expr.func)
+        if func is None or not _tight(expr.whitespace_after_func):
+            return None
+        return f"{func}(...)" if expr.args else f"{func}()" if _tight(expr.whitespace_before_args) else None
+    if (
+        isinstance(expr, cst.Subscript)
+        and len(expr.slice) == 1
+        and isinstance(expr.slice[0].slice, cst.Index)
+        and _tight(expr.whitespace_after_value, expr.lbracket.whitespace_after, expr.rbracket.whitespace_before)
+    ):
+        value = _plain_code(expr.value)
+        index = expr.slice[0].slice.value
+        if value is None or index.lpar:
+            return None
+        if isinstance(index, (cst.Integer, cst.SimpleString)):
+            return f"{value}[{index.value}]"
+        index_code = _plain_code(index)
+        return None if index_code is None else f"{value}[{index_code}]"
+    return None
+
+
+def _tight(*spaces: cst.BaseParenthesizableWhitespace) -> bool:
+    return all(isinstance(space, cst.SimpleWhitespace) and not space.value for space in spaces)
 
 
 def _compared_strings(frame: Frame, expr: cst.CSTNode) -> set[str]:
@@ -596,12 +695,7 @@ def _stop_reason_tests(frame: Frame, expr: cst.CSTNode, depth: int = 0) -> list[
         return []
     name = _assigned_name(parent, expr)
     if name is not None:
-        return [
-            test
-            for use in frame.loads(name)
-            if frame.position(use) > frame.position(expr)
-            for test in _stop_reason_tests(frame, use, depth + 1)
-        ]
+        return [test for use in frame.loads_after(name, expr) for test in _stop_reason_tests(frame, use, depth + 1)]
     if isinstance(parent, cst.Match) and parent.subject is expr:
         values = {v for case in parent.cases for v in _pattern_strings(case.pattern)}
         return [StopReasonTest(frozenset(values), parent)] if values else []

@@ -29,8 +29,9 @@ run at or under the analysis budget (`--bytes 520000`):
 - `manual_retry`: a `for attempt in range(3)` retry loop per function;
 - `decorators`: a tenacity `@retry` on every function;
 - `responses`: one reply variable reassigned and read thousands of times in
-  one function (still over the bound: each read is matched with every
-  earlier assignment).
+  one function;
+- `texts`: the same, with the reply's text kept in one name, parsed with
+  `json.loads` and sent back in a `messages` list rebound before each call.
 
 `--time` runs `claude-lint check` and `check --fix` (on a copy) on each file
 in this process's interpreter and prints CPU seconds and peak memory of each.
@@ -60,7 +61,9 @@ def ask(prompt):
 """
 
 SHAPES = ("names", "attributes", "calls", "dense", "nested", "numbers", "unparsable")
-CALL_SITE_SHAPES = ("wrappers", "one_function", "rebound", "local_rebound", "loop", "manual_retry", "decorators", "responses")
+CALL_SITE_SHAPES = (
+    "wrappers", "one_function", "rebound", "local_rebound", "loop", "manual_retry", "decorators", "responses", "texts"
+)
 
 
 def _one_line(items: list[str], size: int) -> str:
@@ -203,6 +206,12 @@ CALL_SITE_GENERATORS = {
     ),
     "responses": lambda n: _repeated(
         SITES_HEAD + f"\n\ndef big(p):\n    r = {CALL}\n", lambda i: f"    t{i} = r.content[0].text\n    r = {CALL}\n", n
+    ),
+    "texts": lambda n: _repeated(
+        "import json\n" + SITES_HEAD + '\n\ndef big(p):\n    msgs = [{"role": "user", "content": p}]\n',
+        lambda i: f"    r = {CALL.split('messages=')[0]}messages=msgs)\n    text = r.content[0].text\n"
+        f'    out{i} = json.loads(text)\n    msgs = [{{"role": "user", "content": text}}]\n',
+        n,
     ),
 }
 

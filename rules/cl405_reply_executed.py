@@ -176,6 +176,22 @@ class ReplyExecuted(Rule):
                 return yaml.load(response.content[0].text, Loader=yaml.SafeLoader)
             """
         ),
+        # The name is rebound to the reply's last block after the checked command ran: the check still holds.
+        Valid(
+            """
+            import subprocess
+            import anthropic
+            client = anthropic.Anthropic()
+            SAFE_COMMANDS = {"git status", "git diff", "ls"}
+            def plan(goal):
+                response = client.messages.create(model="claude-haiku-4-5", max_tokens=64, messages=[{"role": "user", "content": goal}])
+                command = response.content[0].text
+                if command in SAFE_COMMANDS:
+                    subprocess.run(command, shell=True, check=True)
+                command = response.content[-1].text
+                return command
+            """
+        ),
     ]
     INVALID: ClassVar[list[Invalid]] = [
         Invalid(

@@ -350,3 +350,67 @@ def test_the_model_ids_of_a_rebound_name_are_read_once_for_every_call(monkeypatc
     result = lint_text("local.py", source, Settings(select=("CL307",)))
     assert [(d.code, d.start.line) for d in result.diagnostics] == [("CL307", 10 + 2 * i) for i in range(300)]
     assert counts["read"] <= 2 * 301
+
+
+def test_a_reply_name_rebound_at_every_call_reaches_only_its_own_reads(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """300 replies in one name, each read once before the next call rebinds it: each read is
+    traced from the one reply it holds, not from every earlier one (45,150 traces before)."""
+    from claude_lint.analysis import responses
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    call = "client.messages.create(model='claude-sonnet-4-6', max_tokens=8, messages=p)"
+    source = f"import anthropic\n\nclient = anthropic.Anthropic()\n\n\ndef ask(p):\n    r = {call}\n" + "".join(
+        f"    t{i} = r.content[0].text\n    r = {call}\n" for i in range(300)
+    )
+    traced: list[int] = []
+    original = responses.ContentIndex
+
+    def counting(node):  # type: ignore[no-untyped-def]
+        traced.append(id(node))
+        return original(node)
+
+    monkeypatch.setattr(responses, "ContentIndex", counting)
+    result = lint_text("rebound.py", source, Settings(select=("CL402",)))
+    assert [(d.code, d.start.line, d.start.column) for d in result.diagnostics] == [
+        ("CL402", 8 + 2 * i, 8 + len(str(i))) for i in range(300)
+    ]
+    assert result.diagnostics[0].message == (
+        "`r.content[0]` assumes the reply has content: a reply with no blocks raises IndexError here. "
+        "Check `r.content` first"
+    )
+    assert len(traced) == len(set(traced)) == 300
+
+
+def test_a_reply_text_name_rebound_at_every_call_is_read_once_per_binding(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """300 calls in one function, each reply's text kept in `text`, parsed and sent back in a
+    rebound `messages`: which binding each read of `text` reads is found once (each binding
+    compared every read with every binding: 27 million checks), and whether `text` can hold a
+    literal is asked once for all the `json.loads(text)` calls (each traced all 300 bindings)."""
+    from claude_lint.analysis import model_flow, reply_text
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    call = "client.messages.create(model='claude-sonnet-4-6', max_tokens=8, messages=msgs)"
+    source = "import json\nimport anthropic\n\nclient = anthropic.Anthropic()\n\n\ndef ask(p):\n    msgs = p\n" + "".join(
+        f"    r = {call}\n    text = r.content[0].text\n    out{i} = json.loads(text)\n"
+        "    msgs = [{'role': 'user', 'content': text}]\n"
+        for i in range(300)
+    )
+    counts = {"same": 0, "trace": 0}
+    same, trace = reply_text._same_statement, model_flow.ModelFlow.trace
+
+    def counting_same(*args):  # type: ignore[no-untyped-def]
+        counts["same"] += 1
+        return same(*args)
+
+    def counting_trace(self, expr, scope, depth=0):  # type: ignore[no-untyped-def]
+        counts["trace"] += 1
+        return trace(self, expr, scope, depth)
+
+    monkeypatch.setattr(reply_text, "_same_statement", counting_same)
+    monkeypatch.setattr(model_flow.ModelFlow, "trace", counting_trace)
+    result = lint_text("texts.py", source, Settings(select=("CL302", "CL404", "CL405")))
+    assert [(d.code, d.start.line) for d in result.diagnostics] == [("CL404", 11 + 4 * i) for i in range(300)]
+    assert counts["same"] <= 2 * 900  # each load of `text` and `msgs` once, and each `text = ...` it follows
+    assert counts["trace"] <= 4 * 300

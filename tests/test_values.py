@@ -206,6 +206,27 @@ def test_messages_passed_to_another_function_may_change() -> None:
     assert sequence is not None and sequence.may_shrink and not sequence.complete
 
 
+@pytest.mark.parametrize(("bindings", "read"), [(16, True), (17, False)])
+def test_a_list_name_bound_more_than_sixteen_times_is_not_read(bindings: int, read: bool) -> None:
+    """Each binding's elements are possible elements (bindings are not ordered): a script rebinding
+    `messages` before each of thousands of calls would have every call read them all."""
+    rebinds = "".join(f'    messages = [{{"role": "user", "content": "q{i}"}}]\n' for i in range(bindings - 1))
+    values, args, _, _ = _request(
+        "import anthropic\nclient = anthropic.Anthropic()\ndef ask():\n"
+        '    messages = [{"role": "system", "content": "x"}]\n'
+        + rebinds
+        + '    return client.messages.create(model="claude-haiku-4-5", max_tokens=8, messages=messages)\n',
+        "messages",
+    )
+    item = args.keywords["messages"]
+    sequence = values.sequence(item.expr, item.scope)
+    if read:
+        assert sequence is not None and sequence.complete
+        assert [values.message_role(i)[0] for i in sequence.items] == ["system"] + ["user"] * 15  # type: ignore[index]
+    else:
+        assert sequence is None
+
+
 def test_concatenated_lists_and_dict_constructor_roles() -> None:
     values, _, site, _ = _request(
         """

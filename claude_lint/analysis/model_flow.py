@@ -120,6 +120,9 @@ class ModelFlow:
         self.uses: list[tuple[_Imported, Site]] = []
         self._used: set[tuple[_Imported, int]] = set()
         self._dotted: dict[str, list[tuple[cst.BaseExpression, Scope]]] | None = None
+        # id(a name's bindings) -> (them, whether a string literal is among what they hold): `remote`
+        # asks of each argument of each call of another module's function (`json.loads(text)` x 3,000).
+        self._literal_names: dict[int, tuple[list[tuple[cst.BaseExpression, Scope]], bool]] = {}
         # A name read at many calls (`MODEL` rebound and sent by thousands): its trace depends on its
         # bindings alone, and what it finds reaches the first call that sends it (the first call
         # wins), except names of other modules, kept per call; a name whose trace found none of
@@ -536,6 +539,16 @@ class ModelFlow:
                     found.extend((f"{owner.name}.{name}", "", s.known) for s in self.trace(value, owner) if isinstance(s, _Lit))
         return found
 
+    def _holds_literal(self, expr: cst.BaseExpression, scope: Scope) -> bool:
+        """Whether a string literal is among the values `expr` can take; for a name, asked once for its bindings."""
+        bound = self.values._lookup(expr.value, scope)[0] if isinstance(expr, cst.Name) else None
+        if not bound:
+            return any(isinstance(s, _Lit) for s in self.trace(expr, scope))
+        known = self._literal_names.get(id(bound))
+        if known is None or known[0] is not bound:
+            known = self._literal_names[id(bound)] = (bound, any(isinstance(s, _Lit) for s in self.trace(expr, scope)))
+        return known[1]
+
     def remote(self) -> list[Reach]:
         """Literals passed to a function or constructor of another module whose argument reaches a Claude call."""
         found: list[Reach] = []
@@ -548,7 +561,7 @@ class ModelFlow:
             if self.resolver.bound_locally(name.split(".", 1)[0], record.scope):
                 continue
             # Ask the project only about calls given a string literal (most calls are not).
-            if not any(isinstance(s, _Lit) for arg in record.node.args if not arg.star for s in self.trace(arg.value, record.scope)):
+            if not any(self._holds_literal(arg.value, record.scope) for arg in record.node.args if not arg.star):
                 continue
             sink = project.model_sink(self.model.qualify(func))
             if sink is None:

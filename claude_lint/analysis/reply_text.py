@@ -24,6 +24,7 @@ allow-list), or passed to a `validate*`/`check*`/`is_safe*`-style function.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -126,10 +127,8 @@ class _Tracer:
         self.source = source
         self.depth = depth
         self.seen: set[int] = set()
-        self.tainted_stores: set[int] = set()  # id of the Name stored to
         self.returns = False
         self.hits: list[SinkHit] = []
-        self._checks: dict[str, list[int]] | None = None
 
     # -- names --------------------------------------------------------------------------
 
@@ -142,51 +141,34 @@ class _Tracer:
         if not isinstance(target, cst.Name):
             return
         frame = self.frame
-        self.tainted_stores.add(id(target))
         name = target.value
-        stores = frame.stores(name)
-        if not any(store is target for store in stores):
-            stores.append(target)  # a parameter
-        stores.sort(key=frame.position)
+        loads = frame.loads(name)
+        bindings = self.analysis.bindings(frame, name)
         start = frame.position(target)
-        for load in frame.loads(name):
-            position = frame.position(load)
-            if within is not None:
+        readers = bindings.readers(frame, target)
+        if within is not None:
+            # The loads inside `within` come one after another, right after it (the walk's order).
+            reading = set(readers)
+            for index in range(bisect_right(bindings.positions, frame.position(within)), len(loads)):
+                load = loads[index]
                 if not any(a is within for a, _ in frame.ancestors(load)):
-                    continue
-                if not isinstance(within, cst.For):  # a comprehension's element comes before its `for`
+                    break
+                # A comprehension's element comes before its `for`: every load in it reads the target.
+                comprehension = not isinstance(within, cst.For)
+                if comprehension or index in reading and not self._checked_between(name, start, bindings.positions[index]):
                     self.text(load)
-                    continue
-            latest = None
-            for candidate in stores:
-                if frame.position(candidate) < position and not self._same_statement(candidate, load):
-                    latest = candidate
-            if latest is None or id(latest) not in self.tainted_stores:
-                continue
-            if self._checked_between(name, start, position):
-                continue
-            self.text(load)
-
-    def _same_statement(self, store: cst.Name, load: cst.Name) -> bool:
-        """`x = f(x)`: the load in the value reads the previous binding, not this one."""
-        statement = self._statement(store)
-        if not isinstance(statement, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
-            return False
-        return any(a is statement for a, _ in self.frame.ancestors(load))
-
-    def _statement(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        for ancestor, _ in self.frame.ancestors(node):
-            if isinstance(ancestor, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
-                return ancestor
-        return None
+            return
+        for index in readers:
+            if not self._checked_between(name, start, bindings.positions[index]):
+                self.text(loads[index])
 
     def _checked_between(self, name: str, start: int, end: int) -> bool:
-        if self._checks is None:
-            self._checks = self._find_checks()
-        return any(start < position < end for position in self._checks.get(name, ()))
+        checks = self.analysis.checks(self).get(name, ())
+        first = bisect_right(checks, start)
+        return first < len(checks) and checks[first] < end
 
-    def _find_checks(self) -> dict[str, list[int]]:
-        """Where each name is compared in a condition (an allow-list) or handed to a checker."""
+    def find_checks(self) -> dict[str, list[int]]:
+        """Where each name is compared in a condition (an allow-list) or handed to a checker, in order."""
         frame = self.frame
         checks: dict[str, list[int]] = {}
         for name, uses in frame.names.items():
@@ -394,6 +376,61 @@ def _keyword_true(call: cst.Call, name: str) -> bool:
     return arg is not None and isinstance(arg.value, cst.Name) and arg.value.value == "True"
 
 
+@dataclass(eq=False)
+class _Bindings:
+    """The loads of one name in a frame (in order): where each is, and which assignment of the
+    name it reads: the latest before it in source order, not in the load's own statement
+    (`x = f(x)` reads the previous binding)."""
+
+    positions: list[int]
+    read: list[cst.Name | None]
+    by_store: dict[int, list[int]]
+
+    @classmethod
+    def of(cls, frame: Frame, name: str) -> _Bindings:
+        stores = frame.stores(name)
+        store_positions = [frame.position(store) for store in stores]
+        bindings = cls([], [], {})
+        for index, load in enumerate(frame.loads(name)):
+            position = frame.position(load)
+            latest = bisect_left(store_positions, position) - 1
+            while latest >= 0 and _same_statement(frame, stores[latest], load):
+                latest -= 1
+            store = stores[latest] if latest >= 0 else None
+            bindings.positions.append(position)
+            bindings.read.append(store)
+            bindings.by_store.setdefault(id(store), []).append(index)
+        return bindings
+
+    def readers(self, frame: Frame, store: cst.Name) -> list[int]:
+        """The loads that read `store`. One that is not an assignment of the name (a parameter, a
+        name in a tuple target) binds the loads after it up to the next assignment."""
+        found = self.by_store.get(id(store))
+        if found is not None:
+            return found
+        start = frame.position(store)
+        loads = frame.loads(store.value)
+        found = []
+        for index in range(bisect_right(self.positions, start), len(self.positions)):
+            read = self.read[index]
+            if read is not None and frame.position(read) > start:
+                break  # bound again after `store`: so is every later load
+            if not _same_statement(frame, store, loads[index]):
+                found.append(index)
+        return found
+
+
+def _same_statement(frame: Frame, store: cst.Name, load: cst.Name) -> bool:
+    """`x = f(x)`: the load in the value reads the previous binding, not this one."""
+    statement = next(
+        (a for a, _ in frame.ancestors(store) if isinstance(a, (cst.BaseSmallStatement, cst.BaseCompoundStatement))),
+        None,
+    )
+    if not isinstance(statement, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+        return False
+    return any(a is statement for a, _ in frame.ancestors(load))
+
+
 class _Analysis:
     def __init__(self, model: ModuleModel, frames: ModuleFrames) -> None:
         self.model = model
@@ -403,6 +440,21 @@ class _Analysis:
         # (id(function), parameter) -> whether the function returns (text derived from) it.
         self._passes: dict[tuple[int, str], bool] = {}
         self._active: set[tuple[int, str]] = set()
+        # Per frame (and name): asked by each tracer of the frame, so found once.
+        self._bindings: dict[tuple[int, str], _Bindings] = {}
+        self._checks: dict[int, dict[str, list[int]]] = {}
+
+    def bindings(self, frame: Frame, name: str) -> _Bindings:
+        found = self._bindings.get((id(frame), name))
+        if found is None:
+            found = self._bindings[(id(frame), name)] = _Bindings.of(frame, name)
+        return found
+
+    def checks(self, tracer: _Tracer) -> dict[str, list[int]]:
+        found = self._checks.get(id(tracer.frame))
+        if found is None:
+            found = self._checks[id(tracer.frame)] = tracer.find_checks()
+        return found
 
     def frame_for(self, function: FunctionInfo | None) -> Frame:
         return self.frames.frame_for(function)

@@ -45,6 +45,10 @@ from claude_lint.analysis.walk import walk
 Scalar = str | bytes | int | float | bool | None
 
 _MAX_DEPTH = 12
+# A list name bound more often than this in one scope is not read: its possible elements are
+# every binding's together (bindings are not ordered), and with hundreds (a script rebinding
+# `messages` before each of its calls) each call would read them all, about nothing useful.
+_MAX_LIST_BINDINGS = 16
 # Methods that add to a list or dict, and methods that remove from one.
 _GROWING = frozenset({"append", "extend", "insert", "update", "setdefault", "__setitem__", "__iadd__"})
 _SHRINKING = frozenset({"pop", "remove", "clear", "popitem", "__delitem__"})
@@ -553,7 +557,7 @@ class Values:
             )
         if isinstance(expr, cst.Name):
             bound, complete, where = self._lookup(expr.value, scope)
-            if where is None or not bound:
+            if where is None or not bound or len(bound) > _MAX_LIST_BINDINGS:
                 return None
             facts = self.facts(where)
             result = SequenceValue(complete=complete)

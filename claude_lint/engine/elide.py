@@ -294,10 +294,18 @@ def _elide_statements(original: str, elided: Elided, triggers: tuple[bytes, ...]
     candidates = _candidates(original, elided, triggers)
     if not candidates:
         return elided
-    statements = [_Statement(start, end, Counter(_IDENTIFIER.findall(original, start, end)), bound) for start, end, bound in candidates]
-    # Every identifier-like word of the file, counted (a candidate starts a line and ends before
-    # a space: no word crosses its edges, so these are its words and the rest's, added up).
-    mentioned = Counter(_IDENTIFIER.findall(original))
+    # Every identifier-like word of the file, counted: the candidates' words and those between them
+    # (a candidate starts a line and ends before a space: no word crosses its edges), each read once.
+    mentioned: Counter[str] = Counter()
+    statements = []
+    previous = 0
+    for start, end, bound in candidates:
+        words = _IDENTIFIER.findall(original, start, end)
+        mentioned.update(_IDENTIFIER.findall(original, previous, start))
+        mentioned.update(words)
+        statements.append(_Statement(start, end, Counter(words), bound))
+        previous = end
+    mentioned.update(_IDENTIFIER.findall(original, previous))
     chosen: list[_Statement] = []
     for statement in statements:
         if all(mentioned[name] == statement.names[name] for name in statement.bound):

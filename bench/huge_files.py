@@ -31,7 +31,11 @@ run at or under the analysis budget (`--bytes 520000`):
 - `responses`: one reply variable reassigned and read thousands of times in
   one function;
 - `texts`: the same, with the reply's text kept in one name, parsed with
-  `json.loads` and sent back in a `messages` list rebound before each call.
+  `json.loads` and sent back in a `messages` list rebound before each call;
+- `attributes_rebound`: one method setting `self.model` before each call that
+  sends it, the reply kept in `self.reply` and its text read;
+- `elif_chain`: one function of hundreds of `elif` branches, each a try/except
+  call (past about 490 `elif`s: CL001, the code too deep to analyse).
 
 `--time` runs `claude-lint check` and `check --fix` (on a copy) on each file
 in this process's interpreter and prints CPU seconds and peak memory of each.
@@ -62,7 +66,8 @@ def ask(prompt):
 
 SHAPES = ("names", "attributes", "calls", "dense", "nested", "numbers", "unparsable")
 CALL_SITE_SHAPES = (
-    "wrappers", "one_function", "rebound", "local_rebound", "loop", "manual_retry", "decorators", "responses", "texts"
+    "wrappers", "one_function", "rebound", "local_rebound", "loop", "manual_retry", "decorators", "responses", "texts",
+    "attributes_rebound", "elif_chain",
 )
 
 
@@ -213,6 +218,18 @@ CALL_SITE_GENERATORS = {
         f'    out{i} = json.loads(text)\n    msgs = [{{"role": "user", "content": text}}]\n',
         n,
     ),
+    "attributes_rebound": lambda n: _repeated(
+        SITES_HEAD + "\n\nclass Bot:\n    def __init__(self):\n        self.client = anthropic.Anthropic()\n\n    def run(self, p):\n",
+        lambda i: f"        self.model = 'claude-sonnet-4-{i % 7}'\n"
+        f"        self.reply = {CALL.replace('client.', 'self.client.').replace('model=MODEL', 'model=self.model')}\n"
+        f"        self.text{i} = self.reply.content[0].text\n",
+        n,
+    ),
+    "elif_chain": lambda n: _repeated(
+        SITES_HEAD + "\n\ndef big(kind, p):\n    if kind == -1:\n        r = None\n",
+        lambda i: f"    elif kind == {i}:\n        try:\n            r = {CALL}\n        except anthropic.APIError:\n            r = None\n",
+        n - 15,
+    ) + "    return r\n",
 }
 
 

@@ -414,3 +414,64 @@ def test_a_reply_text_name_rebound_at_every_call_is_read_once_per_binding(monkey
     assert [(d.code, d.start.line) for d in result.diagnostics] == [("CL404", 11 + 4 * i) for i in range(300)]
     assert counts["same"] <= 2 * 900  # each load of `text` and `msgs` once, and each `text = ...` it follows
     assert counts["trace"] <= 4 * 300
+
+
+def test_an_attribute_rebound_at_every_call_is_collected_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """One method: `self.model` rebound to a literal before each of 300 calls sending it. What
+    `self.model` can hold is every `self.model = ...` of the class, the same for every read: collected
+    once for all the calls (each call collected all 300 bindings again), and which method each
+    binding is written in is found by one walk of the class's methods (a walk of the method for
+    each binding at each call: 40 s for 40,000 characters)."""
+    from claude_lint.analysis import values
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    source = "import anthropic\n\n\nclass Bot:\n    def __init__(self):\n        self.client = anthropic.Anthropic()\n\n    def run(self, p):\n" + "".join(
+        f"        self.model = 'claude-sonnet-4-{i % 3}'\n"
+        "        self.reply = self.client.messages.create(model=self.model, max_tokens=8, messages=p)\n"
+        f"        self.text{i} = self.reply.content[0].text\n"
+        for i in range(300)
+    )
+    counts = _count_collects_and_traces(monkeypatch)
+    walked: list[str] = []
+    original = values.walk
+
+    def counting(node, visitor):  # type: ignore[no-untyped-def]
+        if isinstance(node, cst.FunctionDef):
+            walked.append(node.name.value)
+        return original(node, visitor)
+
+    monkeypatch.setattr(values, "walk", counting)
+    result = lint_text("bot.py", source, Settings(select=("CL302", "CL304")))
+    found = [(d.code, d.start.line, d.start.column) for d in result.diagnostics]
+    assert found == [(code, 9 + 3 * i, 21) for i in range(300) for code in {0: ["CL302"], 1: ["CL304"], 2: ["CL304"]}[i % 3]]
+    assert counts["collect"] <= 3 * 300  # 90,000 and more when each call collected every binding again
+    assert walked.count("run") <= 3
+
+
+def test_an_elif_chain_too_deep_for_positions_is_cl001_at_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """600 `elif`s of calls in one function: within the nesting bound, but generating the code to find
+    positions recurses once per `elif` and gives up. The file is CL001 after one try, not an internal
+    error per rule, each retrying the pass and chaining a KeyError per level (60-200 s)."""
+    from claude_lint.analysis import positions
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    source = "import anthropic\n\nclient = anthropic.Anthropic()\n\n\ndef ask(kind, p):\n    if kind == -1:\n        r = None\n" + "".join(
+        f"    elif kind == {i}:\n        r = client.messages.create(model='claude-sonnet-4-6', max_tokens=8, messages=p)\n"
+        for i in range(600)
+    ) + "    return r\n"
+    passes = [0]
+    original = positions.ChosenOffsets.__init__
+
+    def counting(self, module, nodes):  # type: ignore[no-untyped-def]
+        passes[0] += 1
+        return original(self, module, nodes)
+
+    monkeypatch.setattr(positions.ChosenOffsets, "__init__", counting)
+    result = lint_text("chain.py", source, Settings(select=("ALL",)))
+    assert [(d.code, d.start.line, d.start.column, d.message) for d in result.diagnostics] == [
+        ("CL001", 1, 0, "Cannot analyse: the code is nested too deeply")
+    ]
+    assert result.errors == []
+    assert passes[0] == 1

@@ -118,7 +118,12 @@ class _Span:
     def __enter__(self) -> None:
         self.start = self.state.offset
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        if kind is not None:
+            # The node's tokens were not all generated (RecursionError in a chain of hundreds of
+            # `elif`s): nothing to record, and the error goes on as it is (looking up the range of a
+            # child never generated raised a KeyError at each level, each chaining the one before).
+            return
         state = self.state
         start = self.start if self.start_node is None else state.ranges[id(self.start_node)][0]
         end = state.offset if self.end_node is None else state.ranges[id(self.end_node)][1]

@@ -39,7 +39,7 @@ import libcst as cst
 
 from claude_lint.analysis.model import CallSite, ModuleModel, Scope
 from claude_lint.analysis.records import HELPER_KEYWORDS
-from claude_lint.analysis.syntax import contains_node, dotted, literal_value, number_literal
+from claude_lint.analysis.syntax import dotted, literal_value, number_literal
 from claude_lint.analysis.walk import walk
 
 Scalar = str | bytes | int | float | bool | None
@@ -344,6 +344,12 @@ class Values:
         self._bound: dict[tuple[str, int, bool], list[tuple[cst.BaseExpression, Scope]]] = {}
         self._names: dict[int, tuple[list[tuple[cst.BaseExpression, Scope]], Possible, set[int]]] = {}
         self._met: set[int] | None = None
+        # `self.x` read in a class's methods: the values of every `self.x = ...` in the class, one
+        # `Possible` per (class, attribute) with the nodes collecting it met, like `_names` (a
+        # `self.model` rebound before each of 3,000 calls that send it), and which method each
+        # `self.x = value` is written in, found by one walk of the class's methods.
+        self._attributes: dict[tuple[int, str], tuple[Scope, Possible, set[int]]] = {}
+        self._method_scopes: dict[int, tuple[Scope, dict[int, Scope]]] = {}
         # id(group of request_model_groups) -> (the group, its values as strings)
         self._model_names: dict[int, tuple[tuple[Known, ...], frozenset[str]]] = {}
 
@@ -413,7 +419,10 @@ class Values:
         known = self._possible.get(key)
         if known is not None and known[0] is expr and known[1] is scope:
             return known[2]
-        found = self._shared_name(expr, scope) if isinstance(expr, cst.Name) else None
+        if isinstance(expr, cst.Name):
+            found = self._shared_name(expr, scope)
+        else:
+            found = self._shared_attribute(expr, scope) if isinstance(expr, cst.Attribute) else None
         if found is None:
             values: list[Known] = []
             complete = self._collect(expr, scope, values, 0, frozenset())
@@ -443,6 +452,25 @@ class Values:
             finally:
                 self._met = outer
             known = self._names[id(bound)] = (bound, Possible(tuple(values), complete), met)
+        return known[1] if id(expr) not in known[2] else None
+
+    def _shared_attribute(self, expr: cst.Attribute, scope: Scope) -> Possible | None:
+        """`possible()` of `self.x`, shared by every read of it in the class's methods: what
+        `_collect_attribute` finds depends on the class and the attribute alone (see `_shared_name`)."""
+        owner = scope.class_scope if dotted(expr.value) in ("self", "cls") else None
+        if owner is None:
+            return None
+        key = (id(owner), expr.attr.value)
+        known = self._attributes.get(key)
+        if known is None or known[0] is not owner:
+            met: set[int] = set()
+            outer, self._met = self._met, met
+            try:
+                values: list[Known] = []
+                self._collect_attribute(expr, scope, values, 0, frozenset())
+            finally:
+                self._met = outer
+            known = self._attributes[key] = (owner, Possible(tuple(values), False), met)
         return known[1] if id(expr) not in known[2] else None
 
     def strings(self, expr: cst.BaseExpression, scope: Scope) -> list[Known]:
@@ -524,11 +552,20 @@ class Values:
         return False  # any code holding the object can reassign the attribute
 
     def _method_scope_for(self, owner: Scope, value: cst.BaseExpression) -> Scope:
-        """The method a `self.x = value` is written in: its names are that method's."""
-        for method in owner.functions.values():
-            if contains_node(method.node, value):
-                return method.scope
-        return owner
+        """The method a `self.x = value` (one of the class's bindings) is written in, the first of
+        the class's methods holding it: its names are that method's. The methods are walked once
+        per class for all of its `self.x` values."""
+        known = self._method_scopes.get(id(owner))
+        if known is None or known[0] is not owner:
+            wanted = {id(v) for name, bound in owner.bindings.items() if name.startswith("self.") for v in bound}
+            found: dict[int, Scope] = {}
+            for method in owner.functions.values():
+                finder = _FindAny(wanted)
+                walk(method.node, finder)
+                for key in finder.found:
+                    found.setdefault(key, method.scope)
+            known = self._method_scopes[id(owner)] = (owner, found)
+        return known[1].get(id(value), owner)
 
     # -- containers ----------------------------------------------------------------
 
@@ -802,6 +839,19 @@ class _NoValue:
 
 
 _NO_VALUE = _NoValue()
+
+
+class _FindAny(cst.CSTVisitor):
+    """The nodes among `wanted` (ids) that a walk meets."""
+
+    def __init__(self, wanted: set[int]) -> None:
+        self.wanted = wanted
+        self.found: list[int] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if id(node) in self.wanted:
+            self.found.append(id(node))
+        return True
 
 
 def _literal(expr: cst.BaseExpression) -> Scalar | _NoValue:

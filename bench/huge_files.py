@@ -34,6 +34,8 @@ run at or under the analysis budget (`--bytes 520000`):
   `json.loads` and sent back in a `messages` list rebound before each call;
 - `attributes_rebound`: one method setting `self.model` before each call that
   sends it, the reply kept in `self.reply` and its text read;
+- `stand_ins`: one function of thousands of `if` branches, each a call whose
+  handler returns `""` where the function returns the reply's text;
 - `elif_chain`: one function of hundreds of `elif` branches, each a try/except
   call (past about 490 `elif`s: CL001, the code too deep to analyse).
 
@@ -67,7 +69,7 @@ def ask(prompt):
 SHAPES = ("names", "attributes", "calls", "dense", "nested", "numbers", "unparsable")
 CALL_SITE_SHAPES = (
     "wrappers", "one_function", "rebound", "local_rebound", "loop", "manual_retry", "decorators", "responses", "texts",
-    "attributes_rebound", "elif_chain",
+    "attributes_rebound", "stand_ins", "elif_chain",
 )
 
 
@@ -225,6 +227,11 @@ CALL_SITE_GENERATORS = {
         f"        self.text{i} = self.reply.content[0].text\n",
         n,
     ),
+    "stand_ins": lambda n: _repeated(
+        SITES_HEAD + "\n\ndef big(kind, p):\n    r = None\n",
+        lambda i: f"    if kind == {i}:\n        try:\n            r = {CALL}\n        except anthropic.APIError:\n            return ''\n",
+        n - 30,
+    ) + "    return r.content[0].text\n",
     "elif_chain": lambda n: _repeated(
         SITES_HEAD + "\n\ndef big(kind, p):\n    if kind == -1:\n        r = None\n",
         lambda i: f"    elif kind == {i}:\n        try:\n            r = {CALL}\n        except anthropic.APIError:\n            r = None\n",

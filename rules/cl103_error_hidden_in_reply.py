@@ -1,5 +1,7 @@
 """CL103 error-hidden-in-reply: A handler of a Claude call's errors returns a stand-in for the reply."""
 
+from dataclasses import dataclass
+
 import libcst as cst
 
 from claude_lint.analysis.model import HandlerInfo
@@ -87,65 +89,93 @@ class _HiddenReturns(OwnScopeVisitor):
             self.found.append((smalls[-1], kind))
 
 
-class _Reply(cst.CSTVisitor):
-    """Whether the function returns, outside `skip`, the call's response or what it derives."""
+@dataclass(eq=False)
+class _Binding:
+    """An assignment (`targets` the names it binds) or a `return` (`targets` None) of a function's
+    body, with the calls and names its value holds and the handlers it is written in."""
 
-    def __init__(self, calls: list[cst.Call], skip: list[cst.CSTNode]) -> None:
-        self.calls = {id(c) for c in calls}
-        self.skip = {id(s) for s in skip}
-        self.derived: set[str] = set()
-        self.assigns: list[tuple[set[str], cst.BaseExpression]] = []
-        self.returns: list[cst.BaseExpression] = []
+    targets: set[str] | None
+    calls: set[int]
+    names: set[str]
+    handlers: tuple[int, ...]
+
+
+class _Bindings(cst.CSTVisitor):
+    """A function body's assignments and returns, outside nested functions, each indexed by the
+    calls and names its value holds: walked once for all the handlers of the function."""
+
+    def __init__(self) -> None:
+        self.by_call: dict[int, list[_Binding]] = {}
+        self.by_name: dict[str, list[_Binding]] = {}
+        self._handlers: list[int] = []
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if id(node) in self.skip or isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
             return False
-        if isinstance(node, cst.Assign):
+        if isinstance(node, (cst.ExceptHandler, cst.ExceptStarHandler)):
+            self._handlers.append(id(node))
+        elif isinstance(node, cst.Assign):
             targets: set[str] = set()
             for target in node.targets:
                 targets |= names_in(target.target)
-            self.assigns.append((targets, node.value))
+            self._add(targets, node.value)
         elif isinstance(node, (cst.AugAssign, cst.AnnAssign)) and node.value is not None:
-            self.assigns.append((names_in(node.target), node.value))
+            self._add(names_in(node.target), node.value)
         elif isinstance(node, (cst.For, cst.CompFor)):
-            self.assigns.append((names_in(node.target), node.iter))
+            self._add(names_in(node.target), node.iter)
         elif isinstance(node, cst.Return) and node.value is not None:
-            self.returns.append(node.value)
+            self._add(None, node.value)
         return True
 
-    def _holds_reply(self, expr: cst.CSTNode) -> bool:
-        finder = _FindCall(self.calls)
-        walk(expr, finder)
-        return finder.found or bool(names_in(expr) & self.derived)
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        if isinstance(original_node, (cst.ExceptHandler, cst.ExceptStarHandler)):
+            self._handlers.pop()
 
-    def returns_reply(self) -> bool:
-        changed = True
-        while changed:
-            changed = False
-            for targets, value in self.assigns:
-                if not targets <= self.derived and self._holds_reply(value):
-                    self.derived |= targets
-                    changed = True
-        return any(self._holds_reply(value) for value in self.returns)
+    def _add(self, targets: set[str] | None, value: cst.BaseExpression) -> None:
+        finder = _Calls()
+        walk(value, finder)
+        binding = _Binding(targets, finder.found, names_in(value), tuple(self._handlers))
+        for call in binding.calls:
+            self.by_call.setdefault(call, []).append(binding)
+        for name in binding.names:
+            self.by_name.setdefault(name, []).append(binding)
+
+    def returns_reply(self, calls: list[cst.Call], skip: list[cst.CSTNode]) -> bool:
+        """Whether the function returns, outside `skip`, one of `calls`' responses or what it
+        derives: the names bound from a value holding one of them, or one of those names, and so on
+        (order does not matter), followed from the calls through the index."""
+        skipped = {id(node) for node in skip}
+        derived: set[str] = set()
+        seen: set[int] = set()
+        queue = [b for call in calls for b in self.by_call.get(id(call), ())]
+        while queue:
+            binding = queue.pop()
+            if id(binding) in seen or any(h in skipped for h in binding.handlers):
+                continue
+            seen.add(id(binding))
+            if binding.targets is None:
+                return True
+            for name in binding.targets - derived:
+                derived.add(name)
+                queue.extend(self.by_name.get(name, ()))
+        return False
 
 
-class _FindCall(cst.CSTVisitor):
-    def __init__(self, calls: set[int]) -> None:
-        self.calls = calls
-        self.found = False
+class _Calls(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found: set[int] = set()
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if id(node) in self.calls:
-            self.found = True
-        return not self.found
+    def visit_Call(self, node: cst.Call) -> None:
+        self.found.add(id(node))
 
 
-def _success_returns_reply(frame: FunctionInfo, handler: HandlerInfo) -> bool:
+def _success_returns_reply(frame: FunctionInfo, handler: HandlerInfo, known: dict[int, _Bindings]) -> bool:
+    bindings = known.get(id(frame.node))
+    if bindings is None:
+        bindings = known[id(frame.node)] = _Bindings()
+        walk(frame.node.body, bindings)
     calls = [site.node for site in handler.try_info.call_sites]
-    handlers = [h.node for h in handler.try_info.handlers]
-    scan = _Reply(calls, handlers)
-    walk(frame.node.body, scan)
-    return scan.returns_reply()
+    return bindings.returns_reply(calls, [h.node for h in handler.try_info.handlers])
 
 
 class ErrorHiddenInReply(Rule):
@@ -408,6 +438,7 @@ class ErrorHiddenInReply(Rule):
     ]
 
     def check(self, ctx: RuleContext) -> None:
+        known: dict[int, _Bindings] = {}  # each function's assignments and returns, by id of its node
         for handler in ctx.model.handlers:
             frame = handler.try_info.frame
             if frame is None or not handler.catches_call_site_errors() or not handler.try_info.call_sites:
@@ -420,7 +451,7 @@ class ErrorHiddenInReply(Rule):
             kind = next((k for k in ("a made-up reply", "an empty value", "None") if k in kinds), None)
             if kind is None:
                 continue  # only flags (`return False`): a status, not a stand-in for the reply
-            if not _success_returns_reply(frame, handler):
+            if not _success_returns_reply(frame, handler, known):
                 continue
             # `return None, False` unpacks like the reply's tuple, so a test after unpacking checks it.
             tuples = all(isinstance(r.value, cst.Tuple) for r, _ in scan.found)

@@ -36,6 +36,8 @@ run at or under the analysis budget (`--bytes 520000`):
   sends it, the reply kept in `self.reply` and its text read;
 - `stand_ins`: one function of thousands of `if` branches, each a call whose
   handler returns `""` where the function returns the reply's text;
+- `formatted`: one function rebinding `prompt` by `f"..." + prompt` and
+  `prompt.strip().format(...)` before each call that sends it;
 - `elif_chain`: one function of hundreds of `elif` branches, each a try/except
   call (past about 490 `elif`s: CL001, the code too deep to analyse).
 
@@ -69,7 +71,7 @@ def ask(prompt):
 SHAPES = ("names", "attributes", "calls", "dense", "nested", "numbers", "unparsable")
 CALL_SITE_SHAPES = (
     "wrappers", "one_function", "rebound", "local_rebound", "loop", "manual_retry", "decorators", "responses", "texts",
-    "attributes_rebound", "stand_ins", "elif_chain",
+    "attributes_rebound", "stand_ins", "formatted", "elif_chain",
 )
 
 
@@ -232,6 +234,12 @@ CALL_SITE_GENERATORS = {
         lambda i: f"    if kind == {i}:\n        try:\n            r = {CALL}\n        except anthropic.APIError:\n            return ''\n",
         n - 30,
     ) + "    return r.content[0].text\n",
+    "formatted": lambda n: _repeated(
+        SITES_HEAD + "\n\ndef big(p, x):\n    prompt = ''\n",
+        lambda i: f"    prompt = f'Step {i}: {{x}}' + prompt\n    prompt = prompt.strip().format(x=x)\n"
+        f"    r{i} = {CALL[:-4]}prompt}}])\n",
+        n,
+    ),
     "elif_chain": lambda n: _repeated(
         SITES_HEAD + "\n\ndef big(kind, p):\n    if kind == -1:\n        r = None\n",
         lambda i: f"    elif kind == {i}:\n        try:\n            r = {CALL}\n        except anthropic.APIError:\n            r = None\n",

@@ -106,6 +106,10 @@ class Resolver:
             f"{module}.{name}": name for module in (BUNDLED_HELPER_MODULE, *helper_modules) for name in HELPER_FUNCTIONS
         }
         self._client_classes = {f"anthropic.{name}" for name in knowledge.client_classes}
+        # class_of() of a name by (id of the scope binding it, name, depth): what its bindings say,
+        # the same at every read (a `prompt` rebound and called on before each of 3,000 calls read
+        # all its bindings again at each `prompt.format(...)`).
+        self._class_of_names: dict[tuple[int, str, int], str | None] = {}
 
     # clients --------------------------------------------------------------
 
@@ -343,11 +347,15 @@ class Resolver:
                     if expr.value in current.annotations:
                         return self.class_from_annotation(current.annotations[expr.value])
                     if expr.value in current.bindings:
-                        for value in current.bindings[expr.value]:
-                            found = self.class_of(value, current, depth + 1)
-                            if found is not None:
-                                return found
-                        return None
+                        key = (id(current), expr.value, depth)
+                        if key not in self._class_of_names:
+                            found = None
+                            for value in current.bindings[expr.value]:
+                                found = self.class_of(value, current, depth + 1)
+                                if found is not None:
+                                    break
+                            self._class_of_names[key] = found
+                        return self._class_of_names[key]
                 current = current.parent
             return None
         if isinstance(expr, cst.Attribute) and dotted(expr.value) in ("self", "cls"):

@@ -38,6 +38,9 @@ run at or under the analysis budget (`--bytes 520000`):
   handler returns `""` where the function returns the reply's text;
 - `formatted`: one function rebinding `prompt` by `f"..." + prompt` and
   `prompt.strip().format(...)` before each call that sends it;
+- `tool_loop`: one function of thousands of tool-use turns, each reading the
+  reply's `tool_use` blocks in a comprehension and looping while
+  `stop_reason == "tool_use"`;
 - `elif_chain`: one function of hundreds of `elif` branches, each a try/except
   call (past about 490 `elif`s: CL001, the code too deep to analyse).
 
@@ -71,7 +74,7 @@ def ask(prompt):
 SHAPES = ("names", "attributes", "calls", "dense", "nested", "numbers", "unparsable")
 CALL_SITE_SHAPES = (
     "wrappers", "one_function", "rebound", "local_rebound", "loop", "manual_retry", "decorators", "responses", "texts",
-    "attributes_rebound", "stand_ins", "formatted", "elif_chain",
+    "attributes_rebound", "stand_ins", "formatted", "tool_loop", "elif_chain",
 )
 
 
@@ -238,6 +241,14 @@ CALL_SITE_GENERATORS = {
         SITES_HEAD + "\n\ndef big(p, x):\n    prompt = ''\n",
         lambda i: f"    prompt = f'Step {i}: {{x}}' + prompt\n    prompt = prompt.strip().format(x=x)\n"
         f"    r{i} = {CALL[:-4]}prompt}}])\n",
+        n,
+    ),
+    "tool_loop": lambda n: _repeated(
+        SITES_HEAD + "\n\ndef big(p, tools, run):\n    messages = [{'role': 'user', 'content': p}]\n",
+        lambda i: f"    r = {CALL[:CALL.index('messages=')]}messages=messages, tools=tools)\n"
+        "    while r.stop_reason == 'tool_use':\n        messages.append({'role': 'assistant', 'content': r.content})\n"
+        "        results = [{'type': 'tool_result', 'tool_use_id': b.id, 'content': run(b)} for b in r.content if b.type == 'tool_use']\n"
+        f"        messages.append({{'role': 'user', 'content': results}})\n        r = {CALL[:CALL.index('messages=')]}messages=messages, tools=tools)\n",
         n,
     ),
     "elif_chain": lambda n: _repeated(

@@ -533,3 +533,31 @@ def test_a_prompt_rebound_and_formatted_at_every_call_has_its_class_read_once(mo
     result = lint_text("prompts.py", source, Settings(select=("ALL",)))
     assert result.diagnostics == [] and result.errors == []
     assert read[0] <= 6 * 601  # each read of `prompt` read all its bindings again: 181,200
+
+
+def test_a_tool_use_comprehension_at_every_call_reads_its_own_blocks(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """One function of 300 tool-use turns, each `[run(b) for b in r.content if b.type == 'tool_use']`:
+    the blocks each comprehension reads are the loads of `b` inside it, found next to it in the
+    walk's order, not by asking every load of `b` in the function whether it is inside (180,600 walks
+    up the tree)."""
+    from claude_lint.analysis import responses
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    call = "client.messages.create(model='claude-sonnet-4-6', max_tokens=8, messages=messages, tools=tools)"
+    source = "import anthropic\n\nclient = anthropic.Anthropic()\n\n\ndef ask(messages, tools, run):\n" + "".join(
+        f"    r = {call}\n    results = [run(b) for b in r.content if b.type == 'tool_use']\n"
+        "    messages.append({'role': 'user', 'content': results})\n"
+        for _ in range(300)
+    )
+    walked = [0]
+    ancestors = responses.Frame.ancestors
+
+    def counting(self, node):  # type: ignore[no-untyped-def]
+        walked[0] += 1
+        return ancestors(self, node)
+
+    monkeypatch.setattr(responses.Frame, "ancestors", counting)
+    result = lint_text("tools.py", source, Settings(select=("ALL",)))
+    assert result.diagnostics == [] and result.errors == []
+    assert walked[0] <= 6 * 300

@@ -194,6 +194,18 @@ class Frame:
             elif in_body:
                 return  # overwritten in the frame's own body: so is every later load
 
+    def loads_within(self, name: str, node: cst.CSTNode) -> Iterator[cst.Name]:
+        """The loads of `name` inside `node`, in order: they come one after another, right after
+        `node` in the walk's order (a loop's `block` in each of 3,000 loops: not every load of it
+        in the function for each)."""
+        positions = self._overwritten(name)[0]
+        loads = self.loads(name)
+        for index in range(bisect_right(positions, self.position(node)), len(loads)):
+            load = loads[index]
+            if not any(a is node for a, _ in self.ancestors(load)):
+                return
+            yield load
+
     def _overwritten(self, name: str) -> tuple[list[int], list[tuple[int, bool]]]:
         """Per load of `name` (in order): its position, and (the position of the latest assignment
         that overwrites `name` on every path to it, -1 if none; whether that one is in the frame's body)."""
@@ -494,8 +506,8 @@ class _MessageTracer:
             self.use.loops.append(loop)
             if isinstance(parent.target, cst.Name):
                 scope_node = parent if isinstance(parent, cst.For) else _comprehension_of(frame, parent)
-                for use in frame.loads(parent.target.value):
-                    if scope_node is not None and any(a is scope_node for a, _ in frame.ancestors(use)):
+                if scope_node is not None:
+                    for use in frame.loads_within(parent.target.value, scope_node):
                         self.block(use, loop)
             return
         name = _assigned_name(parent, expr) if parent is not None else None

@@ -405,3 +405,32 @@ def test_retired_table_holds_every_snapshots_deprecated_models_with_the_same_dat
 def test_retired_table_ids_are_not_unknown() -> None:
     for model in model_ids.retirement_table():
         assert model_ids.model_status(model, K).kind in ("deprecated", "retired")
+
+
+@pytest.mark.parametrize(
+    ("source", "shown"),
+    [
+        ("r.content[0].text", "r.content[0].text"),
+        ("client.messages.create(model='x', max_tokens=3)", "client.messages.create(...)"),
+        ("f(x)(y).z", "f(...)(...).z"),
+        ('d["k"].v', 'd["k"].v'),
+        ("a[b.c]", "a[b.c]"),
+        ("f(\n x)", "f(...)"),
+        ("a.b()[ -1 ]", "a.b()[ -1 ]"),
+        ("r.content[ 0 ]", "r.content[ 0 ]"),
+        ("(a).b", "(a).b"),
+        ("a[0:1]", "a[0:1]"),
+        ("a[-1]", "a[-1]"),
+        ("a . b", "a . b"),
+        ("f ()", "f ()"),
+        ("x[\n0]", "x[ 0]"),
+    ],
+)
+def test_short_code_writes_an_expression_as_written_with_arguments_elided(source: str, shown: str) -> None:
+    """The usual shapes are written without a transformer pass (one per finding); any other, and any
+    written with spaces, through libcst: both give what libcst's code of the elided expression gives."""
+    from claude_lint.analysis.responses import _ElideArguments, short_code
+
+    expr = cst.parse_expression(source)
+    elided = expr.visit(_ElideArguments())
+    assert short_code(expr) == shown == " ".join(cst.Module([]).code_for_node(elided).split())

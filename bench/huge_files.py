@@ -42,7 +42,10 @@ run at or under the analysis budget (`--bytes 520000`):
   reply's `tool_use` blocks in a comprehension and looping while
   `stop_reason == "tool_use"`;
 - `elif_chain`: one function of hundreds of `elif` branches, each a try/except
-  call (past about 490 `elif`s: CL001, the code too deep to analyse).
+  call (past about 490 `elif`s: CL001, the code too deep to analyse);
+- `block_lists`: each turn's tool-use blocks appended to one list name
+  (`calls = []`, then `calls.append(b)` in a loop over `r.content`) and read
+  in a loop over it.
 
 `--time` runs `claude-lint check` and `check --fix` (on a copy) on each file
 in this process's interpreter and prints CPU seconds and peak memory of each.
@@ -74,7 +77,7 @@ def ask(prompt):
 SHAPES = ("names", "attributes", "calls", "dense", "nested", "numbers", "unparsable")
 CALL_SITE_SHAPES = (
     "wrappers", "one_function", "rebound", "local_rebound", "loop", "manual_retry", "decorators", "responses", "texts",
-    "attributes_rebound", "stand_ins", "formatted", "tool_loop", "elif_chain",
+    "attributes_rebound", "stand_ins", "formatted", "tool_loop", "elif_chain", "block_lists",
 )
 
 
@@ -218,6 +221,12 @@ CALL_SITE_GENERATORS = {
     ),
     "responses": lambda n: _repeated(
         SITES_HEAD + f"\n\ndef big(p):\n    r = {CALL}\n", lambda i: f"    t{i} = r.content[0].text\n    r = {CALL}\n", n
+    ),
+    "block_lists": lambda n: _repeated(
+        SITES_HEAD + "\n\ndef big(p):\n",
+        lambda i: f"    r = {CALL}\n    calls = []\n    for b in r.content:\n        if b.type == 'tool_use':\n"
+        f"            calls.append(b)\n    for c in calls:\n        run{i}(c.name, c.input)\n",
+        n,
     ),
     "texts": lambda n: _repeated(
         "import json\n" + SITES_HEAD + '\n\ndef big(p):\n    msgs = [{"role": "user", "content": p}]\n',

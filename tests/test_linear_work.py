@@ -561,3 +561,31 @@ def test_a_tool_use_comprehension_at_every_call_reads_its_own_blocks(monkeypatch
     result = lint_text("tools.py", source, Settings(select=("ALL",)))
     assert result.diagnostics == [] and result.errors == []
     assert walked[0] <= 6 * 300
+
+
+def test_a_list_of_blocks_refilled_each_turn_is_read_from_its_own_turn(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """300 turns, each appending the reply's tool-use blocks to `calls = []` and looping over it:
+    each reply's blocks are followed to its own turn's loop (the next `calls = []` holds others),
+    and the loop's reads of its target are found next to it, not among every read of the name
+    (each reply followed every later turn's loop: 90,000 block reads at 300 turns)."""
+    from claude_lint.analysis import responses
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    call = "client.messages.create(model='claude-sonnet-4-6', max_tokens=8, messages=p)"
+    source = "import anthropic\n\nclient = anthropic.Anthropic()\n\n\ndef ask(p):\n" + "".join(
+        f"    r = {call}\n    calls = []\n    for b in r.content:\n        if b.type == 'tool_use':\n"
+        f"            calls.append(b)\n    for c in calls:\n        run(c.name, c.input)\n"
+        for _ in range(300)
+    )
+    counts = {"block": 0}
+    block = responses._MessageTracer.block
+
+    def counting(self, expr, owner):  # type: ignore[no-untyped-def]
+        counts["block"] += 1
+        return block(self, expr, owner)
+
+    monkeypatch.setattr(responses._MessageTracer, "block", counting)
+    result = lint_text("turns.py", source, Settings(select=("CL401", "CL402", "CL403")))
+    assert result.diagnostics == []  # each loop checks the block's type; no text is read
+    assert counts["block"] == 4 * 300  # `b.type`, `b` appended, `c.name`, `c.input`

@@ -557,21 +557,20 @@ class _MessageTracer:
                 self.block(use, owner)
 
     def block_list(self, name: str, after: cst.CSTNode, owner: ContentIndex | ContentLoop) -> None:
-        """`name` holds content blocks: the targets of loops over it are blocks."""
+        """`name` holds content blocks (from `after` on, up to the next assignment of the name every
+        path runs, as a reply name): the targets of loops over it are blocks."""
         frame = self.frame
-        for use in frame.loads(name):
+        for use in frame.loads_after(name, after):
             loop = frame.parent(use)
             if (
-                frame.position(use) <= frame.position(after)
-                or not isinstance(loop, cst.For)
+                not isinstance(loop, cst.For)
                 or loop.iter is not use
                 or not isinstance(loop.target, cst.Name)
                 or not self._first(loop)
             ):
                 continue
-            for target in frame.loads(loop.target.value):
-                if any(a is loop for a, _ in frame.ancestors(target)):
-                    self.block(target, owner)
+            for target in frame.loads_within(loop.target.value, loop):
+                self.block(target, owner)
 
     def _type_checked(self, owner: ContentIndex | ContentLoop) -> None:
         if isinstance(owner, ContentLoop):

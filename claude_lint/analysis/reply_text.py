@@ -145,21 +145,18 @@ class _Tracer:
         loads = frame.loads(name)
         bindings = self.analysis.bindings(frame, name)
         start = frame.position(target)
+        positions = frame.load_positions(name)
         readers = bindings.readers(frame, target)
         if within is not None:
-            # The loads inside `within` come one after another, right after it (the walk's order).
             reading = set(readers)
-            for index in range(bisect_right(bindings.positions, frame.position(within)), len(loads)):
-                load = loads[index]
-                if not any(a is within for a, _ in frame.ancestors(load)):
-                    break
-                # A comprehension's element comes before its `for`: every load in it reads the target.
-                comprehension = not isinstance(within, cst.For)
-                if comprehension or index in reading and not self._checked_between(name, start, bindings.positions[index]):
-                    self.text(load)
+            # A comprehension's element comes before its `for`: every load in it reads the target.
+            comprehension = not isinstance(within, cst.For)
+            for index in frame.load_indexes_within(name, within):
+                if comprehension or index in reading and not self._checked_between(name, start, positions[index]):
+                    self.text(loads[index])
             return
         for index in readers:
-            if not self._checked_between(name, start, bindings.positions[index]):
+            if not self._checked_between(name, start, positions[index]):
                 self.text(loads[index])
 
     def _checked_between(self, name: str, start: int, end: int) -> bool:
@@ -378,11 +375,10 @@ def _keyword_true(call: cst.Call, name: str) -> bool:
 
 @dataclass(eq=False)
 class _Bindings:
-    """The loads of one name in a frame (in order): where each is, and which assignment of the
+    """The loads of one name in a frame (in order): which assignment of the
     name it reads: the latest before it in source order, not in the load's own statement
     (`x = f(x)` reads the previous binding)."""
 
-    positions: list[int]
     read: list[cst.Name | None]
     by_store: dict[int, list[int]]
 
@@ -390,14 +386,12 @@ class _Bindings:
     def of(cls, frame: Frame, name: str) -> _Bindings:
         stores = frame.stores(name)
         store_positions = [frame.position(store) for store in stores]
-        bindings = cls([], [], {})
-        for index, load in enumerate(frame.loads(name)):
-            position = frame.position(load)
+        bindings = cls([], {})
+        for index, (load, position) in enumerate(zip(frame.loads(name), frame.load_positions(name), strict=True)):
             latest = bisect_left(store_positions, position) - 1
             while latest >= 0 and _same_statement(frame, stores[latest], load):
                 latest -= 1
             store = stores[latest] if latest >= 0 else None
-            bindings.positions.append(position)
             bindings.read.append(store)
             bindings.by_store.setdefault(id(store), []).append(index)
         return bindings
@@ -411,7 +405,7 @@ class _Bindings:
         start = frame.position(store)
         loads = frame.loads(store.value)
         found = []
-        for index in range(bisect_right(self.positions, start), len(self.positions)):
+        for index in range(bisect_right(frame.load_positions(store.value), start), len(loads)):
             read = self.read[index]
             if read is not None and frame.position(read) > start:
                 break  # bound again after `store`: so is every later load

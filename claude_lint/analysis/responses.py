@@ -134,7 +134,8 @@ class Frame:
     # `loads` and `stores` by name: rules ask at every call site (a function of 3,000 calls).
     _uses: dict[tuple[str, bool], list[cst.Name]] = field(default_factory=dict, repr=False)
     # By name: each load's position, and where the latest assignment every path to it runs is.
-    _overwrites: dict[str, tuple[list[int], list[tuple[int, bool]]]] = field(default_factory=dict, repr=False)
+    _positions: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _overwrites: dict[str, list[tuple[int, bool]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def walk(cls, node: cst.CSTNode, function: FunctionInfo | None, scope: Scope, model: ModuleModel) -> Frame:
@@ -180,14 +181,21 @@ class Frame:
             found = self._uses[(name, False)] = [n for n in self.names.get(name, ()) if _is_store(n, self.parent(n))]
         return found
 
+    def load_positions(self, name: str) -> list[int]:
+        """The position of each of `loads(name)`, in order; do not change the list."""
+        found = self._positions.get(name)
+        if found is None:
+            found = self._positions[name] = [self.position(load) for load in self.loads(name)]
+        return found
+
     def loads_after(self, name: str, expr: cst.CSTNode) -> Iterator[cst.Name]:
         """The loads of `name` that the value `expr` (assigned to `name`) reaches: those after it
         with no plain `name = ...` in between that every path to the load runs. In
         `r = a(); t = r.content; r = b(); u = r.content` the second read is `b()`'s only."""
         start = self.position(expr)
-        positions, overwrites = self._overwritten(name)
+        overwrites = self._overwritten(name)
         loads = self.loads(name)
-        for i in range(bisect_right(positions, start), len(loads)):
+        for i in range(bisect_right(self.load_positions(name), start), len(loads)):
             overwritten_at, in_body = overwrites[i]
             if overwritten_at < start:
                 yield loads[i]
@@ -195,20 +203,23 @@ class Frame:
                 return  # overwritten in the frame's own body: so is every later load
 
     def loads_within(self, name: str, node: cst.CSTNode) -> Iterator[cst.Name]:
-        """The loads of `name` inside `node`, in order: they come one after another, right after
-        `node` in the walk's order (a loop's `block` in each of 3,000 loops: not every load of it
-        in the function for each)."""
-        positions = self._overwritten(name)[0]
+        """The loads of `name` inside `node`, in order."""
         loads = self.loads(name)
-        for index in range(bisect_right(positions, self.position(node)), len(loads)):
-            load = loads[index]
-            if not any(a is node for a, _ in self.ancestors(load)):
-                return
-            yield load
+        return (loads[index] for index in self.load_indexes_within(name, node))
 
-    def _overwritten(self, name: str) -> tuple[list[int], list[tuple[int, bool]]]:
-        """Per load of `name` (in order): its position, and (the position of the latest assignment
-        that overwrites `name` on every path to it, -1 if none; whether that one is in the frame's body)."""
+    def load_indexes_within(self, name: str, node: cst.CSTNode) -> range:
+        """The indexes in `loads(name)` of the loads inside `node`: they come one after another, right
+        after `node` in the walk's order (a loop's `block` in each of 3,000 loops: not every load of
+        it in the function for each)."""
+        loads = self.loads(name)
+        first = end = bisect_right(self.load_positions(name), self.position(node))
+        while end < len(loads) and any(a is node for a, _ in self.ancestors(loads[end])):
+            end += 1
+        return range(first, end)
+
+    def _overwritten(self, name: str) -> list[tuple[int, bool]]:
+        """Per load of `name` (in order): the position of the latest assignment that overwrites
+        `name` on every path to it (-1 if none), and whether that one is in the frame's body."""
         found = self._overwrites.get(name)
         if found is not None:
             return found
@@ -228,10 +239,8 @@ class Frame:
                 starts.append(self.position(statement))  # stores come in source order
                 targets.append(self.position(store))
         body = self.node if isinstance(self.node, cst.Module) else getattr(self.node, "body", None)
-        positions: list[int] = []
         overwrites: list[tuple[int, bool]] = []
         for load in self.loads(name):
-            positions.append(self.position(load))
             latest, in_body = -1, False
             if by_block:
                 for ancestor, child in self.ancestors(load):
@@ -243,8 +252,8 @@ class Frame:
                     if before and targets[before - 1] > latest:
                         latest, in_body = targets[before - 1], ancestor is body
             overwrites.append((latest, in_body))
-        found = self._overwrites[name] = (positions, overwrites)
-        return found
+        self._overwrites[name] = overwrites
+        return overwrites
 
     # -- where values go -------------------------------------------------------------
 

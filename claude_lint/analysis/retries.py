@@ -14,7 +14,7 @@ name a mechanism is `claude_lint.lint.retry_wording`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -759,11 +759,7 @@ def sites_in_function(model: ModuleModel, function: FunctionInfo) -> list[CallSi
 
 
 def _sites_by_frame(model: ModuleModel) -> dict[int, list[CallSite]]:
-    index: dict[int, list[CallSite]] = {}
-    for site in model.call_sites:
-        if site.frame is not None:
-            index.setdefault(id(site.frame), []).append(site)
-    return index
+    return _index_sites(model, lambda site: (site.frame,) if site.frame is not None else ())
 
 
 def sites_calling(model: ModuleModel, function: FunctionInfo) -> list[CallSite]:
@@ -772,17 +768,18 @@ def sites_calling(model: ModuleModel, function: FunctionInfo) -> list[CallSite]:
 
 
 def _sites_by_target(model: ModuleModel) -> dict[int, list[CallSite]]:
-    index: dict[int, list[CallSite]] = {}
-    for site in model.call_sites:
-        if site.target is not None:
-            index.setdefault(id(site.target), []).append(site)
-    return index
+    return _index_sites(model, lambda site: (site.target,) if site.target is not None else ())
 
 
 def _sites_by_loop(model: ModuleModel) -> dict[int, list[CallSite]]:
+    return _index_sites(model, lambda site: site.record.loops)
+
+
+def _index_sites(model: ModuleModel, keys: Callable[[CallSite], Iterable[object]]) -> dict[int, list[CallSite]]:
+    """The module's call sites by the id of each object `keys` gives for them (once per object), in order."""
     index: dict[int, list[CallSite]] = {}
     for site in model.call_sites:
-        for key in dict.fromkeys(id(loop) for loop in site.record.loops):
+        for key in dict.fromkeys(id(k) for k in keys(site)):
             index.setdefault(key, []).append(site)
     return index
 

@@ -23,6 +23,19 @@ class _CountingText(str):
         return str.count(self, sub, low, high)
 
 
+def _calls(monkeypatch, owner: object, name: str) -> list[tuple[object, ...]]:  # type: ignore[no-untyped-def]
+    """Each call of `owner.name` from now on (its positional arguments), still made."""
+    calls: list[tuple[object, ...]] = []
+    original = getattr(owner, name)
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counting)
+    return calls
+
+
 def test_def_lines_are_counted_in_one_pass_over_the_text() -> None:
     """The line of each of 2,000 defs: the text is scanned once, not once per def (it was
     0 to each def's offset, a quadratic scan of 1 MB files)."""
@@ -162,14 +175,7 @@ def test_unchecked_prompt_inputs_read_each_parameter_once_per_function(monkeypat
         "messages=[{'role': 'user', 'content': p}])\n"
         for i in range(300)
     ) + "    if not p:\n        return None\n"
-    judged: list[int] = []
-    original = responses._is_load
-
-    def counting(name, parent):  # type: ignore[no-untyped-def]
-        judged.append(id(name))
-        return original(name, parent)
-
-    monkeypatch.setattr(responses, "_is_load", counting)
+    judged = _calls(monkeypatch, responses, "_is_load")
     result = lint_text("one.py", source, Settings(select=("CL301",)))
     assert [(d.code, d.start.line) for d in result.diagnostics] == [("CL301", 7 + i) for i in range(300)]
     assert len(judged) <= 2 * 301
@@ -256,25 +262,13 @@ def test_helper_fixes_of_many_retry_loops_find_callers_by_an_index(monkeypatch) 
     assert resolved[0] <= 20 * 300  # 364,203 when each fix resolved every call of the module
 
 
-def _count_collects_and_traces(monkeypatch) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _count_collects_and_traces(monkeypatch) -> dict[str, list[tuple[object, ...]]]:  # type: ignore[no-untyped-def]
     """How often a lint collects a name's bindings (`Values._collect`) and traces a model id (`ModelFlow.trace`)."""
     from claude_lint.analysis.model_flow import ModelFlow
     from claude_lint.analysis.values import Values
 
-    counts = {"collect": 0, "trace": 0}
-    collect, trace = Values._collect, ModelFlow.trace
-
-    def counting_collect(self, *args):  # type: ignore[no-untyped-def]
-        counts["collect"] += 1
-        return collect(self, *args)
-
-    def counting_trace(self, *args):  # type: ignore[no-untyped-def]
-        counts["trace"] += 1
-        return trace(self, *args)
-
-    monkeypatch.setattr(Values, "_collect", counting_collect)
-    monkeypatch.setattr(ModelFlow, "trace", counting_trace)
-    return counts
+    collects, traces = _calls(monkeypatch, Values, "_collect"), _calls(monkeypatch, ModelFlow, "trace")
+    return {"collect": collects, "trace": traces}
 
 
 def test_a_constant_rebound_at_every_call_is_collected_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -293,8 +287,8 @@ def test_a_constant_rebound_at_every_call_is_collected_once(monkeypatch) -> None
     result = lint_text("rebound.py", source, Settings(select=("CL302", "CL303", "CL304")))
     found = [(d.code, d.start.line) for d in result.diagnostics]
     assert found == [(code, 4 + 5 * i) for i in range(300) for code in {0: ["CL302"], 1: ["CL304"], 2: ["CL304"]}[i % 3]]
-    assert counts["collect"] <= 3 * 300  # 90,000 and more when each call collected every binding again
-    assert counts["trace"] <= 3 * 300
+    assert len(counts["collect"]) <= 3 * 300  # 90,000 and more when each call collected every binding again
+    assert len(counts["trace"]) <= 3 * 300
 
 
 def test_a_local_rebound_from_a_constant_at_every_call_is_collected_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -312,8 +306,8 @@ def test_a_local_rebound_from_a_constant_at_every_call_is_collected_once(monkeyp
     result = lint_text("local.py", source, Settings(select=("CL302", "CL304")))
     found = [(d.code, d.start.line) for d in result.diagnostics]
     assert found == [(code, 9 + 2 * i) for i in range(300) for code in {0: ["CL302"], 1: ["CL304"], 2: ["CL304"]}[i % 3]]
-    assert counts["collect"] <= 3 * 300  # each call collected all 301 bindings again
-    assert counts["trace"] <= 3 * 300
+    assert len(counts["collect"]) <= 3 * 300  # each call collected all 301 bindings again
+    assert len(counts["trace"]) <= 3 * 300
 
 
 def test_the_model_ids_of_a_rebound_name_are_read_once_for_every_call(monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -363,14 +357,7 @@ def test_a_reply_name_rebound_at_every_call_reaches_only_its_own_reads(monkeypat
     source = f"import anthropic\n\nclient = anthropic.Anthropic()\n\n\ndef ask(p):\n    r = {call}\n" + "".join(
         f"    t{i} = r.content[0].text\n    r = {call}\n" for i in range(300)
     )
-    traced: list[int] = []
-    original = responses.ContentIndex
-
-    def counting(node):  # type: ignore[no-untyped-def]
-        traced.append(id(node))
-        return original(node)
-
-    monkeypatch.setattr(responses, "ContentIndex", counting)
+    indexes = _calls(monkeypatch, responses, "ContentIndex")
     result = lint_text("rebound.py", source, Settings(select=("CL402",)))
     assert [(d.code, d.start.line, d.start.column) for d in result.diagnostics] == [
         ("CL402", 8 + 2 * i, 8 + len(str(i))) for i in range(300)
@@ -379,7 +366,7 @@ def test_a_reply_name_rebound_at_every_call_reaches_only_its_own_reads(monkeypat
         "`r.content[0]` assumes the reply has content: a reply with no blocks raises IndexError here. "
         "Check `r.content` first"
     )
-    assert len(traced) == len(set(traced)) == 300
+    assert len(indexes) == len({id(node) for node, in indexes}) == 300
 
 
 def test_a_reply_text_name_rebound_at_every_call_is_read_once_per_binding(monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -397,23 +384,11 @@ def test_a_reply_text_name_rebound_at_every_call_is_read_once_per_binding(monkey
         "    msgs = [{'role': 'user', 'content': text}]\n"
         for i in range(300)
     )
-    counts = {"same": 0, "trace": 0}
-    same, trace = reply_text._same_statement, model_flow.ModelFlow.trace
-
-    def counting_same(*args):  # type: ignore[no-untyped-def]
-        counts["same"] += 1
-        return same(*args)
-
-    def counting_trace(self, expr, scope, depth=0):  # type: ignore[no-untyped-def]
-        counts["trace"] += 1
-        return trace(self, expr, scope, depth)
-
-    monkeypatch.setattr(reply_text, "_same_statement", counting_same)
-    monkeypatch.setattr(model_flow.ModelFlow, "trace", counting_trace)
+    same, traces = _calls(monkeypatch, reply_text, "_same_statement"), _calls(monkeypatch, model_flow.ModelFlow, "trace")
     result = lint_text("texts.py", source, Settings(select=("CL302", "CL404", "CL405")))
     assert [(d.code, d.start.line) for d in result.diagnostics] == [("CL404", 11 + 4 * i) for i in range(300)]
-    assert counts["same"] <= 2 * 900  # each load of `text` and `msgs` once, and each `text = ...` it follows
-    assert counts["trace"] <= 4 * 300
+    assert len(same) <= 2 * 900  # each load of `text` and `msgs` once, and each `text = ...` it follows
+    assert len(traces) <= 4 * 300
 
 
 def test_an_attribute_rebound_at_every_call_is_collected_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -445,7 +420,7 @@ def test_an_attribute_rebound_at_every_call_is_collected_once(monkeypatch) -> No
     result = lint_text("bot.py", source, Settings(select=("CL302", "CL304")))
     found = [(d.code, d.start.line, d.start.column) for d in result.diagnostics]
     assert found == [(code, 9 + 3 * i, 21) for i in range(300) for code in {0: ["CL302"], 1: ["CL304"], 2: ["CL304"]}[i % 3]]
-    assert counts["collect"] <= 3 * 300  # 90,000 and more when each call collected every binding again
+    assert len(counts["collect"]) <= 3 * 300  # 90,000 and more when each call collected every binding again
     assert walked.count("run") <= 3
 
 
@@ -492,21 +467,14 @@ def test_handlers_returning_a_stand_in_read_their_function_once(monkeypatch) -> 
         f"    if k == {i}:\n        try:\n            r = {call}\n        except anthropic.APIError:\n            return ''\n"
         for i in range(300)
     ) + "    return r.content[0].text\n"
-    read = [0]
-    original = cl103.names_in
-
-    def counting(node):  # type: ignore[no-untyped-def]
-        read[0] += 1
-        return original(node)
-
-    monkeypatch.setattr(cl103, "names_in", counting)
+    read = _calls(monkeypatch, cl103, "names_in")
     result = lint_text("stand_ins.py", source, Settings(select=("CL103",)))
     assert [(d.code, d.start.line, d.start.column) for d in result.diagnostics] == [("CL103", 11 + 5 * i, 8) for i in range(300)]
     assert result.diagnostics[0].message == (
         "`except anthropic.APIError` returns an empty value where the function returns Claude's reply: "
         "callers take the failure for an answer; raise, or return a failure they must check"
     )
-    assert read[0] <= 3 * 302  # each assignment's targets and value, once (180,000 and more, each handler again)
+    assert len(read) <= 3 * 302  # each assignment's targets and value, once (180,000 and more, each handler again)
 
 
 def test_a_prompt_rebound_and_formatted_at_every_call_has_its_class_read_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -522,17 +490,10 @@ def test_a_prompt_rebound_and_formatted_at_every_call_has_its_class_read_once(mo
         f"    prompt = f'Step {i}: {{x}}' + prompt\n    prompt = prompt.strip().format(x=x)\n    r{i} = {call}\n"
         for i in range(300)
     )
-    read = [0]
-    class_of = Resolver.class_of
-
-    def counting(self, expr, scope, depth=0):  # type: ignore[no-untyped-def]
-        read[0] += 1
-        return class_of(self, expr, scope, depth)
-
-    monkeypatch.setattr(Resolver, "class_of", counting)
+    read = _calls(monkeypatch, Resolver, "class_of")
     result = lint_text("prompts.py", source, Settings(select=("ALL",)))
     assert result.diagnostics == [] and result.errors == []
-    assert read[0] <= 6 * 601  # each read of `prompt` read all its bindings again: 181,200
+    assert len(read) <= 6 * 601  # each read of `prompt` read all its bindings again: 181,200
 
 
 def test_a_tool_use_comprehension_at_every_call_reads_its_own_blocks(monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -550,17 +511,10 @@ def test_a_tool_use_comprehension_at_every_call_reads_its_own_blocks(monkeypatch
         "    messages.append({'role': 'user', 'content': results})\n"
         for _ in range(300)
     )
-    walked = [0]
-    ancestors = responses.Frame.ancestors
-
-    def counting(self, node):  # type: ignore[no-untyped-def]
-        walked[0] += 1
-        return ancestors(self, node)
-
-    monkeypatch.setattr(responses.Frame, "ancestors", counting)
+    walked = _calls(monkeypatch, responses.Frame, "ancestors")
     result = lint_text("tools.py", source, Settings(select=("ALL",)))
     assert result.diagnostics == [] and result.errors == []
-    assert walked[0] <= 6 * 300
+    assert len(walked) <= 6 * 300
 
 
 def test_a_list_of_blocks_refilled_each_turn_is_read_from_its_own_turn(monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -578,14 +532,7 @@ def test_a_list_of_blocks_refilled_each_turn_is_read_from_its_own_turn(monkeypat
         f"            calls.append(b)\n    for c in calls:\n        run(c.name, c.input)\n"
         for _ in range(300)
     )
-    counts = {"block": 0}
-    block = responses._MessageTracer.block
-
-    def counting(self, expr, owner):  # type: ignore[no-untyped-def]
-        counts["block"] += 1
-        return block(self, expr, owner)
-
-    monkeypatch.setattr(responses._MessageTracer, "block", counting)
+    blocks = _calls(monkeypatch, responses._MessageTracer, "block")
     result = lint_text("turns.py", source, Settings(select=("CL401", "CL402", "CL403")))
     assert result.diagnostics == []  # each loop checks the block's type; no text is read
-    assert counts["block"] == 4 * 300  # `b.type`, `b` appended, `c.name`, `c.input`
+    assert len(blocks) == 4 * 300  # `b.type`, `b` appended, `c.name`, `c.input`

@@ -45,7 +45,10 @@ run at or under the analysis budget (`--bytes 520000`):
   call (past about 490 `elif`s: CL001, the code too deep to analyse);
 - `block_lists`: each turn's tool-use blocks appended to one list name
   (`calls = []`, then `calls.append(b)` in a loop over `r.content`) and read
-  in a loop over it.
+  in a loop over it;
+- `if_stop`: one function of thousands of reads of `r.content[0].text`, each
+  after `if r is None or r.stop_reason == "max_tokens": r = <call>`, so every
+  earlier reply may be the one a later read sees.
 
 `--time` runs `claude-lint check` and `check --fix` (on a copy) on each file
 in this process's interpreter and prints CPU seconds and peak memory of each.
@@ -78,6 +81,7 @@ SHAPES = ("names", "attributes", "calls", "dense", "nested", "numbers", "unparsa
 CALL_SITE_SHAPES = (
     "wrappers", "one_function", "rebound", "local_rebound", "loop", "manual_retry", "decorators", "responses", "texts",
     "attributes_rebound", "stand_ins", "formatted", "tool_loop", "elif_chain", "block_lists",
+    "if_stop",
 )
 
 
@@ -258,6 +262,11 @@ CALL_SITE_GENERATORS = {
         "    while r.stop_reason == 'tool_use':\n        messages.append({'role': 'assistant', 'content': r.content})\n"
         "        results = [{'type': 'tool_result', 'tool_use_id': b.id, 'content': run(b)} for b in r.content if b.type == 'tool_use']\n"
         f"        messages.append({{'role': 'user', 'content': results}})\n        r = {CALL[:CALL.index('messages=')]}messages=messages, tools=tools)\n",
+        n,
+    ),
+    "if_stop": lambda n: _repeated(
+        SITES_HEAD + "\n\ndef big(p):\n    r = None\n",
+        lambda i: f"    if r is None or r.stop_reason == 'max_tokens':\n        r = {CALL}\n    t{i} = r.content[0].text\n",
         n,
     ),
     "elif_chain": lambda n: _repeated(

@@ -193,6 +193,7 @@ class ContentIndexWithoutGuard(Rule):
 
     def check(self, ctx: RuleContext) -> None:
         values = ctx.values
+        asked: set[tuple[int, str]] = set()  # (index, reply note): a read several replies reach
         for use in ctx.frames.messages():
             if use.size_checked or use.block_type_checked:
                 continue
@@ -200,13 +201,15 @@ class ContentIndexWithoutGuard(Rule):
             # with no blocks fails the same way either way.
             if values.request_uses_tools(use.site) or values.request_uses_thinking(use.site):
                 continue
+            note = ctx.reply_note(use.site)
             for index in use.indexes:
-                if index.text is None or index.literal is None:
+                if index.text is None or index.literal is None or (id(index.node), note) in asked:
                     continue
+                asked.add((id(index.node), note))
                 if use.frame.guarded_by(index.node, _INDEX_ERRORS):
                     continue
                 ctx.report(
                     index.node,
                     f"`{short_code(index.node)}` assumes the reply has content: a reply with no blocks "
-                    f"raises IndexError here. Check `{short_code(index.node.value)}` first{ctx.reply_note(use.site)}",
+                    f"raises IndexError here. Check `{short_code(index.node.value)}` first{note}",
                 )

@@ -536,3 +536,52 @@ def test_a_list_of_blocks_refilled_each_turn_is_read_from_its_own_turn(monkeypat
     result = lint_text("turns.py", source, Settings(select=("CL401", "CL402", "CL403")))
     assert result.diagnostics == []  # each loop checks the block's type; no text is read
     assert len(blocks) == 4 * 300  # `b.type`, `b` appended, `c.name`, `c.input`
+
+
+def test_a_reply_rebound_only_in_branches_reaches_the_reads_through_16_more_assignments(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """300 reads, each after `if r is None or r.stop_reason == "max_tokens": r = <call>`: a reply
+    in a branch does not replace the earlier ones, so each may be the one every later read sees.
+    A reply is followed up to its name's 16th assignment after it (45,150 content reads before)."""
+    from claude_lint.analysis import responses
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    call = "client.messages.create(model='claude-sonnet-4-6', max_tokens=8, messages=p)"
+    source = "import anthropic\n\nclient = anthropic.Anthropic()\n\n\ndef ask(p):\n    r = None\n" + "".join(
+        f"    if r is None or r.stop_reason == 'max_tokens':\n        r = {call}\n    t{i} = r.content[0].text\n"
+        for i in range(300)
+    )
+    indexes = _calls(monkeypatch, responses, "ContentIndex")
+    result = lint_text("branches.py", source, Settings(select=("CL402", "CL403")))
+    lines = [(d.code, d.start.line) for d in result.diagnostics]
+    assert lines == [(code, 10 + 3 * i) for i in range(300) for code in ("CL402", "CL403")]
+    assert result.diagnostics[1].message == (
+        "The reply text `r.content[0].text` is used, but `r.stop_reason` is compared only with \"max_tokens\", "
+        "never with \"refusal\": a refusal passes as a complete answer"
+    )
+    assert result.diagnostics[-1].message == (
+        "The reply text `r.content[0].text` is used without checking `r.stop_reason`: a reply cut off at "
+        "`max_tokens`, or a refusal, passes as a complete answer"
+    )
+    # Reply i reaches reads i .. i + 16 (the 17th assignment after it comes before read i + 17).
+    assert len(indexes) == sum(min(17, 300 - i) for i in range(300))
+
+
+def test_a_reply_is_taken_as_replaced_after_16_more_assignments_of_its_name_in_branches() -> None:
+    """The bound's edge: a reply of a call with `tools=` reaches a read of its text past 16 more
+    assignments of its name in `elif` branches (CL401), not past 17."""
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    def source(branches: int) -> str:
+        call = "client.messages.create(model='claude-sonnet-4-6', max_tokens=8, messages=p{})"
+        return (
+            "import anthropic\n\nclient = anthropic.Anthropic()\n\n\ndef ask(kind, p, tools):\n"
+            f"    r = {call.format(', tools=tools')}\n"
+            + "".join(f"    {'el' if i else ''}if kind == {i}:\n        r = {call.format('')}\n" for i in range(branches))
+            + "    return r.content[0].text\n"
+        )
+
+    reached = lint_text("dispatch.py", source(16), Settings(select=("CL401",)))
+    assert [(d.code, d.start.line, d.start.column) for d in reached.diagnostics] == [("CL401", 40, 11)]
+    assert lint_text("dispatch.py", source(17), Settings(select=("CL401",))).diagnostics == []

@@ -576,14 +576,17 @@ def _trace_reply_text(model: ModuleModel) -> ReplyText:
     returning: dict[int, tuple[FunctionInfo, str, CallSite | None]] = {}
     uses = [(use.frame, use.text_reads, use.input_reads) for use in frames.messages()]
     uses += _message_parameters(model, frames)
+    traced: set[tuple[int, str]] = set()  # (read, origin): a read several replies reach is traced once
     for frame, text_reads, input_reads in uses:
-        for sources, origin in (
+        for reads, origin in (
             (text_reads, "Claude's reply text"),
             (input_reads, "a `tool_use` block's `input`"),
         ):
+            sources = [read for read in reads if (id(read), origin) not in traced]
             if not sources:
                 continue
-            tracer = analysis.trace(frame, list(sources), origin)
+            traced.update((id(read), origin) for read in sources)
+            tracer = analysis.trace(frame, sources, origin)
             if tracer.returns and frame.function is not None:
                 returning.setdefault(id(frame.function), (frame.function, origin, None))
     for frame in frames.frames:  # streamed text: `for chunk in stream.text_stream`, `get_final_text()`

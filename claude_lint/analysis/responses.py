@@ -23,9 +23,11 @@ second pass is not followed). A value assigned to a name reaches the name's late
 loads up to a plain `name = ...` statement that every path to the load runs: one
 in the same block, or in a block around the load (`Frame.loads_after`). An
 assignment in a branch does not stop the earlier value reaching the loads after
-the branch. A name bound to something else by other means (a `for` target, `with
-... as`) is not told apart (rare in call-site code, and it errs towards silence
-for the "unused value" questions).
+the branch, up to 16 of them: past that the value is taken as replaced (each of
+thousands of replies held in a name in branches could otherwise reach each later
+read: quadratic work). A name bound to something else by other means (a `for`
+target, `with ... as`) is not told apart (rare in call-site code, and it errs
+towards silence for the "unused value" questions).
 """
 
 from __future__ import annotations
@@ -69,6 +71,12 @@ class Flow:
     node: cst.CSTNode  # the node that uses the value (the Await, Attribute, Call, ...)
     value: cst.CSTNode  # the expression whose value is used there (the call, or a name)
 
+
+# A value held in a name is taken as replaced once the name has been assigned more than this many
+# times on the way to a read, even in branches (`if r is None or ...: r = create(...)` before each
+# of 3,000 reads): each of those replies may be the one the read sees, and following every one of
+# them to every later read is quadratic in the reads, about nothing a reader would tell apart.
+_MAX_ASSIGNMENTS_BETWEEN = 16
 
 _OWN_SCOPES = frozenset({cst.FunctionDef, cst.Lambda, cst.ClassDef})
 # The node types `ScopeFactsCollector` has a `visit_` method for.
@@ -136,6 +144,8 @@ class Frame:
     # By name: each load's position, and where the latest assignment every path to it runs is.
     _positions: dict[str, list[int]] = field(default_factory=dict, repr=False)
     _overwrites: dict[str, list[tuple[int, bool]]] = field(default_factory=dict, repr=False)
+    _assigned: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _stop_reasons: dict[int, tuple[set[str], list[StopReasonTest]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def walk(cls, node: cst.CSTNode, function: FunctionInfo | None, scope: Scope, model: ModuleModel) -> Frame:
@@ -190,12 +200,19 @@ class Frame:
 
     def loads_after(self, name: str, expr: cst.CSTNode) -> Iterator[cst.Name]:
         """The loads of `name` that the value `expr` (assigned to `name`) reaches: those after it
-        with no plain `name = ...` in between that every path to the load runs. In
-        `r = a(); t = r.content; r = b(); u = r.content` the second read is `b()`'s only."""
+        with no plain `name = ...` in between that every path to the load runs, and at most
+        `_MAX_ASSIGNMENTS_BETWEEN` in between in all (branches included). In `r = a(); t = r.content;
+        r = b(); u = r.content` the second read is `b()`'s only."""
         start = self.position(expr)
         overwrites = self._overwritten(name)
         loads = self.loads(name)
-        for i in range(bisect_right(self.load_positions(name), start), len(loads)):
+        positions = self.load_positions(name)
+        assignments = self._assignments(name)
+        later = bisect_right(assignments, start) + _MAX_ASSIGNMENTS_BETWEEN
+        end = assignments[later] if later < len(assignments) else None
+        for i in range(bisect_right(positions, start), len(loads)):
+            if end is not None and positions[i] > end:
+                return  # the name is assigned again too often on the way: taken as replaced
             overwritten_at, in_body = overwrites[i]
             if overwritten_at < start:
                 yield loads[i]
@@ -217,6 +234,34 @@ class Frame:
             end += 1
         return range(first, end)
 
+    def stop_reason_read(self, attribute: cst.Attribute) -> tuple[set[str], list[StopReasonTest]]:
+        """For a `reply.stop_reason` read: the strings it is compared with, and the conditions
+        comparing it (each reply that reaches the read asks; do not change them)."""
+        found = self._stop_reasons.get(id(attribute))
+        if found is None:
+            found = self._stop_reasons[id(attribute)] = (
+                _compared_strings(self, attribute), _stop_reason_tests(self, attribute)
+            )
+        return found
+
+    def _assignments(self, name: str) -> list[int]:
+        """The positions of the targets of the plain `name = ...` statements of the frame (in any
+        block), in order."""
+        found = self._assigned.get(name)
+        if found is None:
+            found = self._assigned[name] = [
+                self.position(store) for store in self.stores(name) if self._plain_assignment(store) is not None
+            ]
+        return found
+
+    def _plain_assignment(self, store: cst.Name) -> cst.CSTNode | None:
+        """The `Assign` (or `AnnAssign` with a value) that `store` is the whole target of."""
+        target = self.parent(store)
+        assign = self.parent(target) if isinstance(target, cst.AssignTarget) else target
+        if isinstance(assign, cst.Assign) or isinstance(assign, cst.AnnAssign) and assign.value is not None:
+            return assign
+        return None
+
     def _overwritten(self, name: str) -> list[tuple[int, bool]]:
         """Per load of `name` (in order): the position of the latest assignment that overwrites
         `name` on every path to it (-1 if none), and whether that one is in the frame's body."""
@@ -226,11 +271,8 @@ class Frame:
         # The `name = ...` statements directly in a block, by block: (statement position, target position).
         by_block: dict[int, tuple[list[int], list[int]]] = {}
         for store in self.stores(name):
-            target = self.parent(store)
-            assign = self.parent(target) if isinstance(target, cst.AssignTarget) else target
-            if not (
-                isinstance(assign, cst.Assign) or isinstance(assign, cst.AnnAssign) and assign.value is not None
-            ):
+            assign = self._plain_assignment(store)
+            if assign is None:
                 continue
             statement = self.parent(assign)
             block = self.parent(statement) if isinstance(statement, cst.SimpleStatementLine) else None
@@ -486,8 +528,9 @@ class _MessageTracer:
             attr = parent.attr.value
             if attr == "stop_reason":
                 self.use.stop_reason_checked = True
-                self.use.stop_reasons_compared.update(_compared_strings(frame, parent))
-                self.use.stop_reason_tests.extend(_stop_reason_tests(frame, parent))
+                compared, tests = frame.stop_reason_read(parent)
+                self.use.stop_reasons_compared.update(compared)
+                self.use.stop_reason_tests.extend(tests)
             elif attr == "content":
                 self.content(parent)
             elif attr in _WHOLE_MESSAGE_DUMPS:

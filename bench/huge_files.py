@@ -48,7 +48,14 @@ run at or under the analysis budget (`--bytes 520000`):
   in a loop over it;
 - `if_stop`: one function of thousands of reads of `r.content[0].text`, each
   after `if r is None or r.stop_reason == "max_tokens": r = <call>`, so every
-  earlier reply may be the one a later read sees.
+  earlier reply may be the one a later read sees;
+- `streams`: one function of thousands of `with client.messages.stream(...) as s:` blocks, each
+  reading `s.text_stream` into one name and `s.get_final_message()`'s text;
+- `handlers`: one `try` of thousands of `except` clauses, each of a type of the module's own;
+- `unreachable`: one `try` of thousands of `except anthropic.RateLimitError` clauses after
+  `except anthropic.APIError` (CL104, each with a fix moving it);
+- `retry_handlers`: one `while attempts < 3` retry loop of thousands of try/except calls;
+- `kwargs_rebound`: thousands of `create(messages=..., **kw)` calls, `kw = dict(kw, ...)` before each.
 
 `--time` runs `claude-lint check` and `check --fix` (on a copy) on each file
 in this process's interpreter and prints CPU seconds and peak memory of each.
@@ -81,7 +88,7 @@ SHAPES = ("names", "attributes", "calls", "dense", "nested", "numbers", "unparsa
 CALL_SITE_SHAPES = (
     "wrappers", "one_function", "rebound", "local_rebound", "loop", "manual_retry", "decorators", "responses", "texts",
     "attributes_rebound", "stand_ins", "formatted", "tool_loop", "elif_chain", "block_lists",
-    "if_stop",
+    "if_stop", "streams", "handlers", "unreachable", "retry_handlers", "kwargs_rebound",
 )
 
 
@@ -267,6 +274,34 @@ CALL_SITE_GENERATORS = {
     "if_stop": lambda n: _repeated(
         SITES_HEAD + "\n\ndef big(p):\n    r = None\n",
         lambda i: f"    if r is None or r.stop_reason == 'max_tokens':\n        r = {CALL}\n    t{i} = r.content[0].text\n",
+        n,
+    ),
+    "streams": lambda n: _repeated(
+        SITES_HEAD + "\n\ndef big(p):\n    text = ''\n",
+        lambda i: f"    with {CALL.replace('.create(', '.stream(')} as s:\n        for chunk in s.text_stream:\n"
+        f"            text += chunk\n        m = s.get_final_message()\n    t{i} = m.content[0].text\n",
+        n,
+    ),
+    "handlers": lambda n: _repeated(
+        SITES_HEAD + f"\n\ndef big(p):\n    try:\n        r = {CALL}\n",
+        lambda i: f"    except E{i} as e:\n        log(e)\n        raise\n",
+        n - 15,
+    ) + "    return r\n",
+    "unreachable": lambda n: _repeated(
+        SITES_HEAD + f"\n\ndef big(p):\n    try:\n        r = {CALL}\n    except anthropic.APIError:\n        raise\n",
+        lambda i: f"    except anthropic.RateLimitError:\n        log({i})\n        raise\n",
+        n - 15,
+    ) + "    return r\n",
+    "retry_handlers": lambda n: _repeated(
+        "import time\n" + SITES_HEAD + "\n\ndef big(p):\n    attempts = 0\n    while attempts < 3:\n",
+        lambda i: f"        try:\n            r{i} = {CALL}\n            break\n        except anthropic.RateLimitError:\n"
+        "            attempts += 1\n            time.sleep(2 ** attempts)\n",
+        n,
+    ),
+    "kwargs_rebound": lambda n: _repeated(
+        SITES_HEAD + "\n\ndef big(p):\n    kw = {'model': MODEL, 'max_tokens': 100}\n",
+        lambda i: f"    kw = dict(kw, temperature={i % 10}/10)\n"
+        f"    r{i} = client.messages.create(messages=[{{'role': 'user', 'content': p}}], **kw)\n",
         n,
     ),
     "elif_chain": lambda n: _repeated(

@@ -27,20 +27,53 @@ def covers(parent: CaughtType, child: CaughtType, knowledge: Knowledge) -> bool:
     return False
 
 
-def _covering_handler(handler: HandlerInfo, earlier: list[HandlerInfo], knowledge: Knowledge) -> list[HandlerInfo]:
-    """The earlier handlers that make `handler` unreachable: one that catches all its types, or
-    (a tuple handler) the several that together catch each of them; empty when it is reachable."""
-    if handler.is_bare:
-        return []
-    for previous in earlier:
-        if previous.is_bare:
-            return [previous]
-        if all(any(covers(p, t, knowledge) for p in previous.types) for t in handler.types):
-            return [previous]
-    together = [h for h in earlier if any(covers(p, t, knowledge) for p in h.types for t in handler.types)]
-    if together and all(any(covers(p, t, knowledge) for h in together for p in h.types) for t in handler.types):
-        return together
-    return []
+class _Earlier:
+    """The handlers of one `try` before the one looked at, in order. Each is asked about through
+    the types in it that can catch another one (SDK and builtin exceptions: `except MyError`
+    catches no other type this rule knows), and handlers with the same such types once: each of
+    thousands of handlers in one `try` is compared with the few distinct ones, not all before it."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.knowledge = knowledge
+        self.handlers: list[HandlerInfo] = []
+        self.distinct: list[HandlerInfo] = []  # the first handler of each set of types that can cover
+        self._kinds: set[frozenset[tuple[str | None, str | None]] | None] = set()
+        self._covers: dict[tuple[str | None, str | None, str | None, str | None], bool] = {}
+
+    def add(self, handler: HandlerInfo) -> None:
+        self.handlers.append(handler)
+        kind = None if handler.is_bare else frozenset(
+            (t.sdk_name, t.qualname) for t in handler.types if t.sdk_name is not None or _builtin(t.qualname) is not None
+        )
+        if kind is not None and not kind:
+            return  # covers nothing
+        if kind not in self._kinds:
+            self._kinds.add(kind)
+            self.distinct.append(handler)
+
+    def covers(self, parent: CaughtType, child: CaughtType) -> bool:
+        key = (parent.sdk_name, parent.qualname, child.sdk_name, child.qualname)
+        found = self._covers.get(key)
+        if found is None:
+            found = self._covers[key] = covers(parent, child, self.knowledge)
+        return found
+
+    def covering(self, handler: HandlerInfo) -> list[HandlerInfo]:
+        """The earlier handlers that make `handler` unreachable: one that catches all its types, or
+        (a tuple handler) the several that together catch each of them; empty when it is reachable."""
+        if handler.is_bare:
+            return []
+        if not handler.types:  # `except ():` catches nothing: the first handler is as good as any
+            return self.handlers[:1]
+        covers = self.covers
+        for previous in self.distinct:
+            if previous.is_bare:
+                return [previous]
+            if all(any(covers(p, t) for p in previous.types) for t in handler.types):
+                return [previous]
+        if not all(any(covers(p, t) for h in self.distinct for p in h.types) for t in handler.types):
+            return []
+        return [h for h in self.handlers if any(covers(p, t) for p in h.types for t in handler.types)]
 
 
 def _same_types(a: HandlerInfo, b: HandlerInfo, knowledge: Knowledge) -> bool:
@@ -53,7 +86,10 @@ def _same_types(a: HandlerInfo, b: HandlerInfo, knowledge: Knowledge) -> bool:
 
 
 def _move_above(ctx: RuleContext, handler: HandlerInfo, cover: HandlerInfo, handlers: list[HandlerInfo]) -> Fix | None:
-    """Move `handler` to just before `cover`; everything else keeps its text."""
+    """Move `handler` to just before `cover`; everything else keeps its text. Two edits (the handler
+    and the space before it inserted above `cover`, and taken out where they were), not one rewriting
+    the handlers in between: thousands of handlers after one that covers them would each carry a
+    copy of all the handlers before them."""
     text = ctx.text
     offsets = ctx.line_offsets
 
@@ -61,14 +97,15 @@ def _move_above(ctx: RuleContext, handler: HandlerInfo, cover: HandlerInfo, hand
         return offsets[location.line - 1] + location.column  # type: ignore[attr-defined]
 
     previous = handlers[handlers.index(handler) - 1]
-    start, prev_end = offset(ctx.start(cover.node)), offset(ctx.end(previous.node))
+    prev_end = ctx.end(previous.node)
     moved = text[offset(ctx.start(handler.node)) : offset(ctx.end(handler.node))]
-    separator = text[prev_end : offset(ctx.start(handler.node))]
-    content = moved + separator + text[start:prev_end]
+    separator = text[offset(prev_end) : offset(ctx.start(handler.node))]
     assert handler.node.type is not None
+    start = ctx.start(cover.node)
     return ctx.fix(
         f"Move `except {ctx.code_for(handler.node.type)}` above the handler that covers it",
-        Edit(ctx.start(cover.node), ctx.end(handler.node), content),
+        Edit(start, start, moved + separator),
+        Edit(prev_end, ctx.end(handler.node), ""),
         safe=False,
     )
 
@@ -258,8 +295,10 @@ class UnreachableHandler(Rule):
             handlers = try_info.handlers
             if not try_info.holds_call_site and not any(h.catches_sdk_error() for h in handlers):
                 continue
-            for index, handler in enumerate(handlers[1:], start=1):
-                covering = _covering_handler(handler, handlers[:index], ctx.knowledge)
+            earlier = _Earlier(ctx.knowledge)
+            for index, handler in enumerate(handlers):
+                covering = earlier.covering(handler) if index else []
+                earlier.add(handler)
                 if not covering:
                     continue
                 assert handler.node.type is not None

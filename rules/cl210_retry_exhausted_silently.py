@@ -18,15 +18,19 @@ from claude_lint.lint.retry_wording import header_width, mechanism_name
 from claude_lint.lint.rule import Rule
 
 
-def raises_on_last_attempt(handler: HandlerInfo, loop: LoopInfo) -> bool:
-    """The handler re-raises unconditionally, or under a test of the attempt counter."""
-    if ends_with(handler.node.body, (cst.Raise,)):
+def raises_on_last_attempt(handlers: list[HandlerInfo], loop: LoopInfo) -> bool:
+    """One of the loop's handlers re-raises unconditionally, or under a test of the attempt
+    counter (the loop's counters found once, not once for each of thousands of handlers)."""
+    if any(ends_with(handler.node.body, (cst.Raise,)) for handler in handlers):
         return True
     node = loop.node
     counters = names_in(node.target) if isinstance(node, cst.For) else names_in(node.test) | attempt_counters(node)
-    guards = _Guards(counters)
-    walk(handler.node.body, guards)
-    return guards.found
+    for handler in handlers:
+        guards = _Guards(counters)
+        walk(handler.node.body, guards)
+        if guards.found:
+            return True
+    return False
 
 
 class _Guards(cst.CSTVisitor):
@@ -503,7 +507,7 @@ class RetryExhaustedSilently(Rule):
             loop = m.loop
             if m.family != "manual" or loop is None or not m.bounded:
                 continue
-            if any(raises_on_last_attempt(h, loop) for h in m.handlers):
+            if raises_on_last_attempt(m.handlers, loop):
                 continue
             node = loop.node
             if node.orelse is not None and contains_raise(node.orelse):

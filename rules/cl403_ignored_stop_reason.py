@@ -282,6 +282,29 @@ class IgnoredStopReason(Rule):
             line=6,
             column=14,
         ),
+        # Two streams opened as `stream` in turn: each block's `stream` is its own, and the check is
+        # the first final message's only.
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            def essay(topic):
+                with client.messages.stream(model="claude-sonnet-4-6", max_tokens=8000, messages=[{"role": "user", "content": topic}]) as stream:
+                    final = stream.get_final_message()
+                if final.stop_reason != "end_turn":
+                    raise EssayIncomplete(final.stop_reason)
+                draft = final.content[0].text
+                with client.messages.stream(model="claude-sonnet-4-6", max_tokens=8000, messages=[{"role": "user", "content": draft}]) as stream:
+                    final = stream.get_final_message()
+                return final.content[0].text
+            """,
+            line=11,
+            column=12,
+            message=(
+                "The reply text `final.content[0].text` is used without checking `final.stop_reason`: a reply "
+                "cut off at `max_tokens`, or a refusal, passes as a complete answer"
+            ),
+        ),
     ]
 
     def check(self, ctx: RuleContext) -> None:

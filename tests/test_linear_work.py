@@ -374,7 +374,7 @@ def test_a_reply_text_name_rebound_at_every_call_is_read_once_per_binding(monkey
     rebound `messages`: which binding each read of `text` reads is found once (each binding
     compared every read with every binding: 27 million checks), and whether `text` can hold a
     literal is asked once for all the `json.loads(text)` calls (each traced all 300 bindings)."""
-    from claude_lint.analysis import model_flow, reply_text
+    from claude_lint.analysis import model_flow, responses
     from claude_lint.config.settings import Settings
     from claude_lint.engine.lint import lint_text
 
@@ -384,7 +384,7 @@ def test_a_reply_text_name_rebound_at_every_call_is_read_once_per_binding(monkey
         "    msgs = [{'role': 'user', 'content': text}]\n"
         for i in range(300)
     )
-    same, traces = _calls(monkeypatch, reply_text, "_same_statement"), _calls(monkeypatch, model_flow.ModelFlow, "trace")
+    same, traces = _calls(monkeypatch, responses.Frame, "same_statement"), _calls(monkeypatch, model_flow.ModelFlow, "trace")
     result = lint_text("texts.py", source, Settings(select=("CL302", "CL404", "CL405")))
     assert [(d.code, d.start.line) for d in result.diagnostics] == [("CL404", 11 + 4 * i) for i in range(300)]
     assert len(same) <= 2 * 900  # each load of `text` and `msgs` once, and each `text = ...` it follows
@@ -585,3 +585,121 @@ def test_a_reply_is_taken_as_replaced_after_16_more_assignments_of_its_name_in_b
     reached = lint_text("dispatch.py", source(16), Settings(select=("CL401",)))
     assert [(d.code, d.start.line, d.start.column) for d in reached.diagnostics] == [("CL401", 40, 11)]
     assert lint_text("dispatch.py", source(17), Settings(select=("CL401",))).diagnostics == []
+
+
+def test_a_stream_block_in_each_of_many_reads_its_own_stream(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """300 `with client.messages.stream(...) as s:` blocks in one function, each reading
+    `s.text_stream` and `s.get_final_message()`: each block's stream is the loads of `s` up to the
+    next `with ... as s`, not every load of `s` in the function (each block followed every other
+    block's chunks and final message: 90,000 chunk stores at 300 blocks, and the first final
+    message's read stood for every block's in CL403)."""
+    from claude_lint.analysis import reply_text
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    call = "client.messages.stream(model='claude-sonnet-4-6', max_tokens=8, messages=p)"
+    source = "import anthropic\n\nclient = anthropic.Anthropic()\n\n\ndef ask(p):\n    text = ''\n" + "".join(
+        f"    with {call} as s:\n        for chunk in s.text_stream:\n            text += chunk\n"
+        f"        m = s.get_final_message()\n    t{i} = m.content[0].text\n"
+        for i in range(300)
+    )
+    stores = _calls(monkeypatch, reply_text._Tracer, "store")
+    result = lint_text("streams.py", source, Settings(select=("CL403", "CL405")))
+    assert [(d.code, d.start.line) for d in result.diagnostics] == [("CL403", 12 + 5 * i) for i in range(300)]
+    assert len(stores) == 3 * 300  # `chunk` in its own loop, `text`, and the `t` each final text is kept in
+
+
+def test_many_handlers_of_one_try_are_each_compared_with_the_distinct_ones_before(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """One `try` of 300 handlers after `except anthropic.RateLimitError`, each of a type of this
+    module's own: each is compared with the one earlier handler that can catch another type, not
+    with all 300 (44,850 comparisons before), and each pair of types is judged once."""
+    import importlib
+
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    cl104 = importlib.import_module("claude_lint.rules.cl104_unreachable_handler")
+    source = (
+        "import anthropic\n\nclient = anthropic.Anthropic()\n\n\ndef ask(p):\n    try:\n"
+        "        return client.messages.create(model='claude-sonnet-4-6', max_tokens=8, messages=p)\n"
+        "    except anthropic.RateLimitError:\n        raise\n"
+        + "".join(f"    except E{i}:\n        raise\n" for i in range(300))
+        + "    except anthropic.APIError:\n        raise\n    except anthropic.RateLimitError:\n        raise\n"
+    )
+    judged = _calls(monkeypatch, cl104, "covers")
+    result = lint_text("handlers.py", source, Settings(select=("CL104",)))
+    assert [(d.code, d.start.line) for d in result.diagnostics] == [("CL104", 613)]
+    assert len(judged) == 300 + 4  # each E with RateLimitError; APIError, RateLimitError with both
+
+
+def test_unreachable_handlers_after_one_that_covers_them_move_without_the_ones_between() -> None:
+    """300 `except anthropic.RateLimitError` handlers after `except anthropic.APIError`: each fix
+    moves its handler (two edits: inserted above, taken out below), not the text of every handler
+    in between (the 300 fixes held 45,000 handlers' text: gigabytes at 520 KB)."""
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    handler = "    except anthropic.RateLimitError:\n        raise\n"
+    source = (
+        "import anthropic\n\nclient = anthropic.Anthropic()\n\n\ndef ask(p):\n    try:\n"
+        "        return client.messages.create(model='claude-sonnet-4-6', max_tokens=8, messages=p)\n"
+        "    except anthropic.APIError:\n        raise\n" + handler * 300
+    )
+    result = lint_text("handlers.py", source, Settings(select=("CL104",)))
+    assert [d.start.line for d in result.diagnostics] == [11 + 2 * i for i in range(300)]
+    fix = result.diagnostics[-1].fix
+    assert fix is not None
+    assert [(e.start.line, e.start.column, e.end.line, e.end.column, e.content) for e in fix.edits] == [
+        (9, 4, 9, 4, handler[4:] + "    "),
+        (608, 13, 610, 13, ""),
+    ]
+    assert sum(len(e.content) for d in result.diagnostics for e in d.fix.edits) == 300 * (len(handler))  # type: ignore[union-attr]
+
+
+def test_a_retry_loop_of_many_handlers_finds_its_attempt_counters_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """One `while attempts < 3` retry loop of 300 try/except calls, each handler counting
+    `attempts += 1`: CL210 reads the loop's counters once, not once per handler (a walk of the
+    whole loop for each: 300 walks)."""
+    import importlib
+
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    cl210 = importlib.import_module("claude_lint.rules.cl210_retry_exhausted_silently")
+    call = "client.messages.create(model='claude-sonnet-4-6', max_tokens=8, messages=p)"
+    source = (
+        "import time\n\nimport anthropic\n\nclient = anthropic.Anthropic()\n\n\ndef ask(p):\n"
+        "    attempts = 0\n    while attempts < 3:\n"
+        + "".join(
+            f"        try:\n            r{i} = {call}\n            break\n        except anthropic.RateLimitError:\n"
+            "            attempts += 1\n            time.sleep(2 ** attempts)\n"
+            for i in range(300)
+        )
+        + "    return r0\n"
+    )
+    counted = _calls(monkeypatch, cl210, "attempt_counters")
+    result = lint_text("retry.py", source, Settings(select=("CL210",)))
+    assert [(d.code, d.start.line) for d in result.diagnostics] == [("CL210", 10)]
+    assert len(counted) == 1
+
+
+def test_the_model_entries_of_a_kwargs_name_rebound_at_every_call_are_found_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """300 calls `create(messages=..., **kw)`, `kw = dict(kw, temperature=...)` before each: the
+    `model` entries of what `kw` holds depend on its bindings alone, found once (each call went
+    through all 300 bindings: 90,300 lookups)."""
+    from claude_lint.analysis.model_flow import ModelFlow
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    source = (
+        "import anthropic\n\nclient = anthropic.Anthropic()\n\n\ndef params():\n"
+        "    return {'model': 'claude-3-opus-20240229', 'max_tokens': 8}\n\n\ndef ask(p):\n    kw = params()\n"
+        + "".join(
+            f"    kw = dict(kw, temperature={i % 10}/10)\n    r{i} = client.messages.create(messages=p, **kw)\n"
+            for i in range(300)
+        )
+    )
+    entries = _calls(monkeypatch, ModelFlow, "_returned_entry")
+    result = lint_text("kwargs.py", source, Settings(select=("CL302",)))
+    assert [(d.code, d.start.line) for d in result.diagnostics] == [("CL302", 7)]
+    assert len(entries) == 300 + 301  # each call's `kw`, then each binding's call once

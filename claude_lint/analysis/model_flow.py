@@ -123,6 +123,8 @@ class ModelFlow:
         # id(a name's bindings) -> (them, whether a string literal is among what they hold): `remote`
         # asks of each argument of each call of another module's function (`json.loads(text)` x 3,000).
         self._literal_names: dict[int, tuple[list[tuple[cst.BaseExpression, Scope]], bool]] = {}
+        # (id(a name's bindings), key) -> the entries `key` of the dicts the calls bound to it return.
+        self._entries: dict[tuple[int, str], list[tuple[cst.BaseExpression, Scope]]] = {}
         # A name read at many calls (`MODEL` rebound and sent by thousands): its trace depends on its
         # bindings alone, and what it finds reaches the first call that sends it (the first call
         # wins), except names of other modules, kept per call; a name whose trace found none of
@@ -156,9 +158,19 @@ class ModelFlow:
     def _returned_entry(self, expr: cst.BaseExpression, scope: Scope, key: str) -> Iterator[tuple[cst.BaseExpression, Scope]]:
         if isinstance(expr, cst.Name):
             bound, _, _ = self.values._lookup(expr.value, scope)
-            for value, where in bound:
-                if isinstance(value, cst.Call):
-                    yield from self._returned_entry(value, where, key)
+            if not bound:
+                return
+            # `create(**kw)` at each of thousands of calls, `kw = dict(kw, ...)` before each: the
+            # entries depend on the name's bindings alone, found once (each entry once).
+            found = self._entries.get((id(bound), key))
+            if found is None:
+                entries = {
+                    id(entry): (entry, where)
+                    for value, bound_scope in bound if isinstance(value, cst.Call)
+                    for entry, where in self._returned_entry(value, bound_scope, key)
+                }
+                found = self._entries[(id(bound), key)] = list(entries.values())
+            yield from found
             return
         if not isinstance(expr, cst.Call):
             return

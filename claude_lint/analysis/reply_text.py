@@ -385,11 +385,11 @@ class _Bindings:
     @classmethod
     def of(cls, frame: Frame, name: str) -> _Bindings:
         stores = frame.stores(name)
-        store_positions = [frame.position(store) for store in stores]
+        store_positions = frame.store_positions(name)
         bindings = cls([], {})
         for index, (load, position) in enumerate(zip(frame.loads(name), frame.load_positions(name), strict=True)):
             latest = bisect_left(store_positions, position) - 1
-            while latest >= 0 and _same_statement(frame, stores[latest], load):
+            while latest >= 0 and frame.same_statement(stores[latest], load):
                 latest -= 1
             store = stores[latest] if latest >= 0 else None
             bindings.read.append(store)
@@ -409,20 +409,9 @@ class _Bindings:
             read = self.read[index]
             if read is not None and frame.position(read) > start:
                 break  # bound again after `store`: so is every later load
-            if not _same_statement(frame, store, loads[index]):
+            if not frame.same_statement(store, loads[index]):
                 found.append(index)
         return found
-
-
-def _same_statement(frame: Frame, store: cst.Name, load: cst.Name) -> bool:
-    """`x = f(x)`: the load in the value reads the previous binding, not this one."""
-    statement = next(
-        (a for a, _ in frame.ancestors(store) if isinstance(a, (cst.BaseSmallStatement, cst.BaseCompoundStatement))),
-        None,
-    )
-    if not isinstance(statement, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
-        return False
-    return any(a is statement for a, _ in frame.ancestors(load))
 
 
 class _Analysis:

@@ -143,6 +143,7 @@ class Frame:
     _uses: dict[tuple[str, bool], list[cst.Name]] = field(default_factory=dict, repr=False)
     # By name: each load's position, and where the latest assignment every path to it runs is.
     _positions: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _store_positions: dict[str, list[int]] = field(default_factory=dict, repr=False)
     _overwrites: dict[str, list[tuple[int, bool]]] = field(default_factory=dict, repr=False)
     _assigned: dict[str, list[int]] = field(default_factory=dict, repr=False)
     _stop_reasons: dict[int, tuple[set[str], list[StopReasonTest]]] = field(default_factory=dict, repr=False)
@@ -190,6 +191,42 @@ class Frame:
         if found is None:
             found = self._uses[(name, False)] = [n for n in self.names.get(name, ()) if _is_store(n, self.parent(n))]
         return found
+
+    def store_positions(self, name: str) -> list[int]:
+        """The position of each of `stores(name)`, in order; do not change the list."""
+        found = self._store_positions.get(name)
+        if found is None:
+            found = self._store_positions[name] = [self.position(store) for store in self.stores(name)]
+        return found
+
+    def same_statement(self, store: cst.Name, load: cst.Name) -> bool:
+        """`x = f(x)`: the load in the value reads the previous binding, not this one."""
+        statement = next(
+            (a for a, _ in self.ancestors(store) if isinstance(a, (cst.BaseSmallStatement, cst.BaseCompoundStatement))),
+            None,
+        )
+        if not isinstance(statement, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+            return False
+        return any(a is statement for a, _ in self.ancestors(load))
+
+    def loads_of_binding(self, store: cst.Name) -> Iterator[cst.Name]:
+        """The loads that read the binding `store` (a `with ... as name`): those after it up to the
+        next binding of the name, of any kind, in order (`x = f(x)` reads the binding before it).
+        Not every load of the name: a `with ... as stream` block in each of 3,000 would each read
+        every other block's stream."""
+        name = store.value
+        stores = self.stores(name)
+        store_positions = self.store_positions(name)
+        ours = bisect_left(store_positions, self.position(store))
+        loads = self.loads(name)
+        positions = self.load_positions(name)
+        for index in range(bisect_right(positions, store_positions[ours]), len(loads)):
+            latest = bisect_left(store_positions, positions[index]) - 1
+            while latest > ours and self.same_statement(stores[latest], loads[index]):
+                latest -= 1
+            if latest > ours:
+                return  # bound again: so is every later load
+            yield loads[index]
 
     def load_positions(self, name: str) -> list[int]:
         """The position of each of `loads(name)`, in order; do not change the list."""
@@ -939,7 +976,7 @@ def _stream_attributes(frame: Frame, site: CallSite, name: str) -> Iterator[cst.
     parent = frame.parent(site.node)
     if not (isinstance(parent, cst.WithItem) and parent.asname is not None and isinstance(parent.asname.name, cst.Name)):
         return
-    for use in frame.loads(parent.asname.name.value):
+    for use in frame.loads_of_binding(parent.asname.name):
         attribute = frame.parent(use)
         if isinstance(attribute, cst.Attribute) and attribute.value is use and attribute.attr.value == name:
             yield attribute

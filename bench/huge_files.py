@@ -55,7 +55,11 @@ run at or under the analysis budget (`--bytes 520000`):
 - `unreachable`: one `try` of thousands of `except anthropic.RateLimitError` clauses after
   `except anthropic.APIError` (CL104, each with a fix moving it);
 - `retry_handlers`: one `while attempts < 3` retry loop of thousands of try/except calls;
-- `kwargs_rebound`: thousands of `create(messages=..., **kw)` calls, `kw = dict(kw, ...)` before each.
+- `kwargs_rebound`: thousands of `create(messages=..., **kw)` calls, `kw = dict(kw, ...)` before each;
+- `reach_chain`: a chain of thousands of methods, each calling the one before on `self`, a
+  function of another module and a client of its own;
+- `text_wrappers`: a chain of thousands of functions, each running the text the one before
+  returns (CL405) and returning it stripped.
 
 `--time` runs `claude-lint check` and `check --fix` (on a copy) on each file
 in this process's interpreter and prints CPU seconds and peak memory of each.
@@ -89,6 +93,7 @@ CALL_SITE_SHAPES = (
     "wrappers", "one_function", "rebound", "local_rebound", "loop", "manual_retry", "decorators", "responses", "texts",
     "attributes_rebound", "stand_ins", "formatted", "tool_loop", "elif_chain", "block_lists",
     "if_stop", "streams", "handlers", "unreachable", "retry_handlers", "kwargs_rebound",
+    "reach_chain", "text_wrappers",
 )
 
 
@@ -302,6 +307,18 @@ CALL_SITE_GENERATORS = {
         SITES_HEAD + "\n\ndef big(p):\n    kw = {'model': MODEL, 'max_tokens': 100}\n",
         lambda i: f"    kw = dict(kw, temperature={i % 10}/10)\n"
         f"    r{i} = client.messages.create(messages=[{{'role': 'user', 'content': p}}], **kw)\n",
+        n,
+    ),
+    "reach_chain": lambda n: _repeated(
+        "import helpers\n" + SITES_HEAD + f"\n\nclass Bot:\n    def m0(self, p):\n        return {CALL}\n",
+        lambda i: f"\n    def m{i + 1}(self, p):\n        helpers.step{i}(p)\n"
+        f"        c{i} = anthropic.Anthropic(max_retries={i})\n        c{i}.{CALL[len('client.'):]}\n"
+        f"        return self.m{i}(p)\n",
+        n,
+    ),
+    "text_wrappers": lambda n: _repeated(
+        "import subprocess\n" + SITES_HEAD + f"\n\ndef f0(p):\n    return {CALL}.content[0].text\n",
+        lambda i: f"def f{i + 1}(p):\n    t = f{i}(p)\n    subprocess.run(t, shell=True)\n    return t.strip()\n",
         n,
     ),
     "elif_chain": lambda n: _repeated(

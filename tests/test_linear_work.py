@@ -703,3 +703,62 @@ def test_the_model_entries_of_a_kwargs_name_rebound_at_every_call_are_found_once
     result = lint_text("kwargs.py", source, Settings(select=("CL302",)))
     assert [(d.code, d.start.line) for d in result.diagnostics] == [("CL302", 7)]
     assert len(entries) == 300 + 301  # each call's `kw`, then each binding's call once
+
+
+def test_what_a_chain_of_functions_reaches_is_listed_up_to_256_beyond_their_own() -> None:
+    """A chain of 400 functions, each calling the one before, a function of another module and a
+    method on its object, with a client of its own: each lists what it reaches through the chain up
+    to 256 of each beyond its own (every one listed every link before it: 80,000 references, and
+    each client compared with all those before it, cubic), the first in sorted order."""
+    from claude_lint.analysis.summary import summarize
+
+    source = (
+        "import anthropic\nimport helpers\n\n\nclass Bot:\n    def m0(self, p):\n"
+        "        return anthropic.Anthropic().messages.create(model='claude-sonnet-4-6', max_tokens=8, messages=p)\n"
+        + "".join(
+            f"\n    def m{i + 1}(self, p):\n        helpers.step{i:03}(p)\n"
+            f"        c{i} = anthropic.Anthropic(max_retries={i})\n"
+            f"        c{i}.messages.create(model='claude-sonnet-4-6', max_tokens=8, messages=p)\n"
+            f"        return self.m{i}(p)\n"
+            for i in range(400)
+        )
+    )
+    summary = summarize(build_model(cst.parse_module(source), load_knowledge(None), ()), source)
+    last, short = summary["functions"]["Bot.m400"], summary["functions"]["Bot.m200"]
+    steps = [f"helpers.step{i:03}" for i in range(400)]
+    assert last["calls"] == ["anthropic.Anthropic", *steps[:256], "helpers.step399"]
+    assert short["calls"] == ["anthropic.Anthropic", *steps[:200]]
+    assert last["self"] == sorted(["m399", *sorted(f"m{i}" for i in range(399))[:256]])
+    assert short["self"] == sorted(f"m{i}" for i in range(200))
+    assert [c.get("retries") for c in last["clients"]] == list(range(399, 399 - 257, -1))
+    assert [c.get("retries") for c in short["clients"]] == [*range(199, -1, -1), None]
+
+
+class _CountingList(list):  # type: ignore[type-arg]
+    """A list that adds up how many items were read by iterating it."""
+
+    read = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        for item in list.__iter__(self):
+            _CountingList.read += 1
+            yield item
+
+
+def test_the_callers_of_a_chain_of_functions_returning_reply_text_are_found_by_an_index() -> None:
+    """300 functions, each returning the stripped text of the one before (the first returns a
+    reply's text): the calls of each are looked up by their target, not found among all the
+    module's calls for each function (90,000 calls read)."""
+    from claude_lint.analysis.reply_text import _trace_reply_text
+
+    source = (
+        "import subprocess\n\nimport anthropic\n\nclient = anthropic.Anthropic()\n\n\ndef f0(p):\n"
+        "    return client.messages.create(model='claude-sonnet-4-6', max_tokens=8, messages=p).content[0].text\n"
+        + "".join(f"\n\ndef f{i + 1}(p):\n    t = f{i}(p)\n    subprocess.run(t, shell=True)\n    return t.strip()\n" for i in range(300))
+    )
+    model = build_model(cst.parse_module(source), load_knowledge(None), ())
+    model.call_sites = _CountingList(model.call_sites)
+    _CountingList.read = 0
+    result = _trace_reply_text(model)
+    assert len(result.hits) == 300 and len(result.returning) == 301
+    assert _CountingList.read <= 4 * 301

@@ -600,14 +600,16 @@ def _trace_reply_text(model: ModuleModel) -> ReplyText:
     # Calls of functions that return model text are sources too, transitively.
     pending = list(returning.values())
     done: set[int] = set()
+    by_target: dict[int, list[CallSite]] = {}  # a chain of thousands of functions: not every call for each
+    for site in model.call_sites:
+        if site.target is not None:
+            by_target.setdefault(id(site.target), []).append(site)
     while pending:
         function, origin, remote = pending.pop()
         if id(function) in done:
             continue
         done.add(id(function))
-        for site in model.call_sites:
-            if site.target is not function:
-                continue
+        for site in by_target.get(id(function), ()):
             caller = site.record.frame
             frame = analysis.frame_for(caller)
             label = f"the text `{function.name}()` returns (Claude's reply)"

@@ -114,6 +114,13 @@ def _client(client: ClientInfo | None, model: ModuleModel, site: CallSite | None
     return {"cls": client.class_name, "async": client.is_async, "retries": client.max_retries, "line": 0}
 
 
+# What a function reaches through this module's functions it calls (references, `self` methods,
+# clients) is listed up to this many of each beyond its own (the first in sorted order; clients in
+# the order met): a chain of thousands of functions, each adding one, would list every one of
+# them again at each link (quadratic in size; real code reaches at most tens).
+_MAX_REACHED = 256
+
+
 def _reached(
     functions: list[FunctionInfo],
     local: dict[int, list[FunctionInfo]],
@@ -122,8 +129,9 @@ def _reached(
     clients: dict[int, list[dict[str, Any]]],
 ) -> dict[int, tuple[frozenset[str], frozenset[str], list[dict[str, Any]]]]:
     """Per function: the references, `self` methods and clients of it and every function of this
-    module it calls, directly or not. The clients in the order a depth-first walk from the function
-    meets them, last callee first (each function's own, then its callees'), as the summary lists them.
+    module it calls, directly or not (up to `_MAX_REACHED` of each beyond its own). The clients in
+    the order a depth-first walk from the function meets them, last callee first (each function's
+    own, then its callees'), as the summary lists them.
 
     One pass over the call graph's components (core/graph.py), each after the ones it reaches, not
     a walk of everything reached for each function: a chain of wrappers is linear, not quadratic. A
@@ -131,39 +139,52 @@ def _reached(
     adds its own list's clients in its own order, minus those already met."""
     out: dict[int, tuple[frozenset[str], frozenset[str], list[dict[str, Any]]]] = {}
 
-    def met(found: list[dict[str, Any]], more: list[dict[str, Any]]) -> None:
-        found.extend(c for c in more if c not in found)
+    def met(found: list[dict[str, Any]], keys: set[str], more: list[dict[str, Any]], limit: int) -> None:
+        for client in more:
+            if len(found) >= limit:
+                return
+            key = repr(client)
+            if key not in keys:
+                keys.add(key)
+                found.append(client)
+
+    def capped(own: set[str], reached: set[str]) -> frozenset[str]:
+        if len(reached) <= len(own) + _MAX_REACHED:
+            return frozenset(reached)
+        return frozenset(own).union(sorted(reached - own)[:_MAX_REACHED])
 
     for component in components(functions, lambda f: local[id(f)]):
         members = {id(f) for f in component}
         all_refs: set[str] = set()
         all_self: set[str] = set()
-        every: list[dict[str, Any]] = []
+        every: set[str] = set()  # the clients met anywhere (`repr`: dicts are not hashable)
         for member in component:
             all_refs |= refs[id(member)]
             all_self |= on_self[id(member)]
-            met(every, clients[id(member)])
+            every.update(repr(client) for client in clients[id(member)])
             for callee in local[id(member)]:
                 if id(callee) not in members:
                     all_refs |= out[id(callee)][0]
                     all_self |= out[id(callee)][1]
-                    met(every, out[id(callee)][2])
-        sets = frozenset(all_refs), frozenset(all_self)
+                    every.update(repr(client) for client in out[id(callee)][2])
         for member in component:
-            found = list(clients[id(member)])
+            own = clients[id(member)]
+            limit = len(own) + _MAX_REACHED
+            found = list(own)
+            keys = {repr(client) for client in own}
             seen = {id(member)}
             pending = list(local[id(member)])
-            while pending and len(found) < len(every):
+            while pending and len(found) < min(len(every), limit):
                 callee = pending.pop()
                 if id(callee) in seen:
                     continue
                 seen.add(id(callee))
                 if id(callee) in members:
-                    met(found, clients[id(callee)])
+                    met(found, keys, clients[id(callee)], limit)
                     pending.extend(local[id(callee)])
                 else:
-                    met(found, out[id(callee)][2])
-            out[id(member)] = (*sets, found)
+                    met(found, keys, out[id(callee)][2], limit)
+            out[id(member)] = (capped(refs[id(member)], all_refs), capped(on_self[id(member)], all_self), found)
     return out
 
 

@@ -59,7 +59,9 @@ run at or under the analysis budget (`--bytes 520000`):
 - `reach_chain`: a chain of thousands of methods, each calling the one before on `self`, a
   function of another module and a client of its own;
 - `text_wrappers`: a chain of thousands of functions, each running the text the one before
-  returns (CL405) and returning it stripped.
+  returns (CL405) and returning it stripped;
+- `client_per_method`: a class of thousands of methods, each setting `self.client` to a new client
+  and calling it.
 
 `--time` runs `claude-lint check` and `check --fix` (on a copy) on each file
 in this process's interpreter and prints CPU seconds and peak memory of each.
@@ -93,7 +95,7 @@ CALL_SITE_SHAPES = (
     "wrappers", "one_function", "rebound", "local_rebound", "loop", "manual_retry", "decorators", "responses", "texts",
     "attributes_rebound", "stand_ins", "formatted", "tool_loop", "elif_chain", "block_lists",
     "if_stop", "streams", "handlers", "unreachable", "retry_handlers", "kwargs_rebound",
-    "reach_chain", "text_wrappers",
+    "reach_chain", "text_wrappers", "client_per_method",
 )
 
 
@@ -319,6 +321,12 @@ CALL_SITE_GENERATORS = {
     "text_wrappers": lambda n: _repeated(
         "import subprocess\n" + SITES_HEAD + f"\n\ndef f0(p):\n    return {CALL}.content[0].text\n",
         lambda i: f"def f{i + 1}(p):\n    t = f{i}(p)\n    subprocess.run(t, shell=True)\n    return t.strip()\n",
+        n,
+    ),
+    "client_per_method": lambda n: _repeated(
+        SITES_HEAD + "\n\nclass Bot:\n",
+        lambda i: f"    def ask{i}(self, p):\n        self.client = anthropic.Anthropic(max_retries={i % 5})\n"
+        f"        return self.{CALL}\n\n",
         n,
     ),
     "elif_chain": lambda n: _repeated(

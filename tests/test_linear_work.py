@@ -762,3 +762,21 @@ def test_the_callers_of_a_chain_of_functions_returning_reply_text_are_found_by_a
     result = _trace_reply_text(model)
     assert len(result.hits) == 300 and len(result.returning) == 301
     assert _CountingList.read <= 4 * 301
+
+
+def test_an_attribute_set_in_each_of_many_methods_has_its_class_read_once_per_value(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A class of 300 methods, each setting `self.client = anthropic.Anthropic(...)` and calling
+    it, and one setting `self.helper = Helper()` last: a value no method reads differently is read
+    once, not in the scope of each of the 300 methods (90,000 reads of `self.client`)."""
+    from claude_lint.analysis.resolution import Resolver
+
+    source = "import anthropic\n\n\nclass Helper:\n    pass\n\n\nclass Bot:\n" + "".join(
+        f"    def ask{i}(self, p):\n        self.client = anthropic.Anthropic(max_retries={i % 5})\n"
+        "        return self.client.messages.create(model='claude-sonnet-4-6', max_tokens=8, messages=p)\n\n"
+        for i in range(300)
+    ) + "    def last(self, helper):\n        self.helper = helper\n        self.helper = Helper()\n"
+    model = build_model(cst.parse_module(source), load_knowledge(None), ())
+    bot = next(s for s in model.classes if s.name == "Bot")
+    read = _calls(monkeypatch, Resolver, "class_of")
+    assert model.resolver.class_attributes(bot) == {"helper": "~Helper"}
+    assert len(read) <= 2 * 300 + 10

@@ -72,6 +72,19 @@ def _strip_optional(annotation: cst.BaseExpression) -> list[cst.BaseExpression]:
     return [annotation]
 
 
+def _read_the_same_in(value: cst.BaseExpression, local: set[str]) -> bool:
+    """Whether `Resolver.class_of(value, scope)` is the same in the scope of each method of a class,
+    given the names the methods bind (`local`): only a name it reads (or a function it calls by
+    name) that a method binds can read differently there."""
+    while isinstance(value, cst.Await):
+        value = value.expression
+    if isinstance(value, cst.Call):
+        return not isinstance(value.func, cst.Name) or value.func.value not in local
+    if isinstance(value, cst.Name):
+        return value.value not in local
+    return True
+
+
 def _is_property(node: cst.FunctionDef) -> bool:
     return any(dotted(d.decorator) in ("property", "functools.cached_property", "cached_property") for d in node.decorators)
 
@@ -368,11 +381,27 @@ class Resolver:
         key = f"self.{attr}"
         if key in owner.annotations:
             return self.class_from_annotation(owner.annotations[key])
-        for method in owner.functions.values():
-            for value in owner.bindings.get(key, ()):
-                found = self.class_of(value, method.scope, depth + 1)
-                if found is not None:
-                    return found
+        methods = list(owner.functions.values())
+        values = owner.bindings.get(key, ())
+        if methods and values:
+            # Each value as read in each method, the first method first. A value whose reading no
+            # method changes (`anthropic.Anthropic(...)`: no method binds a name in it) is read once:
+            # `self.client` set in each of thousands of methods is not read in every method.
+            local = {name for m in methods for name in (*m.scope.functions, *m.scope.bindings, *m.scope.annotations)}
+            varying: list[cst.BaseExpression] = []
+            for value in values:
+                if _read_the_same_in(value, local):
+                    found = self.class_of(value, methods[0].scope, depth + 1)
+                    if found is not None:
+                        varying.append(value)
+                        break
+                else:
+                    varying.append(value)
+            for method in methods:
+                for value in varying:
+                    found = self.class_of(value, method.scope, depth + 1)
+                    if found is not None:
+                        return found
         prop = owner.functions.get(attr)
         if prop is not None and prop.node.returns is not None and _is_property(prop.node):
             return self.class_from_annotation(prop.node.returns.annotation)

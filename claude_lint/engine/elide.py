@@ -90,7 +90,7 @@ _RUN = r"(?P<open>[\[({])(?P<interior>(?:\s*+ELEMENT\s*+[,:])++\s*+(?:ELEMENT\s*
 
 @cache
 def _scan() -> re.Pattern[str]:
-    """The scanner, compiled on first use: it costs ~0.1 s, and most runs never need it.
+    """The scanner, compiled on first use: it costs ~0.15 s, and most runs never need it.
 
     Each match is one bracketed run of literals, with everything before it since the last match
     (strings, comments, other code, brackets that cannot open a run) skipped inside the match:

@@ -61,7 +61,11 @@ run at or under the analysis budget (`--bytes 520000`):
 - `text_wrappers`: a chain of thousands of functions, each running the text the one before
   returns (CL405) and returning it stripped;
 - `client_per_method`: a class of thousands of methods, each setting `self.client` to a new client
-  and calling it.
+  and calling it;
+- `call_chains`: one function of thousands of short lines `x = f(g(h(x)))`
+  (little text per node: libcst's cost is per node, not per character);
+- `deep_calls`: one function of lines of calls nested 100 deep (libcst's
+  parse grows with the nesting of each node it builds).
 
 `--time` runs `claude-lint check` and `check --fix` (on a copy) on each file
 in this process's interpreter and prints CPU seconds and peak memory of each.
@@ -95,7 +99,7 @@ CALL_SITE_SHAPES = (
     "wrappers", "one_function", "rebound", "local_rebound", "loop", "manual_retry", "decorators", "responses", "texts",
     "attributes_rebound", "stand_ins", "formatted", "tool_loop", "elif_chain", "block_lists",
     "if_stop", "streams", "handlers", "unreachable", "retry_handlers", "kwargs_rebound",
-    "reach_chain", "text_wrappers", "client_per_method",
+    "reach_chain", "text_wrappers", "client_per_method", "call_chains", "deep_calls",
 )
 
 
@@ -328,6 +332,12 @@ CALL_SITE_GENERATORS = {
         lambda i: f"    def ask{i}(self, p):\n        self.client = anthropic.Anthropic(max_retries={i % 5})\n"
         f"        return self.{CALL}\n\n",
         n,
+    ),
+    "call_chains": lambda n: _repeated(
+        "import anthropic\n\n\ndef big(f, g, h, x):\n", lambda i: "    x = f(g(h(x)))\n", n
+    ),
+    "deep_calls": lambda n: _repeated(
+        "import anthropic\n\n\ndef big(f, x):\n", lambda i: "    x = " + "f(" * 100 + "x" + ")" * 100 + "\n", n
     ),
     "elif_chain": lambda n: _repeated(
         SITES_HEAD + "\n\ndef big(kind, p):\n    if kind == -1:\n        r = None\n",

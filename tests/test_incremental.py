@@ -209,3 +209,27 @@ def test_an_edit_past_the_analysis_budget_is_reported_as_a_full_lint_reports_it(
     assert not _assert_same(linter, pasted, settings)
     assert [(d.code, d.start.line) for d in linter.lint(pasted, settings).diagnostics] == [("CL002", 1)]
     assert linter.lint(text, settings).diagnostics == lint_text("app.py", text, settings).diagnostics
+
+
+def test_an_edit_past_the_parse_cost_budget_is_reported_as_a_full_lint_reports_it() -> None:
+    """Typing more deeply nested code into a function is re-parsed incrementally while the file
+    stays within the parse-cost budget (the regions' costs added up exactly), and gives CL002 as
+    the command line does once it goes past."""
+    from claude_lint.engine.lint import MAX_PARSE_COST, parse_cost
+
+    settings = Settings()
+    linter = DocumentLinter("app.py")
+    deep = "    x = " + "f(" * 100 + "x" + ")" * 100 + "\n"
+    base = _dense(300, 1) + "\n\ndef big(f, x):\n    return x\n"
+    per_line = parse_cost(base + deep) - parse_cost(base)
+    lines = (MAX_PARSE_COST - parse_cost(base)) // per_line
+    text = base.replace("    return x\n", deep * (lines - 1) + "    return x\n")
+    linter.lint(text, settings)
+    within = text.replace("    return x\n", deep + "    return x\n")
+    assert parse_cost(within) <= MAX_PARSE_COST
+    assert _assert_same(linter, within, settings)  # re-parsed incrementally
+    assert linter._parsed is not None and linter._parsed.cost.units == parse_cost(within)
+    past = within.replace("    return x\n", deep + "    return x\n")
+    assert parse_cost(past) > MAX_PARSE_COST
+    assert not _assert_same(linter, past, settings)
+    assert [(d.code, d.start.line) for d in linter.lint(past, settings).diagnostics] == [("CL002", 1)]

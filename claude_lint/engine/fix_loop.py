@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING
 
 from claude_lint.config.settings import Settings
 from claude_lint.core.diagnostics import Applicability, Diagnostic, Fix
-from claude_lint.core.nesting import check_nesting
+from claude_lint.core.nesting import ParseCost, check_nesting
 from claude_lint.core.source import SourceError, decode_source, encode_like
 from claude_lint.core.text_edits import apply_edits, select_non_overlapping, size_changes
 from claude_lint.engine.lint import (
     MAX_ANALYSED_CHARS,
+    MAX_PARSE_COST,
     LintResult,
     file_triggers,
     lint_text,
@@ -66,26 +67,29 @@ def _compiles(text: str, triggers: tuple[bytes, ...]) -> bool:
     return True
 
 
-def _parses(text: str, triggers: tuple[bytes, ...], must_compile: bool = True) -> bool:
-    """libcst can parse it and, when the original compiled, CPython can compile it (a
-    repeated keyword argument, say, parses but does not compile). Code that never
-    compiled here (newer syntax than this Python, `await` at module level) is held
-    to libcst's parse only."""
+def _unparsed(text: str, triggers: tuple[bytes, ...], must_compile: bool = True) -> str | None:
+    """None when libcst can parse it (within the parse-cost budget) and, when the original
+    compiled, CPython can compile it (a repeated keyword argument, say, parses but does not
+    compile); else why not. Code that never compiled here (newer syntax than this Python,
+    `await` at module level) is held to libcst's parse only."""
     import libcst as cst
 
     from claude_lint.engine.elide import elide
 
     elided = elide(text, triggers).text  # big flat literals (and the like) stood in for, as the engine parses it
-    if check_nesting(elided) is not None:  # libcst would crash on it
-        return False
+    cost = ParseCost()
+    if check_nesting(elided, cost=cost) is not None:  # libcst would crash on it
+        return _NOT_PARSED
+    if cost.units > MAX_PARSE_COST:  # the lint that follows would be CL002, its findings gone
+        return _TOO_DENSE
     try:
         module = cst.parse_module(elided)
     except Exception:  # noqa: BLE001  (ParserSyntaxError, CSTValidationError, RecursionError...: not code)
-        return False
+        return _NOT_PARSED
     if must_compile and not _compiles(text, triggers):
-        return False
+        return _NOT_PARSED
     remember_parse(elided, module)  # the loop lints it next
-    return True
+    return None
 
 
 def _code_size(text: str, triggers: tuple[bytes, ...]) -> int:
@@ -96,6 +100,8 @@ def _code_size(text: str, triggers: tuple[bytes, ...]) -> int:
 
 
 _OVER_BUDGET = f"would make the file more than the {MAX_ANALYSED_CHARS:,} characters of code one file may hold to be analysed"
+_TOO_DENSE = f"would make the file's code cost more than the {MAX_PARSE_COST:,} one file may cost to be parsed in time"
+_NOT_PARSED = "would not parse"
 
 
 def _within_budget(
@@ -228,7 +234,7 @@ def _apply_pass(
         candidate is not None
         and candidate != text
         and _code_size(candidate, triggers) <= MAX_ANALYSED_CHARS
-        and _parses(candidate, triggers, must_compile)
+        and _unparsed(candidate, triggers, must_compile) is None
     ):
         outcome.applied.update(code_of[id(fix)] for fix in fixes)
         return len(fixes), candidate
@@ -237,17 +243,16 @@ def _apply_pass(
         if attempt == text:  # a no-op (moving a handler above its own duplicate, say): nothing to do
             outcome.rejected.add(_key(fix))
             continue
-        size = _code_size(attempt, triggers) if attempt is not None else 0
-        if attempt is not None and size <= MAX_ANALYSED_CHARS and _parses(attempt, triggers, must_compile):
-            outcome.applied[code_of[id(fix)]] += 1
-            return 1, attempt  # one at a time: the other edits' positions refer to the old text
-        outcome.rejected.add(_key(fix))
         if attempt is None:
             why = "has edits that cannot apply"
-        elif size > MAX_ANALYSED_CHARS:
-            why = _OVER_BUDGET
         else:
-            why = "would not parse"
+            over = _code_size(attempt, triggers) > MAX_ANALYSED_CHARS
+            unparsed = _OVER_BUDGET if over else _unparsed(attempt, triggers, must_compile)
+            if unparsed is None:
+                outcome.applied[code_of[id(fix)]] += 1
+                return 1, attempt  # one at a time: the other edits' positions refer to the old text
+            why = unparsed
+        outcome.rejected.add(_key(fix))
         outcome.errors.append(f"{path}: the {code_of[id(fix)]} fix ({fix.message}) {why}; it was not applied")
     return 0, text
 

@@ -37,9 +37,10 @@ from libcst._nodes.internal import CodegenState
 
 from claude_lint.analysis.positions import StatementOffsets
 from claude_lint.config.settings import Settings
-from claude_lint.core.nesting import check_nesting
+from claude_lint.core.nesting import ParseCost, check_nesting
 from claude_lint.engine.lint import (
     MAX_ANALYSED_CHARS,
+    MAX_PARSE_COST,
     LintResult,
     collector_paused,
     file_triggers,
@@ -59,6 +60,7 @@ class _Parsed:
     starts: list[int]  # text offset of each top-level statement
     ends: list[int]
     first_block: int  # index of the first statement that holds an indented block (len(body) if none)
+    cost: ParseCost  # the text's, as the budget counts it (a reparse adds up the regions')
 
 
 class DocumentLinter:
@@ -119,7 +121,9 @@ class DocumentLinter:
         header = _code(module, module.header)
         layout = _layout(module, text, self._lengths, len(header))
         if module.code == text:  # otherwise offsets into the text cannot be carried over
-            self._parsed = _Parsed(text, module, *layout)
+            cost = ParseCost()
+            check_nesting(text, cost=cost)  # no stand-ins: the text is what parse_checked counted
+            self._parsed = _Parsed(text, module, *layout, cost)
         return module
 
     def _reparse(self, old: _Parsed, text: str) -> _Parsed | None:
@@ -140,7 +144,16 @@ class DocumentLinter:
         start = old.starts[first]
         end = len(text) if at_end else old.ends[last] + delta
         region_text = text[start:end]
-        if check_nesting(region_text) is not None:
+        region_cost = ParseCost()
+        if check_nesting(region_text, cost=region_cost) is not None:
+            return None
+        # The edit may take the file past the parse-cost budget: then the full parse reports it.
+        replaced = ParseCost()
+        check_nesting(old_text[start : len(old_text) if at_end else old.ends[last]], cost=replaced)
+        cost = ParseCost(
+            old.cost.tokens - replaced.tokens + region_cost.tokens, old.cost.depths - replaced.depths + region_cost.depths
+        )
+        if cost.units > MAX_PARSE_COST:
             return None
         module = old.module
         try:
@@ -181,7 +194,7 @@ class DocumentLinter:
         self._lengths.update((id(stmt), len(piece)) for stmt, piece in zip(new_body, pieces))
         starts, ends, _ = _layout(new_module, text, self._lengths, old.starts[0])
         self.last_reparse = (len(new_body), len(new_module.body))
-        return _Parsed(text, new_module, starts, ends, old.first_block)
+        return _Parsed(text, new_module, starts, ends, old.first_block, cost)
 
 
 def _code(module: cst.Module, nodes: Sequence[cst.CSTNode]) -> str:

@@ -19,7 +19,7 @@ from claude_lint.config.selection import matches_any, rule_enabled
 from claude_lint.config.settings import Settings
 from claude_lint.core.diagnostics import Diagnostic, Location
 from claude_lint.core.garbage import collector_paused
-from claude_lint.core.nesting import check_nesting
+from claude_lint.core.nesting import ParseCost, check_nesting
 from claude_lint.core.paths import resolve
 from claude_lint.core.source import SourceError, decode_source
 from claude_lint.engine.prefilter import needs_parsing, triggers_for
@@ -189,12 +189,17 @@ def parse_checked(
             if _is_enabled("CL002", enabled, ignored):
                 result.diagnostics.append(_file_diagnostic(path, "CL002", _over_budget(too_much)))
             return None
-        too_deep = check_nesting(elided.text)  # libcst would crash the process (stack overflow) on it
+        cost = ParseCost()
+        too_deep = check_nesting(elided.text, cost=cost)  # libcst would crash the process (stack overflow) on it
         if too_deep is not None:
             if _is_enabled("CL001", enabled, ignored):
                 result.diagnostics.append(
                     _file_diagnostic(path, "CL001", too_deep.message, too_deep.line, too_deep.column)
                 )
+            return None
+        if cost.units > MAX_PARSE_COST:
+            if _is_enabled("CL002", enabled, ignored):
+                result.diagnostics.append(_file_diagnostic(path, "CL002", _too_dense(cost.units)))
             return None
         # A file that does not parse, with statements stood in for at boundaries of its own: CPython
         # words its error from the rest as from the whole, without compiling a 10 MB line again.
@@ -220,6 +225,27 @@ def parse_checked(
 # the parse alone): a file holding more code than this is reported, not analysed for a minute or more,
 # so that any file under the size limit is checked in 5 s and fixed in 15 s (README, Reliability).
 MAX_ANALYSED_CHARS = 512 * 1024
+
+
+# libcst's cost is per node and grows with nesting (core/nesting.py's ParseCost): about 30 us a unit
+# (45 with a syntax error in deep code). The call-site shapes of bench/huge_files.py at 520,000
+# characters cost 75,000-112,000; real modules a tenth of their size (a 263 KB one: 15,500).
+MAX_PARSE_COST = 128 * 1024
+
+
+def _too_dense(units: int) -> str:
+    return (
+        f"Cannot analyse file: its code is too dense or nested too deeply to be analysed in time (a parse "
+        f"cost of {units:,}: one for each bracket, operator, string and separator, and two thirds of each "
+        f"bracket's depth; one file may cost {MAX_PARSE_COST:,}); split the file, or exclude it"
+    )
+
+
+def parse_cost(text: str) -> int:
+    """The `ParseCost` units of `text` (with its stand-ins), as the budget counts them."""
+    cost = ParseCost()
+    check_nesting(text, cost=cost)
+    return cost.units
 
 
 def _over_budget(size: int) -> str:

@@ -218,18 +218,21 @@ def test_a_file_of_more_code_than_one_file_may_hold_is_cl002_and_left_as_it_is(t
     """Dense call-site code costs libcst and the analysis about 7 s of CPU per MB (a 10 MB file took
     228 s and 5 GB): past the budget, the file is reported at once and neither analysed nor fixed."""
     text = huge_files.dense(lint.MAX_ANALYSED_CHARS + 20_000)
-    path = tmp_path / "big.py"
+    _refused_at_once(tmp_path, lint_tree, text, OVER_BUDGET.format(size=len(text)))
+
+
+def _refused_at_once(directory: Path, lint_tree, text: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    """`text` checked as `big.py`: CL002 `message` at once (under 1 s of CPU); `--fix` leaves it as it is."""
+    path = directory / "big.py"
     path.write_text(text, encoding="utf-8")
     start = time.process_time()
     outcome = lint_tree("big.py")
     checked = time.process_time() - start
-    assert [(d.code, d.start.line, d.start.column, d.message) for d in outcome.diagnostics] == [
-        ("CL002", 1, 0, OVER_BUDGET.format(size=len(text)))
-    ]
+    assert [(d.code, d.start.line, d.start.column, d.message) for d in outcome.diagnostics] == [("CL002", 1, 0, message)]
     fixed = lint_tree("big.py", fix=True, unsafe_fixes=True)
     assert [d.code for d in fixed.diagnostics] == ["CL002"] and fixed.errors == []
     assert path.read_text(encoding="utf-8") == text
-    assert checked < 1.0, f"{checked:.1f} s of CPU to say the file is too big"
+    assert checked < 1.0, f"{checked:.1f} s of CPU to refuse the file"
 
 
 @pytest.mark.parametrize("over", [0, 1])
@@ -250,6 +253,70 @@ def test_the_budget_counts_code_not_the_data_stood_in_for(over: int) -> None:
     else:
         assert found == [("CL105", base.count("\n"), CL105)]
 
+
+
+TOO_DENSE = (
+    "Cannot analyse file: its code is too dense or nested too deeply to be analysed in time (a parse cost of "
+    "{units:,}: one for each bracket, operator, string and separator, and two thirds of each bracket's depth; "
+    "one file may cost 131,072); split the file, or exclude it"
+)
+
+
+def _deep_calls(lines: int) -> tuple[str, int]:
+    """`lines` lines of calls nested 100 deep in one function, and their parse cost counted by hand."""
+    text = "import anthropic\n\n\ndef big(f, x):\n" + ("    x = " + "f(" * 100 + "x" + ")" * 100 + "\n") * lines
+    # A newline each for `import anthropic` and the blank lines; `def big(f, x):` a bracket of names at
+    # depth 1 and a newline; each line an `=`, 99 brackets opened (depths 1 to 99: 4,950) and closed,
+    # the innermost `(x)` at depth 100, a newline: 201 tokens and 5,050 of depth.
+    tokens, depths = 5 + 201 * lines, 1 + 5_050 * lines
+    return text, tokens + 2 * depths // 3
+
+
+def test_code_nested_too_deeply_to_parse_in_time_is_cl002_at_once(tmp_path: Path, lint_tree) -> None:
+    """libcst's parse grows with how deeply each node nests: 60 KB of calls nested 100 deep took 11 s
+    and 4.3 GB to check (nested 190 deep, 29 s; with a syntax error after them, 33 s). Past the
+    parse-cost budget the file is reported at once and neither analysed nor fixed."""
+    text, units = _deep_calls(300)
+    assert units == 1_070_305
+    _refused_at_once(tmp_path, lint_tree, text, TOO_DENSE.format(units=units))
+
+
+@pytest.mark.parametrize("lines", [36, 37])
+def test_the_parse_cost_budget_is_exact(lines: int) -> None:
+    """36 lines of calls nested 100 deep cost 128,441 and are analysed; 37 cost 132,009: CL002."""
+    text, units = _deep_calls(lines)
+    found = [(d.code, d.message) for d in lint.lint_text("deep.py", text, SETTINGS).diagnostics]
+    if lines == 36:
+        assert (units, found) == (128_441, [])
+    else:
+        assert (units, found) == (132_009, [("CL002", TOO_DENSE.format(units=units))])
+
+
+def test_short_lines_of_calls_cost_more_than_their_characters_say() -> None:
+    """520,000 characters of `x = f(g(h(x)))` lines in one function took 9.1 s to check (libcst's cost
+    is per node): CL002, though the characters are within their own budget."""
+    text = huge_files.CALL_SITE_GENERATORS["call_chains"](520_000)
+    assert len(text) < lint.MAX_ANALYSED_CHARS
+    # Each line: an `=`, `f(` and `g(` opened (depths 1 and 2), `(x)` at depth 3, two closes and a
+    # newline (7 tokens, 6 of depth); the head: three newlines, `def big(f, g, h, x):` and its newline.
+    lines = text.count("\n") - 4
+    assert lines == 27_366
+    units = 5 + 7 * lines + 2 * (1 + 6 * lines) // 3
+    found = [(d.code, d.message) for d in lint.lint_text("chains.py", text, SETTINGS).diagnostics]
+    assert found == [("CL002", TOO_DENSE.format(units=units))]
+
+
+@pytest.mark.parametrize(
+    "shape", [s for s in huge_files.CALL_SITE_SHAPES if s not in ("call_chains", "deep_calls", "elif_chain")]
+)
+def test_dense_call_site_code_at_the_character_budget_is_within_the_parse_cost_budget(shape: str) -> None:
+    """The call-site shapes of bench/huge_files.py, 520,000 characters each (checked in 3-4.5 s), cost
+    66,000-113,000: the parse-cost budget refuses no code that the character budget lets through at
+    the speed of ordinary call-site code."""
+    from claude_lint.engine.elide import elide
+
+    text = huge_files.CALL_SITE_GENERATORS[shape](520_000)
+    assert 60_000 < lint.parse_cost(elide(text, lint.file_triggers(SETTINGS)).text) < 115_000
 
 
 @pytest.mark.parametrize("room", [7, 6])
@@ -275,6 +342,43 @@ def test_a_fix_never_pushes_a_file_past_the_budget(tmp_path: Path, lint_tree, ro
         " file may hold to be analysed; it was not applied"
     ]
     assert path.read_text(encoding="utf-8") == text
+
+RETRIED = (
+    "import anthropic\nimport tenacity\n\n\n@tenacity.retry(stop=tenacity.stop_after_attempt(3))\n"
+    "def ask(client: anthropic.Anthropic):\n"
+    '    return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[]).content\n'
+)
+WAIT = ", wait=tenacity.wait_random_exponential(multiplier=1, max=60))"
+
+
+@pytest.mark.parametrize("short", [0, 1])
+def test_a_fix_never_pushes_a_file_past_the_parse_cost_budget(tmp_path: Path, lint_tree, short: int) -> None:
+    """The CL204 fix adds `wait=tenacity.wait_random_exponential(...)`, a few brackets and operators:
+    with room for them, it is applied; one unit short, it is not, and the run says why."""
+    base = RETRIED + _deep_calls(35)[0].split("\n", 4)[4] + "PAD = a\n"
+    grown = lint.parse_cost(base.replace("(3))", "(3)" + WAIT)) - lint.parse_cost(base)
+    # `,` `=` `.` and the bracket of names `(multiplier=1, max=60)`, and two thirds of its depth of 2
+    assert 5 <= grown <= 6
+    padding = lint.MAX_PARSE_COST - lint.parse_cost(base) - grown + short
+    # `PAD = a` costs 2 (its `=` and newline), `PAD = a.b` 3.
+    text = base + "PAD = a\n" * (padding // 2 - padding % 2) + "PAD = a.b\n" * (padding % 2)
+    assert lint.parse_cost(text) == lint.MAX_PARSE_COST - grown + short
+    path = tmp_path / "retried.py"
+    path.write_text(text, encoding="utf-8")
+    fixed = lint_tree("retried.py", fix=True, unsafe_fixes=True, select=("CL204",))
+    if not short:
+        assert (fixed.diagnostics, fixed.warnings) == ([], [])
+        assert path.read_text(encoding="utf-8") == text.replace("(3))", "(3)" + WAIT, 1)
+        return
+    assert [(d.code, d.start.line) for d in fixed.diagnostics] == [("CL204", 5)]
+    assert fixed.warnings == [
+        (
+            "retried.py: the CL204 fix (Add `wait=wait_random_exponential(multiplier=1, max=60)`) would make"
+            " the file's code cost more than the 131,072 one file may cost to be parsed in time; it was not applied"
+        )
+    ]
+    assert path.read_text(encoding="utf-8") == text
+
 
 def test_a_module_of_data_imported_by_a_small_file_is_read_with_its_literals_stood_in_for(tmp_path: Path) -> None:
     """Checking a 100-byte file whose wrapper lives beside 9 MB of data took 100 s and 12 GB: the

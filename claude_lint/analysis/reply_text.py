@@ -571,7 +571,7 @@ def _trace_reply_text(model: ModuleModel) -> ReplyText:
             (text_reads, "Claude's reply text"),
             (input_reads, "a `tool_use` block's `input`"),
         ):
-            sources = [read for read in reads if (id(read), origin) not in traced]
+            sources: list[cst.CSTNode] = [read for read in reads if (id(read), origin) not in traced]
             if not sources:
                 continue
             traced.update((id(read), origin) for read in sources)

@@ -312,8 +312,9 @@ class Frame:
             if assign is None:
                 continue
             statement = self.parent(assign)
-            block = self.parent(statement) if isinstance(statement, cst.SimpleStatementLine) else None
-            if isinstance(block, (cst.IndentedBlock, cst.Module)):
+            if isinstance(statement, cst.SimpleStatementLine) and isinstance(
+                block := self.parent(statement), (cst.IndentedBlock, cst.Module)
+            ):
                 starts, targets = by_block.setdefault(id(block), ([], []))
                 starts.append(self.position(statement))  # stores come in source order
                 targets.append(self.position(store))

@@ -229,7 +229,7 @@ MAX_ANALYSED_CHARS = 512 * 1024
 
 # libcst's cost is per node and grows with nesting (core/nesting.py's ParseCost): about 30 us a unit
 # (45 with a syntax error in deep code). The call-site shapes of bench/huge_files.py at 520,000
-# characters cost 75,000-112,000; real modules a tenth of their size (a 263 KB one: 15,500).
+# characters cost 42,000-125,000; real modules far less (the costliest of our corpus: 17,731).
 MAX_PARSE_COST = 128 * 1024
 
 

@@ -311,12 +311,12 @@ def test_short_lines_of_calls_cost_more_than_their_characters_say() -> None:
 )
 def test_dense_call_site_code_at_the_character_budget_is_within_the_parse_cost_budget(shape: str) -> None:
     """The call-site shapes of bench/huge_files.py, 520,000 characters each (checked in 3-4.5 s), cost
-    66,000-113,000: the parse-cost budget refuses no code that the character budget lets through at
+    42,000-125,000: the parse-cost budget refuses no code that the character budget lets through at
     the speed of ordinary call-site code."""
     from claude_lint.engine.elide import elide
 
     text = huge_files.CALL_SITE_GENERATORS[shape](520_000)
-    assert 60_000 < lint.parse_cost(elide(text, lint.file_triggers(SETTINGS)).text) < 115_000
+    assert 40_000 < lint.parse_cost(elide(text, lint.file_triggers(SETTINGS)).text) <= lint.MAX_PARSE_COST
 
 
 @pytest.mark.parametrize("room", [7, 6])

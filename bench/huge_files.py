@@ -62,6 +62,7 @@ run at or under the analysis budget (`--bytes 520000`):
   returns (CL405) and returning it stripped;
 - `client_per_method`: a class of thousands of methods, each setting `self.client` to a new client
   and calling it;
+- `client_param`: the same, each method setting `self.client = client`, a parameter of its own;
 - `call_chains`: one function of thousands of short lines `x = f(g(h(x)))`
   (little text per node: libcst's cost is per node, not per character);
 - `deep_calls`: one function of lines of calls nested 100 deep (libcst's
@@ -99,7 +100,7 @@ CALL_SITE_SHAPES = (
     "wrappers", "one_function", "rebound", "local_rebound", "loop", "manual_retry", "decorators", "responses", "texts",
     "attributes_rebound", "stand_ins", "formatted", "tool_loop", "elif_chain", "block_lists",
     "if_stop", "streams", "handlers", "unreachable", "retry_handlers", "kwargs_rebound",
-    "reach_chain", "text_wrappers", "client_per_method", "call_chains", "deep_calls",
+    "reach_chain", "text_wrappers", "client_per_method", "client_param", "call_chains", "deep_calls",
 )
 
 
@@ -331,6 +332,11 @@ CALL_SITE_GENERATORS = {
         SITES_HEAD + "\n\nclass Bot:\n",
         lambda i: f"    def ask{i}(self, p):\n        self.client = anthropic.Anthropic(max_retries={i % 5})\n"
         f"        return self.{CALL}\n\n",
+        n,
+    ),
+    "client_param": lambda n: _repeated(
+        SITES_HEAD + "\n\nclass Bot:\n",
+        lambda i: f"    def ask{i}(self, client, p):\n        self.client = client\n        return self.{CALL}\n\n",
         n,
     ),
     "call_chains": lambda n: _repeated(

@@ -481,13 +481,19 @@ class ModelFlow:
             for key, annotation in owner.annotations.items():
                 name = key.removeprefix("self.")
                 found.setdefault(name, []).extend(self._type_names(self._annotated(annotation, owner)))
+            # The methods annotating each name (thousands of methods setting `self.client = client`:
+            # not every method asked about every value).
+            annotating: dict[str, list[Scope]] = {}
+            for method in owner.functions.values():
+                for name in method.scope.annotations:
+                    annotating.setdefault(name, []).append(method.scope)
             for key, bound in owner.bindings.items():
                 if not key.startswith("self."):
                     continue
                 for value in bound:
                     where = owner
                     if isinstance(value, (cst.Name, cst.BooleanOperation, cst.IfExp)):  # a parameter's annotation
-                        named = [m.scope for m in owner.functions.values() if set(m.scope.annotations) & names_in(value)]
+                        named = _two_of(scope for name in names_in(value) for scope in annotating.get(name, ()))
                         # (No method annotates these names: nothing to find there; several: the one holding it.)
                         if named:
                             where = named[0] if len(named) == 1 else self.values._method_scope_for(owner, value)
@@ -633,6 +639,17 @@ class _DottedStores(cst.CSTVisitor):
             name = dotted(target.target) if isinstance(target.target, cst.Attribute) else None
             if name is not None and name.split(".", 1)[0] in self.heads:
                 self.found.setdefault(name, []).append((node.value, self.stack[-1]))
+
+
+def _two_of(scopes: Iterator[Scope]) -> list[Scope]:
+    """The first two different scopes of `scopes` (fewer when there are not two)."""
+    found: list[Scope] = []
+    for scope in scopes:
+        if not found or scope is not found[0]:
+            found.append(scope)
+            if len(found) == 2:
+                break
+    return found
 
 
 def model_flow(model: ModuleModel) -> ModelFlow:

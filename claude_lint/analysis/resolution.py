@@ -10,7 +10,8 @@ ruled out by their import roots and their keywords (`to=`, `body=`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import libcst as cst
 
@@ -34,8 +35,11 @@ from claude_lint.analysis.syntax import (
     keyword_arg,
     keyword_args,
     literal_value,
+    names_in,
 )
 from claude_lint.sdk.knowledge import Knowledge
+
+T = TypeVar("T")
 
 # Methods reachable from a client, as (path after the client) -> kind.
 _RESOURCE_METHODS = {"create", "stream", "parse", "count_tokens"}
@@ -72,17 +76,53 @@ def _strip_optional(annotation: cst.BaseExpression) -> list[cst.BaseExpression]:
     return [annotation]
 
 
+def _first_in_methods(
+    owner: Scope,
+    values: Sequence[cst.BaseExpression],
+    read: Callable[[cst.BaseExpression, Scope], T],
+    wanted: Callable[[T], bool],
+) -> T | None:
+    """`read(value, method's scope)` for each method of `owner` in turn and each value in turn: the
+    first that is `wanted`. Read so that `self.x` set in each of thousands of methods is not each
+    read in every method: a value no method reads differently is read once (in the first method),
+    and a name once per method, however many of the values it is."""
+    methods = list(owner.functions.values())
+    if not methods or not values:
+        return None
+    local = {
+        name for method in methods
+        for name in (*method.scope.functions, *method.scope.bindings, *method.scope.annotations)
+    }
+    varying: list[cst.BaseExpression] = []
+    names: set[str] = set()
+    for value in values:
+        if _read_the_same_in(value, local):
+            if wanted(read(value, methods[0].scope)):
+                varying.append(value)  # the first method's answer, at the latest
+                break
+        elif not isinstance(value, cst.Name):
+            varying.append(value)
+        elif value.value not in names:
+            names.add(value.value)
+            varying.append(value)
+    for method in methods:
+        for value in varying:
+            found = read(value, method.scope)
+            if wanted(found):
+                return found
+    return None
+
+
 def _read_the_same_in(value: cst.BaseExpression, local: set[str]) -> bool:
-    """Whether `Resolver.class_of(value, scope)` is the same in the scope of each method of a class,
-    given the names the methods bind (`local`): only a name it reads (or a function it calls by
-    name) that a method binds can read differently there."""
+    """Whether reading `value` (its class, the client it builds) gives the same in the scope of each
+    method of a class, given the names the methods bind (`local`): only a name it reads that a
+    method binds (a call's callee and its receivers, not its arguments) can read differently."""
     while isinstance(value, cst.Await):
         value = value.expression
-    if isinstance(value, cst.Call):
-        return not isinstance(value.func, cst.Name) or value.func.value not in local
     if isinstance(value, cst.Name):
         return value.value not in local
-    return True
+    used = names_in(value.func if isinstance(value, cst.Call) else value) - {"self", "cls"}
+    return not used & local
 
 
 def _is_property(node: cst.FunctionDef) -> bool:
@@ -123,6 +163,9 @@ class Resolver:
         # the same at every read (a `prompt` rebound and called on before each of 3,000 calls read
         # all its bindings again at each `prompt.format(...)`).
         self._class_of_names: dict[tuple[int, str, int], str | None] = {}
+        # What `self.x` holds by (id(class scope), x, depth): asked at each of thousands of calls on it.
+        self._attribute_clients: dict[tuple[int, str, int], ClientInfo | NotClient | None] = {}
+        self._attribute_classes: dict[tuple[int, str, int], str | None] = {}
 
     # clients --------------------------------------------------------------
 
@@ -229,16 +272,21 @@ class Resolver:
         return self._client_of_values(scope.bindings.get(key, ()), lookup, scope.annotations.get(key), depth)
 
     def _client_of_class_attr(self, owner: Scope, key: str, depth: int) -> ClientInfo | NotClient | None:
-        # `self.x = ...` values are evaluated in the method that assigned them; the
-        # names they use are usually parameters of that method (`__init__(self, client)`).
-        for method in owner.functions.values():
-            for value in owner.bindings.get(key, ()):
-                found = self.client_of(value, method.scope, depth + 1)
-                if isinstance(found, ClientInfo):
-                    return found
-        # `self.x` also reads a class attribute `x = ...` of the class body.
-        values = (*owner.bindings.get(key, ()), *owner.bindings.get(key.removeprefix("self."), ()))
-        return self._client_of_values(values, owner, owner.annotations.get(key), depth)
+        memo = (id(owner), key, depth)
+        if memo in self._attribute_clients:
+            return self._attribute_clients[memo]
+        # `self.x = ...` values are evaluated in the methods; the names they use are usually
+        # parameters of the method assigning them (`__init__(self, client)`).
+        found = _first_in_methods(
+            owner, owner.bindings.get(key, ()),
+            lambda value, scope: self.client_of(value, scope, depth + 1), lambda found: isinstance(found, ClientInfo),
+        )
+        if found is None:
+            # `self.x` also reads a class attribute `x = ...` of the class body.
+            values = (*owner.bindings.get(key, ()), *owner.bindings.get(key.removeprefix("self."), ()))
+            found = self._client_of_values(values, owner, owner.annotations.get(key), depth)
+        self._attribute_clients[memo] = found
+        return found
 
     def _client_of_values(
         self,
@@ -381,31 +429,18 @@ class Resolver:
         key = f"self.{attr}"
         if key in owner.annotations:
             return self.class_from_annotation(owner.annotations[key])
-        methods = list(owner.functions.values())
-        values = owner.bindings.get(key, ())
-        if methods and values:
-            # Each value as read in each method, the first method first. A value whose reading no
-            # method changes (`anthropic.Anthropic(...)`: no method binds a name in it) is read once:
-            # `self.client` set in each of thousands of methods is not read in every method.
-            local = {name for m in methods for name in (*m.scope.functions, *m.scope.bindings, *m.scope.annotations)}
-            varying: list[cst.BaseExpression] = []
-            for value in values:
-                if _read_the_same_in(value, local):
-                    found = self.class_of(value, methods[0].scope, depth + 1)
-                    if found is not None:
-                        varying.append(value)
-                        break
-                else:
-                    varying.append(value)
-            for method in methods:
-                for value in varying:
-                    found = self.class_of(value, method.scope, depth + 1)
-                    if found is not None:
-                        return found
+        memo = (id(owner), attr, depth)
+        if memo in self._attribute_classes:
+            return self._attribute_classes[memo]
+        found = _first_in_methods(
+            owner, owner.bindings.get(key, ()),
+            lambda value, scope: self.class_of(value, scope, depth + 1), lambda found: found is not None,
+        )
         prop = owner.functions.get(attr)
-        if prop is not None and prop.node.returns is not None and _is_property(prop.node):
-            return self.class_from_annotation(prop.node.returns.annotation)
-        return None
+        if found is None and prop is not None and prop.node.returns is not None and _is_property(prop.node):
+            found = self.class_from_annotation(prop.node.returns.annotation)
+        self._attribute_classes[memo] = found
+        return found
 
     def class_attributes(self, owner: Scope) -> dict[str, str]:
         """`self.attr` -> its class, for the attributes of a class whose class is known."""

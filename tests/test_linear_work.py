@@ -803,3 +803,25 @@ def test_a_client_passed_to_each_of_many_methods_is_read_once_per_method(monkeyp
     assert [(d.code, d.start.line) for d in result.diagnostics] == []
     assert len(read) <= 10 * 60
     assert len(names) <= 2 * 60
+
+
+def test_a_dict_of_model_ids_read_by_key_at_every_call_is_read_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """300 functions, each sending `MODELS["k<i>"]` of a 300-entry dict: the dict `MODELS` holds is
+    read once, not at each call (each read its 300 keys: 90,000 key reads)."""
+    from claude_lint.analysis.values import Values
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    source = (
+        "import anthropic\n\nclient = anthropic.Anthropic()\nMODELS = {\n"
+        + "".join(f"    'k{i}': 'claude-{'3-opus-20240229' if i == 7 else 'sonnet-4-6'}',\n" for i in range(300))
+        + "}\n"
+        + "".join(
+            f"\n\ndef ask{i}(p):\n    return client.messages.create(model=MODELS['k{i}'], max_tokens=8, messages=p)\n"
+            for i in range(300)
+        )
+    )
+    keys = _calls(monkeypatch, Values, "single")
+    result = lint_text("models.py", source, Settings(select=("CL302",)))
+    assert [(d.code, d.start.line) for d in result.diagnostics] == [("CL302", 12)]
+    assert len(keys) <= 4 * 300

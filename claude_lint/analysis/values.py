@@ -350,6 +350,9 @@ class Values:
         # `self.x = value` is written in, found by one walk of the class's methods.
         self._attributes: dict[tuple[int, str], tuple[Scope, Possible, set[int]]] = {}
         self._method_scopes: dict[int, tuple[Scope, dict[int, Scope]]] = {}
+        # The dict a name holds, by (name, id(scope binding it), depth): `MODELS[key]` at each of
+        # thousands of calls read all of `MODELS` again. Shared: do not change what `mapping` returns.
+        self._named_mappings: dict[tuple[str, int, int], MappingValue | None] = {}
         # id(group of request_model_groups) -> (the group, its values as strings)
         self._model_names: dict[int, tuple[tuple[Known, ...], frozenset[str]]] = {}
 
@@ -614,7 +617,8 @@ class Values:
         return None
 
     def mapping(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> MappingValue | None:
-        """The string-keyed entries of a dict expression, or None if it is not one we can read."""
+        """The string-keyed entries of a dict expression, or None if it is not one we can read (do not
+        change it: the one of a name is shared)."""
         if depth > _MAX_DEPTH:
             return None
         if isinstance(expr, cst.Dict):
@@ -642,14 +646,19 @@ class Values:
             bound, complete, where = self._lookup(expr.value, scope)
             if where is None or len(bound) != 1:
                 return None  # several dicts under one name: keys differ by path
+            key = (expr.value, id(where), depth)
+            if key in self._named_mappings:
+                return self._named_mappings[key]
             value, value_scope = bound[0]
             found = self.mapping(value, value_scope, depth + 1)
-            if found is None:
-                return None
-            facts = self.facts(where)
-            name = expr.value
-            found.complete &= complete and name not in facts.grown and name not in facts.escaped
-            found.may_shrink |= name in facts.shrunk or name in facts.escaped
+            if found is not None:
+                if isinstance(value, cst.Name):  # another name's, shared: changed here in a copy
+                    found = MappingValue(found.entries, found.complete, found.may_shrink)
+                facts = self.facts(where)
+                name = expr.value
+                found.complete &= complete and name not in facts.grown and name not in facts.escaped
+                found.may_shrink |= name in facts.shrunk or name in facts.escaped
+            self._named_mappings[key] = found
             return found
         return None
 

@@ -64,6 +64,7 @@ run at or under the analysis budget (`--bytes 520000`):
   and calling it;
 - `client_param`: the same, each method setting `self.client = client`, a parameter of its own;
 - `model_table`: a dict of thousands of model ids, one function per key sending `MODELS["k<i>"]`;
+- `tools_shared`: a list of thousands of tools, sent as `tools=TOOLS` by thousands of functions;
 - `call_chains`: one function of thousands of short lines `x = f(g(h(x)))`
   (little text per node: libcst's cost is per node, not per character);
 - `deep_calls`: one function of lines of calls nested 100 deep (libcst's
@@ -102,7 +103,7 @@ CALL_SITE_SHAPES = (
     "attributes_rebound", "stand_ins", "formatted", "tool_loop", "elif_chain", "block_lists",
     "if_stop", "streams", "handlers", "unreachable", "retry_handlers", "kwargs_rebound",
     "reach_chain", "text_wrappers", "client_per_method", "client_param", "model_table", "call_chains",
-    "deep_calls",
+    "deep_calls", "tools_shared",
 )
 
 
@@ -344,6 +345,15 @@ CALL_SITE_GENERATORS = {
     "model_table": lambda n: _repeated(
         _repeated(SITES_HEAD + "MODELS = {\n", lambda i: f"    'k{i}': 'claude-sonnet-4-{i % 7}',\n", n // 4) + "}\n",
         lambda i: f"def ask{i}(p):\n    return {CALL.replace('model=MODEL', f'model=MODELS[{chr(39)}k{i}{chr(39)}]')}\n",
+        n,
+    ),
+    "tools_shared": lambda n: _repeated(
+        _repeated(
+            SITES_HEAD + "TOOLS = [\n",
+            lambda i: f"    {{'name': 't{i}', 'description': 'Tool {i}', 'input_schema': {{'type': 'object'}}}},\n",
+            n // 4,
+        ) + "]\n",
+        lambda i: f"def ask{i}(p):\n    return {CALL[:-1]}, tools=TOOLS)\n",
         n,
     ),
     "call_chains": lambda n: _repeated(

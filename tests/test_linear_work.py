@@ -825,3 +825,26 @@ def test_a_dict_of_model_ids_read_by_key_at_every_call_is_read_once(monkeypatch)
     result = lint_text("models.py", source, Settings(select=("CL302",)))
     assert [(d.code, d.start.line) for d in result.diagnostics] == [("CL302", 12)]
     assert len(keys) <= 4 * 300
+
+
+def test_a_list_of_tools_sent_at_every_call_is_read_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """300 functions, each sending `tools=TOOLS`, a 300-entry list: the list `TOOLS` holds is read
+    once, not at each call (each read its 300 elements: 90,000 element reads)."""
+    from claude_lint.analysis import values
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    source = (
+        "import anthropic\n\nclient = anthropic.Anthropic()\nTOOLS = [\n"
+        + "".join(f"    {{'name': 't{i}', 'input_schema': {{'type': 'object'}}}},\n" for i in range(300))
+        + "]\n"
+        + "".join(
+            f"\n\ndef ask{i}(p):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=8, "
+            "messages=p, tools=TOOLS)\n"
+            for i in range(300)
+        )
+    )
+    items = _calls(monkeypatch, values, "Item")
+    result = lint_text("tools.py", source, Settings(select=("ALL",)))
+    assert [(d.code, d.start.line) for d in result.diagnostics] == []
+    assert len(items) == 300 * 76 + 300  # each call's own keywords, read by each rule asking; TOOLS once

@@ -350,9 +350,10 @@ class Values:
         # `self.x = value` is written in, found by one walk of the class's methods.
         self._attributes: dict[tuple[int, str], tuple[Scope, Possible, set[int]]] = {}
         self._method_scopes: dict[int, tuple[Scope, dict[int, Scope]]] = {}
-        # The dict a name holds, by (name, id(scope binding it), depth): `MODELS[key]` at each of
-        # thousands of calls read all of `MODELS` again. Shared: do not change what `mapping` returns.
+        # The dict (list) a name holds, by (name, id(scope binding it), depth): `MODELS[key]` (`tools=TOOLS`)
+        # at each of thousands of calls read all of it again. Shared: do not change what they return.
         self._named_mappings: dict[tuple[str, int, int], MappingValue | None] = {}
+        self._named_sequences: dict[tuple[str, int, int], SequenceValue | None] = {}
         # id(group of request_model_groups) -> (the group, its values as strings)
         self._model_names: dict[int, tuple[tuple[Known, ...], frozenset[str]]] = {}
 
@@ -573,7 +574,8 @@ class Values:
     # -- containers ----------------------------------------------------------------
 
     def sequence(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> SequenceValue | None:
-        """The elements of a list/tuple expression, or None if it is not one we can read."""
+        """The elements of a list/tuple expression, or None if it is not one we can read (do not
+        change it: the one of a name is shared)."""
         if depth > _MAX_DEPTH:
             return None
         if isinstance(expr, (cst.List, cst.Tuple)):
@@ -599,20 +601,26 @@ class Values:
             bound, complete, where = self._lookup(expr.value, scope)
             if where is None or not bound or len(bound) > _MAX_LIST_BINDINGS:
                 return None
+            key = (expr.value, id(where), depth)
+            if key in self._named_sequences:
+                return self._named_sequences[key]
             facts = self.facts(where)
-            result = SequenceValue(complete=complete)
+            result: SequenceValue | None = SequenceValue(complete=complete)
             readable = False
             for value, value_scope in bound:
                 inner = self.sequence(value, value_scope, depth + 1)
                 readable |= inner is not None
-                result.absorb(inner)
-            if not readable:
-                return None
+                result.absorb(inner)  # type: ignore[union-attr]
             name = expr.value
-            if name in facts.grown or name in facts.escaped:
-                result.complete = False
-            if name in facts.shrunk or name in facts.escaped:
-                result.may_shrink = True
+            if not readable:
+                result = None
+            else:
+                assert result is not None
+                if name in facts.grown or name in facts.escaped:
+                    result.complete = False
+                if name in facts.shrunk or name in facts.escaped:
+                    result.may_shrink = True
+            self._named_sequences[key] = result
             return result
         return None
 

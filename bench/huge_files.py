@@ -65,6 +65,7 @@ run at or under the analysis budget (`--bytes 520000`):
 - `client_param`: the same, each method setting `self.client = client`, a parameter of its own;
 - `model_table`: a dict of thousands of model ids, one function per key sending `MODELS["k<i>"]`;
 - `tools_shared`: a list of thousands of tools, sent as `tools=TOOLS` by thousands of functions;
+- `config_fields`: a dataclass of thousands of fields, each the model id of its own call (`model=cfg.f<i>`);
 - `call_chains`: one function of thousands of short lines `x = f(g(h(x)))`
   (little text per node: libcst's cost is per node, not per character);
 - `deep_calls`: one function of lines of calls nested 100 deep (libcst's
@@ -103,7 +104,7 @@ CALL_SITE_SHAPES = (
     "attributes_rebound", "stand_ins", "formatted", "tool_loop", "elif_chain", "block_lists",
     "if_stop", "streams", "handlers", "unreachable", "retry_handlers", "kwargs_rebound",
     "reach_chain", "text_wrappers", "client_per_method", "client_param", "model_table", "call_chains",
-    "deep_calls", "tools_shared",
+    "deep_calls", "tools_shared", "config_fields",
 )
 
 
@@ -354,6 +355,15 @@ CALL_SITE_GENERATORS = {
             n // 4,
         ) + "]\n",
         lambda i: f"def ask{i}(p):\n    return {CALL[:-1]}, tools=TOOLS)\n",
+        n,
+    ),
+    "config_fields": lambda n: _repeated(
+        _repeated(
+            "from dataclasses import dataclass\n" + SITES_HEAD + "\n\n@dataclass\nclass Config:\n",
+            lambda i: f"    f{i}: str = 'claude-sonnet-4-{i % 7}'\n",
+            n // 4,
+        ) + "\ncfg = Config()\n",
+        lambda i: f"def ask{i}(p):\n    return {CALL.replace('model=MODEL', f'model=cfg.f{i}')}\n",
         n,
     ),
     "call_chains": lambda n: _repeated(

@@ -848,3 +848,27 @@ def test_a_list_of_tools_sent_at_every_call_is_read_once(monkeypatch) -> None:  
     result = lint_text("tools.py", source, Settings(select=("ALL",)))
     assert [(d.code, d.start.line) for d in result.diagnostics] == []
     assert len(items) == 300 * 76 + 300  # each call's own keywords, read by each rule asking; TOOLS once
+
+
+def test_the_fields_of_a_dataclass_sent_as_models_find_its_constructions_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A dataclass of 300 fields, each sent as the model of its own call (`model=cfg.f<i>`): the
+    calls constructing the class (`Config(f7=...)`) are found in one pass over the module's calls,
+    not one for each field (each of the 300 fields read all 600 calls)."""
+    from claude_lint.analysis.model_flow import ModelFlow
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    source = (
+        "from dataclasses import dataclass\n\nimport anthropic\n\nclient = anthropic.Anthropic()\n\n\n"
+        "@dataclass\nclass Config:\n"
+        + "".join(f"    f{i}: str = 'claude-sonnet-4-6'\n" for i in range(300))
+        + "\n\ncfg = Config(f7='claude-3-opus-20240229')\n"
+        + "".join(
+            f"\n\ndef ask{i}(p):\n    return client.messages.create(model=cfg.f{i}, max_tokens=8, messages=p)\n"
+            for i in range(300)
+        )
+    )
+    named = _calls(monkeypatch, ModelFlow, "_class_named")
+    result = lint_text("config.py", source, Settings(select=("CL302",)))
+    assert [(d.code, d.start.line) for d in result.diagnostics] == [("CL302", 312)]
+    assert len(named) <= 4 * 600

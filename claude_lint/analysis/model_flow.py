@@ -125,6 +125,7 @@ class ModelFlow:
         self._literal_names: dict[int, tuple[list[tuple[cst.BaseExpression, Scope]], bool]] = {}
         # (id(a name's bindings), key) -> the entries `key` of the dicts the calls bound to it return.
         self._entries: dict[tuple[int, str], list[tuple[cst.BaseExpression, Scope]]] = {}
+        self._fields: dict[tuple[int, str], list[tuple[cst.BaseExpression, Scope]]] | None = None
         # A name read at many calls (`MODEL` rebound and sent by thousands): its trace depends on its
         # bindings alone, and what it finds reaches the first call that sends it (the first call
         # wins), except names of other modules, kept per call; a name whose trace found none of
@@ -380,13 +381,28 @@ class ModelFlow:
             for source in self.trace(value, owner):
                 self._handle(source, where)
         if self._takes_fields(owner):
+            for value, scope in self._field_arguments().get((id(owner), name), ()):
+                for source in self.trace(value, scope):
+                    self._handle(source, where)
+
+    def _field_arguments(self) -> dict[tuple[int, str], list[tuple[cst.BaseExpression, Scope]]]:
+        """The keyword arguments of the calls constructing each class of this module (`Config(model=...)`,
+        `cls(...)` in its methods), by (id(class scope), keyword), in order: found in one pass over the
+        calls, not one for each of a dataclass's thousands of fields."""
+        if self._fields is None:
+            self._fields = {}
             for record in self.model.calls:
                 func = record.node.func
-                if self._class_named(func) is owner or (dotted(func) == "cls" and record.scope.class_scope is owner):
+                named = self._class_named(func)
+                owners = [named] if named is not None else []
+                enclosing = record.scope.class_scope
+                if dotted(func) == "cls" and enclosing is not None and enclosing is not named:
+                    owners.append(enclosing)
+                for owner in owners:
                     for arg in record.node.args:
-                        if arg.keyword is not None and arg.keyword.value == name:
-                            for source in self.trace(arg.value, record.scope):
-                                self._handle(source, where)
+                        if arg.keyword is not None:
+                            self._fields.setdefault((id(owner), arg.keyword.value), []).append((arg.value, record.scope))
+        return self._fields
 
     def _takes_fields(self, owner: Scope, depth: int = 0) -> bool:
         """A class whose generated constructor takes its fields (a dataclass, a pydantic model)."""

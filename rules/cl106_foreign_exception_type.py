@@ -408,8 +408,8 @@ class ForeignExceptionType(Rule):
                 continue
             caught = [CaughtType(m.node, q, None) for q in m.predicate.types]
             kinds = [_foreign_kind(c, imported_roots) for c in caught]
-            if None in kinds:
-                continue  # a type of the project's own, or one we do not know
+            if not caught or None in kinds:
+                continue  # no type named (`a and anthropic.RateLimitError`), one of the project's own, or one we do not know
             calls = m.function.calls if m.function is not None else []
             roots = model.library_roots(calls)
             if "openai" in kinds and _calls_openai_shaped(calls, m.call_sites):

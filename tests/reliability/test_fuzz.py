@@ -314,6 +314,26 @@ def test_cl104_fix_on_duplicate_handlers_is_idempotent() -> None:
     assert twice.fixed == once.fixed
 
 
+NO_TYPE_NAMED = """\
+import anthropic
+import backoff
+
+
+@backoff.on_exception(backoff.expo, a and anthropic.RateLimitError, max_tries=5)
+def ask(prompt):
+    client = anthropic.Anthropic()
+    return client.messages.create(model="claude-sonnet-4-6", max_tokens=10, messages=[{"role": "user", "content": prompt}])
+"""
+
+
+def test_cl106_on_a_retry_predicate_that_names_no_type_says_nothing() -> None:
+    """Found by the call-site fuzzer (a mutant's `a and anthropic.RateLimitError`: a retry predicate
+    whose types are not known, taken as naming none, and CL106 suggested a name for the first);
+    fixed in CL106."""
+    result = lint_text("retried.py", NO_TYPE_NAMED, SETTINGS, frozenset({"CL106"}))
+    assert (result.errors, result.diagnostics) == ([], [])
+
+
 DECORATED_METHOD = """\
 import anthropic
 import tenacity

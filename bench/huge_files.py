@@ -69,7 +69,9 @@ run at or under the analysis budget (`--bytes 520000`):
 - `call_chains`: one function of thousands of short lines `x = f(g(h(x)))`
   (little text per node: libcst's cost is per node, not per character);
 - `deep_calls`: one function of lines of calls nested 100 deep (libcst's
-  parse grows with the nesting of each node it builds).
+  parse grows with the nesting of each node it builds);
+- `params_shared`: a dict of thousands of keys the API does not take (`PARAMS`), splatted into
+  each of thousands of calls (`**PARAMS`).
 
 `--time` runs `claude-lint check` and `check --fix` (on a copy) on each file
 in this process's interpreter and prints CPU seconds and peak memory of each.
@@ -104,7 +106,7 @@ CALL_SITE_SHAPES = (
     "attributes_rebound", "stand_ins", "formatted", "tool_loop", "elif_chain", "block_lists",
     "if_stop", "streams", "handlers", "unreachable", "retry_handlers", "kwargs_rebound",
     "reach_chain", "text_wrappers", "client_per_method", "client_param", "model_table", "call_chains",
-    "deep_calls", "tools_shared", "config_fields",
+    "deep_calls", "tools_shared", "config_fields", "params_shared",
 )
 
 
@@ -364,6 +366,13 @@ CALL_SITE_GENERATORS = {
             n // 4,
         ) + "\ncfg = Config()\n",
         lambda i: f"def ask{i}(p):\n    return {CALL.replace('model=MODEL', f'model=cfg.f{i}')}\n",
+        n,
+    ),
+    "params_shared": lambda n: _repeated(
+        _repeated(
+            SITES_HEAD + "PARAMS = {'model': MODEL, 'max_tokens': 100,\n", lambda i: f"    'k{i}': {i},\n", n // 4
+        ) + "}\n",
+        lambda i: f"def ask{i}(p):\n    return client.messages.create(messages=p, **PARAMS)\n",
         n,
     ),
     "call_chains": lambda n: _repeated(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import difflib
-from functools import cache
+from functools import cache, lru_cache
 from typing import ClassVar
+
+import libcst as cst
 
 from claude_lint.analysis.model import CallSite
 from claude_lint.analysis.values import Arguments, Values
@@ -61,6 +63,18 @@ def _other_versions_note(method: str, param: str, current: str) -> str:
     return f" (anthropic {versions[-1]} took it)" if versions else ""
 
 
+# The unknown keys of a `**mapping` a finding names (the rest are counted).
+_SHOWN_KEYS = 5
+
+
+@lru_cache(maxsize=4096)
+def _close_match(name: str, params: frozenset[str]) -> str | None:
+    """The parameter `name` is probably a misspelling of (a key splatted into thousands of calls
+    is asked about at each)."""
+    close = difflib.get_close_matches(name, sorted(params), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
 class InvalidRequestArgument(Rule):
     """## What it does
     Finds request arguments the SDK in use or the API rejects before any retry
@@ -69,9 +83,10 @@ class InvalidRequestArgument(Rule):
     positional arguments, a missing required `model`/`max_tokens`/`messages`,
     `max_tokens` below 1, `messages=[]`, and a message role other than `user`
     and `assistant` (`system` is CL306's). Keywords passed through `**params`
-    are checked when `params` is a dict literal of the module; a method the
-    SDK in use does not have at all (the legacy `completions` on 2.x) is
-    reported at the call.
+    are checked when `params` is a dict literal of the module of at most 32
+    keys (a request holds a dozen at most); several unknown keys of one
+    `**params` are one finding that names them. A method the SDK in use does
+    not have at all (the legacy `completions` on 2.x) is reported at the call.
 
     ## Why is this bad?
     An unknown or missing keyword raises `TypeError` in the SDK; the other
@@ -264,6 +279,22 @@ class InvalidRequestArgument(Rule):
             line=4,
             column=24,
         ),
+        # Several unknown keys of one `**mapping`: one finding names them.
+        Invalid(
+            """
+            import anthropic
+            client = anthropic.Anthropic()
+            params = {"model": "claude-sonnet-4-6", "max_token": 64, "temprature": 0.2, "user_id": "u1", "messages": [{"role": "user", "content": "hi"}]}
+            client.messages.create(**params)
+            """,
+            line=4,
+            column=24,
+            message=(
+                "3 keys of `params` are not parameters of `messages.create` in anthropic 2.14.0: `max_token=` "
+                "(did you mean `max_tokens`?), `temprature=`, `user_id=`; the SDK raises TypeError before "
+                "sending the request"
+            ),
+        ),
         # The legacy Text Completions API is gone in 2.x.
         Invalid(
             """
@@ -310,24 +341,38 @@ class InvalidRequestArgument(Rule):
         """Reports unknown keywords; returns the parameters they probably meant."""
         method = site.method
         meant: set[str] = set()
+        # The unknown keys of each `**mapping` (one finding for all of them: a dict of dozens of
+        # unknown keys splatted into thousands of calls is not dozens of findings at each).
+        splatted: dict[int, tuple[cst.Arg, list[tuple[str, str | None]]]] = {}
         for name, arg in args.arg_nodes.items():
             if name in info.params or (arg.star == "**" and args.may_shrink):
                 continue
             advice = _FOREIGN_KEYWORDS.get(name)
             if advice is None:
-                close = difflib.get_close_matches(name, sorted(info.params), n=1, cutoff=0.75)
-                advice = f"did you mean `{close[0]}`?" if close else None
-                meant.update(close)
+                close = _close_match(name, info.params)
+                advice = f"did you mean `{close}`?" if close else None
+                meant.update([close] if close else [])
             elif name == "max_completion_tokens":
                 meant.add("max_tokens")
-            took = _other_versions_note(method, name, ctx.knowledge.sdk_version)
             if set(_versions_taking(method, name)) & set(ctx.knowledge.alternatives):
                 continue  # the SDK version this code runs is uncertain, and a candidate takes it
+            if arg.star == "**":
+                splatted.setdefault(id(arg), (arg, []))[1].append((name, advice))
+                continue
+            self._unknown_keyword(ctx, method, arg, name, advice)
+        for arg, unknown in splatted.values():
+            if len(unknown) == 1:
+                self._unknown_keyword(ctx, method, arg, *unknown[0])
+                continue
+            shown = ", ".join(
+                f"`{name}=`" + (f" ({advice})" if advice else "") for name, advice in unknown[:_SHOWN_KEYS]
+            )
+            more = f" and {len(unknown) - _SHOWN_KEYS} more" if len(unknown) > _SHOWN_KEYS else ""
             ctx.report(
                 arg,
-                f"`{name}=` is not a parameter of `{method}` in {ctx.knowledge.describe_version()}: "
-                f"the SDK raises TypeError before sending the request{took}"
-                + (f"; {advice}" if advice else ""),
+                f"{len(unknown)} keys of `{ctx.code_for(arg.value)}` are not parameters of `{method}` in "
+                f"{ctx.knowledge.describe_version()}: {shown}{more}; the SDK raises TypeError before "
+                f"sending the request",
             )
         if len(args.positional) > len(info.positional):
             extra = args.positional[len(info.positional)]
@@ -336,6 +381,15 @@ class InvalidRequestArgument(Rule):
                 f"`{method}` takes keyword arguments only: the SDK raises TypeError before sending the request",
             )
         return meant
+
+    @staticmethod
+    def _unknown_keyword(ctx: RuleContext, method: str, arg: cst.Arg, name: str, advice: str | None) -> None:
+        took = _other_versions_note(method, name, ctx.knowledge.sdk_version)
+        ctx.report(
+            arg,
+            f"`{name}=` is not a parameter of `{method}` in {ctx.knowledge.describe_version()}: "
+            f"the SDK raises TypeError before sending the request{took}" + (f"; {advice}" if advice else ""),
+        )
 
     def _required(
         self, ctx: RuleContext, site: CallSite, info: MethodInfo, args: Arguments, meant: set[str]

@@ -872,3 +872,46 @@ def test_the_fields_of_a_dataclass_sent_as_models_find_its_constructions_once(mo
     result = lint_text("config.py", source, Settings(select=("CL302",)))
     assert [(d.code, d.start.line) for d in result.diagnostics] == [("CL302", 312)]
     assert len(named) <= 4 * 600
+
+
+def _splatted(keys: int, calls: int) -> str:
+    """A dict of `keys` unknown keys (and the model and max_tokens) splatted into each of `calls` calls."""
+    return (
+        "import anthropic\n\nclient = anthropic.Anthropic()\nPARAMS = {'model': 'claude-sonnet-4-6', 'max_tokens': 8, "
+        + "".join(f"'k{i}': {i}, " for i in range(keys))
+        + "}\n"
+        + "".join(f"\n\ndef ask{i}(p):\n    return client.messages.create(messages=p, **PARAMS)\n" for i in range(calls))
+    )
+
+
+def test_unknown_keys_splatted_into_many_calls_are_one_finding_each_and_judged_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """28 unknown keys of one dict splatted into 300 calls: one CL305 per call naming them, each key's
+    close match looked for once (8,400 findings and as many difflib searches before)."""
+    import difflib
+
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    searched = _calls(monkeypatch, difflib, "get_close_matches")
+    result = lint_text("splat.py", _splatted(28, 300), Settings(select=("CL305",), sdk_version="2.14.0"))
+    assert [(d.code, d.start.line, d.start.column) for d in result.diagnostics] == [
+        ("CL305", 8 + 4 * i, 46) for i in range(300)
+    ]
+    assert result.diagnostics[0].message == (
+        "28 keys of `PARAMS` are not parameters of `messages.create` in anthropic 2.14.0: `k0=`, `k1=`, `k2=`, "
+        "`k3=`, `k4=` and 23 more; the SDK raises TypeError before sending the request"
+    )
+    assert len(searched) <= 28
+
+
+def test_a_splatted_dict_of_more_than_32_keys_is_unknown_content() -> None:
+    """30 unknown keys with the model and max_tokens are 32, read; one more is 33: taken as unknown."""
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    settings = Settings(select=("CL305",), sdk_version="2.14.0")
+    read = lint_text("splat.py", _splatted(30, 1), settings).diagnostics
+    assert [(d.code, d.start.line, d.message.split(":")[0]) for d in read] == [
+        ("CL305", 8, "30 keys of `PARAMS` are not parameters of `messages.create` in anthropic 2.14.0")
+    ]
+    assert lint_text("splat.py", _splatted(31, 1), settings).diagnostics == []

@@ -49,6 +49,10 @@ _MAX_DEPTH = 12
 # every binding's together (bindings are not ordered), and with hundreds (a script rebinding
 # `messages` before each of its calls) each call would read them all, about nothing useful.
 _MAX_LIST_BINDINGS = 16
+# A `**mapping` of more keys than this is taken as unknown content: each call's arguments copy
+# the keys (a request dict holds a dozen at most), and one of thousands splatted into each of thousands
+# of calls made millions of arguments, and CL305 a finding for each unknown key at each call.
+_MAX_SPLAT_KEYS = 32
 # Methods that add to a list or dict, and methods that remove from one.
 _GROWING = frozenset({"append", "extend", "insert", "update", "setdefault", "__setitem__", "__iadd__"})
 _SHRINKING = frozenset({"pop", "remove", "clear", "popitem", "__delitem__"})
@@ -684,7 +688,7 @@ class Values:
         for arg in call.args:
             if arg.star == "**":
                 inner = self.mapping(arg.value, scope)
-                if inner is None:
+                if inner is None or len(inner.entries) > _MAX_SPLAT_KEYS:
                     result.complete = False
                     continue
                 result.complete &= inner.complete

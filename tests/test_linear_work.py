@@ -805,6 +805,11 @@ def test_a_client_passed_to_each_of_many_methods_is_read_once_per_method(monkeyp
     assert len(names) <= 2 * 60
 
 
+def _askers(count: int, call: str) -> str:
+    """`count` functions `ask<i>(p)`, each returning `call` with `{i}` filled in."""
+    return "".join(f"\n\ndef ask{i}(p):\n    return {call.format(i=i)}\n" for i in range(count))
+
+
 def test_a_dict_of_model_ids_read_by_key_at_every_call_is_read_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """300 functions, each sending `MODELS["k<i>"]` of a 300-entry dict: the dict `MODELS` holds is
     read once, not at each call (each read its 300 keys: 90,000 key reads)."""
@@ -816,10 +821,7 @@ def test_a_dict_of_model_ids_read_by_key_at_every_call_is_read_once(monkeypatch)
         "import anthropic\n\nclient = anthropic.Anthropic()\nMODELS = {\n"
         + "".join(f"    'k{i}': 'claude-{'3-opus-20240229' if i == 7 else 'sonnet-4-6'}',\n" for i in range(300))
         + "}\n"
-        + "".join(
-            f"\n\ndef ask{i}(p):\n    return client.messages.create(model=MODELS['k{i}'], max_tokens=8, messages=p)\n"
-            for i in range(300)
-        )
+        + _askers(300, "client.messages.create(model=MODELS['k{i}'], max_tokens=8, messages=p)")
     )
     keys = _calls(monkeypatch, Values, "single")
     result = lint_text("models.py", source, Settings(select=("CL302",)))
@@ -838,11 +840,7 @@ def test_a_list_of_tools_sent_at_every_call_is_read_once(monkeypatch) -> None:  
         "import anthropic\n\nclient = anthropic.Anthropic()\nTOOLS = [\n"
         + "".join(f"    {{'name': 't{i}', 'input_schema': {{'type': 'object'}}}},\n" for i in range(300))
         + "]\n"
-        + "".join(
-            f"\n\ndef ask{i}(p):\n    return client.messages.create(model='claude-sonnet-4-6', max_tokens=8, "
-            "messages=p, tools=TOOLS)\n"
-            for i in range(300)
-        )
+        + _askers(300, "client.messages.create(model='claude-sonnet-4-6', max_tokens=8, messages=p, tools=TOOLS)")
     )
     items = _calls(monkeypatch, values, "Item")
     result = lint_text("tools.py", source, Settings(select=("ALL",)))
@@ -863,10 +861,7 @@ def test_the_fields_of_a_dataclass_sent_as_models_find_its_constructions_once(mo
         "@dataclass\nclass Config:\n"
         + "".join(f"    f{i}: str = 'claude-sonnet-4-6'\n" for i in range(300))
         + "\n\ncfg = Config(f7='claude-3-opus-20240229')\n"
-        + "".join(
-            f"\n\ndef ask{i}(p):\n    return client.messages.create(model=cfg.f{i}, max_tokens=8, messages=p)\n"
-            for i in range(300)
-        )
+        + _askers(300, "client.messages.create(model=cfg.f{i}, max_tokens=8, messages=p)")
     )
     named = _calls(monkeypatch, ModelFlow, "_class_named")
     result = lint_text("config.py", source, Settings(select=("CL302",)))
@@ -880,7 +875,7 @@ def _splatted(keys: int, calls: int) -> str:
         "import anthropic\n\nclient = anthropic.Anthropic()\nPARAMS = {'model': 'claude-sonnet-4-6', 'max_tokens': 8, "
         + "".join(f"'k{i}': {i}, " for i in range(keys))
         + "}\n"
-        + "".join(f"\n\ndef ask{i}(p):\n    return client.messages.create(messages=p, **PARAMS)\n" for i in range(calls))
+        + _askers(calls, "client.messages.create(messages=p, **PARAMS)")
     )
 
 

@@ -188,6 +188,13 @@ def check_nesting(text: str, groups: list[Group] | None = None, cost: ParseCost 
     return None
 
 
+def parse_cost(text: str) -> ParseCost:
+    """The `ParseCost` of `text`, for a text `check_nesting` takes (zero for one it refuses)."""
+    cost = ParseCost()
+    check_nesting(text, cost=cost)
+    return cost
+
+
 def _elif_chain(text: str) -> TooDeep | None:
     """An `if` with more than MAX_ELIF_CHAIN `elif`s (rare enough to look at line by line)."""
     chains: dict[str, int] = {}  # indentation of an open `if` -> its elifs so far

@@ -37,7 +37,7 @@ from libcst._nodes.internal import CodegenState
 
 from claude_lint.analysis.positions import StatementOffsets
 from claude_lint.config.settings import Settings
-from claude_lint.core.nesting import ParseCost, check_nesting
+from claude_lint.core.nesting import ParseCost, check_nesting, parse_cost
 from claude_lint.engine.lint import (
     MAX_ANALYSED_CHARS,
     MAX_PARSE_COST,
@@ -121,9 +121,8 @@ class DocumentLinter:
         header = _code(module, module.header)
         layout = _layout(module, text, self._lengths, len(header))
         if module.code == text:  # otherwise offsets into the text cannot be carried over
-            cost = ParseCost()
-            check_nesting(text, cost=cost)  # no stand-ins: the text is what parse_checked counted
-            self._parsed = _Parsed(text, module, *layout, cost)
+            # No stand-ins: the text is what parse_checked counted.
+            self._parsed = _Parsed(text, module, *layout, parse_cost(text))
         return module
 
     def _reparse(self, old: _Parsed, text: str) -> _Parsed | None:
@@ -148,8 +147,7 @@ class DocumentLinter:
         if check_nesting(region_text, cost=region_cost) is not None:
             return None
         # The edit may take the file past the parse-cost budget: then the full parse reports it.
-        replaced = ParseCost()
-        check_nesting(old_text[start : len(old_text) if at_end else old.ends[last]], cost=replaced)
+        replaced = parse_cost(old_text[start : len(old_text) if at_end else old.ends[last]])
         cost = ParseCost(
             old.cost.tokens - replaced.tokens + region_cost.tokens, old.cost.depths - replaced.depths + region_cost.depths
         )

@@ -20,6 +20,7 @@ from claude_lint.config.settings import Settings
 from claude_lint.core.diagnostics import Diagnostic, Location
 from claude_lint.core.garbage import collector_paused
 from claude_lint.core.nesting import ParseCost, check_nesting
+from claude_lint.core.nesting import parse_cost as measured_cost
 from claude_lint.core.paths import resolve
 from claude_lint.core.source import SourceError, decode_source
 from claude_lint.engine.prefilter import needs_parsing, triggers_for
@@ -243,9 +244,7 @@ def _too_dense(units: int) -> str:
 
 def parse_cost(text: str) -> int:
     """The `ParseCost` units of `text` (with its stand-ins), as the budget counts them."""
-    cost = ParseCost()
-    check_nesting(text, cost=cost)
-    return cost.units
+    return measured_cost(text).units
 
 
 def _over_budget(size: int) -> str:

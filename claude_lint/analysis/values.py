@@ -605,27 +605,24 @@ class Values:
             bound, complete, where = self._lookup(expr.value, scope)
             if where is None or not bound or len(bound) > _MAX_LIST_BINDINGS:
                 return None
-            key = (expr.value, id(where), depth)
-            if key in self._named_sequences:
-                return self._named_sequences[key]
+            shared = (expr.value, id(where), depth)
+            if shared in self._named_sequences:
+                return self._named_sequences[shared]
             facts = self.facts(where)
-            result: SequenceValue | None = SequenceValue(complete=complete)
+            result = SequenceValue(complete=complete)
             readable = False
             for value, value_scope in bound:
                 inner = self.sequence(value, value_scope, depth + 1)
                 readable |= inner is not None
-                result.absorb(inner)  # type: ignore[union-attr]
+                result.absorb(inner)
             name = expr.value
-            if not readable:
-                result = None
-            else:
-                assert result is not None
-                if name in facts.grown or name in facts.escaped:
-                    result.complete = False
-                if name in facts.shrunk or name in facts.escaped:
-                    result.may_shrink = True
-            self._named_sequences[key] = result
-            return result
+            if name in facts.grown or name in facts.escaped:
+                result.complete = False
+            if name in facts.shrunk or name in facts.escaped:
+                result.may_shrink = True
+            found = result if readable else None
+            self._named_sequences[shared] = found
+            return found
         return None
 
     def mapping(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> MappingValue | None:
@@ -658,9 +655,9 @@ class Values:
             bound, complete, where = self._lookup(expr.value, scope)
             if where is None or len(bound) != 1:
                 return None  # several dicts under one name: keys differ by path
-            key = (expr.value, id(where), depth)
-            if key in self._named_mappings:
-                return self._named_mappings[key]
+            shared = (expr.value, id(where), depth)
+            if shared in self._named_mappings:
+                return self._named_mappings[shared]
             value, value_scope = bound[0]
             found = self.mapping(value, value_scope, depth + 1)
             if found is not None:
@@ -670,7 +667,7 @@ class Values:
                 name = expr.value
                 found.complete &= complete and name not in facts.grown and name not in facts.escaped
                 found.may_shrink |= name in facts.shrunk or name in facts.escaped
-            self._named_mappings[key] = found
+            self._named_mappings[shared] = found
             return found
         return None
 

@@ -71,7 +71,9 @@ run at or under the analysis budget (`--bytes 520000`):
 - `deep_calls`: one function of lines of calls nested 100 deep (libcst's
   parse grows with the nesting of each node it builds);
 - `params_shared`: a dict of thousands of keys the API does not take (`PARAMS`), splatted into
-  each of thousands of calls (`**PARAMS`).
+  each of thousands of calls (`**PARAMS`);
+- `instances`: thousands of module-level instances of the module's own class, each calling its
+  method (`bot<i> = Bot()`, then `bot<i>.ask(...)`).
 
 `--time` runs `claude-lint check` and `check --fix` (on a copy) on each file
 in this process's interpreter and prints CPU seconds and peak memory of each.
@@ -106,7 +108,7 @@ CALL_SITE_SHAPES = (
     "attributes_rebound", "stand_ins", "formatted", "tool_loop", "elif_chain", "block_lists",
     "if_stop", "streams", "handlers", "unreachable", "retry_handlers", "kwargs_rebound",
     "reach_chain", "text_wrappers", "client_per_method", "client_param", "model_table", "call_chains",
-    "deep_calls", "tools_shared", "config_fields", "params_shared",
+    "deep_calls", "tools_shared", "config_fields", "params_shared", "instances",
 )
 
 
@@ -373,6 +375,11 @@ CALL_SITE_GENERATORS = {
             SITES_HEAD + "PARAMS = {'model': MODEL, 'max_tokens': 100,\n", lambda i: f"    'k{i}': {i},\n", n // 4
         ) + "}\n",
         lambda i: f"def ask{i}(p):\n    return client.messages.create(messages=p, **PARAMS)\n",
+        n,
+    ),
+    "instances": lambda n: _repeated(
+        SITES_HEAD + f"\n\nclass Bot:\n    def ask(self, p):\n        return {CALL}\n\n\n",
+        lambda i: f"bot{i} = Bot()\nt{i} = bot{i}.ask('q{i}').content[0].text\n",
         n,
     ),
     "call_chains": lambda n: _repeated(

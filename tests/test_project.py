@@ -344,3 +344,71 @@ def test_a_file_let_in_for_a_project_name_is_linted_once(tmp_path: Path, monkeyp
     outcome = run(["."], ConfigResolver(), RunOptions(jobs=2))
     assert findings(outcome, tmp_path) == [("app/use.py", 7, 5, "CL102", SWALLOWED_ASK)]
     assert sorted(parses) == ["app/use.py", "pkg/llm.py"]
+
+
+BOT = """import anthropic
+
+
+class Bot:
+    def __init__(self):
+        self.client = anthropic.Anthropic()
+
+    def ask(self, prompt):
+        return self.client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": prompt}])
+
+
+bot = Bot()
+answer = bot.ask("Name a prime.").content[0].text
+"""
+BOT_REPLY = [
+    ("bot.py", 13, 10, "CL402", (
+        "`bot.ask(...).content[0]` assumes the reply has content: a reply with no blocks raises IndexError here. "
+        "Check `bot.ask(...).content` first; the reply comes from `Bot.ask()` in bot.py:8")),
+    ("bot.py", 13, 10, "CL403", (
+        "The reply text `bot.ask(...).content[0].text` is used without checking `bot.ask(...).stop_reason`: a reply "
+        "cut off at `max_tokens`, or a refusal, passes as a complete answer")),
+]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_file_calling_its_own_class_at_module_level_is_linted_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parses: list[str], jobs: int
+) -> None:
+    """`bot.ask()` on `bot = Bot()` at the top level asks the project about `bot.Bot.ask` before it
+    has the file's summary: the file's own summary answers it, instead of the run linting the
+    file again once the project knows (twice the time of a big file)."""
+    (tmp_path / "bot.py").write_text(BOT)
+    (tmp_path / "other.py").write_text("import anthropic\n\nprint(anthropic.__name__)\n")
+    monkeypatch.chdir(tmp_path)
+    outcome = run(["."], ConfigResolver(), RunOptions(jobs=jobs, select=("CL402", "CL403")))
+    assert findings(outcome, tmp_path) == BOT_REPLY
+    assert sorted(parses) == ["bot.py", "other.py"]
+
+
+def test_the_first_lint_answers_its_own_names_from_its_own_summary() -> None:
+    """No project answers yet (a run's first lint): `bot.Bot.ask` is answered from the summary the
+    lint computes, and recorded with that answer for the run to check."""
+    from claude_lint.analysis.symbols import ProjectSpec, fingerprint
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    first = lint_text("bot.py", BOT, Settings(select=("CL402", "CL403")), project=ProjectSpec("bot", display="bot.py"), summarize=True)
+    assert [(d.start.line, d.code) for d in first.diagnostics] == [(13, "CL402"), (13, "CL403")]
+    assert set(first.asked) == {"bot.Bot.ask"} and first.asked["bot.Bot.ask"] != fingerprint(None)
+
+
+def test_an_own_name_answered_otherwise_by_the_project_is_linted_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parses: list[str]
+) -> None:
+    """`Bot.ask` calls Claude only through `Base.ask` of another module: the file's own summary
+    cannot tell, so its first lint finds nothing there, and the run lints it again once the
+    project answers `bot.Bot.ask`."""
+    (tmp_path / "base.py").write_text(BOT.split("\n\nbot = ")[0].replace("class Bot:", "class Base:") + "\n")
+    (tmp_path / "bot.py").write_text(
+        "from base import Base\n\n\nclass Bot(Base):\n    pass\n\n\n"
+        'bot = Bot()\nanswer = bot.ask("Name a prime.").content[0].text\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    outcome = run(["."], ConfigResolver(), RunOptions(jobs=1, select=("CL402",)))
+    assert [(path, line, code) for path, line, _, code, _ in findings(outcome, tmp_path)] == [("bot.py", 9, "CL402")]
+    assert sorted(parses) == ["base.py", "bot.py", "bot.py"]

@@ -102,6 +102,10 @@ class ModuleModel:
             result = self._shared[analysis] = analysis(self)
             return result
 
+    def computed(self, analysis: Callable[[ModuleModel], T]) -> T | None:
+        """`analysis(self)` if something asked for it already, else None (nothing is computed)."""
+        return self._shared.get(analysis)  # type: ignore[return-value]
+
     @property
     def direct_call_sites(self) -> list[CallSite]:
         return [site for site in self.call_sites if site.direct]

@@ -690,3 +690,15 @@ def _reached_through(callee: RemoteFunction | None) -> dict[str, str]:
     if callee is None:
         return {}
     return {"via": callee.via, "receiver": callee.receiver, "reaches": callee.reaches or f"`{callee.name}()` ({callee.where})"}
+
+
+def own_answers(module: LoadedModule, names: Iterable[str]) -> dict[str, Symbol]:
+    """The names of a module's own (`mod.Bot.ask`, for `bot.ask()` at its top level) that its own
+    summary resolves: a file's first lint asks them before the project has its summary.
+
+    Only the module itself is loaded: a name resolved through another module may come out
+    otherwise than the project answers it, and the run, which checks every answer a file's
+    result assumed, lints that file again (app/runner.py, `_relint_stale`).
+    """
+    model = ProjectModel(lambda name: module if name == module.name else None)
+    return {name: found for name in names if (found := model.symbol(name)) is not None}

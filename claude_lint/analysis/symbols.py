@@ -370,7 +370,9 @@ class ProjectSpec:
     name); `answers`: symbols for names it is known to ask about; `names`:
     project names that make a file worth parsing even without an SDK trigger
     string (functions that call Claude, clients); `resolve`: an in-process
-    project model asked for names without an answer (single-file modes).
+    project model asked for names without an answer (single-file modes);
+    `display`: the file's path as the project shows it (its own names, resolved
+    from its own summary before the project has it, say where they are).
     """
 
     module: str | None = None
@@ -378,6 +380,7 @@ class ProjectSpec:
     answers: Mapping[str, Symbol | None] = field(default_factory=dict, hash=False)
     names: tuple[str, ...] = ()
     resolve: object = field(default=None, hash=False, compare=False)
+    display: str = ""  # the file's path as messages show it (relative to the project root)
 
     def view(self) -> ProjectView:
         return ProjectView(self.module, self.answers, self.is_package, self.resolve)

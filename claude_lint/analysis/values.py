@@ -892,3 +892,13 @@ def _literal(expr: cst.BaseExpression) -> Scalar | _NoValue:
 def values_for(model: ModuleModel) -> Values:
     """The one `Values` of a module model, shared by every rule that runs on it."""
     return model.shared(Values)
+
+
+def carry_facts(source: ModuleModel, target: ModuleModel) -> None:
+    """The scope facts `source` collected (a walk of each scope), given to `target`: a model of
+    the same parsed module built again with other answers from the project. Facts are read
+    from the syntax alone (names bound, read, declared global), never from the project."""
+    found = source.computed(Values)
+    if found is not None and found.model.module is target.module:
+        for node_id, facts in found._facts.items():
+            values_for(target)._facts.setdefault(node_id, facts)

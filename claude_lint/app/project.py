@@ -352,6 +352,7 @@ class Project:
             is_package=named[1] if named else False,
             names=tuple(sorted(self.claude_names())) if in_process else (),
             resolve=self.model if in_process else None,
+            display=self.display(path),
         )
 
     def claude_names(self) -> set[str]:

@@ -13,7 +13,7 @@ import sys
 import traceback
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from claude_lint.config.selection import matches_any, rule_enabled
 from claude_lint.config.settings import Settings
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import libcst as cst
 
     from claude_lint.analysis.positions import StatementOffsets
-    from claude_lint.analysis.symbols import ProjectSpec
+    from claude_lint.analysis.symbols import ProjectSpec, ProjectView, Symbol
     from claude_lint.core.diagnostics import Fix
     from claude_lint.engine.elide import Elided
     from claude_lint.lint.context import Finding, RuleContext
@@ -338,6 +338,13 @@ def lint_module(
                 result.summary = summary_of(model, text)
             else:
                 result.summary = summary_of(build_model(module, knowledge, settings.client_factories, None, helpers), text)
+            own = _own_answers(project, view, result.summary)
+            if own and project is not None:
+                from claude_lint.analysis.values import carry_facts
+
+                view = dataclasses.replace(project, answers={**project.answers, **own}).view()
+                first, model = model, build_model(module, knowledge, settings.client_factories, view, helpers)
+                carry_facts(first, model)
     except RecursionError:
         if _is_enabled("CL001", enabled, ignored):
             result.diagnostics.append(
@@ -352,6 +359,35 @@ def lint_module(
         _run_rules(result, ctx, enabled, ignored, file_triggers(settings, project))
     finally:
         result.asked = view.fingerprints()  # rules ask too (a retry decorator's definition)
+
+
+def _own_answers(project: ProjectSpec | None, view: ProjectView, summary: dict[str, Any] | None) -> dict[str, Symbol]:
+    """Names of the file's own module its model asked the project, answered from its own summary.
+
+    A run's first lint of a file comes before the project has the file's summary:
+    `bot.ask()` on `bot = Bot()` at the top level asked the project about `mod.Bot.ask`
+    and got nothing, and the run linted the whole file again once it knew (twice the
+    time of a large file). Where its own summary resolves such a name, the model is
+    built again with the answer (a model costs a fraction of the parse and the rules);
+    the run still checks each answer against the project's.
+    """
+    if project is None or project.module is None or project.resolve is not None or summary is None:
+        return {}
+    from claude_lint.analysis.project import LoadedModule, own_answers
+    from claude_lint.analysis.symbols import MODEL_USES
+
+    module = project.module
+    names = [
+        name
+        for name, found in view.asked.items()
+        if found is None
+        and name not in project.answers
+        and name.startswith(f"{module}.")
+        and not name.endswith(MODEL_USES)  # where other modules send a name: theirs to tell
+    ]
+    if not names:
+        return {}
+    return own_answers(LoadedModule(module, project.display, project.is_package, summary), names)
 
 
 def _run_rules(

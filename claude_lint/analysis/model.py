@@ -102,6 +102,21 @@ class ModuleModel:
             result = self._shared[analysis] = analysis(self)
             return result
 
+    def release(self) -> None:
+        """Break the model's reference cycles once its file is done with it.
+
+        Scopes and their functions, functions and their calls, `try`s and their handlers, the
+        model and the analyses kept on it all point at each other, and hold the file's nodes:
+        left to the cyclic collector, each file's tree and model (a million objects for 500 KB
+        of code) were traversed by it after the lint, a twentieth of the run. Cleared, they are
+        freed as soon as the last reference goes. Nothing may use the model after this.
+        """
+        scopes = {id(scope): scope for scope in (self.module_scope, *self.classes, *(f.scope for f in self.functions))}
+        for group in (self.functions, self.calls, self.call_sites, self.trys, self.handlers, self.raises, self.loops, self.withs, scopes.values()):
+            for item in group:
+                vars(item).clear()
+        self._shared.clear()
+
     def computed(self, analysis: Callable[[ModuleModel], T]) -> T | None:
         """`analysis(self)` if something asked for it already, else None (nothing is computed)."""
         return self._shared.get(analysis)  # type: ignore[return-value]

@@ -37,7 +37,8 @@ project model (analysis/project.py), which resolves names across modules.
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
@@ -48,6 +49,7 @@ from claude_lint.analysis.model import (
     FunctionInfo,
     ModuleModel,
     Scope,
+    build_model,
     dotted,
     returned_functions,
 )
@@ -57,6 +59,9 @@ from claude_lint.analysis.symbols import retry_to_json
 from claude_lint.analysis.values import values_for
 from claude_lint.analysis.walk import walk
 from claude_lint.core.graph import components
+
+if TYPE_CHECKING:
+    from claude_lint.sdk.knowledge import Knowledge
 
 FORMAT = 4  # 4: "pickers"; 3: functions' "text" and "passes"
 _DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.MULTILINE)
@@ -539,3 +544,13 @@ def _passed_arguments(info: FunctionInfo, call: cst.Call, passes: list[tuple[str
 def summarize(model: ModuleModel, text: str) -> dict[str, Any]:
     """The summary of a module (its model built without a project view)."""
     return _Summarizer(model, text).summary()
+
+
+def summarize_module(module: cst.Module, text: str, knowledge: Knowledge, client_factories: Sequence[str] = ()) -> dict[str, Any]:
+    """The summary of a parsed module, from a model built for it alone (no project answers) and
+    released after (its cycles broken: `ModuleModel.release`)."""
+    model = build_model(module, knowledge, client_factories)
+    try:
+        return summarize(model, text)
+    finally:
+        model.release()

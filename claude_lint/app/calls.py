@@ -245,13 +245,12 @@ def _parse(path: Path, text: str, why: list[str] | None = None) -> cst.Module | 
 
 
 def _summary(module: cst.Module, text: str, settings: Settings) -> dict[str, Any] | None:
-    from claude_lint.analysis.model import build_model
-    from claude_lint.analysis.summary import summarize
+    from claude_lint.analysis.summary import summarize_module
     from claude_lint.sdk.load import load_knowledge
 
     try:
         knowledge = load_knowledge(settings.sdk_version, project=settings.root)
-        return summarize(build_model(module, knowledge, settings.client_factories), text)
+        return summarize_module(module, text, knowledge, settings.client_factories)
     except Exception:  # noqa: BLE001  (a module we cannot read tells the project nothing)
         return None
 

@@ -139,8 +139,7 @@ def summarize_text(text: str, settings: Settings) -> dict[str, object] | None:
     Parsed as a linted file is (`parse_checked`): with its big literals stood in for, so a
     module of 9 MB of data imported by a 100-byte file costs seconds, not 100 s and 12 GB.
     """
-    from claude_lint.analysis.model import build_model
-    from claude_lint.analysis.summary import summarize
+    from claude_lint.analysis.summary import summarize_module
     from claude_lint.sdk.load import load_knowledge
 
     with collector_paused():
@@ -149,7 +148,7 @@ def summarize_text(text: str, settings: Settings) -> dict[str, object] | None:
             return None
         try:
             knowledge = load_knowledge(settings.sdk_version, project=settings.root)
-            return summarize(build_model(module, knowledge, settings.client_factories), text)
+            return summarize_module(module, text, knowledge, settings.client_factories)
         except Exception:  # noqa: BLE001  (a module we cannot read tells the project nothing)
             return None
 
@@ -332,12 +331,13 @@ def lint_module(
         model = build_model(module, knowledge, settings.client_factories, view, helpers)
         if summarize:
             from claude_lint.analysis.summary import summarize as summary_of
+            from claude_lint.analysis.summary import summarize_module
 
             # A summary depends on the content alone: only a model that got no answer from the project.
             if not any(view.asked.values()):
                 result.summary = summary_of(model, text)
             else:
-                result.summary = summary_of(build_model(module, knowledge, settings.client_factories, None, helpers), text)
+                result.summary = summarize_module(module, text, knowledge, settings.client_factories)
             own = _own_answers(project, view, result.summary)
             if own and project is not None:
                 from claude_lint.analysis.values import carry_facts
@@ -345,6 +345,7 @@ def lint_module(
                 view = dataclasses.replace(project, answers={**project.answers, **own}).view()
                 first, model = model, build_model(module, knowledge, settings.client_factories, view, helpers)
                 carry_facts(first, model)
+                first.release()
     except RecursionError:
         if _is_enabled("CL001", enabled, ignored):
             result.diagnostics.append(
@@ -359,6 +360,7 @@ def lint_module(
         _run_rules(result, ctx, enabled, ignored, file_triggers(settings, project))
     finally:
         result.asked = view.fingerprints()  # rules ask too (a retry decorator's definition)
+        model.release()
 
 
 def _own_answers(project: ProjectSpec | None, view: ProjectView, summary: dict[str, Any] | None) -> dict[str, Symbol]:

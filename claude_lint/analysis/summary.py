@@ -546,10 +546,16 @@ def summarize(model: ModuleModel, text: str) -> dict[str, Any]:
     return _Summarizer(model, text).summary()
 
 
-def summarize_module(module: cst.Module, text: str, knowledge: Knowledge, client_factories: Sequence[str] = ()) -> dict[str, Any]:
+def summarize_module(
+    module: cst.Module,
+    text: str,
+    knowledge: Knowledge,
+    client_factories: Sequence[str] = (),
+    helper_modules: Sequence[str] = (),
+) -> dict[str, Any]:
     """The summary of a parsed module, from a model built for it alone (no project answers) and
     released after (its cycles broken: `ModuleModel.release`)."""
-    model = build_model(module, knowledge, client_factories)
+    model = build_model(module, knowledge, client_factories, None, helper_modules)
     try:
         return summarize(model, text)
     finally:

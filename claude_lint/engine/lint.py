@@ -337,7 +337,7 @@ def lint_module(
             if not any(view.asked.values()):
                 result.summary = summary_of(model, text)
             else:
-                result.summary = summarize_module(module, text, knowledge, settings.client_factories)
+                result.summary = summarize_module(module, text, knowledge, settings.client_factories, helpers)
             own = _own_answers(project, view, result.summary)
             if own and project is not None:
                 from claude_lint.analysis.values import carry_facts

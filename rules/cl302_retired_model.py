@@ -1,6 +1,7 @@
 """CL302 retired-model: A Claude call names a model the API has retired."""
 
 import re
+from collections.abc import Callable
 from typing import ClassVar
 
 from claude_lint.analysis.model_flow import ANY_KEY, model_flow
@@ -304,7 +305,9 @@ class RetiredModel(Rule):
             if reach.site is not None:
                 if id(reach.site.node) in legacy_calls:
                     legacy.add(id(reach.known.node))
-                self._check(ctx, reach.known, seen, legacy, f" It becomes the model of the Claude call on line {ctx.start(reach.site.node).line}.")
+                # The call's line is worked out only for a report: a position costs a pass over the file.
+                line = lambda node=reach.site.node: f" It becomes the model of the Claude call on line {ctx.start(node).line}."
+                self._check(ctx, reach.known, seen, legacy, line)
         for reach in flow.remote():
             self._check(ctx, reach.known, seen, legacy, f" It becomes the model of the Claude call made by {reach.remote}.")
         self._check_exported(ctx, flow.exported(), seen)
@@ -334,10 +337,12 @@ class RetiredModel(Rule):
                 for reach in flow.attribute_reaches(owner, field, _made_by(calls)):
                     self._check(ctx, reach.known, seen, set(), reach.remote)
 
-    def _check(self, ctx: RuleContext, known: Known, seen: set[int], legacy: set[int], note: str) -> None:
+    def _check(self, ctx: RuleContext, known: Known, seen: set[int], legacy: set[int], note: str | Callable[[], str]) -> None:
         status = status_to_report(ctx, known, seen, "retired")
         if status is None:
             return
+        if callable(note):
+            note = note()
         model = str(known.value)
         assert status.end_of_life is not None
         advice, fix = successor_advice(ctx, known, status.successor, id(known.node) in legacy)

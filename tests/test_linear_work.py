@@ -427,13 +427,14 @@ def test_an_attribute_rebound_at_every_call_is_collected_once(monkeypatch) -> No
 def test_an_elif_chain_too_deep_for_positions_is_cl001_at_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """600 `elif`s of calls in one function: within the nesting bound, but generating the code to find
     positions recurses once per `elif` and gives up. The file is CL001 after one try, not an internal
-    error per rule, each retrying the pass and chaining a KeyError per level (60-200 s)."""
+    error per rule, each retrying the pass and chaining a KeyError per level (60-200 s). (The
+    retired model id gives the rules something to report: a file with no finding needs no position.)"""
     from claude_lint.analysis import positions
     from claude_lint.config.settings import Settings
     from claude_lint.engine.lint import lint_text
 
     source = "import anthropic\n\nclient = anthropic.Anthropic()\n\n\ndef ask(kind, p):\n    if kind == -1:\n        r = None\n" + "".join(
-        f"    elif kind == {i}:\n        r = client.messages.create(model='claude-sonnet-4-6', max_tokens=8, messages=p)\n"
+        f"    elif kind == {i}:\n        r = client.messages.create(model='claude-3-opus-20240229', max_tokens=8, messages=p)\n"
         for i in range(600)
     ) + "    return r\n"
     passes = [0]

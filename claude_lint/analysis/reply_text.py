@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast
 
 import libcst as cst
 
@@ -116,6 +116,9 @@ def _is_checker(model: ModuleModel, func: cst.BaseExpression) -> bool:
     return name is not None and _CHECKER.match(name.rsplit(".", 1)[-1]) is not None
 
 
+_CHECKING_OPERATORS = frozenset({cst.In, cst.NotIn, cst.Equal, cst.NotEqual})
+_TESTS = frozenset({cst.If, cst.While, cst.Assert, cst.IfExp})  # the statements and expressions with a `test`
+
 class _Tracer:
     """Follows one frame's model text from its sources to sinks and returns."""
 
@@ -175,27 +178,30 @@ class _Tracer:
         return checks
 
     def _is_check(self, use: cst.Name) -> bool:
+        # Run for every name of every frame: node types compared by identity (these classes have
+        # no subclasses), not isinstance, which goes through ABCMeta on libcst's classes.
         frame = self.frame
         parent = frame.parent(use)
-        if isinstance(parent, cst.Arg):
+        if type(parent) is cst.Arg:
             call = frame.parent(parent)
-            return isinstance(call, cst.Call) and _is_checker(self.model, call.func)
+            return type(call) is cst.Call and _is_checker(self.model, call.func)  # type: ignore[union-attr]
         comparison: cst.Comparison | None = None
         for ancestor, child in frame.ancestors(use):
-            if isinstance(ancestor, cst.Comparison) and comparison is None:
-                comparison = ancestor
-                if child is not ancestor.left:
+            kind = type(ancestor)
+            if kind is cst.Comparison and comparison is None:
+                comparison = cast(cst.Comparison, ancestor)
+                if child is not comparison.left:
                     return False
                 if not all(
-                    isinstance(target.operator, (cst.In, cst.NotIn, cst.Equal, cst.NotEqual))
+                    type(target.operator) in _CHECKING_OPERATORS
                     and not _is_empty(target.comparator)  # `sql != ""` checks presence, not content
-                    for target in ancestor.comparisons
+                    for target in comparison.comparisons
                 ):
                     return False
                 continue
-            if comparison is None and not isinstance(ancestor, (cst.Call, cst.Attribute)):
+            if comparison is None and kind is not cst.Call and kind is not cst.Attribute:
                 return False  # `sql.strip().lower() in ALLOWED` still compares the name
-            if isinstance(ancestor, (cst.If, cst.While, cst.Assert, cst.IfExp)) and child is ancestor.test:
+            if kind in _TESTS and child is ancestor.test:  # type: ignore[attr-defined]
                 return comparison is not None
             if isinstance(ancestor, cst.BaseStatement):
                 return False
@@ -212,46 +218,46 @@ class _Tracer:
         parent = frame.parent(expr)
         if parent is None:
             return
-        if isinstance(parent, cst.Attribute) and parent.value is expr:
+        # Node types compared by identity (these classes have no subclasses): a failed isinstance
+        # goes through ABCMeta on libcst's classes, and this runs for each use of the text.
+        if type(parent) is cst.Attribute and parent.value is expr:
             call = frame.parent(parent)
-            if parent.attr.value in _TEXT_METHODS and isinstance(call, cst.Call) and call.func is parent:
+            if parent.attr.value in _TEXT_METHODS and type(call) is cst.Call and call.func is parent:
                 self.text(call)
             return
-        if (isinstance(parent, cst.Subscript) and parent.value is expr) or isinstance(
-            parent, (cst.BinaryOperation, cst.Await)
-        ):
+        if (type(parent) is cst.Subscript and parent.value is expr) or type(parent) is cst.BinaryOperation or type(parent) is cst.Await:
             self.text(parent)
-        elif isinstance(parent, cst.FormattedStringExpression):
+        elif type(parent) is cst.FormattedStringExpression:
             outer = frame.parent(parent)
             if outer is not None:
                 self.text(outer)
-        elif isinstance(parent, (cst.IfExp, cst.BooleanOperation)) and expr is not getattr(parent, "test", None):
+        elif (type(parent) is cst.IfExp or type(parent) is cst.BooleanOperation) and expr is not getattr(parent, "test", None):
             self.text(parent)
-        elif isinstance(parent, cst.Arg):
+        elif type(parent) is cst.Arg:
             call = frame.parent(parent)
-            if isinstance(call, cst.Call):
+            if type(call) is cst.Call:
                 self.argument(call, parent)
-        elif isinstance(parent, (cst.Element, cst.StarredElement)):
+        elif type(parent) is cst.Element or type(parent) is cst.StarredElement:
             self.element(parent)
-        elif isinstance(parent, (cst.GeneratorExp, cst.ListComp, cst.SetComp)) and parent.elt is expr:
+        elif (type(parent) is cst.GeneratorExp or type(parent) is cst.ListComp or type(parent) is cst.SetComp) and parent.elt is expr:
             self.text(parent)
-        elif isinstance(parent, cst.CompFor) and parent.iter is expr:
+        elif type(parent) is cst.CompFor and parent.iter is expr:
             comprehension = frame.parent(parent)
             if comprehension is not None:
                 self.store(parent.target, comprehension)
-        elif isinstance(parent, cst.For) and parent.iter is expr:
+        elif type(parent) is cst.For and parent.iter is expr:
             self.store(parent.target, parent)
-        elif isinstance(parent, cst.Assign) and parent.value is expr:
+        elif type(parent) is cst.Assign and parent.value is expr:
             for target in parent.targets:
                 self.store(target.target)
-        elif isinstance(parent, (cst.AnnAssign, cst.AugAssign)) and parent.value is expr:
+        elif (type(parent) is cst.AnnAssign or type(parent) is cst.AugAssign) and parent.value is expr:
             self.store(parent.target)
-        elif isinstance(parent, cst.NamedExpr) and parent.value is expr:
+        elif type(parent) is cst.NamedExpr and parent.value is expr:
             self.store(parent.target)
             self.text(parent)
-        elif isinstance(parent, cst.WithItem) and parent.item is expr and parent.asname is not None:
-            self.store(parent.asname.name)  # type: ignore[arg-type]
-        elif isinstance(parent, cst.Return):
+        elif type(parent) is cst.WithItem and parent.item is expr and parent.asname is not None:
+            self.store(parent.asname.name)
+        elif type(parent) is cst.Return:
             self.returns = True
 
     def element(self, element: cst.Element | cst.StarredElement) -> None:

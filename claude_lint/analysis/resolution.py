@@ -326,7 +326,8 @@ class Resolver:
 
     def function_for(self, func: cst.BaseExpression, scope: Scope) -> FunctionInfo | None:
         """The function of this module a call's callee refers to, if any."""
-        if isinstance(func, cst.Name):
+        # `type(...) is`: a failed isinstance goes through ABCMeta on libcst's classes (asked for every call).
+        if type(func) is cst.Name:
             if func.value in self.imports.names:
                 return None
             current: Scope | None = scope
@@ -335,7 +336,7 @@ class Resolver:
                     return current.functions[func.value]
                 current = current.parent
             return None
-        if isinstance(func, cst.Attribute) and dotted(func.value) in ("self", "cls"):
+        if type(func) is cst.Attribute and dotted(func.value) in ("self", "cls"):
             owner = scope.class_scope
             if owner is not None:
                 return owner.functions.get(func.attr.value)

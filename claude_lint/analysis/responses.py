@@ -417,28 +417,28 @@ def _type_exprs(expr: cst.BaseExpression) -> list[cst.BaseExpression]:
     return [expr]
 
 
+# Run for every name of every frame: the parent's type is compared by identity (these node
+# classes have no subclasses), not by isinstance, which goes through ABCMeta on libcst's classes.
+_TARGET_HOLDERS = frozenset({cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.NamedExpr})
+_NOT_LOADS = frozenset({cst.FunctionDef, cst.ClassDef, cst.Param, cst.ImportAlias, cst.Global, cst.Nonlocal, cst.NameItem})
+
+
 def _is_store(name: cst.Name, parent: cst.CSTNode | None) -> bool:
-    if isinstance(parent, cst.AssignTarget) and parent.target is name:
-        return True
-    if isinstance(parent, (cst.AnnAssign, cst.AugAssign)) and parent.target is name:
-        return True
-    if isinstance(parent, (cst.For, cst.CompFor)) and parent.target is name:
-        return True
-    if isinstance(parent, cst.AsName) and parent.name is name:
-        return True
-    return isinstance(parent, cst.NamedExpr) and parent.target is name
+    kind = type(parent)
+    if kind in _TARGET_HOLDERS:
+        return parent.target is name  # type: ignore[union-attr]
+    return kind is cst.AsName and parent.name is name  # type: ignore[union-attr]
 
 
 def _is_load(name: cst.Name, parent: cst.CSTNode | None) -> bool:
-    if parent is None or _is_store(name, parent) and not isinstance(parent, cst.AugAssign):
+    kind = type(parent)
+    if parent is None or kind is not cst.AugAssign and _is_store(name, parent):
         return False
-    if isinstance(parent, cst.Attribute) and parent.attr is name:
-        return False
-    if isinstance(parent, cst.Arg) and parent.keyword is name:
-        return False
-    if isinstance(parent, (cst.FunctionDef, cst.ClassDef, cst.Param, cst.ImportAlias)):
-        return False
-    return not isinstance(parent, (cst.Global, cst.Nonlocal, cst.NameItem))
+    if kind is cst.Attribute:
+        return parent.attr is not name  # type: ignore[attr-defined]
+    if kind is cst.Arg:
+        return parent.keyword is not name  # type: ignore[attr-defined]
+    return kind not in _NOT_LOADS
 
 
 def _assigned_name(parent: cst.CSTNode, value: cst.CSTNode) -> str | None:
@@ -727,28 +727,30 @@ def _plain_code(expr: cst.BaseExpression) -> str | None:
     thousands); None for any other."""
     if expr.lpar:
         return None
-    if isinstance(expr, cst.Name):
+    # `type(...) is` (these node classes have no subclasses): a failed isinstance goes through
+    # ABCMeta on libcst's classes, and this runs for each part of each finding's expression.
+    if type(expr) is cst.Name:
         return expr.value
-    if isinstance(expr, cst.Attribute):
+    if type(expr) is cst.Attribute:
         value = _plain_code(expr.value)
         tight = _tight(expr.dot.whitespace_before, expr.dot.whitespace_after)
         return f"{value}.{expr.attr.value}" if value is not None and tight else None
-    if isinstance(expr, cst.Call):
+    if type(expr) is cst.Call:
         func = _plain_code(expr.func)
         if func is None or not _tight(expr.whitespace_after_func):
             return None
         return f"{func}(...)" if expr.args else f"{func}()" if _tight(expr.whitespace_before_args) else None
     if (
-        isinstance(expr, cst.Subscript)
+        type(expr) is cst.Subscript
         and len(expr.slice) == 1
-        and isinstance(expr.slice[0].slice, cst.Index)
+        and type(expr.slice[0].slice) is cst.Index
         and _tight(expr.whitespace_after_value, expr.lbracket.whitespace_after, expr.rbracket.whitespace_before)
     ):
         value = _plain_code(expr.value)
         index = expr.slice[0].slice.value
         if value is None or index.lpar:
             return None
-        if isinstance(index, (cst.Integer, cst.SimpleString)):
+        if type(index) is cst.Integer or type(index) is cst.SimpleString:
             return f"{value}[{index.value}]"
         index_code = _plain_code(index)
         return None if index_code is None else f"{value}[{index_code}]"
@@ -756,7 +758,7 @@ def _plain_code(expr: cst.BaseExpression) -> str | None:
 
 
 def _tight(*spaces: cst.BaseParenthesizableWhitespace) -> bool:
-    return all(isinstance(space, cst.SimpleWhitespace) and not space.value for space in spaces)
+    return all(type(space) is cst.SimpleWhitespace and not space.value for space in spaces)
 
 
 def _compared_strings(frame: Frame, expr: cst.CSTNode) -> set[str]:

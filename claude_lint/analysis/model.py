@@ -899,8 +899,10 @@ def _run_lambdas_in_place(calls: Sequence[CallRecord], trys: Sequence[TryInfo]) 
     changed: set[int] = set()
     applied = _decorator_applications(calls)
     for record in calls:
+        if not (record.trys or record.loops):
+            continue  # nothing to hand on (asked first: `_passed` reads each argument)
         for arg in _passed(record, applied):
-            if not isinstance(arg.value, cst.Lambda) or not (record.trys or record.loops):
+            if not isinstance(arg.value, cst.Lambda):
                 continue
             for node in _calls_in(arg.value.body):
                 inner = by_node.get(id(node))

@@ -370,9 +370,8 @@ BOT_REPLY = [
 ]
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
 def test_a_file_calling_its_own_class_at_module_level_is_linted_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parses: list[str], jobs: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parses: list[str]
 ) -> None:
     """`bot.ask()` on `bot = Bot()` at the top level asks the project about `bot.Bot.ask` before it
     has the file's summary: the file's own summary answers it, instead of the run linting the
@@ -380,9 +379,32 @@ def test_a_file_calling_its_own_class_at_module_level_is_linted_once(
     (tmp_path / "bot.py").write_text(BOT)
     (tmp_path / "other.py").write_text("import anthropic\n\nprint(anthropic.__name__)\n")
     monkeypatch.chdir(tmp_path)
-    outcome = run(["."], ConfigResolver(), RunOptions(jobs=jobs, select=("CL402", "CL403")))
+    outcome = run(["."], ConfigResolver(), RunOptions(jobs=1, select=("CL402", "CL403")))
     assert findings(outcome, tmp_path) == BOT_REPLY
     assert sorted(parses) == ["bot.py", "other.py"]
+
+
+def test_workers_answer_a_files_own_names_with_its_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In worker processes (ten files: a run in workers) each file's own answer names it by the
+    path the project shows, as the project's own answer would: no file is linted again."""
+    from claude_lint.app import runner
+
+    for i in range(10):
+        (tmp_path / f"bot{i}.py").write_text(BOT)
+    monkeypatch.chdir(tmp_path)
+    tasks: list[int] = []
+    real = runner._run_tasks
+
+    def counted(pending, *args):  # type: ignore[no-untyped-def]
+        tasks.append(len(pending))
+        return real(pending, *args)
+
+    monkeypatch.setattr(runner, "_run_tasks", counted)
+    outcome = run(["."], ConfigResolver(), RunOptions(jobs=2, select=("CL402",)))
+    assert tasks == [10]
+    assert findings(outcome, tmp_path) == [
+        (f"bot{i}.py", 13, 10, "CL402", BOT_REPLY[0][4].replace("bot.py:8", f"bot{i}.py:8")) for i in range(10)
+    ]
 
 
 def test_the_first_lint_answers_its_own_names_from_its_own_summary() -> None:

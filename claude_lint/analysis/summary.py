@@ -49,7 +49,6 @@ from claude_lint.analysis.model import (
     FunctionInfo,
     ModuleModel,
     Scope,
-    build_model,
     dotted,
     returned_functions,
 )
@@ -555,6 +554,9 @@ def summarize_module(
 ) -> dict[str, Any]:
     """The summary of a parsed module, from a model built for it alone (no project answers) and
     released after (its cycles broken: `ModuleModel.release`)."""
+    # Looked up when called, as the callers did before (a test stands in for it).
+    from claude_lint.analysis.model import build_model
+
     model = build_model(module, knowledge, client_factories, None, helper_modules)
     try:
         return summarize(model, text)

@@ -21,6 +21,12 @@ class IgnoredStopReason(Rule):
     Reading `stop_reason` into a log line or a dict is not a check, and
     neither is comparing it only with `"tool_use"`.
 
+    A reply a function hands back is followed into its callers: a function
+    or method of the same module (`ask(q)`, `self.ask(q)`, `bot.ask(q)` on
+    `bot = Bot()`) or of another module of the project. The message then
+    names the call that gives the caller the reply (`bot.ask(...).stop_reason`),
+    where the check belongs.
+
     ## Why is this bad?
     A reply cut off at `max_tokens` looks like a complete one: half a JSON
     document, a summary missing its end. A `refusal` carries text that is not
@@ -193,6 +199,30 @@ class IgnoredStopReason(Rule):
             message=(
                 "The reply text `response.content[0].text` is used without checking "
                 "`response.stop_reason`: a reply cut off at `max_tokens`, or a refusal, "
+                "passes as a complete answer"
+            ),
+        ),
+        # A method of the module's own class returns the reply to a caller, which reads its text: the
+        # caller holds the reply as `bot.ask(...)`, and checks it there.
+        Invalid(
+            """
+            import anthropic
+
+            class Bot:
+                def __init__(self):
+                    self.client = anthropic.Anthropic()
+
+                def ask(self, question):
+                    return self.client.messages.create(model="claude-sonnet-4-6", max_tokens=512, messages=[{"role": "user", "content": question}])
+
+            bot = Bot()
+            print(bot.ask("Name a prime.").content[0].text)
+            """,
+            line=11,
+            column=7,
+            message=(
+                "The reply text `bot.ask(...).content[0].text` is used without checking "
+                "`bot.ask(...).stop_reason`: a reply cut off at `max_tokens`, or a refusal, "
                 "passes as a complete answer"
             ),
         ),

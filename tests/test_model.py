@@ -1319,10 +1319,12 @@ def test_a_lint_leaves_no_cycles_for_the_collector(monkeypatch) -> None:  # type
         return real(*args, **kwargs)
 
     monkeypatch.setattr(model_module, "build_model", counted)
+    # `bot.ask()` on a `Base`: only a subclass's `ask` calls Claude, which the module's summary tells.
     own = (
-        "import anthropic\n\n\nclass Bot:\n    def ask(self, p):\n        return anthropic.Anthropic().messages.create("
+        "import anthropic\n\n\nclass Base:\n    def ask(self, p):\n        raise NotImplementedError\n\n\n"
+        "class Bot(Base):\n    def ask(self, p):\n        return anthropic.Anthropic().messages.create("
         "model='claude-sonnet-4-6', max_tokens=8, messages=[{'role': 'user', 'content': p}])\n\n\n"
-        "bot = Bot()\nanswer = bot.ask('Name a prime.').content[0].text\n"
+        "def answer(bot: Base):\n    return bot.ask('Name a prime.').content[0].text\n"
     )
     files = [(p.stem, p.read_text()) for p in sorted((Path(__file__).parent.parent / "examples" / "legacy_app").glob("*.py"))]
     gc.collect()
@@ -1335,6 +1337,6 @@ def test_a_lint_leaves_no_cycles_for_the_collector(monkeypatch) -> None:  # type
             assert result.summary is not None and not result.errors
             assert gc.collect() == 0, name
         assert len(builds) == 2  # the own names' path: the first model, and the one built with the answers
-        assert [d.code for d in result.diagnostics if d.start.line == 10] == ["CL402", "CL403"]
+        assert [d.code for d in result.diagnostics if d.start.line == 15] == ["CL402", "CL403"]
     finally:
         gc.enable()

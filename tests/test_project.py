@@ -363,7 +363,7 @@ answer = bot.ask("Name a prime.").content[0].text
 BOT_REPLY = [
     ("bot.py", 13, 10, "CL402", (
         "`bot.ask(...).content[0]` assumes the reply has content: a reply with no blocks raises IndexError here. "
-        "Check `bot.ask(...).content` first; the reply comes from `Bot.ask()` in bot.py:8")),
+        "Check `bot.ask(...).content` first")),
     ("bot.py", 13, 10, "CL403", (
         "The reply text `bot.ask(...).content[0].text` is used without checking `bot.ask(...).stop_reason`: a reply "
         "cut off at `max_tokens`, or a refusal, passes as a complete answer")),
@@ -373,9 +373,9 @@ BOT_REPLY = [
 def test_a_file_calling_its_own_class_at_module_level_is_linted_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parses: list[str]
 ) -> None:
-    """`bot.ask()` on `bot = Bot()` at the top level asks the project about `bot.Bot.ask` before it
-    has the file's summary: the file's own summary answers it, instead of the run linting the
-    file again once the project knows (twice the time of a big file)."""
+    """`bot.ask()` on `bot = Bot()` at the top level is `Bot.ask` of the file itself, as `self.ask()`
+    in a method is: read from the file, not asked of the project (which has no summary of the
+    file yet on its first lint, and the run linted the file again once it had)."""
     (tmp_path / "bot.py").write_text(BOT)
     (tmp_path / "other.py").write_text("import anthropic\n\nprint(anthropic.__name__)\n")
     monkeypatch.chdir(tmp_path)
@@ -384,13 +384,53 @@ def test_a_file_calling_its_own_class_at_module_level_is_linted_once(
     assert sorted(parses) == ["bot.py", "other.py"]
 
 
+def test_an_instance_of_an_own_class_is_read_without_a_project() -> None:
+    """Standard input (no project): `bot.ask(...)` still reaches `Bot.ask` of the same text, and its
+    reply is read as `ask()`'s is; the CL403 names the call the text reads, not the `create` inside."""
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    result = lint_text("-", BOT, Settings(select=("CL402", "CL403")))
+    assert [(d.start.line, d.start.column, d.code, d.message) for d in result.diagnostics] == [
+        (line, column - 1, code, message) for _, line, column, code, message in BOT_REPLY  # 0-based here
+    ]
+    assert result.asked == {}
+
+
+BASE_BOT = """import anthropic
+
+
+class Base:
+    def ask(self, prompt):
+        raise NotImplementedError
+
+
+class Bot(Base):
+    def __init__(self):
+        self.client = anthropic.Anthropic()
+
+    def ask(self, prompt):
+        return self.client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": prompt}])
+
+
+def answer(bot: Base):
+    return bot.ask("Name a prime.").content[0].text
+"""
+BASE_BOT_REPLY = (
+    "`bot.ask(...).content[0]` assumes the reply has content: a reply with no blocks raises IndexError here. "
+    "Check `bot.ask(...).content` first; the reply comes from `Bot.ask()` in bot.py:13"
+)
+
+
 def test_workers_answer_a_files_own_names_with_its_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """In worker processes (ten files: a run in workers) each file's own answer names it by the
-    path the project shows, as the project's own answer would: no file is linted again."""
+    """`bot.ask()` on a `Base`, whose own `ask` makes no Claude call, asks the project, as a subclass
+    may override it (`Bot` does, in the same file). In worker processes (ten files: a run in
+    workers) each file's first lint answers that from its own summary, naming the file by the path
+    the project shows, as the project's own answer would: no file is linted again."""
     from claude_lint.app import runner
 
     for i in range(10):
-        (tmp_path / f"bot{i}.py").write_text(BOT)
+        (tmp_path / f"bot{i}.py").write_text(BASE_BOT)
     monkeypatch.chdir(tmp_path)
     tasks: list[int] = []
     real = runner._run_tasks
@@ -403,20 +443,24 @@ def test_workers_answer_a_files_own_names_with_its_path(tmp_path: Path, monkeypa
     outcome = run(["."], ConfigResolver(), RunOptions(jobs=2, select=("CL402",)))
     assert tasks == [10]
     assert findings(outcome, tmp_path) == [
-        (f"bot{i}.py", 13, 10, "CL402", BOT_REPLY[0][4].replace("bot.py:8", f"bot{i}.py:8")) for i in range(10)
+        (f"bot{i}.py", 18, 12, "CL402", BASE_BOT_REPLY.replace("bot.py:13", f"bot{i}.py:13")) for i in range(10)
     ]
 
 
 def test_the_first_lint_answers_its_own_names_from_its_own_summary() -> None:
-    """No project answers yet (a run's first lint): `bot.Bot.ask` is answered from the summary the
-    lint computes, and recorded with that answer for the run to check."""
+    """No project answers yet (a run's first lint): `bot.Base.ask` is answered from the summary the
+    lint computes (`Bot.ask`, a subclass's, calls Claude), and recorded with that answer for the run
+    to check. Standard input, with no project to ask, reports nothing there."""
     from claude_lint.analysis.symbols import ProjectSpec, fingerprint
     from claude_lint.config.settings import Settings
     from claude_lint.engine.lint import lint_text
 
-    first = lint_text("bot.py", BOT, Settings(select=("CL402", "CL403")), project=ProjectSpec("bot", display="bot.py"), summarize=True)
-    assert [(d.start.line, d.code) for d in first.diagnostics] == [(13, "CL402"), (13, "CL403")]
-    assert set(first.asked) == {"bot.Bot.ask"} and first.asked["bot.Bot.ask"] != fingerprint(None)
+    settings = Settings(select=("CL402", "CL403"))
+    first = lint_text("bot.py", BASE_BOT, settings, project=ProjectSpec("bot", display="bot.py"), summarize=True)
+    assert [(d.start.line, d.code, d.message) for d in first.diagnostics][:1] == [(18, "CL402", BASE_BOT_REPLY)]
+    assert [(d.start.line, d.code) for d in first.diagnostics] == [(18, "CL402"), (18, "CL403")]
+    assert set(first.asked) == {"bot.Base.ask"} and first.asked["bot.Base.ask"] != fingerprint(None)
+    assert lint_text("-", BASE_BOT, settings).diagnostics == []
 
 
 def test_an_own_name_answered_otherwise_by_the_project_is_linted_again(

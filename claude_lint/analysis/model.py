@@ -549,14 +549,13 @@ def build_model(
 
     # Calls of project functions of other modules that make Claude calls.
     remote: dict[int, RemoteFunction] = {}
-    own_methods: list[CallRecord] = []  # `self.m()`: asked only when this module's `m` does not call Claude
+    # `self.m()`, `bot.m()` (`bot = Bot()`): asked only when this module's `m` does not call Claude.
+    own_methods: list[CallRecord] = []
     for record in collector.calls:
         func = record.node.func
-        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in ("self", "cls"):
-            local = resolver.function_for(func, record.scope)
-            if local is not None and resolver.module_class(record.scope) is not None:
-                own_methods.append(record)
-                continue
+        if resolver.own_method_for(func, record.scope) is not None:
+            own_methods.append(record)
+            continue
         found = resolver.remote_function_for(func, record.scope)
         if found is not None and found.calls_claude:
             remote[id(record)] = found
@@ -567,7 +566,7 @@ def build_model(
     # the subclass calls Claude).
     overridden = False
     for record in own_methods:
-        local = resolver.function_for(record.node.func, record.scope)
+        local = resolver.own_method_for(record.node.func, record.scope)
         if local is not None and local.calls_llm:
             continue
         found = resolver.remote_function_for(record.node.func, record.scope)
@@ -587,7 +586,7 @@ def build_model(
     for record in collector.calls:
         if id(record.node) in scheduled and not record.awaited:
             continue
-        target = resolver.function_for(record.node.func, record.scope)
+        target = resolver.function_for(record.node.func, record.scope) or resolver.own_method_for(record.node.func, record.scope)
         if target is not None and target.calls_llm:
             call_sites.append(CallSite(record, "", None, None, False, target=target))
         elif id(record) in remote:
@@ -950,7 +949,8 @@ def _mark_llm_functions(
         targets = []
         for record in info.calls:
             if record.frame is info:
-                target = resolver.function_for(record.node.func, record.scope)
+                func = record.node.func
+                target = resolver.function_for(func, record.scope) or resolver.own_method_for(func, record.scope)
                 if target is not None and target is not info:
                     targets.append(target)
                 targets.extend(f for f in passed.get(id(record), ()) if f is not info)

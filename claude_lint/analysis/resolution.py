@@ -166,6 +166,7 @@ class Resolver:
         # What `self.x` holds by (id(class scope), x, depth): asked at each of thousands of calls on it.
         self._attribute_clients: dict[tuple[int, str, int], ClientInfo | NotClient | None] = {}
         self._attribute_classes: dict[tuple[int, str, int], str | None] = {}
+        self._own_methods: dict[int, FunctionInfo | None] = {}  # own_method_for() by id(callee)
 
     # clients --------------------------------------------------------------
 
@@ -341,6 +342,33 @@ class Resolver:
             if owner is not None:
                 return owner.functions.get(func.attr.value)
         return None
+
+    def own_method_for(self, func: cst.BaseExpression, scope: Scope) -> FunctionInfo | None:
+        """The method of a top-level class of this module that `self.m()` (in one of its methods)
+        or `recv.m()` (`recv` an instance of it, as its constructor or annotation says) calls.
+
+        The method the class itself defines: an object of a subclass elsewhere may override it,
+        which only the project can tell (`dispatch_ref`); callers ask it when this one makes no
+        Claude call.
+        """
+        if type(func) is not cst.Attribute:
+            return None
+        try:  # asked of each call by the model's passes and the rules
+            return self._own_methods[id(func)]
+        except KeyError:
+            found = self._own_methods[id(func)] = self._own_method(func, scope)
+            return found
+
+    def _own_method(self, func: cst.Attribute, scope: Scope) -> FunctionInfo | None:
+        receiver = func.value
+        if type(receiver) is cst.Name:
+            if receiver.value in ("self", "cls"):
+                return self.function_for(func, scope) if self.module_class(scope) is not None else None
+            if receiver.value in self.imports.names and not self.bound_locally(receiver.value, scope):
+                return None  # a module or an imported class: `llm.ask()`
+        found = self.class_of(receiver, scope)
+        owner = self.local_classes.get(found[1:]) if found is not None and found.startswith("~") else None
+        return owner.functions.get(func.attr.value) if owner is not None else None
 
     def bound_locally(self, name: str, scope: Scope) -> bool:
         """Whether a name is bound in the module itself (a parameter, an assignment, a def)."""

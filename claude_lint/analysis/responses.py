@@ -515,10 +515,12 @@ class MessageUse:
     escapes: bool = False
     # Names the Message is bound to, in order.
     names: list[str] = field(default_factory=list)
+    # The call of a function of this module that returns `site`'s Message to this frame (`ask(q)`).
+    via: cst.Call | None = None
 
     def label(self) -> str:
-        """How to name the Message in a diagnostic: its variable, or the call."""
-        return self.names[0] if self.names else short_code(self.site.node)
+        """How to name the Message in a diagnostic: its variable, or the call that gives it here."""
+        return self.names[0] if self.names else short_code(self.via if self.via is not None else self.site.node)
 
     def unhandled_stop_reasons(self, known: frozenset[str]) -> list[str]:
         """The incomplete `stop_reason` values no condition handles (empty: it is checked).
@@ -904,7 +906,7 @@ class ModuleFrames:
         out = []
         for returned in returned_responses(self.model, sites):
             frame = self.frame_for(returned.record.frame)
-            use = MessageUse(returned.site, frame)
+            use = MessageUse(returned.site, frame, via=returned.record.node)
             tracer = _MessageTracer(frame, use)
             tracer.message(_value_of_call(frame, returned.record.node))
             if use.indexes or use.loops or use.text_reads or use.json_parses:

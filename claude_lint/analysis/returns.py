@@ -38,7 +38,8 @@ def _callers(model: ModuleModel) -> dict[int, list[CallRecord]]:
     resolver = model.resolver
     for record in model.calls:
         func = record.node.func
-        targets = {id(target): target for target in [resolver.function_for(func, record.scope)] if target is not None}
+        found = resolver.function_for(func, record.scope) or resolver.own_method_for(func, record.scope)
+        targets = {id(found): found} if found is not None else {}
         if isinstance(func, cst.Name):
             for value in record.scope.bindings.get(func.value, ()):
                 if isinstance(value, cst.Name):

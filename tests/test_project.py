@@ -346,6 +346,71 @@ def test_a_file_let_in_for_a_project_name_is_linted_once(tmp_path: Path, monkeyp
     assert sorted(parses) == ["app/use.py", "pkg/llm.py"]
 
 
+def test_a_relint_works_out_the_projects_claude_names_only_where_they_can_matter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check app/use.py` (an SDK name in it): its first lint knows nothing of `ask`, its relint gets
+    the project's answer. The project's Claude-calling names are triggers only: the SDK already lets
+    the file in, and it is too small for top-level statements to be stood in, so the relint goes
+    without them (working them out dispatched every method of every class loaded over every subclass
+    in the project: 6 s for one file of a big project, against 0.6 s). A file the SDK does not let in
+    needs them, and is let in by `ask`."""
+    from claude_lint.analysis.project import ProjectModel
+
+    _wrapper_and_callers(tmp_path)
+    use = tmp_path / "app" / "use.py"
+    use.write_text("import anthropic\n" + use.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "app" / "use2.py").write_text(
+        "from pkg.llm import ask\n\n\ndef go():\n    try:\n        return ask('hi')\n    except Exception:\n        pass\n",
+        encoding="utf-8",
+    )
+    asked: list[int] = []
+    real = ProjectModel.claude_names
+
+    def counted(self):  # type: ignore[no-untyped-def]
+        asked.append(1)
+        return real(self)
+
+    monkeypatch.setattr(ProjectModel, "claude_names", counted)
+    monkeypatch.chdir(tmp_path)
+    outcome = run(["app/use.py"], ConfigResolver(), RunOptions(jobs=1))
+    assert findings(outcome, tmp_path) == [("app/use.py", 8, 5, "CL102", SWALLOWED_ASK)]
+    assert asked == []
+    outcome = run(["app/use2.py"], ConfigResolver(), RunOptions(jobs=1))
+    assert findings(outcome, tmp_path) == [("app/use2.py", 7, 5, "CL102", SWALLOWED_ASK)]
+    assert asked != []
+
+
+def test_standard_input_and_the_editor_get_the_names_only_where_they_can_matter(tmp_path: Path) -> None:
+    """A file linted alone (standard input, the language server) gets its project's Claude names only
+    when the SDK does not let it in; the editor's spec is the command line's."""
+    from claude_lint.app.runner import _in_process_spec
+    from claude_lint.server import _project_spec
+
+    _wrapper_and_callers(tmp_path)
+    use = tmp_path / "app" / "use.py"
+    plain = use.read_bytes()
+    settings = ConfigResolver().for_path(use)
+    for spec_of in (_in_process_spec, _project_spec):
+        assert "ask" in spec_of(use, plain, settings).names
+        assert spec_of(use, b"import anthropic\n" + plain, settings).names == ()
+
+
+def test_names_can_matter_only_to_the_prefilter_and_a_big_files_stand_ins() -> None:
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.elide import MIN_STATEMENTS_FILE
+    from claude_lint.engine.lint import names_can_matter
+
+    settings = Settings()
+    sdk = b"import anthropic\n\nclient = anthropic.Anthropic()\n"
+    assert not names_can_matter(sdk, settings)
+    assert names_can_matter(b"from pkg.llm import ask\n\nask('hi')\n", settings)  # only a name lets it in
+    assert names_can_matter(sdk + b"#" * (MIN_STATEMENTS_FILE - len(sdk)), settings)  # stand-ins
+    assert not names_can_matter(sdk + b"#" * (MIN_STATEMENTS_FILE - len(sdk) - 1), settings)
+    # A configured name lets the file in as the SDK's do.
+    assert not names_can_matter(b"from pkg.llm import ask\n\nask('hi')\n", Settings(client_factories=("pkg.llm.ask",)))
+
+
 BOT = """import anthropic
 
 

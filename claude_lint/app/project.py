@@ -344,13 +344,14 @@ class Project:
         elif named is not None:
             self.model.forget(named[0])
 
-    def spec_for(self, path: Path, in_process: bool = True) -> ProjectSpec:
-        """What linting `path` needs: its module name and, in this process, the model to ask."""
+    def spec_for(self, path: Path, in_process: bool = True, names: bool = True) -> ProjectSpec:
+        """What linting `path` needs: its module name and, in this process, the model to ask (and
+        the project's Claude-calling names, unless `names` is False: see `names_can_matter`)."""
         named = self.note_file(path)
         return ProjectSpec(
             module=named[0] if named else None,
             is_package=named[1] if named else False,
-            names=tuple(sorted(self.claude_names())) if in_process else (),
+            names=tuple(sorted(self.claude_names())) if in_process and names else (),
             resolve=self.model if in_process else None,
             display=self.display(path),
         )

@@ -39,7 +39,7 @@ from claude_lint.core.diagnostics import Applicability, Diagnostic, Location
 from claude_lint.core.garbage import collect_garbage, collector_paused
 from claude_lint.core.secrets import reported_literals
 from claude_lint.core.source import SourceError, decode_source, read_source_file
-from claude_lint.engine.lint import LintResult, engine_code_enabled, file_triggers, lint_bytes
+from claude_lint.engine.lint import LintResult, engine_code_enabled, file_triggers, lint_bytes, names_can_matter
 from claude_lint.engine.prefilter import mentions_name, needs_parsing, triggers_for
 
 if TYPE_CHECKING:
@@ -319,7 +319,7 @@ def _in_process_spec(path: Path, data: bytes, settings: Settings) -> ProjectSpec
 
     project = project_for(path, settings)
     project.preload(path, data)
-    return project.spec_for(path)
+    return project.spec_for(path, names=names_can_matter(data, settings))
 
 
 def _lint_candidates(
@@ -673,7 +673,10 @@ def _relint_stale(
             path = candidates[index].path
             settings = project.settings
             spec = cache.spec_for(settings)
-            project_spec = _with_names(project.spec_for(path, False), _names_for(project))
+            # The names only where they can change the lint (as the file's first lint had none).
+            data = file.data if file.data is not None else read_file(path)  # (not kept without findings)
+            needed = isinstance(data, str) or names_can_matter(data, settings)
+            project_spec = _with_names(project.spec_for(path, False), _names_for(project) if needed else ())
             from dataclasses import replace
 
             project_spec = replace(project_spec, answers=answers)

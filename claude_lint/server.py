@@ -174,11 +174,9 @@ def _project_spec(path: Path, data: bytes, settings: Settings) -> ProjectSpec:
     """The document's project (the same model the command line uses), with the modules it imports loaded."""
     from claude_lint.app.project import project_for
 
-    from claude_lint.engine.lint import names_can_matter
-
     project = project_for(path, settings)
     project.preload(path, data)
-    return project.spec_for(path, names=names_can_matter(data, settings))
+    return project.spec_for(path, names=project.names_for(data))
 
 
 def project_saved(path: Path, data: bytes) -> None:

@@ -156,6 +156,26 @@ class ForeignExceptionType(Rule):
                     return None
             """
         ),
+        # A method of the module's class, called on an instance of it, also calls requests: the
+        # handler around the call is for that error.
+        Valid(
+            """
+            import anthropic
+            import requests
+            class Bot:
+                def __init__(self):
+                    self.client = anthropic.Anthropic()
+                def ask(self, q):
+                    page = requests.get("https://example.com/context", timeout=10).text
+                    return self.client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": page + q}])
+            def main(q):
+                bot = Bot()
+                try:
+                    return bot.ask(q)
+                except requests.RequestException:
+                    return None
+            """
+        ),
         # A wrapper for several providers: the OpenAI types are for its OpenAI branch.
         Valid(
             """

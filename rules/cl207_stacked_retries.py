@@ -81,8 +81,10 @@ class StackedRetries(Rule):
     connections with no retry at all), when it waits between attempts (else
     CL204's fix comes first), and never on a mechanism a helper fix (CL202,
     CL210) replaces, nor on a decorator applied at one call or in a dict's
-    value (`tenacity.retry(...)(ask)(q)`): the function's other callers
-    would lose the SDK's retries with nothing in their place. A loop that goes round again at once (a chat prompt, an
+    value (`tenacity.retry(...)(ask)(q)`), nor where the call is made in a
+    function the mechanism calls (a loop retrying `agent.step()`, whose
+    `create` is in `Agent.step`): the function's other callers would lose the
+    SDK's retries with nothing in their place. A loop that goes round again at once (a chat prompt, an
     agent's step loop), or a retry that a handler in a called function keeps
     from seeing the error, is not reported: turning the SDK's waiting
     retries off there would leave nothing that retries. It is unsafe: the SDK's own retries also
@@ -380,6 +382,7 @@ class StackedRetries(Rule):
             if not m.retries_errors:
                 continue
             stacked: list[CallSite] = []
+            through_functions = False  # a stacked call made in a function the mechanism calls
             for site in m.call_sites:
                 for direct in direct_sites(site, model):
                     # Only an error that reaches the mechanism is retried by it: not one a
@@ -393,6 +396,7 @@ class StackedRetries(Rule):
                         continue
                     if call_attempts(direct, model) > 1 and direct not in stacked:
                         stacked.append(direct)
+                        through_functions = through_functions or direct is not site
             if not stacked:
                 continue
             # A loop that goes round again after an error may be a retry loop or an agent's step
@@ -418,7 +422,7 @@ class StackedRetries(Rule):
                 node,
                 f"{what[0].upper()}{what[1:]} {verb}: {product}; "
                 f"call through `client.with_options(max_retries=0)`{ctx.remote_note(m.call_sites)}",
-                self._fix(ctx, m, stacked),
+                None if through_functions else self._fix(ctx, m, stacked),
                 width=header_width(node),
             )
 

@@ -226,6 +226,27 @@ class IgnoredStopReason(Rule):
                 "passes as a complete answer"
             ),
         ),
+        # The same through an awaited call: the reply is the awaited value.
+        Invalid(
+            """
+            import anthropic
+
+            client = anthropic.AsyncAnthropic()
+
+            async def ask(question):
+                return await client.messages.create(model="claude-sonnet-4-6", max_tokens=512, messages=[{"role": "user", "content": question}])
+
+            async def main():
+                print((await ask("Name a prime.")).content[0].text)
+            """,
+            line=9,
+            column=11,
+            message=(
+                "The reply text `(await ask(...)).content[0].text` is used without checking "
+                "`(await ask(...)).stop_reason`: a reply cut off at `max_tokens`, or a refusal, "
+                "passes as a complete answer"
+            ),
+        ),
         # Logging `stop_reason` is not checking it.
         Invalid(
             """

@@ -353,8 +353,9 @@ def test_a_relint_works_out_the_projects_claude_names_only_where_they_can_matter
     the project's answer. The project's Claude-calling names are triggers only: the SDK already lets
     the file in, and it is too small for top-level statements to be stood in, so the relint goes
     without them (working them out dispatched every method of every class loaded over every subclass
-    in the project: 6 s for one file of a big project, against 0.6 s). A file the SDK does not let in
-    needs them, and is let in by `ask`."""
+    in the project: 6 s for one file of a big project, against 0.6 s). `app/use2.py`, which the SDK
+    does not let in, is let in by `ask`, one of its own words found to reach Claude, and its lint
+    needs no other name."""
     from claude_lint.analysis.project import ProjectModel
 
     _wrapper_and_callers(tmp_path)
@@ -378,12 +379,13 @@ def test_a_relint_works_out_the_projects_claude_names_only_where_they_can_matter
     assert asked == []
     outcome = run(["app/use2.py"], ConfigResolver(), RunOptions(jobs=1))
     assert findings(outcome, tmp_path) == [("app/use2.py", 7, 5, "CL102", SWALLOWED_ASK)]
-    assert asked != []
+    assert asked == []  # let in by `ask`, a word of its own, found without working them all out
 
 
 def test_standard_input_and_the_editor_get_the_names_only_where_they_can_matter(tmp_path: Path) -> None:
-    """A file linted alone (standard input, the language server) gets its project's Claude names only
-    when the SDK does not let it in; the editor's spec is the command line's."""
+    """A file linted alone (standard input, the language server) gets none of its project's Claude
+    names when the SDK lets it in, one it mentions when only a name does; the editor's spec is the
+    command line's."""
     from claude_lint.app.runner import _in_process_spec
     from claude_lint.server import _project_spec
 
@@ -392,23 +394,34 @@ def test_standard_input_and_the_editor_get_the_names_only_where_they_can_matter(
     plain = use.read_bytes()
     settings = ConfigResolver().for_path(use)
     for spec_of in (_in_process_spec, _project_spec):
-        assert "ask" in spec_of(use, plain, settings).names
+        assert spec_of(use, plain, settings).names == ("ask",)
         assert spec_of(use, b"import anthropic\n" + plain, settings).names == ()
 
 
-def test_names_can_matter_only_to_the_prefilter_and_a_big_files_stand_ins() -> None:
-    from claude_lint.config.settings import Settings
+def test_the_names_a_lint_needs(tmp_path: Path) -> None:
+    """`Project.names_for`: none for a file the SDK lets in, a name it mentions for one only a name
+    lets in, all of them where a big file's top-level statements may be stood in (and where no
+    name it mentions reaches Claude: only all of them settle it)."""
+    from claude_lint.app.project import project_for
     from claude_lint.engine.elide import MIN_STATEMENTS_FILE
-    from claude_lint.engine.lint import names_can_matter
 
-    settings = Settings()
+    _wrapper_and_callers(tmp_path)
+    (tmp_path / "pkg" / "more.py").write_text(
+        "from pkg.llm import ask\n\n\ndef summarise(text):\n    return ask(text)\n", encoding="utf-8"
+    )
+    use = tmp_path / "app" / "use.py"
+    project = project_for(use, ConfigResolver().for_path(use))
+    for name in ("pkg.llm", "pkg.more"):
+        project.model.module(name)
     sdk = b"import anthropic\n\nclient = anthropic.Anthropic()\n"
-    assert not names_can_matter(sdk, settings)
-    assert names_can_matter(b"from pkg.llm import ask\n\nask('hi')\n", settings)  # only a name lets it in
-    assert names_can_matter(sdk + b"#" * (MIN_STATEMENTS_FILE - len(sdk)), settings)  # stand-ins
-    assert not names_can_matter(sdk + b"#" * (MIN_STATEMENTS_FILE - len(sdk) - 1), settings)
-    # A configured name lets the file in as the SDK's do.
-    assert not names_can_matter(b"from pkg.llm import ask\n\nask('hi')\n", Settings(client_factories=("pkg.llm.ask",)))
+    assert project.names_for(sdk) == ()
+    assert project.names_for(b"from pkg.more import summarise\n\nsummarise('x')\n") == ("summarise",)
+    assert not project.model.knows_claude_names()  # found without working them all out
+    assert project.names_for(b"print('nothing here')\n") == ("ask", "client", "summarise")
+    statement = b"PROMPTS = [" + b"'a', " * 40 + b"]\n"  # 211 characters: one that may be stood in
+    big = sdk + statement * (MIN_STATEMENTS_FILE // len(statement) + 1)
+    assert project.names_for(big) == ("ask", "client", "summarise")
+    assert project.names_for(sdk + b"#" * MIN_STATEMENTS_FILE) == ()  # big, but no statement to stand in
 
 
 BOT = """import anthropic
@@ -460,6 +473,20 @@ def test_an_instance_of_an_own_class_is_read_without_a_project() -> None:
         (line, column - 1, code, message) for _, line, column, code, message in BOT_REPLY  # 0-based here
     ]
     assert result.asked == {}
+
+
+def test_a_method_inherited_from_a_class_of_the_file_is_read_without_a_project() -> None:
+    """`class Bot(Base): pass` with `Base.ask` in the same file: `bot.ask()` is `Base.ask`, read from
+    the file (standard input has no project to ask); with a second base, the project tells."""
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.lint import lint_text
+
+    inherited = BOT.replace("class Bot:", "class Base:") + ""
+    inherited = inherited.replace("\n\nbot = Bot()", "\n\nclass Bot(Base):\n    pass\n\n\nbot = Bot()")
+    result = lint_text("-", inherited, Settings(select=("CL402",)))
+    assert [(d.start.line, d.code, d.message) for d in result.diagnostics] == [(17, "CL402", BOT_REPLY[0][4])]
+    mixed = inherited.replace("class Bot(Base):", "class Bot(Base, Mixin):")
+    assert lint_text("-", mixed, Settings(select=("CL402",))).diagnostics == []
 
 
 BASE_BOT = """import anthropic

@@ -49,7 +49,7 @@ EXPECTED = [
      "(app/llm/providers/claude.py:13) when the object is a `ClaudeLLM`")),
     # The mixin base: `submit()` is implemented by the Claude mixin; the text goes through two of its methods.
     ("app/charts.py", 21, 9, "CL405",
-     ("The text `chart_code()` returns (Claude's reply) reaches `exec()` and runs as Python code: a prompt injection "
+     ("The text `self.chart_code()` returns (Claude's reply) reaches `exec()` and runs as Python code: a prompt injection "
      "in anything the model reads (or a confused model) runs any code here. Parse it (`ast.literal_eval`, "
      "`json.loads`) or check it against an allow-list; `self.submit()` reaches a Claude call in "
      "`ClaudeAssistant.submit()` (app/claude_assistant.py:12) when the object is a `ClaudeAssistant`")),

@@ -491,7 +491,7 @@ class _LibraryRoots:
 
     def target(self, record: CallRecord) -> FunctionInfo | None:
         if id(record) not in self._targets:
-            self._targets[id(record)] = self.model.resolver.function_for(record.node.func, record.scope)
+            self._targets[id(record)] = self.model.resolver.callee_for(record.node.func, record.scope)
         return self._targets[id(record)]
 
     def calls_of(self, function: FunctionInfo) -> list[CallRecord]:
@@ -586,7 +586,7 @@ def build_model(
     for record in collector.calls:
         if id(record.node) in scheduled and not record.awaited:
             continue
-        target = resolver.function_for(record.node.func, record.scope) or resolver.own_method_for(record.node.func, record.scope)
+        target = resolver.callee_for(record.node.func, record.scope)
         if target is not None and target.calls_llm:
             call_sites.append(CallSite(record, "", None, None, False, target=target))
         elif id(record) in remote:
@@ -949,8 +949,7 @@ def _mark_llm_functions(
         targets = []
         for record in info.calls:
             if record.frame is info:
-                func = record.node.func
-                target = resolver.function_for(func, record.scope) or resolver.own_method_for(func, record.scope)
+                target = resolver.callee_for(record.node.func, record.scope)
                 if target is not None and target is not info:
                     targets.append(target)
                 targets.extend(f for f in passed.get(id(record), ()) if f is not info)

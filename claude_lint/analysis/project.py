@@ -657,32 +657,76 @@ class ProjectModel:
                 break
         return names
 
+    def knows_claude_names(self) -> bool:
+        """Whether `claude_names()` is worked out already (no module added or loaded since)."""
+        return self._names is not None
+
+    def claude_name_among(self, words: set[str]) -> str | None:
+        """One of `words` that `claude_names()` holds, found by resolving only what the loaded
+        modules name by those words (each round also looks in the modules that loaded).
+
+        None says nothing: a module loaded to resolve another name may hold one of them, and
+        only `claude_names()` settles it. A file of a big project that calls its model backend's
+        `run()` is let in without every class's methods dispatched over every subclass first.
+        """
+        if self._names is not None:
+            return next((word for word in sorted(words) if word in self._names), None)
+        looked: set[str] = set()
+        while True:
+            modules = [module for module in self.loaded() if module.name not in looked]
+            if not modules:
+                return None
+            for module in modules:
+                looked.add(module.name)
+                for name in self._module_claude_names(module, words.__contains__):
+                    return name
+
     def _claude_names(self) -> set[str]:
         names: set[str] = set()
         for module in self.loaded():
-            summary = module.summary
-            for qual in summary["functions"]:
-                found = self.symbol(f"{module.name}.{qual}")
-                if isinstance(found, RemoteFunction):
-                    names.add(qual.rsplit(".", 1)[-1])
-            for name in summary["imports"]:  # re-exports: `from .llm import ask` in __init__.py
-                if module.is_package and isinstance(self.symbol(f"{module.name}.{name}"), RemoteFunction | RemoteClient):
-                    names.add(name)
-            for name in summary["clients"]:
-                if isinstance(self.symbol(f"{module.name}.{name}"), RemoteClient):
-                    names.add(name)
-            for name in summary.get("pickers", {}):  # `fn = pick(model)` may be a Claude-calling function
+            names.update(self._module_claude_names(module))
+        return names
+
+    def _module_claude_names(self, module: LoadedModule, wanted: Callable[[str], bool] | None = None) -> Iterator[str]:
+        """The names of `module` that reach Claude (`claude_names()`'s share of it); `wanted`:
+        only those it accepts, and nothing else is resolved (a class's other methods are not
+        dispatched)."""
+        summary = module.summary
+        for qual in summary["functions"]:
+            last = qual.rsplit(".", 1)[-1]
+            if (wanted is None or wanted(last)) and isinstance(self.symbol(f"{module.name}.{qual}"), RemoteFunction):
+                yield last
+        for name in summary["imports"]:  # re-exports: `from .llm import ask` in __init__.py
+            if module.is_package and (wanted is None or wanted(name)):
+                if isinstance(self.symbol(f"{module.name}.{name}"), RemoteFunction | RemoteClient):
+                    yield name
+        for name in summary["clients"]:
+            if (wanted is None or wanted(name)) and isinstance(self.symbol(f"{module.name}.{name}"), RemoteClient):
+                yield name
+        for name in summary.get("pickers", {}):  # `fn = pick(model)` may be a Claude-calling function
+            if wanted is None or wanted(name):
                 found = self.symbol(f"{module.name}.{name}{PICKS}")
                 if isinstance(found, RemotePicker) and any(isinstance(c, RemoteFunction) for c in found.choices):
-                    names.add(name)
-            for name in summary["classes"]:
-                # A method is called by its name (`obj.m()`); `__call__`, `__init__`... by the class's.
+                    yield name
+        for name in summary["classes"]:
+            # A method is called by its name (`obj.m()`); `__call__`, `__init__`... by the class's.
+            if wanted is None:
                 found = self.symbol(f"{module.name}.{name}")
                 if isinstance(found, RemoteClass):
-                    names.update(m for m in found.methods if not m.startswith("__"))
+                    yield from (m for m in found.methods if not m.startswith("__"))
                     if any(m.startswith("__") for m in found.methods):
-                        names.add(name)
-        return names
+                        yield name
+                continue
+            if name in summary["clients"] or name in summary.get("constants", {}):
+                continue  # the name's symbol is that, not the class (`_in_module`)
+            home = f"{module.name}.{name}"
+            methods = summary["classes"][name].get("methods", ())
+            for method in methods:  # what `_class` dispatches, one method at a time
+                if not method.startswith("__") and wanted(method) and isinstance(self._dispatch(home, method), RemoteFunction):
+                    yield method
+            dunders = [m for m in methods if m.startswith("__")]
+            if dunders and wanted(name) and any(isinstance(self._dispatch(home, m), RemoteFunction) for m in dunders):
+                yield name
 
 
 def _reached_through(callee: RemoteFunction | None) -> dict[str, str]:

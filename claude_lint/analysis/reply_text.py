@@ -618,7 +618,7 @@ def _trace_reply_text(model: ModuleModel) -> ReplyText:
         for site in by_target.get(id(function), ()):
             caller = site.record.frame
             frame = analysis.frame_for(caller)
-            label = f"the text `{function.name}()` returns (Claude's reply)"
+            label = f"the text `{short_code(site.node.func)}()` returns (Claude's reply)"
             tracer = analysis.trace(frame, [_value(frame, site.node)], label, source=remote)
             if tracer.returns and caller is not None and id(caller) not in returning:
                 returning[id(caller)] = (caller, label, remote)

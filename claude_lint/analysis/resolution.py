@@ -343,6 +343,11 @@ class Resolver:
                 return owner.functions.get(func.attr.value)
         return None
 
+    def callee_for(self, func: cst.BaseExpression, scope: Scope) -> FunctionInfo | None:
+        """The function of this module a call runs: `function_for`'s, or the method of one of the
+        module's classes it calls on an instance (`own_method_for`)."""
+        return self.function_for(func, scope) or self.own_method_for(func, scope)
+
     def own_method_for(self, func: cst.BaseExpression, scope: Scope) -> FunctionInfo | None:
         """The method of a top-level class of this module that `self.m()` (in one of its methods)
         or `recv.m()` (`recv` an instance of it, as its constructor or annotation says) calls.
@@ -368,7 +373,25 @@ class Resolver:
                 return None  # a module or an imported class: `llm.ask()`
         found = self.class_of(receiver, scope)
         owner = self.local_classes.get(found[1:]) if found is not None and found.startswith("~") else None
-        return owner.functions.get(func.attr.value) if owner is not None else None
+        seen: set[int] = set()
+        while owner is not None and id(owner) not in seen:
+            seen.add(id(owner))
+            method = owner.functions.get(func.attr.value)
+            if method is not None:
+                return method
+            owner = self._single_local_base(owner)  # `class Bot(Base): ...`, `Base.ask` inherited
+        return None
+
+    def _single_local_base(self, owner: Scope) -> Scope | None:
+        """The base of a class with only one, when it is a top-level class of this module (with
+        more, or one of another module, which class defines a method is the project's to tell)."""
+        node = owner.node
+        if not isinstance(node, cst.ClassDef) or len(node.bases) != 1 or node.keywords:
+            return None
+        base = node.bases[0].value
+        if type(base) is not cst.Name or base.value in self.imports.names:
+            return None
+        return self.local_classes.get(base.value)
 
     def bound_locally(self, name: str, scope: Scope) -> bool:
         """Whether a name is bound in the module itself (a parameter, an assignment, a def)."""

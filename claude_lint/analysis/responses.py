@@ -515,8 +515,9 @@ class MessageUse:
     escapes: bool = False
     # Names the Message is bound to, in order.
     names: list[str] = field(default_factory=list)
-    # The call of a function of this module that returns `site`'s Message to this frame (`ask(q)`).
-    via: cst.Call | None = None
+    # The call of a function of this module that returns `site`'s Message to this frame (`ask(q)`,
+    # `await ask(q)`).
+    via: cst.BaseExpression | None = None
 
     def label(self) -> str:
         """How to name the Message in a diagnostic: its variable, or the call that gives it here."""
@@ -906,9 +907,10 @@ class ModuleFrames:
         out = []
         for returned in returned_responses(self.model, sites):
             frame = self.frame_for(returned.record.frame)
-            use = MessageUse(returned.site, frame, via=returned.record.node)
+            value = _value_of_call(frame, returned.record.node)  # `(await ask(q))` where it is awaited
+            use = MessageUse(returned.site, frame, via=value)  # type: ignore[arg-type]
             tracer = _MessageTracer(frame, use)
-            tracer.message(_value_of_call(frame, returned.record.node))
+            tracer.message(value)
             if use.indexes or use.loops or use.text_reads or use.json_parses:
                 out.append(use)
         return out

@@ -38,7 +38,7 @@ def _callers(model: ModuleModel) -> dict[int, list[CallRecord]]:
     resolver = model.resolver
     for record in model.calls:
         func = record.node.func
-        found = resolver.function_for(func, record.scope) or resolver.own_method_for(func, record.scope)
+        found = resolver.callee_for(func, record.scope)
         targets = {id(found): found} if found is not None else {}
         if isinstance(func, cst.Name):
             for value in record.scope.bindings.get(func.value, ()):

@@ -344,20 +344,44 @@ class Project:
         elif named is not None:
             self.model.forget(named[0])
 
-    def spec_for(self, path: Path, in_process: bool = True, names: bool = True) -> ProjectSpec:
-        """What linting `path` needs: its module name and, in this process, the model to ask (and
-        the project's Claude-calling names, unless `names` is False: see `names_can_matter`)."""
+    def spec_for(self, path: Path, in_process: bool = True, names: tuple[str, ...] | None = None) -> ProjectSpec:
+        """What linting `path` needs: its module name and, in this process, the model to ask, and
+        the project's Claude-calling names (`names`: those given, see `names_for`; else all of
+        them in this process, none for a worker)."""
         named = self.note_file(path)
+        if names is None:
+            names = tuple(sorted(self.claude_names())) if in_process else ()
         return ProjectSpec(
             module=named[0] if named else None,
             is_package=named[1] if named else False,
-            names=tuple(sorted(self.claude_names())) if in_process and names else (),
+            names=names,
             resolve=self.model if in_process else None,
             display=self.display(path),
         )
 
     def claude_names(self) -> set[str]:
         return self.model.claude_names()
+
+    def names_for(self, data: bytes) -> tuple[str, ...]:
+        """The project's Claude-calling names a lint of `data` needs.
+
+        They are triggers, read by the prefilter (which lets in a file the SDK's and the configured
+        triggers do not) and by the stand-ins of a big file's long top-level statements; nothing
+        else reads them. So a file the SDK lets in needs none unless its stand-ins may change, one
+        let in by a name needs only a name it mentions, and only the rest need all of them: working
+        them out dispatches every method of every class loaded over every subclass of the project,
+        which parses hundreds of modules in a big project (6 s for one file, cold).
+        """
+        from claude_lint.engine.lint import stand_ins_may_need_names
+        from claude_lint.engine.prefilter import needs_parsing, triggers_for
+
+        if not stand_ins_may_need_names(data, self.settings):
+            if needs_parsing(data, triggers_for(self.settings.trigger_names)):
+                return ()
+            found = self.model.claude_name_among({word.decode() for word in _NAME.findall(data)})
+            if found is not None:
+                return (found,)
+        return tuple(sorted(self.claude_names()))
 
     def preload(self, path: Path, data: bytes, run_covers: tuple[Path, ...] | None = None) -> None:
         """Load the project modules a file imports, and those that subclass its classes (found by scans, not a parse).

@@ -39,7 +39,7 @@ from claude_lint.core.diagnostics import Applicability, Diagnostic, Location
 from claude_lint.core.garbage import collect_garbage, collector_paused
 from claude_lint.core.secrets import reported_literals
 from claude_lint.core.source import SourceError, decode_source, read_source_file
-from claude_lint.engine.lint import LintResult, engine_code_enabled, file_triggers, lint_bytes, names_can_matter
+from claude_lint.engine.lint import LintResult, engine_code_enabled, file_triggers, lint_bytes
 from claude_lint.engine.prefilter import mentions_name, needs_parsing, triggers_for
 
 if TYPE_CHECKING:
@@ -319,7 +319,7 @@ def _in_process_spec(path: Path, data: bytes, settings: Settings) -> ProjectSpec
 
     project = project_for(path, settings)
     project.preload(path, data)
-    return project.spec_for(path, names=names_can_matter(data, settings))
+    return project.spec_for(path, names=project.names_for(data))
 
 
 def _lint_candidates(
@@ -582,7 +582,7 @@ def _widen(
         if not left:
             return
         # Only projects that hold modules can name anything (a skipped file alone does not).
-        if not any(_names_for(p) for p in projects.registry.values()):
+        if not any(p.model.loaded() for p in projects.registry.values()):
             return
         names_by_project: dict[int, tuple[tuple[str, ...], tuple[bytes, ...]]] = {}
         known: dict[int, dict[bytes, dict[str, Any]]] = {}  # per project: last name -> what the model resolved
@@ -590,18 +590,30 @@ def _widen(
         rest: list[int] = []
         for index in left:
             project = projects[index]
-            if id(project) not in names_by_project:
-                every = _names_for(project)
-                seen = looked_for.setdefault(id(project), set())
-                names_by_project[id(project)] = (every, tuple(n.encode() for n in every if n not in seen))
-            names, new = names_by_project[id(project)]
+            path = candidates[index].path
+            data: bytes | str = ""
+            found = None
+            if id(project) not in names_by_project and not project.model.knows_claude_names():
+                # Before all of them are worked out (which may parse hundreds of modules), the
+                # names of the file's own words: one that reaches Claude lets it in.
+                data = read_file(path)
+                if not isinstance(data, str):
+                    found = project.model.claude_name_among({word.decode() for word in _WORD.findall(data)})
+            if found is None:
+                if id(project) not in names_by_project:
+                    every = _names_for(project)
+                    seen = looked_for.setdefault(id(project), set())
+                    names_by_project[id(project)] = (every, tuple(n.encode() for n in every if n not in seen))
+                names, new = names_by_project[id(project)]
+                data = (data or read_file(path)) if new else ""
+                if isinstance(data, str) or not mentions_name(data, new):
+                    rest.append(index)
+                    continue
+            assert not isinstance(data, str)
+            if found is not None:  # a name it mentions is all the lint needs, unless stand-ins may change
+                names = project.names_for(data)
             if id(project) not in known:
                 known[id(project)] = _by_last_name(project.model.resolved())
-            path = candidates[index].path
-            data = read_file(path) if new else ""
-            if isinstance(data, str) or not mentions_name(data, new):
-                rest.append(index)
-                continue
             settings = project.settings
             spec = cache.spec_for(settings)
             project_spec = project.spec_for(path, False)
@@ -673,10 +685,10 @@ def _relint_stale(
             path = candidates[index].path
             settings = project.settings
             spec = cache.spec_for(settings)
-            # The names only where they can change the lint (as the file's first lint had none).
+            # Only the names that can change the lint (the file's first lint, in the run, had none).
             data = file.data if file.data is not None else read_file(path)  # (not kept without findings)
-            needed = isinstance(data, str) or names_can_matter(data, settings)
-            project_spec = _with_names(project.spec_for(path, False), _names_for(project) if needed else ())
+            names = _names_for(project) if isinstance(data, str) else project.names_for(data)
+            project_spec = _with_names(project.spec_for(path, False), names)
             from dataclasses import replace
 
             project_spec = replace(project_spec, answers=answers)

@@ -50,6 +50,7 @@ import re
 import types
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
@@ -364,20 +365,10 @@ def _candidates(original: str, elided: Elided, triggers: tuple[bytes, ...]) -> l
     known, seen = _SEEN[0], {}
     words = tuple(t.decode("utf-8", "replace") for t in triggers)
     found: list[tuple[int, int, set[str]]] = []
-    for i, start in enumerate(starts):
-        following = starts[i + 1] if i + 1 < len(starts) else len(text)
-        end = start + len(text[start:following].rstrip())
-        if end - start < MIN_STATEMENT or start < future:
+    for start, end in _long_simple_statements(text, starts):
+        if start < future:
             continue
-        first = _IDENTIFIER.match(text, start)
-        if first is None or first.group() in _KEYWORDS or text[first.end() : first.end() + 1] in ("'", '"'):
-            continue  # a compound statement, def, class, import...; or a string
-        after = _IDENTIFIER.match(text, following)
-        if after is not None and after.group() in _CLAUSES:
-            continue  # between `if`/`try` and their `else`/`except`: not a statement of its own
-        source = original[start:end]
-        lowered = source.lower()
-        if "anthropic" in lowered or "sk-ant" in lowered or any(word in source for word in words):
+        if _mentions_trigger(original[start:end], words):
             continue
         statement = text[start:end]
         bound = known.get(statement, _UNKNOWN)
@@ -391,6 +382,46 @@ def _candidates(original: str, elided: Elided, triggers: tuple[bytes, ...]) -> l
             found.append((start, end, bound))
     _SEEN[:] = [seen]
     return found
+
+
+def _long_simple_statements(text: str, starts: list[int]) -> Iterator[tuple[int, int]]:
+    """[start, end) of the lines of `starts` (column 0) that begin a simple statement of
+    `MIN_STATEMENT` characters or more, judged by the text alone (a line inside a string or
+    brackets of an earlier statement may pass: CPython's compile tells)."""
+    for i, start in enumerate(starts):
+        following = starts[i + 1] if i + 1 < len(starts) else len(text)
+        end = start + len(text[start:following].rstrip())
+        if end - start < MIN_STATEMENT:
+            continue
+        first = _IDENTIFIER.match(text, start)
+        if first is None or first.group() in _KEYWORDS or text[first.end() : first.end() + 1] in ("'", '"'):
+            continue  # a compound statement, def, class, import...; or a string
+        after = _IDENTIFIER.match(text, following)
+        if after is not None and after.group() in _CLAUSES:
+            continue  # between `if`/`try` and their `else`/`except`: not a statement of its own
+        yield start, end
+
+
+def _mentions_trigger(source: str, words: tuple[str, ...]) -> bool:
+    lowered = source.lower()
+    return "anthropic" in lowered or "sk-ant" in lowered or any(word in source for word in words)
+
+
+def may_stand_in_statements(text: str, triggers: tuple[bytes, ...]) -> bool:
+    """Whether `elide(text, more)`, for `more` any triggers that include `triggers`, could stand in
+    a top-level statement of `text`: it is big enough, and its long simple statements at column 0
+    that mention none of `triggers` make up the share of it worth a stand-in (what `_candidates`
+    then asks of their words, of CPython's compile and of the rest of the file only narrows them
+    down). A text with enough commas for literal stand-ins may: those change where its
+    statements start."""
+    if len(text) < MIN_STATEMENTS_FILE:
+        return False
+    if text.count(",") >= MIN_COMMAS:
+        return True
+    words = tuple(t.decode("utf-8", "replace") for t in triggers)
+    starts = [m.start() for m in _LINE_OF_CODE.finditer(text)]
+    spans = _long_simple_statements(text, starts)
+    return sum(end - start for start, end in spans if not _mentions_trigger(text[start:end], words)) >= MIN_SHARE * len(text)
 
 
 # What `_candidates` found of each statement of the last text it looked at: the next one is mostly

@@ -114,20 +114,18 @@ def file_triggers(settings: Settings, project: ProjectSpec | None = None) -> tup
     return triggers_for((*settings.trigger_names, *names))
 
 
-def names_can_matter(data: bytes, settings: Settings) -> bool:
-    """Whether the project's Claude-calling names (`ProjectSpec.names`) can change the lint of `data`.
+def stand_ins_may_need_names(data: bytes, settings: Settings) -> bool:
+    """Whether the project's Claude-calling names (`ProjectSpec.names`, triggers) can change which
+    top-level statements of `data` are stood in (engine/elide.py): never in a small file, nor in
+    one whose long top-level statements are too few to be worth it."""
+    from claude_lint.engine.elide import MIN_STATEMENTS_FILE, may_stand_in_statements
 
-    They are triggers: they let in a file the SDK's and the configured triggers do not (the
-    prefilter), and keep a big file's top-level statements that mention one from being stood
-    in (engine/elide.py, only in a file of `MIN_STATEMENTS_FILE` characters or more). Nothing
-    else reads them: a smaller file the SDK lets in is linted the same without them, and the
-    project need not work them out (every class's methods dispatched over every subclass of
-    the project, which parses hundreds of modules in a big project: 6 s for one file cold).
-    """
-    from claude_lint.engine.elide import MIN_STATEMENTS_FILE
-
-    # A character takes at least a byte: fewer bytes than that are fewer characters.
-    return len(data) >= MIN_STATEMENTS_FILE or not needs_parsing(data, triggers_for(settings.trigger_names))
+    if len(data) < MIN_STATEMENTS_FILE:  # a character takes a byte or more: fewer characters
+        return False
+    try:
+        return may_stand_in_statements(decode_source(data).text, triggers_for(settings.trigger_names))
+    except SourceError:
+        return False  # not linted: CL002
 
 
 def lint_text(

@@ -316,3 +316,34 @@ def test_unannotated_client_from_an_unknown_function_keeps_default_retries() -> 
     """
     assert client_facts(src, 4)[5] == 3
     assert lint(src) == []
+
+
+def test_a_retry_of_a_function_that_calls_claude_gets_no_fix_its_other_callers_would_feel() -> None:
+    """The loop retries `step()`, whose `create` other callers make too (`once()`): the fix turned
+    the SDK's retries off inside `step`, so `once()` lost them with nothing in their place. The
+    same loop around the `create` itself keeps its fix."""
+    src = """
+    import anthropic, time, random
+    client = anthropic.Anthropic()
+    def step(q):
+        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[q])
+    def once(q):
+        return step(q)
+    def poll(q):
+        for attempt in range(3):
+            try:
+                return step(q)
+            except anthropic.APIError:
+                time.sleep(random.uniform(0, 2 ** attempt))
+        raise RuntimeError("gave up")
+    """
+    [d] = diagnostics(src, ["CL207"])
+    assert (d.start.line, d.start.column) == (8, 4)
+    assert d.message == (
+        "The `for` loop calls Claude again after an error while its client also retries: 3 passes x 3 SDK "
+        "attempts = up to 9 requests per call; call through `client.with_options(max_retries=0)`"
+    )
+    assert d.fix is None
+    inline = src.replace("return step(q)\n            except", 'return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[q])\n            except')
+    [d] = diagnostics(inline, ["CL207"])
+    assert d.fix is not None and d.fix.edits[0].content == "client.with_options(max_retries=0)"

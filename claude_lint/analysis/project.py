@@ -347,13 +347,21 @@ class ProjectModel:
 
     def _class(self, module: LoadedModule, name: str, data: dict[str, Any]) -> RemoteClass:
         bases = tuple(b for b in (self._absolute(module, b) for b in data["bases"]) if b)
+        return RemoteClass(name, f"{module.display}:{data['line']}", bases)
+
+    def class_methods(self, qualname: str) -> dict[str, RemoteFunction]:
+        """The methods of a project class (its name, or a re-export of it) that reach Claude on an
+        object of it or of any subclass."""
+        home = self._class_home(qualname)
+        found = self._class_data(home) if home is not None else None
+        if home is None or found is None:
+            return {}
         methods: dict[str, RemoteFunction] = {}
-        home = f"{module.name}.{name}"
-        for method in data.get("methods", ()):
-            found = self._dispatch(home, method)
-            if isinstance(found, RemoteFunction):
-                methods[method] = found
-        return RemoteClass(name, f"{module.display}:{data['line']}", bases, methods)
+        for method in found[2].get("methods", ()):
+            reached = self._dispatch(home, method)
+            if isinstance(reached, RemoteFunction):
+                methods[method] = reached
+        return methods
 
     def _model_sink(self, qualname: str) -> ModelSink | None:
         """The arguments of a function or constructor that reach a Claude call's model (summary's "model_sinks")."""
@@ -711,10 +719,10 @@ class ProjectModel:
         for name in summary["classes"]:
             # A method is called by its name (`obj.m()`); `__call__`, `__init__`... by the class's.
             if wanted is None:
-                found = self.symbol(f"{module.name}.{name}")
-                if isinstance(found, RemoteClass):
-                    yield from (m for m in found.methods if not m.startswith("__"))
-                    if any(m.startswith("__") for m in found.methods):
+                if isinstance(self.symbol(f"{module.name}.{name}"), RemoteClass):
+                    methods = self.class_methods(f"{module.name}.{name}")
+                    yield from (m for m in methods if not m.startswith("__"))
+                    if any(m.startswith("__") for m in methods):
                         yield name
                 continue
             if name in summary["clients"] or name in summary.get("constants", {}):

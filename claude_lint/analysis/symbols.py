@@ -115,12 +115,14 @@ class RemoteRetry:
 
 @dataclass(frozen=True)
 class RemoteClass:
-    """A class defined in the project: its bases (qualified), and methods that make Claude calls."""
+    """A class defined in the project, and its bases (qualified). Which of its methods reach Claude
+    is `ProjectModel.class_methods`: no lint reads it from here (a call of the class constructs
+    an object), and working it out for every class a file names dispatched each method over every
+    subclass."""
 
     name: str
     where: str
     bases: tuple[str, ...]
-    methods: Mapping[str, RemoteFunction] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -357,8 +359,6 @@ def retry_from_json(data: dict[str, object], where: str) -> RemoteRetry:
 
 
 def fingerprint(symbol: Symbol | None) -> str:
-    if isinstance(symbol, RemoteClass):
-        return repr((symbol.name, symbol.where, symbol.bases, sorted(symbol.methods.items())))
     return repr(symbol)
 
 

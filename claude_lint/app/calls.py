@@ -211,7 +211,7 @@ def _uses_claude(file: _File, reaching: dict[int, set[str]]) -> bool:
         found = model.symbol(name)
         if isinstance(found, RemoteFunction) and found.calls_claude or isinstance(found, RemoteClient):
             return True
-        if isinstance(found, RemoteClass) and found.methods:
+        if isinstance(found, RemoteClass) and model.class_methods(name):
             return True
         if found is None and any(m == name or m.startswith(name + ".") for m in modules):
             return True  # `import app.llm` then `app.llm.ask(...)`

@@ -108,20 +108,29 @@ def test_offsets_count_in_the_generated_code(text: str) -> None:
     assert length == len(module.code)
 
 
-def test_a_dropped_form_feed_switches_line_starts_to_the_generated_code() -> None:
-    from claude_lint.analysis.positions import line_starts_for, offset_ranges
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("import x\n\fclient = 1\ny = 2\n", 3, 0),  # libcst drops a form feed that starts a line
+        ("import x\n\fy = 2\n", 2, 1),  # ... and the node after it is one column on in the file
+        ('\\\n"""Doc."""\nimport x\n\ny = 2\n', 5, 0),  # and a continuation before the first statement
+        ('# c\n\\\n\\\nimport x\ny = 2\n', 5, 0),
+    ],
+)
+def test_positions_are_in_the_file_where_libcst_drops_characters(text: str, line: int, column: int) -> None:
+    """Offsets index `module.code`; where libcst dropped characters of the file, they are turned into
+    the file's, so that a finding's line (and a fix's edit) is where the file has the node."""
+    from claude_lint.analysis.positions import line_starts_for, location, offset_ranges
 
-    text = "import x\n\fclient = 1\ny = 2\n"
     module = cst.parse_module(text)
-    assert module.code != text  # libcst drops a form feed that starts a line
-    y = module.body[2].body[0].targets[0].target
+    assert module.code != text
+    y = module.body[-1].body[0].targets[0].target
     ranges, length = offset_ranges(module, [y])
-    starts = line_starts_for(module, text, length)
-    from claude_lint.analysis.positions import location
-
-    assert (location(starts, ranges[id(y)][0]), location(starts, ranges[id(y)][1])) == (
-        _as_locations(_expected(module)[id(y)])
-    )
+    starts, to_text = line_starts_for(module, text, length)
+    assert to_text is not None
+    start, end = (location(starts, to_text(offset)) for offset in ranges[id(y)])
+    assert (start.line, start.column, end.line, end.column) == (line, column, line, column + 1)
+    assert text.split("\n")[line - 1][column] == "y"  # (splitlines takes a form feed for a line break)
 
 
 def _as_locations(raw):  # type: ignore[no-untyped-def]
@@ -175,3 +184,24 @@ def _descendants(node: cst.CSTNode) -> list[cst.CSTNode]:
     for child in node.children:
         out += _descendants(child)
     return out
+
+
+def test_a_file_opening_with_a_continuation_line_is_reported_and_fixed_at_its_own_lines() -> None:
+    """Found by the fuzz campaign: libcst drops `\\` and its newline before the first statement, so
+    every finding was one line up and CL101's fix (`except:` -> `except Exception:`) was refused as
+    not parsing (it edited the line above)."""
+    from claude_lint.config.settings import Settings
+    from claude_lint.engine.fix_loop import fix_text
+    from claude_lint.engine.lint import lint_text
+
+    text = (
+        '\\\n"""Doc."""\nimport anthropic\n\nclient = anthropic.Anthropic()\n\n\ndef ask(q):\n    try:\n'
+        '        return client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": q}])\n'
+        "    except:\n        return None\n"
+    )
+    settings = Settings(select=("CL101",))
+    [d] = lint_text("m.py", text, settings).diagnostics
+    assert (d.code, d.start.line, d.start.column) == ("CL101", 11, 4)
+    outcome = fix_text("m.py", text, settings, frozenset({"CL101"}), unsafe=True)
+    assert outcome.errors == []
+    assert outcome.fixed == text.replace("    except:\n", "    except Exception:\n")

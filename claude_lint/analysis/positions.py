@@ -11,7 +11,7 @@ It is exact: the ranges equal `PositionProvider`'s (tests compare them).
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
@@ -220,11 +220,47 @@ class ChosenOffsets:
         return owner.get(key)
 
 
-def line_starts_for(module: cst.Module, text: str, generated_length: int) -> list[int]:
-    """Where each line starts in the code the offsets of `offset_ranges` count in."""
+def line_starts_for(module: cst.Module, text: str, generated_length: int) -> tuple[list[int], Callable[[int], int] | None]:
+    """Where each line of `text` starts, and how an offset of `offset_ranges` (into the generated
+    code) becomes one into `text` when the two differ (None: they are the same)."""
     from claude_lint.core.lines import line_offsets
 
-    return line_offsets(text if generated_length == len(text) else module.code)
+    starts = line_offsets(text)
+    if generated_length == len(text):
+        return starts, None
+    return starts, generated_to_text(module.code, text)
+
+
+def generated_to_text(code: str, text: str) -> Callable[[int], int]:
+    """Offsets into `code` as offsets into `text`, of which libcst's generated code is the
+    characters left when it drops some: a form feed that starts a line, a backslash continuation
+    before the first statement (`\\` then a newline: the file's line numbers would be one off,
+    and a fix at them edit the wrong line)."""
+    points: list[int] = []  # code offsets from which one more character of the text was dropped
+    i = j = 0
+    while True:
+        k = _common_prefix(code, i, text, j)
+        i, j = i + k, j + k
+        if i >= len(code) or j >= len(text):
+            break
+        j += 1  # a character of the text the code does not have
+        points.append(i)
+
+    def to_text(offset: int) -> int:
+        return offset + bisect_right(points, offset)
+
+    return to_text
+
+
+def _common_prefix(a: str, i: int, b: str, j: int) -> int:
+    """How many characters `a[i:]` and `b[j:]` share from their start (compared in big slices)."""
+    limit = min(len(a) - i, len(b) - j)
+    k, step = 0, 1 << 16
+    while step:
+        while k + step <= limit and a[i + k : i + k + step] == b[j + k : j + k + step]:
+            k += step
+        step >>= 1
+    return k
 
 
 def location(line_starts: Sequence[int], offset: int) -> Location:

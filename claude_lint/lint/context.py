@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -48,7 +48,8 @@ class RuleContext:
     _offset_ranges: dict[int, tuple[int, int]] | ChosenOffsets | StatementOffsets = field(default_factory=dict)
     # The language server's index of node offsets kept across edits (None: computed here).
     positions: StatementOffsets | None = None
-    _line_starts: list[int] | None = None  # of the code position offsets count in
+    _line_starts: list[int] | None = None  # of the file's text
+    _to_text: Callable[[int], int] | None = None  # a generated-code offset as a text offset, where they differ
     _all_ranges: bool = False
     _offsets: list[int] | None = None
     # Per file, asked again by every fix that adds an import.
@@ -153,7 +154,7 @@ class RuleContext:
             else:
                 length = -1
             if length >= 0 and self._line_starts is None:
-                self._line_starts = line_starts_for(module, self.text, length)
+                self._line_starts, self._to_text = line_starts_for(module, self.text, length)
             offsets = self._offset_ranges.get(key)
             if offsets is None:  # a node built by a rule, not part of the module
                 raise KeyError(f"no position for {type(node).__name__}: not a node of this module")
@@ -161,6 +162,8 @@ class RuleContext:
 
         starts = self._line_starts
         assert starts is not None
+        if self._to_text is not None:  # libcst's code dropped characters of the file
+            offsets = (self._to_text(offsets[0]), self._to_text(offsets[1]))
         found = self._ranges[key] = (location(starts, offsets[0]), location(starts, offsets[1]))
         return found
 

@@ -142,6 +142,9 @@ def test_call_site_findings_do_not_depend_on_formatting(text: str, change: str) 
 @example(
     text='"""Generated module."""\nimport asyncio\nimport functools\nimport json\nimport logging\nimport time\n\nimport backoff\nimport httpx\nimport tenacity\nimport anthropic\n\nlog = logging.getLogger(__name__)\nMODEL = "claude-haiku-4-5"\nclient = anthropic.Anthropic()\n\ndef ask_0(prompt, model=MODEL, n_tokens=1024, history=()):\n    for attempt in range(3):\n        try:\n            reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, messages=[{"role": "user", "content": prompt}])\n            text = reply.content[0].text\n            return text\n        except:\n            pass\n',
 ).via("a helper rewrite of a loop whose try also reads the reply: its except hid the index")
+@example(
+    text='\\\n"""Generated module."""\nimport anthropic\n\nclient = anthropic.Anthropic()\n\ndef ask_0(prompt):\n    try:\n        try:\n            reply = client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, messages=[{"role": "user", "content": prompt}])\n            return reply\n        except:\n            pass\n    except anthropic.APIError:\n        return ask_0(prompt)\n',
+).via("a continuation line before the first statement: libcst drops it, and every position was a line up")
 def test_mutated_call_sites_never_crash(text: str) -> None:
     data = text.encode("utf-8", "surrogatepass")
     result = lint_bytes("mut.py", data, SETTINGS, ALL)

@@ -20,13 +20,6 @@ FIXED = ORIGINAL.replace("    except:", "    except Exception:")
 FILES = 24  # more than PARALLEL_MIN_FILES: the run uses workers
 
 
-def _interruptible() -> None:
-    """The run's SIGINT as a terminal's foreground job has it: a suite started in the background
-    (`pytest &` in a script) ignores SIGINT, every child inherits that, and Python leaves an
-    ignored SIGINT ignored (the run then finished, exit 1 with no "Aborted!")."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 def _children(pid: int) -> set[int]:
     """The worker processes of a run (forked: they share its command line; `git ls-files` does not)."""
     found: set[int] = set()
@@ -64,10 +57,14 @@ def test_workers_stop_when_the_run_is_killed(tmp_path: Path, sig: signal.Signals
     for i in range(FILES):
         (tmp_path / f"app{i:02}.py").write_text(ORIGINAL, encoding="utf-8")
     command = [sys.executable, "-m", "claude_lint", "check", "--fix", "--unsafe-fixes", "--no-cache", "-j", "2", "."]
-    main = subprocess.Popen(
-        command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-        preexec_fn=_interruptible,
-    )
+    # The run's SIGINT as a terminal's foreground job has it: a suite started in the background
+    # (`pytest &` in a script) ignores SIGINT, a child inherits an ignored signal (a handled one is
+    # reset on exec), and Python leaves it ignored: the run finished, exit 1 with no "Aborted!".
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        main = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     workers: set[int] = set()
     try:
         deadline = time.monotonic() + 60

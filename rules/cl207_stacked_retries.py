@@ -422,21 +422,22 @@ class StackedRetries(Rule):
                 node,
                 f"{what[0].upper()}{what[1:]} {verb}: {product}; "
                 f"call through `client.with_options(max_retries=0)`{ctx.remote_note(m.call_sites)}",
-                None if through_functions else self._fix(ctx, m, stacked),
+                self._fix(ctx, m, stacked, through_functions),
                 width=header_width(node),
             )
 
     @staticmethod
-    def _fix(ctx: RuleContext, m: RetryMechanism, stacked: list[CallSite]) -> Fix | None:
+    def _fix(ctx: RuleContext, m: RetryMechanism, stacked: list[CallSite], through_functions: bool) -> Fix | None:
         """`client.with_options(max_retries=0)` on each call, when that is right and valid.
 
         Only on an expression known to be an SDK client (a resource has no
         `with_options`); only when the mechanism retries everything the SDK did; never
         on a mechanism a helper fix replaces (the two fixes would fight over it).
         """
-        if m.applied:
-            # Applied at one call or in a dict (`tenacity.retry(...)(ask)(q)`): the function's other
-            # callers would lose the SDK's retries and get none in their place.
+        if m.applied or through_functions:
+            # Applied at one call or in a dict (`tenacity.retry(...)(ask)(q)`), or the stacked call made
+            # in a function the mechanism calls (`agent.step()` retried): the function's other callers
+            # would lose the SDK's retries and get none in their place.
             return None
         clients = [site.fixable_client for site in stacked]
         if not all(client is not None for client in clients):

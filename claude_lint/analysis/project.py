@@ -349,15 +349,18 @@ class ProjectModel:
         bases = tuple(b for b in (self._absolute(module, b) for b in data["bases"]) if b)
         return RemoteClass(name, f"{module.display}:{data['line']}", bases)
 
-    def class_methods(self, qualname: str) -> dict[str, RemoteFunction]:
+    def class_methods(self, qualname: str, wanted: Callable[[str], bool] | None = None) -> dict[str, RemoteFunction]:
         """The methods of a project class (its name, or a re-export of it) that reach Claude on an
-        object of it or of any subclass."""
+        object of it or of any subclass; `wanted`: only the methods whose name it accepts, a
+        `__dunder__` by the class's name (by which it is called), and no other is dispatched."""
         home = self._class_home(qualname)
         found = self._class_data(home) if home is not None else None
         if home is None or found is None:
             return {}
         methods: dict[str, RemoteFunction] = {}
         for method in found[2].get("methods", ()):
+            if wanted is not None and not wanted(found[1] if method.startswith("__") else method):
+                continue
             reached = self._dispatch(home, method)
             if isinstance(reached, RemoteFunction):
                 methods[method] = reached
@@ -705,9 +708,12 @@ class ProjectModel:
             if (wanted is None or wanted(last)) and isinstance(self.symbol(f"{module.name}.{qual}"), RemoteFunction):
                 yield last
         for name in summary["imports"]:  # re-exports: `from .llm import ask` in __init__.py
-            if module.is_package and (wanted is None or wanted(name)):
-                if isinstance(self.symbol(f"{module.name}.{name}"), RemoteFunction | RemoteClient):
-                    yield name
+            if (
+                module.is_package
+                and (wanted is None or wanted(name))
+                and isinstance(self.symbol(f"{module.name}.{name}"), RemoteFunction | RemoteClient)
+            ):
+                yield name
         for name in summary["clients"]:
             if (wanted is None or wanted(name)) and isinstance(self.symbol(f"{module.name}.{name}"), RemoteClient):
                 yield name
@@ -718,23 +724,11 @@ class ProjectModel:
                     yield name
         for name in summary["classes"]:
             # A method is called by its name (`obj.m()`); `__call__`, `__init__`... by the class's.
-            if wanted is None:
-                if isinstance(self.symbol(f"{module.name}.{name}"), RemoteClass):
-                    methods = self.class_methods(f"{module.name}.{name}")
-                    yield from (m for m in methods if not m.startswith("__"))
-                    if any(m.startswith("__") for m in methods):
-                        yield name
-                continue
-            if name in summary["clients"] or name in summary.get("constants", {}):
-                continue  # the name's symbol is that, not the class (`_in_module`)
-            home = f"{module.name}.{name}"
-            methods = summary["classes"][name].get("methods", ())
-            for method in methods:  # what `_class` dispatches, one method at a time
-                if not method.startswith("__") and wanted(method) and isinstance(self._dispatch(home, method), RemoteFunction):
-                    yield method
-            dunders = [m for m in methods if m.startswith("__")]
-            if dunders and wanted(name) and any(isinstance(self._dispatch(home, m), RemoteFunction) for m in dunders):
-                yield name
+            if isinstance(self.symbol(f"{module.name}.{name}"), RemoteClass):
+                methods = self.class_methods(f"{module.name}.{name}", wanted)
+                yield from (m for m in methods if not m.startswith("__"))
+                if any(m.startswith("__") for m in methods):
+                    yield name
 
 
 def _reached_through(callee: RemoteFunction | None) -> dict[str, str]:

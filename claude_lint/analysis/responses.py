@@ -859,7 +859,7 @@ def _in_test(frame: Frame, expr: cst.CSTNode) -> bool:
     return False
 
 
-def _value_of_call(frame: Frame, call: cst.Call) -> cst.CSTNode:
+def _value_of_call(frame: Frame, call: cst.Call) -> cst.BaseExpression:
     """The call, or the `await` around it."""
     parent = frame.parent(call)
     return parent if isinstance(parent, cst.Await) else call
@@ -908,7 +908,7 @@ class ModuleFrames:
         for returned in returned_responses(self.model, sites):
             frame = self.frame_for(returned.record.frame)
             value = _value_of_call(frame, returned.record.node)  # `(await ask(q))` where it is awaited
-            use = MessageUse(returned.site, frame, via=value)  # type: ignore[arg-type]
+            use = MessageUse(returned.site, frame, via=value)
             tracer = _MessageTracer(frame, use)
             tracer.message(value)
             if use.indexes or use.loops or use.text_reads or use.json_parses:

@@ -378,10 +378,15 @@ class Project:
         if not stand_ins_may_need_names(data, self.settings):
             if needs_parsing(data, triggers_for(self.settings.trigger_names)):
                 return ()
-            found = self.model.claude_name_among({word.decode() for word in _NAME.findall(data)})
+            found = self.claude_name_in(data)
             if found is not None:
                 return (found,)
         return tuple(sorted(self.claude_names()))
+
+    def claude_name_in(self, data: bytes) -> str | None:
+        """A word of `data` that is one of the project's Claude-calling names, looked for without
+        working them all out (`ProjectModel.claude_name_among`: None says nothing)."""
+        return self.model.claude_name_among({word.decode() for word in _NAME.findall(data)})
 
     def preload(self, path: Path, data: bytes, run_covers: tuple[Path, ...] | None = None) -> None:
         """Load the project modules a file imports, and those that subclass its classes (found by scans, not a parse).

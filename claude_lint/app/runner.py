@@ -598,7 +598,7 @@ def _widen(
                 # names of the file's own words: one that reaches Claude lets it in.
                 data = read_file(path)
                 if not isinstance(data, str):
-                    found = project.model.claude_name_among({word.decode() for word in _WORD.findall(data)})
+                    found = project.claude_name_in(data)
             if found is None:
                 if id(project) not in names_by_project:
                     every = _names_for(project)
